@@ -1,0 +1,25 @@
+"""The REST API root. Each domain app contributes a router; see docs/api.md."""
+
+from ninja import NinjaAPI
+
+from mentora.api.auth import TokenAuth
+from mentora.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Mentora API",
+    version="1",
+    description="REST API for Mentora. Authenticate with `Authorization: Bearer <token>`.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+
+def _register_routers() -> None:
+    from mentora.people.api import router as people_router
+
+    api.add_router("/people", people_router)
+
+
+_register_routers()
