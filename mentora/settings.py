@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "mentora.core",
     "mentora.organisations",
     "mentora.people",
+    "mentora.programs",
+    "mentora.pairing",
+    "mentora.relationships",
     "mentora.api",
 ]
 
