@@ -144,6 +144,10 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # The Redis-backed worker for scale: `manage.py rqworker default`.
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 # Upload limits: a 10,000-person HR export is a few MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(50 * 1024 * 1024))
