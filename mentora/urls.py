@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mentora.api import views as api_views
 from mentora.api.urls import api
 from mentora.core import views as core_views
 
@@ -19,6 +20,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/tokens/", api_views.api_tokens, name="api_tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", api_views.api_token_delete, name="api_token_delete"),
     path("people/", include("mentora.people.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 import pytest
 
 from mentora.organisations.models import Role
-from tests.factories import OrganisationFactory, PersonFactory
+from tests.factories import OrganisationFactory, PersonFactory, SkillFactory
 
 
 @pytest.fixture
@@ -33,6 +33,45 @@ def pam(org):
 
 
 @pytest.fixture
+def olga(org):
+    """An org admin."""
+    return PersonFactory(organisation=org, full_name="Olga Owner", roles=[Role.ORG_ADMIN])
+
+
+@pytest.fixture
+def lou(org, alice):
+    """Alice's line manager."""
+    lou = PersonFactory(organisation=org, full_name="Lou Lead", roles=[Role.LINE_MANAGER, Role.PARTICIPANT])
+    alice.manager = lou
+    alice.save()
+    return lou
+
+
+@pytest.fixture
+def leo(org, lou):
+    """A leader, Lou's manager: Alice is Leo's indirect report."""
+    leo = PersonFactory(organisation=org, full_name="Leo Leader", roles=[Role.LEADER, Role.LINE_MANAGER])
+    lou.manager = leo
+    lou.save()
+    return leo
+
+
+@pytest.fixture
 def charlie(other_org):
     """Someone from another organisation who must see nothing of Acme's."""
     return PersonFactory(organisation=other_org, full_name="Charlie Chaplin", roles=[Role.PROGRAM_MANAGER])
+
+
+@pytest.fixture
+def python_skill(org):
+    return SkillFactory(organisation=org, name="Python", slug="python")
+
+
+@pytest.fixture
+def public_speaking(org):
+    return SkillFactory(organisation=org, name="Public speaking", slug="public-speaking")
+
+
+@pytest.fixture
+def globex_skill(other_org):
+    return SkillFactory(organisation=other_org, name="Globex secret sauce", slug="sauce")

@@ -2,9 +2,20 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from mentora.api.services import api_token_create
 from mentora.organisations.models import Department, Organisation, RoleMembership
-from mentora.people.models import OfferedSkill, Person, Skill, SkillCategory, WantedSkill
+from mentora.people.models import (
+    DemographicProfile,
+    Language,
+    OfferedSkill,
+    Person,
+    SelfAssessment,
+    Skill,
+    SkillCategory,
+    WantedSkill,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -93,3 +104,37 @@ class WantedSkillFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     skill = factory.SubFactory(SkillFactory, organisation=factory.SelfAttribute("..person.organisation"))
     priority = 1
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Language
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"x{n}")
+    name = factory.Sequence(lambda n: f"Language {n}")
+
+
+class SelfAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelfAssessment
+
+    person = factory.SubFactory(PersonFactory)
+    reflection = "I freeze when I have to present to executives."
+
+
+class DemographicProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DemographicProfile
+
+    person = factory.SubFactory(PersonFactory)
+    consented_at = factory.LazyFunction(timezone.now)
+    gender = "woman"
+    age_band = "35-44"
+    ethnicity = "prefer to self-describe: Martian"
+
+
+def api_headers(person) -> dict[str, str]:
+    """A fresh personal API token for this person, as request headers."""
+    _token, raw = api_token_create(user=person.user, name="tests")
+    return {"Authorization": f"Bearer {raw}"}

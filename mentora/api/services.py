@@ -19,3 +19,10 @@ def api_token_authenticate(*, raw: str):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+def api_token_revoke(*, user, token_id: int) -> None:
+    """Delete one of the user's own tokens; anyone else's is "not found"."""
+    deleted, _per_model = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise ApiToken.DoesNotExist

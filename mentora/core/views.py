@@ -2,10 +2,26 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from mentora.core.roles import request_viewer
+from mentora.organisations.models import Role
+from mentora.people import selectors
 
 
 @login_required
 def home(request):
     """One home page whose panels depend on the viewer's roles."""
     viewer = request_viewer(request)
-    return render(request, "core/home.html", {"viewer": viewer})
+    context = {"viewer": viewer}
+    person = viewer.person
+    if person is not None:
+        org_id = viewer.organisation_id
+        curates = viewer.manages_people
+        if viewer.has_role(Role.PARTICIPANT) or not viewer.roles:
+            context["completeness"] = selectors.profile_completeness(person=person)
+        if curates or viewer.has_role(Role.LEADER):
+            context["overview"] = selectors.organisation_overview(organisation_id=org_id)
+        if curates:
+            context["departments"] = selectors.department_headcounts(organisation_id=org_id)
+        reports = list(selectors.direct_reports(person=person))
+        if reports or viewer.has_role(Role.LINE_MANAGER):
+            context["reports"] = reports
+    return render(request, "core/home.html", context)

@@ -6,4 +6,11 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.person_list, name="list"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("me/", views.my_profile, name="me"),
+    path("me/edit/", views.profile_edit, name="profile_edit"),
+    path("me/self-assessment/", views.self_assessment_edit, name="self_assessment"),
+    path("me/demographics/", views.demographics_edit, name="demographics"),
+    path("me/demographics/withdraw/", views.demographics_withdraw, name="demographics_withdraw"),
 ]

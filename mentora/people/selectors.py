@@ -1,0 +1,301 @@
+"""Reads of the people database, always scoped to what the viewer may see (see permissions.py)."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from mentora.core.roles import Viewer
+from mentora.organisations.models import Department, Role, RoleMembership
+from mentora.people.models import (
+    DemographicProfile,
+    OfferedSkill,
+    Person,
+    SelfAssessedSkill,
+    SelfAssessment,
+    Skill,
+    SkillAlias,
+    WantedSkill,
+)
+from mentora.people.permissions import (
+    Access,
+    can_list_people,
+    check_filters_allowed,
+    person_access,
+    same_organisation,
+)
+from mentora.people.reporting_line import report_ids
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    department_id: int | None = None
+    seniority: int | None = None
+    location: str = ""
+    role: str = ""
+    skill_id: int | None = None
+
+    def used(self) -> set[str]:
+        names = {
+            "q": self.q,
+            "department": self.department_id,
+            "seniority": self.seniority,
+            "location": self.location,
+            "role": self.role,
+            "skill": self.skill_id,
+        }
+        return {name for name, value in names.items() if value not in (None, "")}
+
+
+def _offered_skills_prefetch() -> Prefetch:
+    return Prefetch(
+        "offered_skills",
+        queryset=OfferedSkill.objects.select_related("skill").order_by("-level", "skill__name"),
+    )
+
+
+def _wanted_skills_prefetch() -> Prefetch:
+    return Prefetch(
+        "wanted_skills",
+        queryset=WantedSkill.objects.select_related("skill").order_by("priority", "skill__name"),
+    )
+
+
+def person_list(*, viewer: Viewer, filters: PersonFilters) -> QuerySet[Person]:
+    """The viewer's organisation, searched and filtered on the fields the viewer may see."""
+    if not can_list_people(viewer):
+        return Person.objects.none()
+    check_filters_allowed(viewer, filters.used())
+    people = Person.objects.filter(organisation_id=viewer.organisation_id)
+    if not viewer.manages_people:
+        people = people.filter(is_active=True)
+
+    if filters.q:
+        q = filters.q.strip()
+        skill_match = Exists(
+            OfferedSkill.objects.filter(person=OuterRef("pk")).filter(
+                Q(skill__name__icontains=q)
+                | Q(skill__in=SkillAlias.objects.filter(alias__icontains=q).values("skill"))
+            )
+        )
+        match = Q(full_name__icontains=q) | Q(job_title__icontains=q) | skill_match
+        if viewer.manages_people:
+            match |= Q(email__icontains=q) | Q(employee_id__icontains=q)
+        people = people.filter(match)
+    if filters.department_id:
+        people = people.filter(department_id=filters.department_id)
+    if filters.seniority:
+        people = people.filter(seniority=filters.seniority)
+    if filters.location:
+        people = people.filter(location=filters.location)
+    if filters.role:
+        people = people.filter(
+            Exists(RoleMembership.objects.filter(person=OuterRef("pk"), role=filters.role))
+        )
+    if filters.skill_id:
+        people = people.filter(
+            Exists(OfferedSkill.objects.filter(person=OuterRef("pk"), skill_id=filters.skill_id))
+        )
+
+    people = people.select_related("department").prefetch_related(
+        _offered_skills_prefetch(), _wanted_skills_prefetch(), "languages"
+    )
+    if viewer.manages_people:
+        people = people.select_related("manager").prefetch_related("role_memberships")
+    return people.order_by("full_name", "pk")
+
+
+@dataclass
+class PersonRow:
+    person: Person
+    access: Access
+
+
+@dataclass
+class PersonPage:
+    page: Page
+    rows: list[PersonRow] = field(default_factory=list)
+
+
+def person_page(*, viewer: Viewer, filters: PersonFilters, page_number: int | str | None) -> PersonPage:
+    """One page of `person_list`, each row with the viewer's access level to that person."""
+    page = Paginator(person_list(viewer=viewer, filters=filters), PAGE_SIZE).get_page(page_number)
+    reports = (
+        set() if viewer.manages_people or viewer.person is None else report_ids(manager_id=viewer.person.pk)
+    )
+    rows = [PersonRow(person, person_access(viewer, person, report_ids=reports)) for person in page]
+    return PersonPage(page=page, rows=rows)
+
+
+def person_get(*, viewer: Viewer, person_id: int) -> Person:
+    """A person of the viewer's organisation with their profile, or 404 for anyone else."""
+    person = (
+        Person.objects.select_related("department", "manager", "organisation")
+        .prefetch_related(
+            _offered_skills_prefetch(), _wanted_skills_prefetch(), "languages", "role_memberships"
+        )
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None or not same_organisation(viewer, person):
+        raise Http404
+    if not person.is_active and not viewer.manages_people and person.pk != viewer.person.pk:
+        raise Http404
+    return person
+
+
+def locations(*, organisation_id: int) -> list[str]:
+    return list(
+        Person.objects.filter(organisation_id=organisation_id)
+        .exclude(location="")
+        .order_by("location")
+        .values_list("location", flat=True)
+        .distinct()
+    )
+
+
+def departments(*, organisation_id: int) -> QuerySet[Department]:
+    return Department.objects.filter(organisation_id=organisation_id).order_by("name")
+
+
+def skills(*, organisation_id: int) -> QuerySet[Skill]:
+    return Skill.objects.filter(organisation_id=organisation_id).select_related("category").order_by("name")
+
+
+def manager_candidates(*, person: Person) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(organisation_id=person.organisation_id, is_active=True)
+        .exclude(pk=person.pk)
+        .only("id", "full_name", "job_title")
+        .order_by("full_name", "pk")
+    )
+
+
+def direct_reports(*, person: Person) -> QuerySet[Person]:
+    """The people reporting to `person`, with whether each takes part in mentoring."""
+    return (
+        Person.objects.filter(manager=person, is_active=True)
+        .select_related("department")
+        .annotate(
+            is_participant=Exists(
+                RoleMembership.objects.filter(person=OuterRef("pk"), role=Role.PARTICIPANT)
+            ),
+            offered_count=Count("offered_skills", distinct=True),
+            wanted_count=Count("wanted_skills", distinct=True),
+        )
+        .order_by("full_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CompletenessItem:
+    label: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class Completeness:
+    items: list[CompletenessItem]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * sum(item.done for item in self.items) / len(self.items))
+
+    @property
+    def missing(self) -> list[CompletenessItem]:
+        return [item for item in self.items if not item.done]
+
+
+def profile_completeness(*, person: Person) -> Completeness:
+    """What a participant has filled in, so the home page can nudge them."""
+    return Completeness(
+        items=[
+            CompletenessItem(str(_("Job title")), bool(person.job_title)),
+            CompletenessItem(str(_("Department")), person.department_id is not None),
+            CompletenessItem(str(_("Location")), bool(person.location)),
+            CompletenessItem(str(_("Languages")), person.languages.exists()),
+            CompletenessItem(str(_("Skills you can offer")), person.offered_skills.exists()),
+            CompletenessItem(str(_("Skills you want to grow")), person.wanted_skills.exists()),
+            CompletenessItem(str(_("Goals")), bool(person.goals)),
+            CompletenessItem(str(_("Purpose")), bool(person.purpose)),
+            CompletenessItem(
+                str(_("Private self-assessment")), SelfAssessment.objects.filter(person=person).exists()
+            ),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationOverview:
+    people: int
+    active_people: int
+    participants: int
+    mentors: int
+    departments: int
+    roles: dict[str, int]
+    top_offered: list[tuple[str, int]]
+    top_wanted: list[tuple[str, int]]
+
+
+def organisation_overview(*, organisation_id: int) -> OrganisationOverview:
+    """Counts for the program manager's and leader's home page. Aggregates only, no private data."""
+    people = Person.objects.filter(organisation_id=organisation_id)
+    totals = people.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
+    roles = dict(
+        RoleMembership.objects.filter(person__organisation_id=organisation_id, person__is_active=True)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    mentors = people.filter(is_active=True, offered_skills__isnull=False).distinct().count()
+
+    def top(related: str) -> list[tuple[str, int]]:
+        return list(
+            Skill.objects.filter(organisation_id=organisation_id)
+            .annotate(n=Count(related, filter=Q(**{f"{related}__person__is_active": True})))
+            .filter(n__gt=0)
+            .order_by("-n", "name")
+            .values_list("name", "n")[:5]
+        )
+
+    return OrganisationOverview(
+        people=totals["total"],
+        active_people=totals["active"],
+        participants=roles.get(Role.PARTICIPANT, 0),
+        mentors=mentors,
+        departments=Department.objects.filter(organisation_id=organisation_id).count(),
+        roles=roles,
+        top_offered=top("offered_by"),
+        top_wanted=top("wanted_by"),
+    )
+
+
+def department_headcounts(*, organisation_id: int) -> QuerySet[Department]:
+    return (
+        Department.objects.filter(organisation_id=organisation_id)
+        .annotate(headcount=Count("people", filter=Q(people__is_active=True)))
+        .order_by("name")
+    )
+
+
+def self_assessment_get(*, person: Person) -> SelfAssessment | None:
+    """The owner's private self-assessment. Callers must have checked `can_read_private`."""
+    return (
+        SelfAssessment.objects.filter(person=person)
+        .prefetch_related(Prefetch("ratings", queryset=_ratings_queryset()))
+        .first()
+    )
+
+
+def _ratings_queryset() -> QuerySet[SelfAssessedSkill]:
+    return SelfAssessedSkill.objects.select_related("skill").order_by("skill__name")
+
+
+def demographics_get(*, person: Person) -> DemographicProfile | None:
+    """The owner's demographic profile. Callers must have checked `can_read_private`."""
+    return DemographicProfile.objects.filter(person=person).first()

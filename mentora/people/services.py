@@ -1,0 +1,318 @@
+"""Every write to the people database goes through one of these functions.
+
+Views, forms and API endpoints parse input and call a service; services validate what only
+they can know (organisation boundaries, the reporting line, time zones) and raise
+`ValidationError` with errors keyed by input field name.
+"""
+
+import zoneinfo
+from collections.abc import Sequence
+from functools import cache
+from typing import TypedDict, Unpack
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentora.core.roles import Viewer
+from mentora.organisations.models import Department, Role, RoleMembership
+from mentora.people.models import (
+    MAX_HOURS_PER_MONTH,
+    MAX_SENIORITY,
+    MAX_SKILL_LEVEL,
+    DemographicProfile,
+    Language,
+    MeetingMode,
+    OfferedSkill,
+    Person,
+    Priority,
+    SelfAssessedSkill,
+    SelfAssessment,
+    Skill,
+    WantedSkill,
+)
+from mentora.people.permissions import can_edit_person, can_grant_role
+from mentora.people.reporting_line import manager_chain_ids
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class _Errors:
+    """Collects field errors so one call reports every problem at once."""
+
+    def __init__(self):
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.by_field.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def _check_length(errors: _Errors, model, field: str, value: str) -> None:
+    limit = model._meta.get_field(field).max_length
+    if limit is not None and len(value) > limit:
+        errors.add(field, _("At most %(limit)d characters, please.") % {"limit": limit})
+
+
+def _check_range(errors: _Errors, field: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        errors.add(field, _("Choose a value from %(low)d to %(high)d.") % {"low": low, "high": high})
+
+
+def _check_time_zone(errors: _Errors, value: str) -> None:
+    if value not in time_zone_names():
+        errors.add(
+            "time_zone", _("“%(value)s” is not a known time zone (e.g. Europe/Paris).") % {"value": value}
+        )
+
+
+def _check_department(errors: _Errors, person: Person, department_id: int | None) -> None:
+    if department_id is None:
+        return
+    if not Department.objects.filter(pk=department_id, organisation_id=person.organisation_id).exists():
+        errors.add("department_id", _("Choose a department of your organisation."))
+
+
+def _check_manager(errors: _Errors, person: Person, manager_id: int | None) -> None:
+    """Same organisation, and no loop in the reporting line."""
+    if manager_id is None:
+        return
+    if manager_id == person.pk:
+        errors.add("manager_id", _("Nobody can be their own manager."))
+        return
+    if not Person.objects.filter(pk=manager_id, organisation_id=person.organisation_id).exists():
+        errors.add("manager_id", _("Choose a manager from the same organisation."))
+        return
+    if person.pk is not None and person.pk in manager_chain_ids(person_id=manager_id):
+        errors.add("manager_id", _("This would make a loop in the reporting line."))
+
+
+def _skill_rows(
+    errors: _Errors, person: Person, field: str, rows: Sequence[tuple[int, int]], valid: range
+) -> dict[int, int]:
+    """Validate (skill id, value) rows: skills of this organisation, each once, value in range."""
+    seen: dict[int, int] = {}
+    for skill_id, value in rows:
+        if skill_id in seen:
+            errors.add(field, _("Each skill may appear only once."))
+            return {}
+        if value not in valid:
+            errors.add(
+                field, _("Choose a value from %(low)d to %(high)d.") % {"low": valid[0], "high": valid[-1]}
+            )
+            return {}
+        seen[skill_id] = value
+    known = set(
+        Skill.objects.filter(organisation_id=person.organisation_id, pk__in=seen).values_list("pk", flat=True)
+    )
+    if known != set(seen):
+        errors.add(field, _("Choose skills from your organisation's skill list."))
+        return {}
+    return seen
+
+
+def _replace_rows(model, person: Person, rows: dict[int, int], value_field: str) -> None:
+    model.objects.filter(person=person).exclude(skill_id__in=rows).delete()
+    existing = {row.skill_id: row for row in model.objects.filter(person=person)}
+    for skill_id, value in rows.items():
+        row = existing.get(skill_id)
+        if row is None:
+            model.objects.create(person=person, skill_id=skill_id, **{value_field: value})
+        elif getattr(row, value_field) != value:
+            setattr(row, value_field, value)
+            row.save(update_fields=[value_field])
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    person: Person,
+    job_title: str,
+    department_id: int | None,
+    manager_id: int | None,
+    seniority: int,
+    location: str,
+    time_zone: str,
+    languages: Sequence[Language],
+    availability_hours_per_month: int,
+    meeting_mode: str,
+    goals: str,
+    purpose: str,
+    offered_skills: Sequence[tuple[int, int]],
+    wanted_skills: Sequence[tuple[int, int]],
+) -> Person:
+    """A participant's own profile, replaced as a whole (skills included)."""
+    errors = _Errors()
+    for name, value in [
+        ("job_title", job_title),
+        ("location", location),
+        ("goals", goals),
+        ("purpose", purpose),
+    ]:
+        _check_length(errors, Person, name, value)
+    _check_range(errors, "seniority", seniority, 1, MAX_SENIORITY)
+    _check_range(errors, "availability_hours_per_month", availability_hours_per_month, 0, MAX_HOURS_PER_MONTH)
+    if meeting_mode not in MeetingMode.values:
+        errors.add("meeting_mode", _("Choose a meeting mode from the list."))
+    _check_time_zone(errors, time_zone)
+    _check_department(errors, person, department_id)
+    _check_manager(errors, person, manager_id)
+    offered = _skill_rows(errors, person, "offered_skills", offered_skills, range(1, MAX_SKILL_LEVEL + 1))
+    wanted = _skill_rows(
+        errors, person, "wanted_skills", wanted_skills, range(Priority.HIGH, Priority.LOW + 1)
+    )
+    errors.raise_if_any()
+
+    person.job_title = job_title
+    person.department_id = department_id
+    person.manager_id = manager_id
+    person.seniority = seniority
+    person.location = location
+    person.time_zone = time_zone
+    person.availability_hours_per_month = availability_hours_per_month
+    person.meeting_mode = meeting_mode
+    person.goals = goals
+    person.purpose = purpose
+    person.save()
+    person.languages.set(languages)
+    _replace_rows(OfferedSkill, person, offered, "level")
+    _replace_rows(WantedSkill, person, wanted, "priority")
+    return person
+
+
+class PersonChanges(TypedDict, total=False):
+    full_name: str
+    email: str
+    employee_id: str
+    job_title: str
+    job_family: str
+    department_id: int | None
+    manager_id: int | None
+    seniority: int
+    location: str
+    time_zone: str
+    is_active: bool
+    roles: list[str]
+
+
+@transaction.atomic
+def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChanges]) -> Person:
+    """A program manager or org admin edits someone's record. Only the given fields change."""
+    if not can_edit_person(actor, person):
+        raise PermissionDenied(_("Only program managers and org admins may edit people."))
+    errors = _Errors()
+    for name in ("full_name", "email", "employee_id", "job_title", "job_family", "location"):
+        if name in changes:
+            _check_length(errors, Person, name, changes[name])
+    if "full_name" in changes and not changes["full_name"].strip():
+        errors.add("full_name", _("A name is required."))
+    if "email" in changes:
+        if not changes["email"].strip():
+            errors.add("email", _("An email address is required."))
+        elif (
+            Person.objects.filter(organisation_id=person.organisation_id, email__iexact=changes["email"])
+            .exclude(pk=person.pk)
+            .exists()
+        ):
+            errors.add("email", _("Someone in this organisation already has this email address."))
+    if (
+        changes.get("employee_id")
+        and Person.objects.filter(organisation_id=person.organisation_id, employee_id=changes["employee_id"])
+        .exclude(pk=person.pk)
+        .exists()
+    ):
+        errors.add("employee_id", _("Someone in this organisation already has this employee id."))
+    if "seniority" in changes:
+        _check_range(errors, "seniority", changes["seniority"], 1, MAX_SENIORITY)
+    if "time_zone" in changes:
+        _check_time_zone(errors, changes["time_zone"])
+    if "department_id" in changes:
+        _check_department(errors, person, changes["department_id"])
+    if "manager_id" in changes:
+        _check_manager(errors, person, changes["manager_id"])
+    roles = changes.pop("roles", None)
+    if roles is not None:
+        current = set(person.role_memberships.values_list("role", flat=True))
+        wanted = set(roles)
+        if not wanted <= set(Role.values):
+            errors.add("roles", _("Unknown role."))
+        elif any(not can_grant_role(actor, role) for role in current ^ wanted):
+            errors.add("roles", _("Only org admins may grant or revoke the org admin role."))
+    errors.raise_if_any()
+
+    for name, value in changes.items():
+        setattr(person, name, value)
+    if changes:
+        person.save(update_fields=[*changes, "updated_at"])
+    if roles is not None:
+        person.role_memberships.exclude(role__in=roles).delete()
+        for role in wanted - current:
+            RoleMembership.objects.create(person=person, role=role)
+    return person
+
+
+@transaction.atomic
+def self_assessment_update(
+    *, person: Person, reflection: str, ratings: Sequence[tuple[int, int]]
+) -> SelfAssessment:
+    """The owner's private self-assessment: free text and an honest level (0–5) per skill."""
+    errors = _Errors()
+    _check_length(errors, SelfAssessment, "reflection", reflection)
+    levels = _skill_rows(errors, person, "ratings", ratings, range(MAX_SKILL_LEVEL + 1))
+    errors.raise_if_any()
+
+    assessment, _created = SelfAssessment.objects.update_or_create(
+        person=person, defaults={"reflection": reflection}
+    )
+    assessment.ratings.exclude(skill_id__in=levels).delete()
+    for skill_id, level in levels.items():
+        SelfAssessedSkill.objects.update_or_create(
+            assessment=assessment, skill_id=skill_id, defaults={"level": level}
+        )
+    return assessment
+
+
+DEMOGRAPHIC_TEXT_FIELDS = ("gender", "age_band", "ethnicity", "disability")
+
+
+def demographics_set(
+    *,
+    person: Person,
+    consent: bool,
+    gender: str = "",
+    age_band: str = "",
+    ethnicity: str = "",
+    disability: str = "",
+    under_sponsored: bool = False,
+) -> DemographicProfile:
+    """Store the owner's demographic answers. Nothing is stored without explicit consent."""
+    errors = _Errors()
+    if not consent:
+        errors.add("consent", _("Tick the consent box to save these answers, or leave the section empty."))
+    values = {"gender": gender, "age_band": age_band, "ethnicity": ethnicity, "disability": disability}
+    for name, value in values.items():
+        _check_length(errors, DemographicProfile, name, value)
+    errors.raise_if_any()
+
+    profile, created = DemographicProfile.objects.get_or_create(
+        person=person, defaults={**values, "under_sponsored": under_sponsored, "consented_at": timezone.now()}
+    )
+    if not created:
+        for name, value in values.items():
+            setattr(profile, name, value)
+        profile.under_sponsored = under_sponsored
+        profile.save()
+    return profile
+
+
+def demographics_withdraw(*, person: Person) -> bool:
+    """Withdrawing consent deletes the answers. Returns whether there was anything to delete."""
+    deleted, _per_model = DemographicProfile.objects.filter(person=person).delete()
+    return deleted > 0
