@@ -1,0 +1,1049 @@
+"""Bulk import of people from an HR system's export (CSV or XLSX), all or nothing.
+
+The import runs in three steps, so that a file with one bad row writes nothing:
+read the file into plain rows → check every row against the file and the organisation
+(everything loaded once into dictionaries, no query per row) → write with bulk queries.
+The column format is documented in docs/import.md.
+"""
+
+import csv
+import io
+import re
+import zipfile
+import zoneinfo
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from mentora.organisations.models import Department, Organisation, Role, RoleMembership
+from mentora.people.models import (
+    MAX_HOURS_PER_MONTH,
+    MAX_SENIORITY,
+    MAX_SKILL_LEVEL,
+    Language,
+    MeetingMode,
+    OfferedSkill,
+    Person,
+    Priority,
+    Skill,
+    SkillAlias,
+    SkillCategory,
+    WantedSkill,
+)
+
+COLUMNS = (
+    "employee_id",
+    "email",
+    "full_name",
+    "job_title",
+    "job_family",
+    "department",
+    "manager",
+    "seniority",
+    "location",
+    "time_zone",
+    "languages",
+    "availability_hours_per_month",
+    "meeting_mode",
+    "offered_skills",
+    "wanted_skills",
+    "roles",
+    "goals",
+    "purpose",
+)
+REQUIRED_COLUMNS = ("employee_id", "email")
+# Other names HR systems commonly use for our columns (after lower-casing, spaces → "_").
+COLUMN_ALIASES = {
+    "name": "full_name",
+    "title": "job_title",
+    "manager_employee_id": "manager",
+    "manager_email": "manager",
+    "timezone": "time_zone",
+    "availability": "availability_hours_per_month",
+    "hours_per_month": "availability_hours_per_month",
+}
+IMPORTED_SKILL_CATEGORY = "Imported"
+DEPARTMENT_SEPARATOR = ">"
+MAX_ROWS = 50_000
+DEFAULT_OFFERED_LEVEL = 3
+DEFAULT_WANTED_PRIORITY = Priority.MEDIUM
+LIST_SPLIT = re.compile(r"[;,]")
+QUERY_CHUNK = 2000
+
+# Languages the import may add to the shared language table, by BCP 47 code.
+KNOWN_LANGUAGES = {
+    "af": "Afrikaans",
+    "am": "Amharic",
+    "ar": "Arabic",
+    "bg": "Bulgarian",
+    "bn": "Bengali",
+    "ca": "Catalan",
+    "cs": "Czech",
+    "cy": "Welsh",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "en-GB": "English (United Kingdom)",
+    "en-US": "English (United States)",
+    "es": "Spanish",
+    "es-419": "Spanish (Latin America)",
+    "es-MX": "Spanish (Mexico)",
+    "et": "Estonian",
+    "eu": "Basque",
+    "fa": "Persian",
+    "fi": "Finnish",
+    "fil": "Filipino",
+    "fr": "French",
+    "fr-CA": "French (Canada)",
+    "ga": "Irish",
+    "gl": "Galician",
+    "gu": "Gujarati",
+    "ha": "Hausa",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "hy": "Armenian",
+    "id": "Indonesian",
+    "is": "Icelandic",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ka": "Georgian",
+    "kk": "Kazakh",
+    "kn": "Kannada",
+    "ko": "Korean",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "mk": "Macedonian",
+    "ml": "Malayalam",
+    "mr": "Marathi",
+    "ms": "Malay",
+    "mt": "Maltese",
+    "nb": "Norwegian Bokmål",
+    "ne": "Nepali",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pa": "Punjabi",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "pt-BR": "Portuguese (Brazil)",
+    "pt-PT": "Portuguese (Portugal)",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "sq": "Albanian",
+    "sr": "Serbian",
+    "sv": "Swedish",
+    "sw": "Swahili",
+    "ta": "Tamil",
+    "te": "Telugu",
+    "th": "Thai",
+    "tl": "Tagalog",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "uz": "Uzbek",
+    "vi": "Vietnamese",
+    "yo": "Yoruba",
+    "zh": "Chinese",
+    "zh-Hans": "Chinese (Simplified)",
+    "zh-Hant": "Chinese (Traditional)",
+    "zu": "Zulu",
+}
+MEETING_MODE_WORDS = {
+    "in_person": MeetingMode.IN_PERSON,
+    "inperson": MeetingMode.IN_PERSON,
+    "face_to_face": MeetingMode.IN_PERSON,
+    "video": MeetingMode.VIDEO,
+    "video_call": MeetingMode.VIDEO,
+    "remote": MeetingMode.VIDEO,
+    "online": MeetingMode.VIDEO,
+    "either": MeetingMode.EITHER,
+    "any": MeetingMode.EITHER,
+    "both": MeetingMode.EITHER,
+}
+PRIORITY_WORDS = {
+    "high": Priority.HIGH,
+    "medium": Priority.MEDIUM,
+    "med": Priority.MEDIUM,
+    "low": Priority.LOW,
+}
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """One reason the file cannot be imported. Line 1 is the header."""
+
+    line: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.line, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[ImportIssue] = field(default_factory=list)
+    new_skills: list[str] = field(default_factory=list)
+    new_languages: list[str] = field(default_factory=list)
+    new_departments: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "new_skills": self.new_skills,
+            "new_languages": self.new_languages,
+            "new_departments": self.new_departments,
+            "errors": [issue.as_dict() for issue in self.errors],
+        }
+
+
+class _Rejected(Exception):
+    """The file as a whole cannot be read; carries the issues to report."""
+
+    def __init__(self, issues: list[ImportIssue]):
+        super().__init__(issues[0].message)
+        self.issues = issues
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: bytes → header + rows of stripped strings, each with its line number.
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _Rejected(
+            [ImportIssue(1, "", "", _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))]
+        ) from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, [cell.strip() for cell in cells]))
+    except csv.Error as exc:
+        raise _Rejected([ImportIssue(reader.line_num, "", "", _("Unreadable CSV: %s") % exc)]) from exc
+    return rows
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _Rejected([ImportIssue(1, "", "", _("The file is not a readable XLSX workbook."))]) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            (number, [_cell_text(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+
+
+def _read_file(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
+    name = filename.lower()
+    if name.endswith(".xlsx") or (not name.endswith(".csv") and data[:4] == b"PK\x03\x04"):
+        return _read_xlsx(data)
+    if name.endswith((".xls", ".ods", ".numbers")):
+        raise _Rejected([ImportIssue(1, "", filename, _("Save the sheet as .xlsx or .csv (UTF-8)."))])
+    return _read_csv(data)
+
+
+def _normalise_header(name: str) -> str:
+    key = re.sub(r"[\s\-]+", "_", name.strip().lower())
+    return COLUMN_ALIASES.get(key, key)
+
+
+def _parse_header(cells: list[str]) -> tuple[list[str], list[ImportIssue], bool]:
+    """The columns in file order, the header's problems, and whether a required column is missing."""
+    columns, issues, seen = [], [], set()
+    for raw in cells:
+        column = _normalise_header(raw)
+        if not column:
+            columns.append("")
+            continue
+        if column not in COLUMNS:
+            issues.append(
+                ImportIssue(1, raw, raw, _("Unknown column. Known columns: %s.") % ", ".join(COLUMNS))
+            )
+        elif column in seen:
+            issues.append(ImportIssue(1, raw, raw, _("This column appears twice.")))
+        seen.add(column)
+        columns.append(column)
+    missing = [required for required in REQUIRED_COLUMNS if required not in seen]
+    for required in missing:
+        issues.append(ImportIssue(1, required, "", _("The required column “%s” is missing.") % required))
+    return columns, issues, bool(missing)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking: every row against the file and the organisation, collecting every issue.
+
+NEW = "new"  # marks references to rows that do not exist yet (departments, skills)
+
+
+@dataclass
+class _Row:
+    line: int
+    employee_id: str
+    email: str
+    fields: dict = field(default_factory=dict)  # Person fields with their new values
+    department: object = None  # Department id, (NEW, key) or None
+    manager_value: str | None = None  # raw manager cell, None when the column is absent
+    manager_key: str | None = None
+    languages: set | None = None  # language codes
+    offered: dict | None = None  # skill ref → level
+    wanted: dict | None = None  # skill ref → priority
+    roles: set = field(default_factory=set)
+    person: dict | None = None  # existing person, as loaded
+    user_id: int | None = None  # existing account to link (new people) or keep
+    rename_user: bool = False
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _language_code(raw: str) -> str:
+    parts = re.split(r"[-_]", raw.strip())
+    code = parts[0].lower()
+    for part in parts[1:]:
+        if len(part) == 2:
+            code += "-" + part.upper()
+        elif len(part) == 4:
+            code += "-" + part.title()
+        else:
+            code += "-" + part.lower()
+    return code
+
+
+def _split_list(value: str) -> list[str]:
+    return [item.strip() for item in LIST_SPLIT.split(value) if item.strip()]
+
+
+class _Checker:
+    """Loads the organisation once, then checks rows in memory."""
+
+    def __init__(self, organisation: Organisation):
+        self.organisation = organisation
+        self.issues: list[ImportIssue] = []
+        people = list(
+            Person.objects.filter(organisation=organisation).values(
+                "id",
+                "user_id",
+                "user__username",
+                "employee_id",
+                "email",
+                "full_name",
+                "job_title",
+                "job_family",
+                "department_id",
+                "manager_id",
+                "seniority",
+                "location",
+                "time_zone",
+                "availability_hours_per_month",
+                "meeting_mode",
+                "goals",
+                "purpose",
+            )
+        )
+        self.people_by_id = {p["id"]: p for p in people}
+        self.people_by_employee_id = {p["employee_id"]: p for p in people if p["employee_id"]}
+        self.people_by_email = {p["email"].lower(): p for p in people}
+        self.departments = {
+            name.lower(): pk
+            for pk, name in Department.objects.filter(organisation=organisation).values_list("id", "name")
+        }
+        self.new_departments: dict[str, tuple[str, str | None]] = {}  # key → (name, parent key)
+        self.skill_ids: dict[str, int] = {}
+        for pk, name, slug in Skill.objects.filter(organisation=organisation).values_list(
+            "id", "name", "slug"
+        ):
+            self.skill_ids.setdefault(name.lower(), pk)
+            self.skill_ids.setdefault(slug.lower(), pk)
+        for alias, skill_id in SkillAlias.objects.filter(organisation=organisation).values_list(
+            "alias", "skill_id"
+        ):
+            self.skill_ids.setdefault(alias.lower(), skill_id)
+        self.new_skills: dict[str, str] = {}  # key → name as first written
+        self.language_codes = {code.lower(): code for code in Language.objects.values_list("code", flat=True)}
+        self.language_names = {name.lower(): code for code, name in KNOWN_LANGUAGES.items()}
+        self.language_names.update(
+            {name.lower(): code for code, name in Language.objects.values_list("code", "name")}
+        )
+        self.new_languages: dict[str, str] = {}  # code → name
+        self.renamed: dict[int, str] = {}  # person id → employee id given by the file
+
+    def error(self, line: int, column: str, value: str, message: str) -> None:
+        self.issues.append(ImportIssue(line, column, value[:200], message))
+
+    # -- one cell each --------------------------------------------------------------------------
+
+    def text(self, row: _Row, cells: dict, column: str, max_length: int) -> None:
+        if column not in cells:
+            return
+        value = cells[column]
+        if len(value) > max_length:
+            self.error(row.line, column, value, _("Longer than %d characters.") % max_length)
+        row.fields[column] = value
+
+    def number(self, row: _Row, cells: dict, column: str, low: int, high: int) -> None:
+        value = cells.get(column, "")
+        if not value:
+            return
+        try:
+            number = int(value)
+        except ValueError:
+            self.error(row.line, column, value, _("Not a whole number."))
+            return
+        if not low <= number <= high:
+            self.error(row.line, column, value, _("Must be between %(low)d and %(high)d.") % locals())
+            return
+        row.fields[column] = number
+
+    def time_zone(self, row: _Row, cells: dict) -> None:
+        value = cells.get("time_zone", "")
+        if not value:
+            return
+        if value not in _time_zones():
+            self.error(row.line, "time_zone", value, _("Unknown time zone; use a name like Europe/Paris."))
+            return
+        row.fields["time_zone"] = value
+
+    def meeting_mode(self, row: _Row, cells: dict) -> None:
+        value = cells.get("meeting_mode", "")
+        if not value:
+            return
+        mode = MEETING_MODE_WORDS.get(re.sub(r"[\s\-]+", "_", value.lower()))
+        if mode is None:
+            self.error(row.line, "meeting_mode", value, _("Use one of: in_person, video, either."))
+            return
+        row.fields["meeting_mode"] = mode.value
+
+    def department(self, row: _Row, cells: dict) -> None:
+        if "department" not in cells:
+            return
+        value = cells["department"]
+        row.fields["department"] = None
+        if not value:
+            return
+        parent_key = None
+        names = [name.strip() for name in value.split(DEPARTMENT_SEPARATOR) if name.strip()]
+        for name in names:
+            if len(name) > 200:
+                self.error(
+                    row.line, "department", value, _("A department name is longer than 200 characters.")
+                )
+                return
+            key = name.lower()
+            if key not in self.departments and key not in self.new_departments:
+                self.new_departments[key] = (name, parent_key)
+            parent_key = key
+        key = names[-1].lower()
+        row.department = self.departments.get(key, (NEW, key))
+
+    def languages(self, row: _Row, cells: dict) -> None:
+        if "languages" not in cells:
+            return
+        codes = set()
+        for item in _split_list(cells["languages"]):
+            code = self.language_names.get(item.lower()) or _language_code(item)
+            known = self.language_codes.get(code.lower())
+            if known is None and code in KNOWN_LANGUAGES:
+                known = code
+                self.new_languages[code] = KNOWN_LANGUAGES[code]
+            if known is None:
+                self.error(
+                    row.line, "languages", item, _("Unknown language; use a code like en, fr or pt-BR.")
+                )
+                continue
+            codes.add(known)
+        row.languages = codes
+
+    def skill_ref(self, name: str):
+        key = name.lower()
+        if key in self.skill_ids:
+            return self.skill_ids[key]
+        self.new_skills.setdefault(key, name)
+        return (NEW, key)
+
+    def skills(self, row: _Row, cells: dict, column: str) -> dict | None:
+        if column not in cells:
+            return None
+        offered = column == "offered_skills"
+        result = {}
+        for item in _split_list(cells[column]):
+            name, _sep, amount = item.rpartition(":") if ":" in item else (item, "", "")
+            name, amount = name.strip(), amount.strip()
+            if not name:
+                self.error(row.line, column, item, _("A skill name is missing."))
+                continue
+            if len(name) > 120:
+                self.error(row.line, column, item, _("A skill name is longer than 120 characters."))
+                continue
+            if offered:
+                value = self._level(amount)
+                if value is None:
+                    self.error(row.line, column, item, _("The level must be 1 to %d.") % MAX_SKILL_LEVEL)
+                    continue
+            else:
+                value = self._priority(amount)
+                if value is None:
+                    self.error(row.line, column, item, _("The priority must be high, medium, low or 1 to 3."))
+                    continue
+            ref = self.skill_ref(name)
+            if ref in result:
+                self.error(row.line, column, item, _("This skill is listed twice."))
+                continue
+            result[ref] = value
+        return result
+
+    @staticmethod
+    def _level(amount: str) -> int | None:
+        if not amount:
+            return DEFAULT_OFFERED_LEVEL
+        if amount.isdigit() and 1 <= int(amount) <= MAX_SKILL_LEVEL:
+            return int(amount)
+        return None
+
+    @staticmethod
+    def _priority(amount: str) -> int | None:
+        if not amount:
+            return DEFAULT_WANTED_PRIORITY
+        if amount.isdigit() and int(amount) in Priority.values:
+            return int(amount)
+        word = PRIORITY_WORDS.get(amount.lower())
+        return int(word) if word is not None else None
+
+    def roles(self, row: _Row, cells: dict) -> None:
+        value = cells.get("roles", "")
+        labels = {str(label).lower(): role for role, label in Role.choices}
+        for item in _split_list(value):
+            key = re.sub(r"[\s\-]+", "_", item.lower())
+            role = key if key in Role.values else labels.get(item.lower())
+            if role is None:
+                self.error(row.line, "roles", item, _("Unknown role; use: %s.") % ", ".join(Role.values))
+                continue
+            row.roles.add(role)
+
+    # -- the whole file ------------------------------------------------------------------------
+
+    def check(self, columns: list[str], lines: list[tuple[int, list[str]]]) -> list[_Row]:
+        rows: list[_Row] = []
+        lines_by_employee_id: dict[str, int] = {}
+        lines_by_email: dict[str, int] = {}
+        for line, cells_list in lines:
+            if not any(cells_list):
+                continue
+            if len(cells_list) > len(columns) and any(cells_list[len(columns) :]):
+                self.error(line, "", "", _("This row has more cells than the header has columns."))
+            cells = {
+                column: (cells_list[index] if index < len(cells_list) else "")
+                for index, column in enumerate(columns)
+                if column in COLUMNS
+            }
+            row = self.check_row(line, cells, lines_by_employee_id, lines_by_email)
+            if row is not None:
+                rows.append(row)
+        if "manager" in columns:
+            self.resolve_managers(rows)
+        return rows
+
+    def check_row(self, line: int, cells: dict, lines_by_employee_id: dict, lines_by_email: dict):
+        employee_id = cells["employee_id"]
+        email = cells["email"].lower()
+        row = _Row(line=line, employee_id=employee_id, email=email)
+        if not employee_id:
+            self.error(line, "employee_id", "", _("A value is required."))
+        elif len(employee_id) > 64:
+            self.error(line, "employee_id", employee_id, _("Longer than 64 characters."))
+        elif employee_id in lines_by_employee_id:
+            self.error(
+                line,
+                "employee_id",
+                employee_id,
+                _("Duplicate employee id: also on line %d.") % lines_by_employee_id[employee_id],
+            )
+        else:
+            lines_by_employee_id[employee_id] = line
+        if not email:
+            self.error(line, "email", "", _("A value is required."))
+        else:
+            try:
+                validate_email(email)
+            except ValidationError:
+                self.error(line, "email", cells["email"], _("Not a valid email address."))
+            if email in lines_by_email:
+                self.error(
+                    line, "email", email, _("Duplicate email: also on line %d.") % lines_by_email[email]
+                )
+            else:
+                lines_by_email[email] = line
+        self.match_person(row)
+
+        self.text(row, cells, "full_name", 200)
+        if not row.fields.get("full_name"):
+            row.fields.pop("full_name", None)
+            if row.person is None:
+                local = email.split("@")[0]
+                row.fields["full_name"] = re.sub(r"[._\-]+", " ", local).title() or employee_id
+        for column, max_length in (("job_title", 200), ("job_family", 120), ("location", 200)):
+            self.text(row, cells, column, max_length)
+        self.text(row, cells, "goals", 4000)
+        self.text(row, cells, "purpose", 4000)
+        self.number(row, cells, "seniority", 1, MAX_SENIORITY)
+        self.number(row, cells, "availability_hours_per_month", 0, MAX_HOURS_PER_MONTH)
+        self.time_zone(row, cells)
+        self.meeting_mode(row, cells)
+        self.department(row, cells)
+        self.languages(row, cells)
+        row.offered = self.skills(row, cells, "offered_skills")
+        row.wanted = self.skills(row, cells, "wanted_skills")
+        self.roles(row, cells)
+        if row.person is None:
+            row.roles = row.roles or {Role.PARTICIPANT.value}
+            row.fields.setdefault("time_zone", self.organisation.default_time_zone)
+        if "manager" in cells:
+            row.manager_value = cells["manager"]
+        return row
+
+    def match_person(self, row: _Row) -> None:
+        """Upsert by employee id; an existing person without one is claimed by their email."""
+        person = self.people_by_employee_id.get(row.employee_id)
+        by_email = self.people_by_email.get(row.email)
+        if person is None and by_email is not None and not by_email["employee_id"]:
+            person = by_email
+            row.fields["employee_id"] = row.employee_id
+        if by_email is not None and by_email is not person:
+            self.error(
+                row.line,
+                "email",
+                row.email,
+                _("This email already belongs to employee %s in the organisation.")
+                % (by_email["employee_id"] or by_email["full_name"]),
+            )
+        row.person = person
+        if person is not None:
+            row.user_id = person["user_id"]
+            if row.email and row.email != person["email"]:
+                row.fields["email"] = row.email
+                row.rename_user = person["user__username"].lower() == person["email"].lower()
+        elif row.email:
+            row.fields["email"] = row.email
+
+    def check_accounts(self, rows: list[_Row]) -> None:
+        """Sign-in names are emails and are unique across organisations."""
+        wanted = {row.email: row for row in rows if row.email and (row.person is None or row.rename_user)}
+        User = get_user_model()
+        emails = list(wanted)
+        for start in range(0, len(emails), QUERY_CHUNK):
+            accounts = User.objects.filter(username__in=emails[start : start + QUERY_CHUNK]).values(
+                "id", "username", "person__id"
+            )
+            for account in accounts:
+                row = wanted[account["username"]]
+                if account["person__id"] is None and row.person is None:
+                    row.user_id = account["id"]  # an account nobody uses yet: link it
+                elif row.person is None or account["id"] != row.user_id:
+                    self.error(
+                        row.line,
+                        "email",
+                        row.email,
+                        _("Another account, maybe in another organisation, signs in with this email."),
+                    )
+
+    def node(self, person: dict | None) -> str | None:
+        """The reporting-graph key of an existing person: their employee id after the import."""
+        if person is None:
+            return None
+        return self.renamed.get(person["id"]) or person["employee_id"] or f"#{person['id']}"
+
+    def resolve_managers(self, rows: list[_Row]) -> None:
+        rows_by_employee_id = {row.employee_id: row for row in rows if row.employee_id}
+        rows_by_email = {row.email: row for row in rows if row.email}
+        for row in rows:
+            if row.person is not None and row.employee_id:
+                self.renamed[row.person["id"]] = row.employee_id
+        graph: dict[str, str | None] = {}  # reporting line after the import: node → manager node
+        for person in self.people_by_id.values():
+            graph[self.node(person)] = self.node(self.people_by_id.get(person["manager_id"]))
+        for row in rows:
+            if not row.employee_id:
+                continue
+            value = row.manager_value or ""
+            if not value:
+                graph[row.employee_id] = None
+                continue
+            target = rows_by_employee_id.get(value) or rows_by_email.get(value.lower())
+            if target is not None:
+                row.manager_key = target.employee_id
+            else:
+                person = self.people_by_employee_id.get(value) or self.people_by_email.get(value.lower())
+                row.manager_key = self.node(person)
+            if row.manager_key is None:
+                self.error(
+                    row.line,
+                    "manager",
+                    value,
+                    _("Unknown manager: no row or person has this employee id or email."),
+                )
+            elif row.manager_key == row.employee_id:
+                self.error(row.line, "manager", value, _("A person cannot be their own manager."))
+                row.manager_key = None
+            graph[row.employee_id] = row.manager_key
+        for chain in _cycles(graph):
+            path = " → ".join([*chain, chain[0]])
+            for node in chain:
+                row = rows_by_employee_id.get(node)
+                if row is not None and row.manager_value:
+                    self.error(
+                        row.line, "manager", row.manager_value, _("Cycle in the reporting line: %s.") % path
+                    )
+
+
+def _cycles(graph: dict[str, str | None]) -> list[list[str]]:
+    """Every cycle of a graph where each node has at most one outgoing edge."""
+    state: dict[str, int] = {}  # node → walk number that visited it
+    cycles = []
+    for walk, start in enumerate(graph):
+        if start in state:
+            continue
+        path, node = [], start
+        while node is not None and node not in state:
+            state[node] = walk
+            path.append(node)
+            node = graph.get(node)
+        if node is not None and state[node] == walk:
+            cycles.append(path[path.index(node) :])
+    return cycles
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning: what changes for each row (also what a dry run reports).
+
+
+@dataclass
+class _Current:
+    languages: dict  # person id → {code}
+    offered: dict  # person id → {skill id: level}
+    wanted: dict  # person id → {skill id: priority}
+    roles: dict  # person id → {role}
+
+
+def _load_current(organisation: Organisation) -> _Current:
+    current = _Current({}, {}, {}, {})
+    through = Person.languages.through
+    for person_id, code in through.objects.filter(person__organisation=organisation).values_list(
+        "person_id", "language__code"
+    ):
+        current.languages.setdefault(person_id, set()).add(code)
+    for person_id, skill_id, level in OfferedSkill.objects.filter(
+        person__organisation=organisation
+    ).values_list("person_id", "skill_id", "level"):
+        current.offered.setdefault(person_id, {})[skill_id] = level
+    for person_id, skill_id, priority in WantedSkill.objects.filter(
+        person__organisation=organisation
+    ).values_list("person_id", "skill_id", "priority"):
+        current.wanted.setdefault(person_id, {})[skill_id] = priority
+    for person_id, role in RoleMembership.objects.filter(person__organisation=organisation).values_list(
+        "person_id", "role"
+    ):
+        current.roles.setdefault(person_id, set()).add(role)
+    return current
+
+
+@dataclass
+class _Plan:
+    scalar_changes: dict = field(default_factory=dict)  # person id → {field: value}
+    department_changes: dict = field(default_factory=dict)  # person id → ref
+    manager_rows: list = field(default_factory=list)
+    languages: dict = field(default_factory=dict)  # key (person id or employee id) → {code}
+    offered: dict = field(default_factory=dict)
+    wanted: dict = field(default_factory=dict)
+    roles: dict = field(default_factory=dict)  # key → {role} to add
+
+
+def _plan(rows: list[_Row], checker: _Checker, current: _Current, report: ImportReport) -> _Plan:
+    plan = _Plan()
+    people_by_id = checker.people_by_id
+    for row in rows:
+        person = row.person
+        key = row.employee_id if person is None else person["id"]
+        changed = False
+        if person is not None:
+            scalars = {
+                name: value
+                for name, value in row.fields.items()
+                if name != "department" and person[name] != value
+            }
+            if scalars:
+                plan.scalar_changes[key] = scalars
+                changed = True
+            if "department" in row.fields and row.department != person["department_id"]:
+                plan.department_changes[key] = row.department
+                changed = True
+        if row.manager_value is not None:
+            plan.manager_rows.append(row)
+            if person is not None:
+                changed |= row.manager_key != checker.node(people_by_id.get(person["manager_id"]))
+        for wanted_value, existing, target in (
+            (row.languages, current.languages, plan.languages),
+            (row.offered, current.offered, plan.offered),
+            (row.wanted, current.wanted, plan.wanted),
+        ):
+            if wanted_value is None:
+                continue
+            if person is None:
+                target[key] = wanted_value
+            elif wanted_value != existing.get(key, type(wanted_value)()):
+                target[key] = wanted_value
+                changed = True
+        missing_roles = row.roles - current.roles.get(key, set())
+        if missing_roles:
+            plan.roles[key] = missing_roles
+            changed |= person is not None
+        if person is None:
+            report.created += 1
+        elif changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing: bulk queries only, in the caller's transaction.
+
+
+def _chunks(items: list, size: int = QUERY_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan: _Plan) -> None:
+    now = timezone.now()
+    User = get_user_model()
+
+    departments = dict(checker.departments)
+    for key, (name, parent_key) in checker.new_departments.items():  # parents come first
+        departments[key] = Department.objects.create(
+            organisation=organisation, name=name, parent_id=departments.get(parent_key)
+        ).id
+
+    skills = dict(checker.skill_ids)
+    if checker.new_skills:
+        category, _created = SkillCategory.objects.get_or_create(
+            organisation=organisation, name=IMPORTED_SKILL_CATEGORY
+        )
+        slugs = set(Skill.objects.filter(organisation=organisation).values_list("slug", flat=True))
+        new = []
+        for name in checker.new_skills.values():
+            base = slugify(name)[:110] or "skill"
+            slug, number = base, 2
+            while slug in slugs:
+                slug, number = f"{base}-{number}", number + 1
+            slugs.add(slug)
+            new.append(Skill(organisation=organisation, category=category, name=name, slug=slug))
+        Skill.objects.bulk_create(new)
+        names = {name.lower() for name in checker.new_skills.values()}
+        for pk, name in Skill.objects.filter(organisation=organisation).values_list("id", "name"):
+            if name.lower() in names:
+                skills[name.lower()] = pk
+
+    Language.objects.bulk_create(
+        [Language(code=code, name=name) for code, name in checker.new_languages.items()],
+        ignore_conflicts=True,
+    )
+    language_ids = dict(Language.objects.values_list("code", "id"))
+
+    def ref_id(ref, table):
+        return table[ref[1]] if isinstance(ref, tuple) else ref
+
+    # Accounts: new people sign in with their email once someone sets a password for them.
+    new_rows = [row for row in rows if row.person is None]
+    new_accounts = [row for row in new_rows if row.user_id is None]
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        [User(username=row.email, email=row.email, password=unusable) for row in new_accounts]
+    )
+    user_ids = {}
+    for emails in _chunks([row.email for row in new_accounts]):
+        user_ids.update(User.objects.filter(username__in=emails).values_list("username", "id"))
+    renamed = [row for row in rows if row.rename_user]
+    User.objects.bulk_update(
+        [User(id=row.user_id, username=row.email, email=row.email) for row in renamed], ["username", "email"]
+    )
+
+    Person.objects.bulk_create(
+        [
+            Person(
+                organisation=organisation,
+                user_id=row.user_id or user_ids[row.email],
+                employee_id=row.employee_id,
+                department_id=ref_id(row.department, departments),
+                **{name: value for name, value in row.fields.items() if name != "department"},
+            )
+            for row in new_rows
+        ]
+    )
+    changed_ids = set(plan.scalar_changes) | set(plan.department_changes)
+    if changed_ids:
+        updates, fields = [], {"updated_at"}
+        for person_id in changed_ids:
+            person = Person(id=person_id, updated_at=now)
+            for name, value in plan.scalar_changes.get(person_id, {}).items():
+                setattr(person, name, value)
+                fields.add(name)
+            if person_id in plan.department_changes:
+                person.department_id = ref_id(plan.department_changes[person_id], departments)
+                fields.add("department_id")
+            updates.append(person)
+        # bulk_update writes every listed field, so fill the unchanged ones with their current value
+        for person in updates:
+            current = checker.people_by_id[person.id]
+            for name in fields - {"updated_at", "department_id"}:
+                if name not in plan.scalar_changes.get(person.id, {}):
+                    setattr(person, name, current[name])
+            if "department_id" in fields and person.id not in plan.department_changes:
+                person.department_id = current["department_id"]
+        Person.objects.bulk_update(updates, sorted(fields), batch_size=500)
+
+    ids = dict(Person.objects.filter(organisation=organisation).values_list("employee_id", "id"))
+    ids.update({f"#{pk}": pk for pk in checker.people_by_id})
+
+    def person_id(key):
+        return key if isinstance(key, int) else ids[key]
+
+    managers = []
+    for row in plan.manager_rows:
+        manager_id = ids[row.manager_key] if row.manager_key else None
+        own_id = ids[row.employee_id]
+        if (row.person["manager_id"] if row.person else None) != manager_id:
+            managers.append(Person(id=own_id, manager_id=manager_id, updated_at=now))
+    Person.objects.bulk_update(managers, ["manager_id", "updated_at"], batch_size=1000)
+
+    through = Person.languages.through
+    for chunk in _chunks([key for key in plan.languages if isinstance(key, int)]):
+        through.objects.filter(person_id__in=chunk).delete()
+    through.objects.bulk_create(
+        [
+            through(person_id=person_id(key), language_id=language_ids[code])
+            for key, codes in plan.languages.items()
+            for code in codes
+        ]
+    )
+    for model, table, amount in (
+        (OfferedSkill, plan.offered, "level"),
+        (WantedSkill, plan.wanted, "priority"),
+    ):
+        for chunk in _chunks([key for key in table if isinstance(key, int)]):
+            model.objects.filter(person_id__in=chunk).delete()
+        model.objects.bulk_create(
+            [
+                model(person_id=person_id(key), skill_id=ref_id(ref, skills), **{amount: value})
+                for key, chosen in table.items()
+                for ref, value in chosen.items()
+            ]
+        )
+    RoleMembership.objects.bulk_create(
+        [
+            RoleMembership(person_id=person_id(key), role=role)
+            for key, roles in plan.roles.items()
+            for role in roles
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _issue_order(issue: ImportIssue) -> tuple[int, int]:
+    return issue.line, COLUMNS.index(issue.column) if issue.column in COLUMNS else -1
+
+
+def people_import(*, organisation: Organisation, file, filename: str, dry_run: bool = False) -> ImportReport:
+    """Create or update (by employee id) the organisation's people from an HR export.
+
+    All or nothing: when any row is bad, nothing is written and the report lists every problem.
+    A dry run checks and counts exactly as an import would, and writes nothing.
+    """
+    report = ImportReport(dry_run=dry_run)
+    data = file.read()
+    try:
+        lines = _read_file(data, filename or "")
+    except _Rejected as rejected:
+        report.errors = rejected.issues
+        return report
+    if not lines or not any(lines[0][1]):
+        report.errors = [
+            ImportIssue(1, "", "", _("The file is empty: the first line must name the columns."))
+        ]
+        return report
+    columns, header_issues, missing_required = _parse_header(lines[0][1])
+    if missing_required:
+        report.errors = header_issues
+        return report
+    if len(lines) - 1 > MAX_ROWS:
+        report.errors = [ImportIssue(1, "", "", _("More than %d rows: split the file.") % MAX_ROWS)]
+        return report
+
+    with transaction.atomic():
+        checker = _Checker(organisation)
+        checker.issues.extend(header_issues)
+        rows = checker.check(columns, lines[1:])
+        checker.check_accounts(rows)
+        report.rows = len(rows)
+        if checker.issues:
+            report.errors = sorted(checker.issues, key=_issue_order)
+            return report
+        report.new_skills = sorted(checker.new_skills.values(), key=str.lower)
+        report.new_languages = sorted(checker.new_languages)
+        report.new_departments = [name for name, _parent in checker.new_departments.values()]
+        plan = _plan(rows, checker, _load_current(organisation), report)
+        if not dry_run:
+            _write(organisation, rows, checker, plan)
+    return report
