@@ -1,0 +1,5 @@
+import sys
+
+from mentora.matching.cli import main
+
+sys.exit(main())

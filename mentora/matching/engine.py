@@ -1,0 +1,521 @@
+"""From an instance to a result: candidate edges, scores, the solver for the program's format, reasons
+and the fairness audit. `solve` returns the result as a JSON-ready dict (docs/matching.md)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mentora.matching import fairness
+from mentora.matching.eligibility import candidate_pairs, eligible, kind_for, sides
+from mentora.matching.explain import explain_pairs, unmatched_reasons
+from mentora.matching.flow import assign
+from mentora.matching.instance import COMPONENTS, Instance, Program
+from mentora.matching.population import Population, build_population, lookup_pairs
+from mentora.matching.scoring import Edges, score_edges, top_per_group
+from mentora.matching.stable import blocking_pairs, deferred_acceptance, rank_within
+
+CIRCLE_PENALTY = 2.0  # weight subtracted from a pair that must not share a circle
+DETAILED_DIAGNOSES = 500  # unmatched people without any candidate diagnosed constraint by constraint
+FLOOR_ROUNDS = 8
+
+
+@dataclass
+class Prepared:
+    pop: Population
+    program: Program
+    left: np.ndarray
+    right: np.ndarray
+    edges: Edges
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(self.timings.get(name, 0.0) + now - self.t, 4)
+        self.t = now
+
+
+def reporting_line_pairs(pop: Population) -> tuple[np.ndarray, np.ndarray]:
+    """Every (person, ancestor) pair of the manager forest."""
+    us, vs = [], []
+    node = np.arange(pop.n)
+    anc = pop.manager.copy()
+    while (anc >= 0).any():
+        has = anc >= 0
+        us.append(node[has])
+        vs.append(anc[has])
+        anc = np.where(has, pop.manager[np.where(has, anc, 0)], -1)
+    if not us:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(us), np.concatenate(vs)
+
+
+def build_edges(pop: Population, program: Program, left: np.ndarray, right: np.ndarray) -> Edges:
+    limit = program.candidate_limit
+    u, v = candidate_pairs(pop, program, left, right, limit=limit, seed=program.seed)
+    n = pop.n
+    if program.format == "circles":
+        # pairs that must not share a circle are always edges, with a penalty the grouping avoids
+        ru, rv = reporting_line_pairs(pop)
+        keys = [u * n + v]
+        for a, b in (
+            (ru, rv),
+            (pop.pair_keys_blocked // n, pop.pair_keys_blocked % n),
+            (pop.pair_keys_previous // n, pop.pair_keys_previous % n),
+        ):
+            keys.append(np.minimum(a, b) * n + np.maximum(a, b))
+        k = np.unique(np.concatenate(keys))
+        u, v = k // n, k % n
+        edges = score_edges(pop, program, u, v)
+        forbidden = ~eligible(pop, program, u, v)
+        edges.score[forbidden] -= CIRCLE_PENALTY
+    else:
+        ok = eligible(pop, program, u, v)
+        edges = score_edges(pop, program, u[ok], v[ok])
+        forbidden = np.zeros(len(edges), dtype=bool)
+    if limit is not None and len(edges):
+        if kind_for(program) == "peer":
+            keep = top_per_group(edges.u, edges.score, limit) | top_per_group(edges.v, edges.score, limit)
+        else:
+            per_mentor = np.minimum(np.maximum(3 * pop.capacity, 5), 4 * limit)
+            keep = top_per_group(edges.u, edges.score, limit) | top_per_group(
+                edges.v, edges.score, per_mentor
+            )
+        edges = edges.subset(keep | forbidden)
+    return edges
+
+
+def prepare(instance: Instance) -> Prepared:
+    """Compile the instance and build its scored candidate edges (reusable for many shortlists)."""
+    timings: dict[str, float] = {}
+    timer = _Timer(timings)
+    pop = build_population(instance)
+    timer.lap("compile")
+    left, right = sides(pop, instance.program)
+    edges = build_edges(pop, instance.program, left, right)
+    timer.lap("candidates_and_scoring")
+    return Prepared(pop, instance.program, left, right, edges, timings)
+
+
+# ---------------------------------------------------------------------------------------------- rankings
+
+
+def rankings(prep: Prepared, li: np.ndarray, ri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position of each edge in its mentee's list, rank of the mentee in its mentor's list).
+
+    By score (ties by index), or with ranking_source="preferences" the stated rankings first and
+    the remaining acceptable partners after them by score.
+    """
+    e, pop = prep.edges, prep.pop
+    neg = -e.score
+    if prep.program.ranking_source == "preferences":
+        big = np.iinfo(np.int64).max // 4
+        pos, found = lookup_pairs(pop.pref_keys, e.u * pop.n + e.v)
+        mentee_primary = np.where(found, pop.pref_rank[pos], big)
+        pos, found = lookup_pairs(pop.pref_keys, e.v * pop.n + e.u)
+        mentor_primary = np.where(found, pop.pref_rank[pos], big)
+    else:
+        mentee_primary = np.zeros(len(e), dtype=np.int64)
+        mentor_primary = np.zeros(len(e), dtype=np.int64)
+    # ties broken by the partner's index, through a stable sort on (primary, -score, partner)
+    left_pos = rank_within(li, _tie(mentee_primary, neg, ri), ri)
+    right_rank = rank_within(ri, _tie(mentor_primary, neg, li), li)
+    return left_pos, right_rank
+
+
+def _tie(primary: np.ndarray, neg_score: np.ndarray, partner: np.ndarray) -> np.ndarray:
+    """A single sortable key for (primary, -score): dense rank of the pair."""
+    order = np.lexsort((partner, neg_score, primary))
+    key = np.empty(len(primary), dtype=np.int64)
+    key[order] = np.arange(len(primary))
+    return key
+
+
+# ---------------------------------------------------------------------------------------------- result parts
+
+
+def _components_json(row: np.ndarray) -> dict[str, float]:
+    return {c: round(float(x), 4) for c, x in zip(COMPONENTS, row, strict=True)}
+
+
+def _participant_scores(n_local: int, idx: np.ndarray, score: np.ndarray) -> np.ndarray:
+    out = np.full(n_local, np.nan)
+    out[idx] = score
+    return out
+
+
+def _diagnose(prep: Prepared, people: np.ndarray, local_of: np.ndarray, edge_local: np.ndarray) -> list[dict]:
+    """Reasons for each unmatched participant (people are population indices)."""
+    n_local = len(local_of)
+    counts = np.bincount(edge_local, minlength=n_local)
+    best = np.full(n_local, -np.inf)
+    np.maximum.at(best, edge_local, prep.edges.score)
+    right = prep.right
+    out = []
+    detailed = 0
+    for i in people:
+        k = int(np.searchsorted(local_of, i))
+        if counts[k] == 0 and detailed >= DETAILED_DIAGNOSES:
+            reasons = ["No eligible partner was found (not diagnosed further in this large run)"]
+        else:
+            detailed += counts[k] == 0
+            reasons = unmatched_reasons(
+                prep.pop, prep.program, int(i), right, int(counts[k]), float(best[k]) if counts[k] else None
+            )
+        out.append({"id": prep.pop.ids[i], "reasons": reasons})
+    return out
+
+
+def _raise_floor(
+    prep: Prepared,
+    solve_with: Callable[[np.ndarray], np.ndarray],
+    base: np.ndarray,
+    owner: list[np.ndarray],
+    participants: np.ndarray,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Re-solve with boosted weights to lift the worst-off group; report the cost in total score.
+
+    owner: arrays of participant-local indices, one per edge end that counts as "the person served".
+    """
+    program, pop, score = prep.program, prep.pop, prep.edges.score
+    base_total = float(score[base].sum())
+
+    def per_person(chosen: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(participants))
+        for o in owner:
+            out[o[chosen]] = score[chosen]
+        return out
+
+    if program.fairness_floor == "under_sponsored":
+        flag = pop.under_sponsored[participants]
+        boost = np.zeros(len(score))
+        for o in owner:
+            boost = np.maximum(boost, flag[o].astype(np.float64))
+        chosen = solve_with(score * (1.0 + program.under_sponsored_boost * boost))
+        before, after = per_person(base)[flag], per_person(chosen)[flag]
+        detail = {
+            "under_sponsored_people": int(flag.sum()),
+            "under_sponsored_match_rate_before": round(float((before > 0).mean()), 4) if flag.any() else None,
+            "under_sponsored_match_rate_after": round(float((after > 0).mean()), 4) if flag.any() else None,
+            "under_sponsored_mean_score_before": round(float(before.mean()), 4) if flag.any() else None,
+            "under_sponsored_mean_score_after": round(float(after.mean()), 4) if flag.any() else None,
+        }
+    else:
+        labels = fairness.group_labels(pop, participants, program.fairness_group)
+        groups = sorted({x for x in labels if x is not None})
+        gid = np.array([groups.index(x) if x is not None else -1 for x in labels])
+        lam = np.zeros(len(groups) + 1)
+
+        def worst(chosen: np.ndarray) -> tuple[float, int]:
+            means = fairness.group_means(labels, per_person(chosen))
+            g = min(means, key=lambda k: (means[k], k))
+            return means[g], groups.index(g)
+
+        start_worst, _ = worst(base)
+        chosen, best_worst = base, start_worst
+        current = base
+        for _ in range(FLOOR_ROUNDS):
+            _, g = worst(current)
+            lam[g] += 0.25
+            mult = np.ones(len(score))
+            for o in owner:
+                mult = np.maximum(mult, 1.0 + lam[gid[o]])
+            current = solve_with(score * mult)
+            value, _ = worst(current)
+            if value > best_worst + 1e-12:
+                best_worst, chosen = value, current
+        detail = {
+            "group_by": program.fairness_group,
+            "worst_group_mean_before": round(start_worst, 4),
+            "worst_group_mean_after": round(best_worst, 4),
+        }
+    after_total = float(score[chosen].sum())
+    cost = base_total - after_total
+    return chosen, {
+        "method": program.fairness_floor,
+        "total_score_without_floor": round(base_total, 4),
+        "total_score_with_floor": round(after_total, 4),
+        "cost_in_total_score": round(cost, 4),
+        "cost_percent": round(100.0 * cost / base_total, 3) if base_total else 0.0,
+        **detail,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- modes
+
+
+def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
+    pop, program, e = prep.pop, prep.program, prep.edges
+    li = np.searchsorted(prep.left, e.u)
+    ri = np.searchsorted(prep.right, e.v)
+    capacity = pop.capacity[prep.right]
+    left_pos, right_rank = rankings(prep, li, ri)
+    left_dept = pop.department[prep.left]
+
+    def flow(weights: np.ndarray) -> np.ndarray:
+        if len(weights) == 0:
+            return np.zeros(0, dtype=bool)
+        return assign(
+            li,
+            ri,
+            weights,
+            capacity,
+            left_group=left_dept if program.max_mentees_per_department else None,
+            group_cap=program.max_mentees_per_department,
+            max_cardinality_first=program.max_cardinality_first,
+        ).chosen
+
+    floor = None
+    if program.mode == "stable":
+        if program.max_mentees_per_department:
+            raise ValueError("the stable mode does not support max_mentees_per_department")
+        chosen = deferred_acceptance(li, ri, left_pos, right_rank, capacity)
+        solver = "deferred acceptance (mentee-proposing, hospital/residents)"
+        timer.lap("solve")
+    else:
+        chosen = flow(e.score)
+        solver = "ortools.min_cost_flow"
+        timer.lap("solve")
+        if program.fairness_floor:
+            chosen, floor = _raise_floor(prep, flow, chosen, [li], prep.left)
+            timer.lap("fairness_floor")
+    blocking = blocking_pairs(li, ri, left_pos, right_rank, capacity, chosen)
+    idx = np.flatnonzero(chosen)
+    reasons = explain_pairs(pop, program, e.u[idx], e.v[idx], e.components[idx])
+    pairs = [
+        {
+            "mentor": pop.ids[e.v[k]],
+            "mentee": pop.ids[e.u[k]],
+            "score": round(float(e.score[k]), 4),
+            "components": _components_json(e.components[k]),
+            "reasons": why,
+        }
+        for k, why in zip(idx, reasons, strict=True)
+    ]
+    timer.lap("explain")
+    matched_left = np.zeros(len(prep.left), dtype=bool)
+    matched_left[li[chosen]] = True
+    unmatched = _diagnose(prep, prep.left[~matched_left], prep.left, li)
+    load = np.bincount(ri[chosen], minlength=len(prep.right))
+    timer.lap("diagnose")
+    report = fairness.fairness_report(
+        pop, prep.left, _participant_scores(len(prep.left), li[chosen], e.score[chosen]), load
+    )
+    if floor is not None:
+        report["floor"] = floor
+    timer.lap("fairness")
+    return {
+        "pairs": pairs,
+        "unmatched": unmatched,
+        "mentors_with_free_capacity": [
+            {"id": pop.ids[prep.right[j]], "free": int(capacity[j] - load[j])}
+            for j in np.flatnonzero(load < capacity)
+        ],
+        "objective": {
+            "total_score": round(float(e.score[chosen].sum()), 6),
+            "pairs": len(pairs),
+            "blocking_pairs": blocking,
+            "exact": program.mode == "optimal",
+        },
+        "solver": {"name": solver},
+        "fairness": report,
+    }
+
+
+def _solve_peer(prep: Prepared, timer: _Timer) -> dict[str, Any]:
+    from mentora.matching.peer import max_weight_matching
+
+    pop, program, e = prep.pop, prep.program, prep.edges
+    peers = prep.left
+    a = np.searchsorted(peers, e.u)
+    b = np.searchsorted(peers, e.v)
+    last: dict[str, Any] = {}
+
+    def match(weights: np.ndarray) -> np.ndarray:
+        keep = weights > 0
+        idx = np.flatnonzero(keep)
+        res = max_weight_matching(
+            len(peers), a[keep], b[keep], weights[keep], time_limit_s=program.time_limit_s, seed=program.seed
+        )
+        last["res"] = res
+        chosen = np.zeros(len(weights), dtype=bool)
+        chosen[idx[np.asarray(res.edge_index, dtype=np.int64)]] = True
+        return chosen
+
+    chosen = match(e.score)
+    base = last["res"]
+    timer.lap("solve")
+    floor = None
+    if program.fairness_floor:
+        chosen, floor = _raise_floor(prep, match, chosen, [a, b], peers)
+        timer.lap("fairness_floor")
+    idx = np.flatnonzero(chosen)
+    reasons = explain_pairs(pop, program, e.u[idx], e.v[idx], e.components[idx])
+    pairs = [
+        {
+            "people": [pop.ids[e.u[k]], pop.ids[e.v[k]]],
+            "score": round(float(e.score[k]), 4),
+            "components": _components_json(e.components[k]),
+            "reasons": why,
+        }
+        for k, why in zip(idx, reasons, strict=True)
+    ]
+    timer.lap("explain")
+    matched = np.zeros(len(peers), dtype=bool)
+    matched[a[chosen]] = True
+    matched[b[chosen]] = True
+    ends = np.concatenate([a, b])
+    unmatched = []
+    counts = np.bincount(ends, minlength=len(peers))
+    for k in np.flatnonzero(~matched):
+        i = int(peers[k])
+        reasons = (
+            unmatched_reasons(pop, program, i, peers, int(counts[k]), None)
+            if counts[k] or len(unmatched) < DETAILED_DIAGNOSES
+            else ["No eligible peer was found"]
+        )
+        unmatched.append({"id": pop.ids[i], "reasons": reasons})
+    timer.lap("diagnose")
+    per = np.full(len(peers), np.nan)
+    per[a[chosen]] = e.score[chosen]
+    per[b[chosen]] = e.score[chosen]
+    report = fairness.fairness_report(pop, peers, per)
+    if floor is not None:
+        report["floor"] = floor
+    timer.lap("fairness")
+    total = float(e.score[chosen].sum())
+    ub = float(base.upper_bound)
+    return {
+        "pairs": pairs,
+        "unmatched": unmatched,
+        "objective": {
+            "total_score": round(total, 6),
+            "pairs": len(pairs),
+            "upper_bound": round(ub, 6),
+            "gap_percent": round(100.0 * max(ub - float(base.objective), 0.0) / ub, 4) if ub > 0 else 0.0,
+            "exact": bool(base.exact),
+        },
+        "solver": {"name": f"peer.max_weight_matching ({base.solver})"},
+        "fairness": report,
+    }
+
+
+def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
+    from mentora.matching.circles import CircleSpec, form_circles
+
+    pop, program, e = prep.pop, prep.program, prep.edges
+    rules = program.circles
+    spec = CircleSpec(
+        min_size=rules.min_size,
+        max_size=rules.max_size,
+        max_tz_span_hours=rules.max_tz_span_hours,
+        max_per_department=rules.max_per_department,
+        min_distinct_seniority=rules.min_distinct_seniority,
+        require_facilitator=rules.require_facilitator,
+    )
+    can_facilitate = np.array(["facilitator" in r for r in pop.roles], dtype=bool)
+    res = form_circles(
+        pop.n,
+        e.u,
+        e.v,
+        e.score,
+        spec=spec,
+        utc_offset_hours=pop.utc_offset,
+        department=pop.department,
+        seniority=pop.seniority.astype(np.int64),
+        can_facilitate=can_facilitate,
+        seed=program.seed,
+        time_limit_s=program.time_limit_s,
+    )
+    timer.lap("solve")
+    group_of = np.full(pop.n, -1)
+    for g, members in enumerate(res.groups):
+        group_of[np.asarray(members, dtype=np.int64)] = g
+    inside = group_of[e.u] == group_of[e.v]
+    forbidden = inside & ~eligible(pop, program, e.u, e.v)
+    violations = list(res.violations)
+    for k in np.flatnonzero(forbidden)[:50]:
+        violations.append(f"{pop.ids[e.u[k]]} and {pop.ids[e.v[k]]} share a circle but must not be paired")
+    groups = []
+    per = np.zeros(pop.n)
+    for g, members in enumerate(res.groups):
+        m = np.asarray(sorted(members), dtype=np.int64)
+        sel = inside & (group_of[e.u] == g)
+        fac = res.facilitators[g]
+        offs = pop.utc_offset[m]
+        depts = sorted({pop.instance.people[i].department for i in m})
+        reasons = [
+            f"{len(m)} members from {len(depts)} department(s): {', '.join(depts[:4])}",
+            f"time zones within {offs.max() - offs.min():.0f} h of each other",
+            f"seniority levels {', '.join(str(s) for s in sorted(set(pop.seniority[m].tolist())))}",
+        ]
+        if fac is not None:
+            reasons.append(f"facilitated by {pop.ids[fac]}")
+        within = float(e.score[sel].sum())
+        per[m] = within / max(len(m) - 1, 1)
+        groups.append(
+            {
+                "members": [pop.ids[i] for i in m],
+                "facilitator": pop.ids[fac] if fac is not None else None,
+                "score": round(within, 4),
+                "reasons": reasons,
+            }
+        )
+    timer.lap("explain")
+    report = fairness.fairness_report(pop, np.arange(pop.n), per)
+    timer.lap("fairness")
+    return {
+        "groups": groups,
+        "unmatched": [],
+        "objective": {
+            "total_score": round(float(res.objective), 6),
+            "baseline_objective": None
+            if res.baseline_objective is None
+            else round(float(res.baseline_objective), 6),
+            "groups": len(groups),
+            "feasible": bool(res.feasible) and not forbidden.any(),
+            "violations": violations,
+        },
+        "solver": {"name": "circles.form_circles"},
+        "fairness": report,
+    }
+
+
+def solve(instance: Instance) -> dict[str, Any]:
+    """Solve the instance for its program's format and mode; return the result document."""
+    started = time.perf_counter()
+    prep = prepare(instance)
+    return solve_prepared(prep, started=started)
+
+
+def solve_prepared(prep: Prepared, *, started: float | None = None) -> dict[str, Any]:
+    started = time.perf_counter() if started is None else started
+    timings = dict(prep.timings)
+    timer = _Timer(timings)
+    program = prep.program
+    if program.format == "peer":
+        body = _solve_peer(prep, timer)
+    elif program.format == "circles":
+        body = _solve_circles(prep, timer)
+    else:
+        body = _solve_mentoring(prep, timer)
+    timings["total"] = round(time.perf_counter() - started, 4)
+    body["solver"].update(
+        {
+            "candidate_edges": len(prep.edges),
+            "candidate_limit": program.candidate_limit,
+            "exhaustive": program.candidate_limit is None,
+            "timings_s": timings,
+        }
+    )
+    return {"format": program.format, "mode": program.mode, **body}

@@ -1,0 +1,537 @@
+"""The matching instance: people, a program's rules, and parsing/validation of the JSON format.
+
+The format is documented in docs/instance-format.md and mentora/matching/schema/instance.schema.json.
+Every validation error names the field and, where there is one, the person, so that a program
+manager can fix the import without reading code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+FORMAT_VERSION = 1
+ROLES = ("mentor", "mentee", "peer", "facilitator")
+FORMATS = ("one_to_one", "reverse", "peer", "circles")
+MODES = ("optimal", "stable")
+MEETING_MODES = ("remote", "in_person", "hybrid")
+COMPONENTS = ("goal_fit", "purpose", "diversity", "practical", "preference")
+CONSTRAINTS = (
+    "reporting_line",
+    "blocks",
+    "previous_partners",
+    "seniority",
+    "language",
+    "timezone",
+    "skill_match",
+)
+FAIRNESS_FLOORS = ("worst_group", "under_sponsored")
+FAIRNESS_GROUPS = ("department", "seniority", "demographic_group", "under_sponsored")
+RANKING_SOURCES = ("scores", "preferences")
+MAX_LEVEL = 5
+MAX_SENIORITY = 10
+DEFAULT_SELF_LEVEL = 1
+
+
+class InstanceError(ValueError):
+    """A malformed instance. The message names the field and, when known, the person."""
+
+    def __init__(self, message: str, *, field: str | None = None, person: str | None = None) -> None:
+        where = []
+        if person is not None:
+            where.append(f"person {person!r}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        prefix = (", ".join(where) + ": ") if where else ""
+        super().__init__(prefix + message)
+        self.field = field
+        self.person = person
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    roles: frozenset[str]
+    seniority: int
+    timezone: str
+    capacity: int = 0
+    offered_skills: dict[str, int] = field(default_factory=dict)
+    wanted_skills: dict[str, int] = field(default_factory=dict)
+    self_assessment: dict[str, int] = field(default_factory=dict)
+    goals: str = ""
+    department: str = ""
+    job_family: str = ""
+    manager_id: str | None = None
+    hours_per_week: float = 2.0
+    work_start: float = 9.0
+    work_end: float = 17.0
+    languages: tuple[str, ...] = ("en",)
+    location: str = ""
+    meeting_mode: str = "remote"
+    preferences: tuple[str, ...] = ()
+    blocks: frozenset[str] = frozenset()
+    previous_partners: frozenset[str] = frozenset()
+    under_sponsored: bool = False
+    demographic_group: str | None = None
+
+    def self_level(self, skill: str) -> int:
+        """The mentee's private self-assessed level, else their stated level, else a beginner's."""
+        if skill in self.self_assessment:
+            return self.self_assessment[skill]
+        return self.offered_skills.get(skill, DEFAULT_SELF_LEVEL)
+
+
+@dataclass(frozen=True, slots=True)
+class CircleRules:
+    min_size: int = 5
+    max_size: int = 7
+    max_tz_span_hours: float | None = None
+    max_per_department: int | None = None
+    min_distinct_seniority: int | None = None
+    require_facilitator: bool = False
+
+
+DEFAULT_WEIGHTS = {"goal_fit": 0.4, "purpose": 0.15, "diversity": 0.15, "practical": 0.2, "preference": 0.1}
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    format: str = "one_to_one"
+    mode: str = "optimal"
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    diversity_dial: float = 0.7
+    constraints: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(CONSTRAINTS, True))
+    min_seniority_gap: int = 1
+    peer_max_seniority_gap: int = 2
+    min_level_gap: int = 2
+    min_tz_overlap_hours: float = 2.0
+    candidate_limit: int | None = 30
+    max_mentees_per_department: int | None = None
+    max_cardinality_first: bool = False
+    fairness_floor: str | None = None
+    fairness_group: str = "department"
+    under_sponsored_boost: float = 0.25
+    ranking_source: str = "scores"
+    reference_date: str = "2025-01-15"
+    seed: int = 0
+    time_limit_s: float = 60.0
+    circles: CircleRules = field(default_factory=CircleRules)
+
+    def constraint(self, name: str) -> bool:
+        return self.constraints.get(name, True)
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    program: Program
+    people: tuple[Person, ...]
+
+    def with_program(self, **changes: Any) -> Instance:
+        return replace(self, program=replace(self.program, **changes))
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+
+
+def _expect(cond: bool, message: str, *, field: str, person: str | None = None) -> None:
+    if not cond:
+        raise InstanceError(message, field=field, person=person)
+
+
+def _int(value: Any, *, field: str, person: str | None, lo: int | None = None, hi: int | None = None) -> int:
+    _expect(
+        isinstance(value, int) and not isinstance(value, bool),
+        f"must be an integer, got {value!r}",
+        field=field,
+        person=person,
+    )
+    if lo is not None:
+        _expect(value >= lo, f"must be >= {lo}, got {value}", field=field, person=person)
+    if hi is not None:
+        _expect(value <= hi, f"must be <= {hi}, got {value}", field=field, person=person)
+    return value
+
+
+def _num(
+    value: Any, *, field: str, person: str | None, lo: float | None = None, hi: float | None = None
+) -> float:
+    _expect(
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value),
+        f"must be a number, got {value!r}",
+        field=field,
+        person=person,
+    )
+    if lo is not None:
+        _expect(value >= lo, f"must be >= {lo}, got {value}", field=field, person=person)
+    if hi is not None:
+        _expect(value <= hi, f"must be <= {hi}, got {value}", field=field, person=person)
+    return float(value)
+
+
+def _str(value: Any, *, field: str, person: str | None, allow_empty: bool = True) -> str:
+    _expect(isinstance(value, str), f"must be a string, got {value!r}", field=field, person=person)
+    _expect(allow_empty or bool(value.strip()), "must not be empty", field=field, person=person)
+    return value
+
+
+def _str_list(value: Any, *, field: str, person: str | None) -> tuple[str, ...]:
+    _expect(isinstance(value, list), f"must be a list of strings, got {value!r}", field=field, person=person)
+    for i, item in enumerate(value):
+        _str(item, field=f"{field}[{i}]", person=person, allow_empty=False)
+    return tuple(value)
+
+
+def _skill_map(value: Any, *, field: str, person: str | None, lo: int, hi: int) -> dict[str, int]:
+    _expect(
+        isinstance(value, dict),
+        f"must be an object of skill -> integer, got {value!r}",
+        field=field,
+        person=person,
+    )
+    out = {}
+    for skill, level in value.items():
+        _expect(bool(skill.strip()), "skill names must not be empty", field=field, person=person)
+        out[skill] = _int(level, field=f"{field}.{skill}", person=person, lo=lo, hi=hi)
+    return out
+
+
+_TZ_CACHE: dict[str, bool] = {}
+
+
+def _timezone(value: Any, *, person: str) -> str:
+    name = _str(value, field="timezone", person=person, allow_empty=False)
+    if name not in _TZ_CACHE:
+        try:
+            ZoneInfo(name)
+            _TZ_CACHE[name] = True
+        except (ZoneInfoNotFoundError, ValueError):
+            _TZ_CACHE[name] = False
+    _expect(_TZ_CACHE[name], f"unknown IANA time zone {name!r}", field="timezone", person=person)
+    return name
+
+
+_PERSON_KEYS = {f.name for f in fields(Person)} | {"availability"}
+_PERSON_KEYS -= {"hours_per_week", "work_start", "work_end"}
+
+
+def parse_person(raw: Any, index: int) -> Person:
+    _expect(isinstance(raw, dict), "each person must be an object", field=f"people[{index}]")
+    pid = raw.get("id")
+    _expect(
+        isinstance(pid, str) and bool(pid.strip()),
+        f"must be a non-empty string, got {pid!r}",
+        field=f"people[{index}].id",
+    )
+    unknown = set(raw) - _PERSON_KEYS
+    _expect(
+        not unknown,
+        f"unknown field(s) {sorted(unknown)}",
+        field=sorted(unknown)[0] if unknown else "",
+        person=pid,
+    )
+    _expect("roles" in raw, "is required", field="roles", person=pid)
+    roles = _str_list(raw["roles"], field="roles", person=pid)
+    _expect(bool(roles), "must name at least one role", field="roles", person=pid)
+    for r in roles:
+        _expect(r in ROLES, f"unknown role {r!r} (expected one of {list(ROLES)})", field="roles", person=pid)
+    _expect("seniority" in raw, "is required", field="seniority", person=pid)
+    _expect("timezone" in raw, "is required", field="timezone", person=pid)
+    avail = raw.get("availability", {})
+    _expect(isinstance(avail, dict), "must be an object", field="availability", person=pid)
+    unknown = set(avail) - {"hours_per_week", "work_start", "work_end"}
+    _expect(not unknown, f"unknown field(s) {sorted(unknown)}", field="availability", person=pid)
+    work_start = _num(avail.get("work_start", 9), field="availability.work_start", person=pid, lo=0, hi=24)
+    work_end = _num(avail.get("work_end", 17), field="availability.work_end", person=pid, lo=0, hi=24)
+    _expect(work_end > work_start, "must be after work_start", field="availability.work_end", person=pid)
+    capacity = _int(
+        raw.get("capacity", 1 if "mentor" in roles else 0), field="capacity", person=pid, lo=0, hi=1000
+    )
+    mode = raw.get("meeting_mode", "remote")
+    _expect(
+        mode in MEETING_MODES,
+        f"must be one of {list(MEETING_MODES)}, got {mode!r}",
+        field="meeting_mode",
+        person=pid,
+    )
+    manager = raw.get("manager_id")
+    if manager is not None:
+        _str(manager, field="manager_id", person=pid, allow_empty=False)
+        _expect(manager != pid, "a person cannot be their own manager", field="manager_id", person=pid)
+    group = raw.get("demographic_group")
+    if group is not None:
+        _str(group, field="demographic_group", person=pid)
+    under = raw.get("under_sponsored", False)
+    _expect(isinstance(under, bool), "must be true or false", field="under_sponsored", person=pid)
+    languages = _str_list(raw.get("languages", ["en"]), field="languages", person=pid)
+    _expect(bool(languages), "must name at least one language", field="languages", person=pid)
+    return Person(
+        id=pid,
+        roles=frozenset(roles),
+        seniority=_int(raw["seniority"], field="seniority", person=pid, lo=1, hi=MAX_SENIORITY),
+        timezone=_timezone(raw["timezone"], person=pid),
+        capacity=capacity,
+        offered_skills=_skill_map(
+            raw.get("offered_skills", {}), field="offered_skills", person=pid, lo=0, hi=MAX_LEVEL
+        ),
+        wanted_skills=_skill_map(raw.get("wanted_skills", {}), field="wanted_skills", person=pid, lo=1, hi=3),
+        self_assessment=_skill_map(
+            raw.get("self_assessment", {}), field="self_assessment", person=pid, lo=0, hi=MAX_LEVEL
+        ),
+        goals=_str(raw.get("goals", ""), field="goals", person=pid),
+        department=_str(raw.get("department", ""), field="department", person=pid),
+        job_family=_str(raw.get("job_family", ""), field="job_family", person=pid),
+        manager_id=manager,
+        hours_per_week=_num(
+            avail.get("hours_per_week", 2), field="availability.hours_per_week", person=pid, lo=0, hi=168
+        ),
+        work_start=work_start,
+        work_end=work_end,
+        languages=languages,
+        location=_str(raw.get("location", ""), field="location", person=pid),
+        meeting_mode=mode,
+        preferences=_str_list(raw.get("preferences", []), field="preferences", person=pid),
+        blocks=frozenset(_str_list(raw.get("blocks", []), field="blocks", person=pid)),
+        previous_partners=frozenset(
+            _str_list(raw.get("previous_partners", []), field="previous_partners", person=pid)
+        ),
+        under_sponsored=under,
+        demographic_group=group,
+    )
+
+
+_PROGRAM_KEYS = {f.name for f in fields(Program)}
+
+
+def _optional_int(raw: dict, key: str, *, lo: int) -> int | None:
+    value = raw.get(key)
+    return None if value is None else _int(value, field=f"program.{key}", person=None, lo=lo)
+
+
+def parse_program(raw: Any) -> Program:
+    _expect(isinstance(raw, dict), "must be an object", field="program")
+    unknown = set(raw) - _PROGRAM_KEYS
+    _expect(not unknown, f"unknown field(s) {sorted(unknown)}", field="program")
+    fmt = raw.get("format", "one_to_one")
+    _expect(fmt in FORMATS, f"must be one of {list(FORMATS)}, got {fmt!r}", field="program.format")
+    mode = raw.get("mode", "optimal")
+    _expect(mode in MODES, f"must be one of {list(MODES)}, got {mode!r}", field="program.mode")
+    weights = dict(DEFAULT_WEIGHTS)
+    raw_weights = raw.get("weights", {})
+    _expect(isinstance(raw_weights, dict), "must be an object", field="program.weights")
+    for key, value in raw_weights.items():
+        _expect(
+            key in COMPONENTS,
+            f"unknown component {key!r} (expected {list(COMPONENTS)})",
+            field="program.weights",
+        )
+        weights[key] = _num(value, field=f"program.weights.{key}", person=None, lo=0)
+    _expect(sum(weights.values()) > 0, "at least one weight must be positive", field="program.weights")
+    constraints = dict.fromkeys(CONSTRAINTS, True)
+    raw_constraints = raw.get("constraints", {})
+    _expect(isinstance(raw_constraints, dict), "must be an object", field="program.constraints")
+    for key, value in raw_constraints.items():
+        _expect(
+            key in CONSTRAINTS,
+            f"unknown constraint {key!r} (expected {list(CONSTRAINTS)})",
+            field="program.constraints",
+        )
+        _expect(isinstance(value, bool), "must be true or false", field=f"program.constraints.{key}")
+        constraints[key] = value
+    floor = raw.get("fairness_floor")
+    _expect(
+        floor is None or floor in FAIRNESS_FLOORS,
+        f"must be null or one of {list(FAIRNESS_FLOORS)}",
+        field="program.fairness_floor",
+    )
+    group = raw.get("fairness_group", "department")
+    _expect(
+        group in FAIRNESS_GROUPS, f"must be one of {list(FAIRNESS_GROUPS)}", field="program.fairness_group"
+    )
+    ranking = raw.get("ranking_source", "scores")
+    _expect(
+        ranking in RANKING_SOURCES, f"must be one of {list(RANKING_SOURCES)}", field="program.ranking_source"
+    )
+    mcf = raw.get("max_cardinality_first", False)
+    _expect(isinstance(mcf, bool), "must be true or false", field="program.max_cardinality_first")
+    circles_raw = raw.get("circles", {})
+    _expect(isinstance(circles_raw, dict), "must be an object", field="program.circles")
+    unknown = set(circles_raw) - {f.name for f in fields(CircleRules)}
+    _expect(not unknown, f"unknown field(s) {sorted(unknown)}", field="program.circles")
+    min_size = _int(circles_raw.get("min_size", 5), field="program.circles.min_size", person=None, lo=2)
+    max_size = _int(
+        circles_raw.get("max_size", 7), field="program.circles.max_size", person=None, lo=min_size
+    )
+    span = circles_raw.get("max_tz_span_hours")
+    req_fac = circles_raw.get("require_facilitator", False)
+    _expect(isinstance(req_fac, bool), "must be true or false", field="program.circles.require_facilitator")
+    circles = CircleRules(
+        min_size=min_size,
+        max_size=max_size,
+        max_tz_span_hours=None
+        if span is None
+        else _num(span, field="program.circles.max_tz_span_hours", person=None, lo=0),
+        max_per_department=_optional_int(circles_raw, "max_per_department", lo=1),
+        min_distinct_seniority=_optional_int(circles_raw, "min_distinct_seniority", lo=1),
+        require_facilitator=req_fac,
+    )
+    ref = _str(raw.get("reference_date", "2025-01-15"), field="program.reference_date", person=None)
+    try:
+        dt.date.fromisoformat(ref)
+    except ValueError:
+        raise InstanceError(
+            f"must be an ISO date (YYYY-MM-DD), got {ref!r}", field="program.reference_date"
+        ) from None
+    return Program(
+        format=fmt,
+        mode=mode,
+        weights=weights,
+        diversity_dial=_num(
+            raw.get("diversity_dial", 0.7), field="program.diversity_dial", person=None, lo=0, hi=1
+        ),
+        constraints=constraints,
+        min_seniority_gap=_int(
+            raw.get("min_seniority_gap", 1),
+            field="program.min_seniority_gap",
+            person=None,
+            lo=0,
+            hi=MAX_SENIORITY,
+        ),
+        peer_max_seniority_gap=_int(
+            raw.get("peer_max_seniority_gap", 2),
+            field="program.peer_max_seniority_gap",
+            person=None,
+            lo=0,
+            hi=MAX_SENIORITY,
+        ),
+        min_level_gap=_int(
+            raw.get("min_level_gap", 2), field="program.min_level_gap", person=None, lo=0, hi=MAX_LEVEL
+        ),
+        min_tz_overlap_hours=_num(
+            raw.get("min_tz_overlap_hours", 2), field="program.min_tz_overlap_hours", person=None, lo=0, hi=24
+        ),
+        candidate_limit=_optional_int(raw, "candidate_limit", lo=1) if "candidate_limit" in raw else 30,
+        max_mentees_per_department=_optional_int(raw, "max_mentees_per_department", lo=1),
+        max_cardinality_first=mcf,
+        fairness_floor=floor,
+        fairness_group=group,
+        under_sponsored_boost=_num(
+            raw.get("under_sponsored_boost", 0.25),
+            field="program.under_sponsored_boost",
+            person=None,
+            lo=0,
+            hi=10,
+        ),
+        ranking_source=ranking,
+        reference_date=ref,
+        seed=_int(raw.get("seed", 0), field="program.seed", person=None, lo=0),
+        time_limit_s=_num(raw.get("time_limit_s", 60), field="program.time_limit_s", person=None, lo=0.1),
+        circles=circles,
+    )
+
+
+def parse_instance(raw: Any) -> Instance:
+    """Validate a decoded JSON document and build an Instance, or raise InstanceError."""
+    _expect(isinstance(raw, dict), "the instance must be a JSON object", field="(root)")
+    unknown = set(raw) - {"version", "program", "people"}
+    _expect(not unknown, f"unknown field(s) {sorted(unknown)}", field="(root)")
+    version = raw.get("version", FORMAT_VERSION)
+    _expect(
+        version == FORMAT_VERSION,
+        f"unsupported version {version!r} (expected {FORMAT_VERSION})",
+        field="version",
+    )
+    program = parse_program(raw.get("program", {}))
+    _expect("people" in raw and isinstance(raw["people"], list), "must be a list of people", field="people")
+    people = tuple(parse_person(p, i) for i, p in enumerate(raw["people"]))
+    validate_references(people)
+    return Instance(program=program, people=people)
+
+
+def validate_references(people: tuple[Person, ...]) -> None:
+    """Ids are unique, every reference names a known person, and the manager tree has no cycle."""
+    ids: dict[str, int] = {}
+    for p in people:
+        _expect(p.id not in ids, "duplicate id", field="id", person=p.id)
+        ids[p.id] = 0
+    for p in people:
+        if p.manager_id is not None:
+            _expect(p.manager_id in ids, f"unknown manager {p.manager_id!r}", field="manager_id", person=p.id)
+        for name in ("preferences", "blocks", "previous_partners"):
+            for other in getattr(p, name):
+                _expect(other in ids, f"unknown person {other!r}", field=name, person=p.id)
+    manager = {p.id: p.manager_id for p in people}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = known to reach a root
+    for p in people:
+        path = []
+        node: str | None = p.id
+        while node is not None and state.get(node) != 2:
+            if state.get(node) == 1:
+                raise InstanceError("the manager chain forms a cycle", field="manager_id", person=node)
+            state[node] = 1
+            path.append(node)
+            node = manager[node]
+        for n in path:
+            state[n] = 2
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Read and validate an instance file."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            raw = json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise InstanceError(
+            f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", field="(file)"
+        ) from exc
+    return parse_instance(raw)
+
+
+def person_to_json(p: Person) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": p.id,
+        "roles": sorted(p.roles),
+        "seniority": p.seniority,
+        "timezone": p.timezone,
+        "capacity": p.capacity,
+        "offered_skills": p.offered_skills,
+        "wanted_skills": p.wanted_skills,
+        "self_assessment": p.self_assessment,
+        "goals": p.goals,
+        "department": p.department,
+        "job_family": p.job_family,
+        "manager_id": p.manager_id,
+        "availability": {
+            "hours_per_week": p.hours_per_week,
+            "work_start": p.work_start,
+            "work_end": p.work_end,
+        },
+        "languages": list(p.languages),
+        "location": p.location,
+        "meeting_mode": p.meeting_mode,
+        "preferences": list(p.preferences),
+        "blocks": sorted(p.blocks),
+        "previous_partners": sorted(p.previous_partners),
+        "under_sponsored": p.under_sponsored,
+    }
+    if p.demographic_group is not None:
+        out["demographic_group"] = p.demographic_group
+    return out
+
+
+def program_to_json(prog: Program) -> dict[str, Any]:
+    out: dict[str, Any] = {f.name: getattr(prog, f.name) for f in fields(Program) if f.name != "circles"}
+    out["circles"] = {f.name: getattr(prog.circles, f.name) for f in fields(CircleRules)}
+    return out
+
+
+def instance_to_json(instance: Instance) -> dict[str, Any]:
+    return {
+        "version": FORMAT_VERSION,
+        "program": program_to_json(instance.program),
+        "people": [person_to_json(p) for p in instance.people],
+    }

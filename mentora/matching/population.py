@@ -1,0 +1,271 @@
+"""An instance compiled to numpy arrays: one row per person, codes instead of strings.
+
+Everything that scoring and eligibility read lives here, as flat arrays, so that both can work
+on millions of candidate edges at once. The demographic group is deliberately NOT compiled:
+it is only read by the fairness report, straight from the Person objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import scipy.sparse as sp
+
+from mentora.matching.instance import MEETING_MODES, Instance, Person
+from mentora.matching.text import tfidf_matrix
+
+PRIORITY_WEIGHT = np.array([0.0, 1.0, 0.6, 0.3])  # index = priority 1 (high) .. 3 (low)
+PRIORITY_NAME = {1: "high", 2: "medium", 3: "low"}
+_DENSE_LEVEL_LIMIT = 300_000_000
+
+
+def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    labels, codes = np.unique(np.array(values, dtype=object).astype(str), return_inverse=True)
+    return codes.astype(np.int32), list(labels)
+
+
+def utc_offset_hours(tz: str, on: dt.date) -> float:
+    moment = dt.datetime(on.year, on.month, on.day, 12, tzinfo=ZoneInfo(tz))
+    offset = moment.utcoffset()
+    return 0.0 if offset is None else offset.total_seconds() / 3600.0
+
+
+@dataclass
+class Population:
+    instance: Instance
+    ids: list[str]
+    index: dict[str, int]
+    skills: list[str]
+    skill_index: dict[str, int]
+    seniority: np.ndarray
+    capacity: np.ndarray
+    department: np.ndarray
+    departments: list[str]
+    job_family: np.ndarray
+    location: np.ndarray
+    locations: list[str]
+    meeting_mode: np.ndarray
+    utc_offset: np.ndarray
+    work_start_utc: np.ndarray
+    work_end_utc: np.ndarray
+    hours: np.ndarray
+    language_bits: np.ndarray  # (n, words) uint64
+    first_language: np.ndarray
+    languages: list[str]
+    manager: np.ndarray  # -1 for roots
+    under_sponsored: np.ndarray
+    # offered skills as a sparse (person x skill) level matrix, and the entries as flat arrays
+    offered: sp.csr_matrix
+    # wanted skills, padded to (n, w): skill code (-1 = none), priority weight, self level
+    want_skill: np.ndarray
+    want_weight: np.ndarray
+    want_self: np.ndarray
+    want_priority: np.ndarray
+    n_wanted: np.ndarray
+    pair_keys_blocked: np.ndarray  # sorted int64 keys min*n+max
+    pair_keys_previous: np.ndarray
+    pref_keys: np.ndarray  # sorted keys chooser*n+chosen
+    pref_score: np.ndarray  # 1 for first choice .. >0 for last
+    pref_rank: np.ndarray
+    roles: list[frozenset[str]]
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def level_dense(self) -> np.ndarray | None:
+        if self.n * max(len(self.skills), 1) > _DENSE_LEVEL_LIMIT:
+            return None
+        return self.offered.toarray().astype(np.int8)
+
+    def level(self, person: np.ndarray, skill: np.ndarray) -> np.ndarray:
+        """Offered level of person[i] in skill[i] (0 when not offered); skill -1 gives 0."""
+        valid = skill >= 0
+        s = np.where(valid, skill, 0)
+        dense = self.level_dense
+        if dense is not None:
+            out = dense[person, s].astype(np.int16)
+        else:
+            keys = self._offered_keys
+            q = person.astype(np.int64) * len(self.skills) + s
+            pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+            out = np.where(keys[pos] == q, self._offered_levels[pos], 0).astype(np.int16)
+        return np.where(valid, out, 0)
+
+    @cached_property
+    def _offered_keys(self) -> np.ndarray:
+        coo = self.offered.tocoo()
+        keys = coo.row.astype(np.int64) * len(self.skills) + coo.col
+        order = np.argsort(keys)
+        self._offered_levels = coo.data[order].astype(np.int16)
+        return keys[order]
+
+    @cached_property
+    def tfidf(self) -> tuple[sp.csr_matrix, list[str]]:
+        """(L2-normalised TF-IDF matrix of goals, vocabulary)."""
+        return tfidf_matrix([p.goals for p in self.instance.people])
+
+    @cached_property
+    def depth_and_lift(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Depth in the manager forest and binary-lifting tables (up[k] = 2**k-th ancestor, -1 above root)."""
+        up0 = self.manager.astype(np.int64)
+        up = [up0]
+        while (up[-1] >= 0).any() and len(up) < 40:
+            prev = up[-1]
+            up.append(np.where(prev >= 0, prev[np.where(prev >= 0, prev, 0)], -1))
+        depth = np.zeros(self.n, dtype=np.int64)
+        node = np.arange(self.n, dtype=np.int64)
+        for k in range(len(up) - 1, -1, -1):
+            nxt = up[k][node]
+            step = (node >= 0) & (nxt >= 0)
+            depth += np.where(step, 1 << k, 0)
+            node = np.where(step, nxt, node)
+        return depth, up
+
+    def same_reporting_line(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """True where a is an ancestor of b or b of a (manager, skip-level or deeper)."""
+        depth, up = self.depth_and_lift
+        a = a.astype(np.int64)
+        b = b.astype(np.int64)
+        deep = np.where(depth[a] >= depth[b], a, b)
+        shallow = np.where(depth[a] >= depth[b], b, a)
+        diff = np.abs(depth[a] - depth[b])
+        node = deep.copy()
+        for k, table in enumerate(up):
+            bit = ((diff >> k) & 1).astype(bool) & (node >= 0)
+            node = np.where(bit, table[np.where(node >= 0, node, 0)], node)
+        return (node == shallow) & (a != b)
+
+
+def build_population(instance: Instance) -> Population:
+    people: tuple[Person, ...] = instance.people
+    n = len(people)
+    ids = [p.id for p in people]
+    index = {pid: i for i, pid in enumerate(ids)}
+    ref = dt.date.fromisoformat(instance.program.reference_date)
+
+    skills = sorted(
+        {s for p in people for s in p.offered_skills} | {s for p in people for s in p.wanted_skills}
+    )
+    skill_index = {s: i for i, s in enumerate(skills)}
+
+    rows, cols, vals = [], [], []
+    for i, p in enumerate(people):
+        for s, lvl in p.offered_skills.items():
+            if lvl > 0:
+                rows.append(i)
+                cols.append(skill_index[s])
+                vals.append(lvl)
+    offered = sp.csr_matrix(
+        (np.array(vals, dtype=np.int16), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))),
+        shape=(n, max(len(skills), 1)),
+    )
+
+    w = max([len(p.wanted_skills) for p in people] + [1])
+    want_skill = np.full((n, w), -1, dtype=np.int32)
+    want_priority = np.zeros((n, w), dtype=np.int8)
+    want_self = np.zeros((n, w), dtype=np.int8)
+    for i, p in enumerate(people):
+        for j, (s, prio) in enumerate(sorted(p.wanted_skills.items(), key=lambda kv: (kv[1], kv[0]))):
+            want_skill[i, j] = skill_index[s]
+            want_priority[i, j] = prio
+            want_self[i, j] = p.self_level(s)
+    want_weight = PRIORITY_WEIGHT[want_priority]
+
+    tz_offset = {tz: utc_offset_hours(tz, ref) for tz in {p.timezone for p in people}}
+    utc_offset = np.array([tz_offset[p.timezone] for p in people], dtype=np.float64)
+    start = np.array([p.work_start for p in people], dtype=np.float64)
+    end = np.array([p.work_end for p in people], dtype=np.float64)
+
+    lang_labels = sorted({lang for p in people for lang in p.languages})
+    lang_index = {lang: i for i, lang in enumerate(lang_labels)}
+    words = max(1, (len(lang_labels) + 63) // 64)
+    bits = np.zeros((n, words), dtype=np.uint64)
+    for i, p in enumerate(people):
+        for lang in p.languages:
+            k = lang_index[lang]
+            bits[i, k // 64] |= np.uint64(1) << np.uint64(k % 64)
+    first_language = np.array([lang_index[p.languages[0]] for p in people], dtype=np.int32)
+
+    department, departments = _codes([p.department for p in people])
+    job_family, _ = _codes([p.job_family for p in people])
+    location, locations = _codes([p.location for p in people])
+    mode_code = {m: i for i, m in enumerate(MEETING_MODES)}
+
+    def pair_keys(attr: str) -> np.ndarray:
+        keys = []
+        for i, p in enumerate(people):
+            for other in getattr(p, attr):
+                j = index[other]
+                keys.append(min(i, j) * n + max(i, j))
+        return np.unique(np.array(keys, dtype=np.int64))
+
+    pref_keys, pref_score, pref_rank = [], [], []
+    for i, p in enumerate(people):
+        k = len(p.preferences)
+        for r, other in enumerate(p.preferences):
+            pref_keys.append(i * n + index[other])
+            pref_score.append(1.0 - r / k)
+            pref_rank.append(r + 1)
+    pk = np.array(pref_keys, dtype=np.int64)
+    order = np.argsort(pk, kind="stable")
+
+    return Population(
+        instance=instance,
+        ids=ids,
+        index=index,
+        skills=skills,
+        skill_index=skill_index,
+        seniority=np.array([p.seniority for p in people], dtype=np.int16),
+        capacity=np.array([p.capacity for p in people], dtype=np.int64),
+        department=department,
+        departments=departments,
+        job_family=job_family,
+        location=location,
+        locations=locations,
+        meeting_mode=np.array([mode_code[p.meeting_mode] for p in people], dtype=np.int8),
+        utc_offset=utc_offset,
+        work_start_utc=start - utc_offset,
+        work_end_utc=end - utc_offset,
+        hours=np.array([p.hours_per_week for p in people], dtype=np.float64),
+        language_bits=bits,
+        first_language=first_language,
+        languages=lang_labels,
+        manager=np.array([index[p.manager_id] if p.manager_id else -1 for p in people], dtype=np.int64),
+        under_sponsored=np.array([p.under_sponsored for p in people], dtype=bool),
+        offered=offered,
+        want_skill=want_skill,
+        want_weight=want_weight,
+        want_self=want_self,
+        want_priority=want_priority,
+        n_wanted=(want_skill >= 0).sum(axis=1),
+        pair_keys_blocked=pair_keys("blocks"),
+        pair_keys_previous=pair_keys("previous_partners"),
+        pref_keys=pk[order],
+        pref_score=np.array(pref_score, dtype=np.float64)[order],
+        pref_rank=np.array(pref_rank, dtype=np.int64)[order],
+        roles=[p.roles for p in people],
+    )
+
+
+def overlap_hours(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Hours per day during which both people are inside their working-hours window."""
+    s1, e1 = pop.work_start_utc[a], pop.work_end_utc[a]
+    s2, e2 = pop.work_start_utc[b], pop.work_end_utc[b]
+    total = np.zeros(len(a))
+    for shift in (-24.0, 0.0, 24.0):
+        total += np.clip(np.minimum(e1, e2 + shift) - np.maximum(s1, s2 + shift), 0, None)
+    return np.minimum(total, 24.0)
+
+
+def lookup_pairs(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of query in sorted keys, and whether each was found."""
+    if len(keys) == 0:
+        return np.zeros(len(query), dtype=np.int64), np.zeros(len(query), dtype=bool)
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return pos, keys[pos] == query

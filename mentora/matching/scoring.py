@@ -1,0 +1,148 @@
+"""Edge scores: five explainable components in 0..1 and their weighted mean, all vectorised.
+
+Inputs are edge arrays (u = mentee or peer, v = mentor or peer). Nothing here reads the
+demographic group: the Population does not even carry it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mentora.matching.eligibility import kind_for, skill_thresholds
+from mentora.matching.instance import COMPONENTS, Program
+from mentora.matching.population import Population, lookup_pairs, overlap_hours
+from mentora.matching.text import rowwise_cosine
+
+FULL_GAP = 3  # a mentor this many levels above the mentee gives full fit for that skill
+FULL_OVERLAP_HOURS = 6.0
+ENOUGH_HOURS_PER_WEEK = 2.0
+_REMOTE, _IN_PERSON, _HYBRID = 0, 1, 2
+
+
+@dataclass
+class Edges:
+    """Candidate edges with their scores. components[:, k] is COMPONENTS[k]."""
+
+    u: np.ndarray
+    v: np.ndarray
+    components: np.ndarray  # float32 (E, 5)
+    score: np.ndarray  # float64 (E,)
+
+    def __len__(self) -> int:
+        return len(self.u)
+
+    def subset(self, keep: np.ndarray) -> Edges:
+        return Edges(self.u[keep], self.v[keep], self.components[keep], self.score[keep])
+
+
+def goal_fit(pop: Population, program: Program, learner: np.ndarray, teacher: np.ndarray) -> np.ndarray:
+    """Priority-weighted share of the learner's wanted skills in which the teacher is clearly stronger.
+
+    Per skill: 0 below the program's level gap, else (teacher level - learner level) / 3, capped at 1.
+    Learners who want nothing get a neutral 0.5.
+    """
+    thr = skill_thresholds(pop, program)
+    num = np.zeros(len(learner))
+    den = np.zeros(len(learner))
+    for j in range(pop.want_skill.shape[1]):
+        s = pop.want_skill[learner, j]
+        level = pop.level(teacher, s)
+        gap = level - pop.want_self[learner, j]
+        fit = np.where(level >= thr[learner, j], np.minimum(gap / FULL_GAP, 1.0), 0.0)
+        w = np.where(s >= 0, pop.want_weight[learner, j], 0.0)
+        num += w * np.clip(fit, 0.0, 1.0)
+        den += w
+    return np.where(den > 0, num / np.maximum(den, 1e-12), 0.5)
+
+
+def _mode_fit(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ma, mb = pop.meeting_mode[a], pop.meeting_mode[b]
+    same_place = pop.location[a] == pop.location[b]
+    lo, hi = np.minimum(ma, mb), np.maximum(ma, mb)
+    out = np.full(len(a), 0.25)
+    out[(lo == _REMOTE) & (hi == _REMOTE)] = 1.0
+    out[(lo == _REMOTE) & (hi == _HYBRID)] = 0.75
+    both_inperson = (lo == _IN_PERSON) & (hi == _IN_PERSON)
+    out[both_inperson] = np.where(same_place[both_inperson], 1.0, 0.0)
+    hybrid_side = (lo == _IN_PERSON) & (hi == _HYBRID)
+    out[hybrid_side] = np.where(same_place[hybrid_side], 1.0, 0.25)
+    both_hybrid = (lo == _HYBRID) & (hi == _HYBRID)
+    out[both_hybrid] = np.where(same_place[both_hybrid], 1.0, 0.75)
+    return out
+
+
+def practical(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    tz = np.minimum(overlap_hours(pop, a, b) / FULL_OVERLAP_HOURS, 1.0)
+    shared = (pop.language_bits[a] & pop.language_bits[b]).any(axis=1)
+    lang = np.where(pop.first_language[a] == pop.first_language[b], 1.0, np.where(shared, 0.5, 0.0))
+    avail = np.minimum(np.minimum(pop.hours[a], pop.hours[b]) / ENOUGH_HOURS_PER_WEEK, 1.0)
+    return 0.4 * tz + 0.2 * lang + 0.2 * _mode_fit(pop, a, b) + 0.2 * avail
+
+
+def difference(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Share of department, job family and location that differ (0, 1/3, 2/3 or 1)."""
+    return (
+        (pop.department[a] != pop.department[b]).astype(np.float64)
+        + (pop.job_family[a] != pop.job_family[b])
+        + (pop.location[a] != pop.location[b])
+    ) / 3.0
+
+
+def diversity(pop: Population, program: Program, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    d = difference(pop, a, b)
+    return program.diversity_dial * d + (1.0 - program.diversity_dial) * (1.0 - d)
+
+
+def preference(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Mean over the sides that ranked anyone of how highly they ranked the other (1 = first choice)."""
+    n = pop.n
+    if len(pop.pref_keys) == 0:
+        return np.zeros(len(a))
+    ranked_anyone = np.zeros(n, dtype=bool)
+    ranked_anyone[pop.pref_keys // n] = True
+    pos, found = lookup_pairs(pop.pref_keys, a * n + b)
+    pa = np.where(found, pop.pref_score[pos], 0.0)
+    pos, found = lookup_pairs(pop.pref_keys, b * n + a)
+    pb = np.where(found, pop.pref_score[pos], 0.0)
+    ra, rb = ranked_anyone[a], ranked_anyone[b]
+    sides = ra.astype(np.int64) + rb
+    return np.where(sides > 0, (pa * ra + pb * rb) / np.maximum(sides, 1), 0.0)
+
+
+def weight_vector(program: Program) -> np.ndarray:
+    w = np.array([program.weights.get(c, 0.0) for c in COMPONENTS], dtype=np.float64)
+    return w / w.sum()
+
+
+def score_edges(pop: Population, program: Program, u: np.ndarray, v: np.ndarray) -> Edges:
+    """Score edges u -> v (u learns from v; for peers, both directions are averaged)."""
+    comps = np.empty((len(u), len(COMPONENTS)), dtype=np.float32)
+    if kind_for(program) == "peer":
+        gu, gv = goal_fit(pop, program, u, v), goal_fit(pop, program, v, u)
+        wu, wv = pop.n_wanted[u] > 0, pop.n_wanted[v] > 0
+        both = wu.astype(np.int64) + wv
+        comps[:, 0] = np.where(both > 0, (gu * wu + gv * wv) / np.maximum(both, 1), 0.5)
+    else:
+        comps[:, 0] = goal_fit(pop, program, u, v)
+    weights = weight_vector(program)
+    comps[:, 1] = rowwise_cosine(pop.tfidf[0], u, v) if weights[1] > 0 else 0.0
+    comps[:, 2] = diversity(pop, program, u, v)
+    comps[:, 3] = practical(pop, u, v)
+    comps[:, 4] = preference(pop, u, v)
+    score = comps.astype(np.float64) @ weights
+    return Edges(u, v, comps, score)
+
+
+def top_per_group(group: np.ndarray, score: np.ndarray, k: int | np.ndarray) -> np.ndarray:
+    """Boolean mask keeping the k (or k[group]) highest-scoring edges of each group (ties by position)."""
+    order = np.lexsort((np.arange(len(score)), -score, group))
+    g = group[order]
+    first = np.r_[True, g[1:] != g[:-1]]
+    starts = np.maximum.accumulate(np.where(first, np.arange(len(g)), 0))
+    rank = np.arange(len(g)) - starts
+    keep = np.zeros(len(score), dtype=bool)
+    limit = k if np.isscalar(k) else np.asarray(k)[g]
+    keep[order[rank < limit]] = True
+    return keep
