@@ -21,5 +21,9 @@ def _register_routers() -> None:
 
     api.add_router("/people", people_router)
 
+    from mentora.people.import_api import router as people_import_router
+
+    api.add_router("/people", people_import_router)
+
 
 _register_routers()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentora.people import views
+from mentora.people import import_views, views
 
 app_name = "people"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.person_list, name="list"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("import/", import_views.person_import, name="import"),
     path("me/", views.my_profile, name="me"),
     path("me/edit/", views.profile_edit, name="profile_edit"),
     path("me/self-assessment/", views.self_assessment_edit, name="self_assessment"),
