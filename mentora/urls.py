@@ -23,6 +23,8 @@ urlpatterns = [
     path("accounts/tokens/", api_views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", api_views.api_token_delete, name="api_token_delete"),
     path("people/", include("mentora.people.urls")),
+    path("programs/", include("mentora.programs.urls")),
+    path("mentoring/", include("mentora.relationships.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

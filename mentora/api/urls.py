@@ -25,5 +25,11 @@ def _register_routers() -> None:
 
     api.add_router("/people", people_import_router)
 
+    from mentora.programs.api import router as programs_router
+    from mentora.relationships.api import router as relationships_router
+
+    api.add_router("/programs", programs_router)
+    api.add_router("/relationships", relationships_router)
+
 
 _register_routers()

@@ -1,0 +1,543 @@
+"""Program endpoints: design, questionnaire, invitations, enrolment, approval, availability, gaps.
+
+Same selectors, services and permission rules as the pages. Programs outside the caller's reach
+answer 404; intake answers are served only to their author and the program's managers.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from mentora.api.errors import ApiError
+from mentora.core.roles import Viewer, request_viewer
+from mentora.programs import selectors, services
+from mentora.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    IntakeQuestion,
+    MatchingComponent,
+    MatchingMode,
+    Program,
+    ProgramFormat,
+    ProgramStatus,
+    ProgramType,
+    QuestionAudience,
+    QuestionKind,
+)
+from mentora.programs.permissions import can_create_program
+
+router = Router(tags=["programs"])
+
+
+def _viewer(request) -> Viewer:
+    viewer = request_viewer(request)
+    if viewer.person is None:
+        raise ApiError(403, "no_person", _("Your account is not linked to a person in any organisation."))
+    return viewer
+
+
+def _managed(request, program_id: int) -> Program:
+    return selectors.program_get_managed(viewer=_viewer(request), program_id=program_id)
+
+
+# ---- schemas ---------------------------------------------------------------------------------
+
+
+class CurriculumItemSchema(Schema):
+    title: str = Field(max_length=200)
+    description: str = Field("", max_length=2000)
+
+
+class ProgramOut(Schema):
+    id: int
+    name: str
+    strategic_objective: str
+    purpose: str
+    goals: str
+    program_type: ProgramType
+    format: ProgramFormat
+    status: ProgramStatus
+    starts_on: date
+    ends_on: date
+    meetings_per_month: int
+    eligible_department_ids: list[int]
+    min_seniority: int
+    max_seniority: int
+    eligible_locations: list[str]
+    mentor_min_seniority: int
+    default_mentor_capacity: int
+    matching_mode: MatchingMode
+    weight_goal_fit: float
+    weight_purpose: float
+    weight_diversity: float
+    weight_practical: float
+    weight_preference: float
+    similarity_diversity_dial: float
+    curriculum: list[CurriculumItemSchema]
+
+    @staticmethod
+    def resolve_eligible_department_ids(program: Program) -> list[int]:
+        return sorted(department.pk for department in program.eligible_departments.all())
+
+    @staticmethod
+    def resolve_curriculum(program: Program) -> list[dict]:
+        return [
+            {"title": item.title, "description": item.description} for item in program.curriculum_items.all()
+        ]
+
+
+class ProgramSummaryOut(Schema):
+    id: int
+    name: str
+    status: ProgramStatus
+    program_type: ProgramType
+    format: ProgramFormat
+    starts_on: date
+    ends_on: date
+    mentee_count: int
+    mentor_count: int
+    pending_count: int
+
+
+class ProgramIn(Schema):
+    name: str = Field(max_length=200)
+    strategic_objective: str = Field(max_length=300)
+    purpose: str = Field(max_length=4000)
+    goals: str = Field(max_length=4000)
+    program_type: ProgramType = ProgramType.MENTORING
+    format: ProgramFormat = ProgramFormat.ONE_TO_ONE
+    starts_on: date
+    ends_on: date
+    meetings_per_month: int = 1
+    eligible_department_ids: list[int] = []
+    min_seniority: int = 1
+    max_seniority: int = 10
+    eligible_locations: list[str] = []
+    mentor_min_seniority: int = 1
+    default_mentor_capacity: int = 2
+    matching_mode: MatchingMode = MatchingMode.ALGORITHMIC_REVIEW
+    weight_goal_fit: float = 0.4
+    weight_purpose: float = 0.2
+    weight_diversity: float = 0.15
+    weight_practical: float = 0.15
+    weight_preference: float = 0.1
+    similarity_diversity_dial: float = 0.7
+
+
+class ProgramPatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    strategic_objective: str | None = Field(None, max_length=300)
+    purpose: str | None = Field(None, max_length=4000)
+    goals: str | None = Field(None, max_length=4000)
+    program_type: ProgramType | None = None
+    format: ProgramFormat | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    meetings_per_month: int | None = None
+    eligible_department_ids: list[int] | None = None
+    min_seniority: int | None = None
+    max_seniority: int | None = None
+    eligible_locations: list[str] | None = None
+    mentor_min_seniority: int | None = None
+    default_mentor_capacity: int | None = None
+    matching_mode: MatchingMode | None = None
+    weight_goal_fit: float | None = None
+    weight_purpose: float | None = None
+    weight_diversity: float | None = None
+    weight_practical: float | None = None
+    weight_preference: float | None = None
+    similarity_diversity_dial: float | None = None
+
+
+def _program_values(payload: Schema, *, partial: bool) -> dict[str, Any]:
+    values = {key: value for key, value in payload.dict(exclude_unset=partial).items() if value is not None}
+    if "eligible_department_ids" in values:
+        values["eligible_departments"] = values.pop("eligible_department_ids")
+    return values
+
+
+class StatusIn(Schema):
+    status: ProgramStatus
+
+
+class CurriculumIn(Schema):
+    items: list[CurriculumItemSchema]
+
+
+class QuestionOut(Schema):
+    id: int
+    position: int
+    prompt: str
+    help_text: str
+    kind: QuestionKind
+    choices: list[str]
+    audience: QuestionAudience
+    required: bool
+    feeds: MatchingComponent
+
+
+class QuestionIn(Schema):
+    prompt: str = Field(max_length=300)
+    help_text: str = Field("", max_length=300)
+    kind: QuestionKind
+    choices: list[str] = []
+    audience: QuestionAudience = QuestionAudience.EVERYONE
+    required: bool = True
+    feeds: MatchingComponent = MatchingComponent.INFORMATIONAL
+
+
+class QuestionPatch(Schema):
+    prompt: str | None = Field(None, max_length=300)
+    help_text: str | None = Field(None, max_length=300)
+    kind: QuestionKind | None = None
+    choices: list[str] | None = None
+    audience: QuestionAudience | None = None
+    required: bool | None = None
+    feeds: MatchingComponent | None = None
+
+
+class InviteIn(Schema):
+    emails: list[str] = Field(min_length=1, max_length=500)
+
+
+class InvitationOut(Schema):
+    id: int
+    person_id: int
+    sent_at: datetime
+
+
+class EnrolIn(Schema):
+    role: EnrolmentRole
+    capacity: int | None = Field(None, description="Mentors only; the program's default when omitted.")
+    answers: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Question id → answer (text, choice, list of choices, 1–5, skill ids).",
+    )
+    invitation_token: str | None = Field(None, description="The token from an emailed invitation link.")
+
+
+class PersonRefOut(Schema):
+    id: int
+    full_name: str
+
+
+class EnrolmentOut(Schema):
+    id: int
+    program_id: int
+    person: PersonRefOut
+    role: EnrolmentRole
+    status: EnrolmentStatus
+    capacity: int | None
+    paused_until: date | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class AnswerOut(Schema):
+    question_id: int
+    prompt: str
+    value: Any
+
+
+class EnrolmentDetailOut(EnrolmentOut):
+    answers: list[AnswerOut]
+
+    @staticmethod
+    def resolve_answers(enrolment: Enrolment) -> list[dict]:
+        return [
+            {"question_id": answer.question.pk, "prompt": answer.question.prompt, "value": answer.value}
+            for answer in selectors.enrolment_answers(enrolment=enrolment)
+        ]
+
+
+class DecisionIn(Schema):
+    approve: bool
+
+
+class AvailabilityIn(Schema):
+    capacity: int
+    paused_until: date | None = None
+
+
+class DepartmentRefOut(Schema):
+    id: int
+    name: str
+
+
+class GapsOut(Schema):
+    mentees: int
+    mentors: int
+    capacity: int
+    shortfall: int
+    paused_mentors: int
+    pending: int
+    eligible_mentors: int
+    departments_without_mentors: list[DepartmentRefOut]
+    messages: list[str]
+
+
+class ProgramPublicOut(Schema):
+    """What every participant who may see the program reads."""
+
+    id: int
+    name: str
+    strategic_objective: str
+    purpose: str
+    goals: str
+    program_type: ProgramType
+    format: ProgramFormat
+    status: ProgramStatus
+    starts_on: date
+    ends_on: date
+    meetings_per_month: int
+    matching_mode: MatchingMode
+    curriculum: list[CurriculumItemSchema]
+
+    @staticmethod
+    def resolve_curriculum(program: Program) -> list[dict]:
+        return [
+            {"title": item.title, "description": item.description} for item in program.curriculum_items.all()
+        ]
+
+
+class OpenProgramOut(Schema):
+    program: ProgramPublicOut
+    may_mentor: bool
+    enrolments: list[EnrolmentOut]
+
+
+# ---- programs --------------------------------------------------------------------------------
+
+
+@router.get("/", response=list[ProgramSummaryOut], summary="Programs I manage")
+def list_managed(request):
+    return selectors.program_list_managed(viewer=_viewer(request))
+
+
+@router.get("/open", response=list[OpenProgramOut], summary="Programs open to me")
+def list_open(request):
+    viewer = _viewer(request)
+    return [
+        {"program": item.program, "may_mentor": item.may_mentor, "enrolments": item.enrolments}
+        for item in selectors.program_list_open_to(person=viewer.person)
+    ]
+
+
+@router.post("/", response={201: ProgramOut}, summary="Design a program (as a draft)")
+def create_program(request, payload: ProgramIn):
+    viewer = _viewer(request)
+    if not can_create_program(viewer):
+        raise ApiError(403, "forbidden", _("Only program managers and organisation admins design programs."))
+    program = services.program_create(actor=viewer.person, values=_program_values(payload, partial=False))
+    return 201, program
+
+
+@router.get("/{int:program_id}", response=ProgramOut, summary="A program I manage")
+def get_program(request, program_id: int):
+    return _managed(request, program_id)
+
+
+@router.get("/{int:program_id}/public", response=ProgramPublicOut, summary="A program as participants see it")
+def get_program_public(request, program_id: int):
+    return selectors.program_get_visible(viewer=_viewer(request), program_id=program_id)
+
+
+@router.patch("/{int:program_id}", response=ProgramOut, summary="Change a program's design")
+def update_program(request, program_id: int, payload: ProgramPatch):
+    program = _managed(request, program_id)
+    return services.program_update(program=program, values=_program_values(payload, partial=True))
+
+
+@router.delete("/{int:program_id}", response={204: None}, summary="Delete a draft program")
+def delete_program(request, program_id: int):
+    services.program_delete(program=_managed(request, program_id))
+    return 204, None
+
+
+@router.post("/{int:program_id}/status", response=ProgramOut, summary="Move a program through its lifecycle")
+def set_status(request, program_id: int, payload: StatusIn):
+    return services.program_set_status(program=_managed(request, program_id), status=payload.status)
+
+
+@router.put("/{int:program_id}/curriculum", response=ProgramOut, summary="Replace a coaching curriculum")
+def set_curriculum(request, program_id: int, payload: CurriculumIn):
+    program = _managed(request, program_id)
+    services.program_set_curriculum(
+        program=program, items=[(item.title, item.description) for item in payload.items]
+    )
+    return program
+
+
+@router.get("/{int:program_id}/gaps", response=GapsOut, summary="Who is missing")
+def gaps(request, program_id: int):
+    gaps = selectors.program_gaps(program=_managed(request, program_id))
+    messages = []
+    if gaps.shortfall:
+        messages.append(
+            _(
+                "%(mentees)s mentees, %(mentors)s mentors: capacity %(capacity)s — "
+                "not enough capacity for %(short)s mentees"
+            )
+            % {
+                "mentees": gaps.mentees,
+                "mentors": gaps.mentors,
+                "capacity": gaps.capacity,
+                "short": gaps.shortfall,
+            }
+        )
+    if not gaps.eligible_mentors:
+        messages.append(_("No one in the organisation is eligible to mentor in this program."))
+    if gaps.departments_without_mentors:
+        messages.append(
+            _("Departments without mentors: %(names)s")
+            % {"names": ", ".join(department.name for department in gaps.departments_without_mentors)}
+        )
+    return {
+        "mentees": gaps.mentees,
+        "mentors": gaps.mentors,
+        "capacity": gaps.capacity,
+        "shortfall": gaps.shortfall,
+        "paused_mentors": gaps.paused_mentors,
+        "pending": gaps.pending,
+        "eligible_mentors": gaps.eligible_mentors,
+        "departments_without_mentors": gaps.departments_without_mentors,
+        "messages": messages,
+    }
+
+
+# ---- questionnaire ---------------------------------------------------------------------------
+
+
+@router.get("/{int:program_id}/questions", response=list[QuestionOut], summary="The intake questionnaire")
+def list_questions(request, program_id: int):
+    """Managers see every question; participants of a visible program see the questions too."""
+    program = selectors.program_get_visible(viewer=_viewer(request), program_id=program_id)
+    return selectors.questions_for(program=program)
+
+
+@router.post("/{int:program_id}/questions", response={201: QuestionOut}, summary="Add an intake question")
+def add_question(request, program_id: int, payload: QuestionIn):
+    question = services.intake_question_add(program=_managed(request, program_id), values=payload.dict())
+    return 201, question
+
+
+def _question(request, program_id: int, question_id: int) -> IntakeQuestion:
+    program = _managed(request, program_id)
+    return get_object_or_404(
+        IntakeQuestion.objects.select_related("program"), pk=question_id, program=program
+    )
+
+
+@router.patch(
+    "/{int:program_id}/questions/{int:question_id}", response=QuestionOut, summary="Change a question"
+)
+def update_question(request, program_id: int, question_id: int, payload: QuestionPatch):
+    values = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    return services.intake_question_update(
+        question=_question(request, program_id, question_id), values=values
+    )
+
+
+@router.delete(
+    "/{int:program_id}/questions/{int:question_id}", response={204: None}, summary="Delete a question"
+)
+def delete_question(request, program_id: int, question_id: int):
+    services.intake_question_delete(question=_question(request, program_id, question_id))
+    return 204, None
+
+
+# ---- filling the program ---------------------------------------------------------------------
+
+
+@router.post(
+    "/{int:program_id}/invitations", response={201: list[InvitationOut]}, summary="Invite people by email"
+)
+def invite(request, program_id: int, payload: InviteIn):
+    program = _managed(request, program_id)
+    invitations = services.program_invite(
+        program=program, actor=_viewer(request).person, emails=payload.emails
+    )
+    return 201, invitations
+
+
+@router.post("/{int:program_id}/enrolments", response={201: EnrolmentOut}, summary="Enrol myself")
+def enrol(request, program_id: int, payload: EnrolIn):
+    viewer = _viewer(request)
+    invitation = None
+    if payload.invitation_token:
+        invitation = services.invitation_resolve(token=payload.invitation_token, person=viewer.person)
+        program = invitation.program
+        if program.pk != program_id:
+            raise ApiError(422, "invalid_invitation", _("This invitation is for another program."))
+    else:
+        program = selectors.program_get_visible(viewer=viewer, program_id=program_id)
+    enrolment = services.program_enrol(
+        program=program,
+        person=viewer.person,
+        role=payload.role,
+        capacity=payload.capacity,
+        answers=payload.answers,
+        invitation=invitation,
+    )
+    return 201, enrolment
+
+
+@router.get("/{int:program_id}/enrolments", response=list[EnrolmentOut], summary="Enrolments (managers)")
+def list_enrolments(
+    request,
+    program_id: int,
+    status: EnrolmentStatus | None = None,
+    role: EnrolmentRole | None = None,
+):
+    return selectors.enrolment_list(program=_managed(request, program_id), status=status, role=role)
+
+
+@router.get("/{int:program_id}/enrolments/mine", response=list[EnrolmentOut], summary="My enrolments")
+def my_enrolments(request, program_id: int):
+    viewer = _viewer(request)
+    program = selectors.program_get_visible(viewer=viewer, program_id=program_id)
+    return selectors.enrolments_of(person=viewer.person, program=program)
+
+
+def _enrolment_for_viewer(request, program_id: int, enrolment_id: int) -> Enrolment:
+    viewer = _viewer(request)
+    program = get_object_or_404(Program, pk=program_id, organisation_id=viewer.organisation_id)
+    return selectors.enrolment_get_for_viewer(viewer=viewer, program=program, enrolment_id=enrolment_id)
+
+
+@router.get(
+    "/{int:program_id}/enrolments/{int:enrolment_id}",
+    response=EnrolmentDetailOut,
+    summary="One enrolment with its intake answers (its author and the program's managers)",
+)
+def get_enrolment(request, program_id: int, enrolment_id: int):
+    return _enrolment_for_viewer(request, program_id, enrolment_id)
+
+
+@router.post(
+    "/{int:program_id}/enrolments/{int:enrolment_id}/decision",
+    response=EnrolmentOut,
+    summary="Approve or decline an application",
+)
+def decide(request, program_id: int, enrolment_id: int, payload: DecisionIn):
+    program = _managed(request, program_id)
+    enrolment = get_object_or_404(Enrolment, pk=enrolment_id, program=program)
+    return services.enrolment_decide(
+        enrolment=enrolment, actor=_viewer(request).person, approve=payload.approve
+    )
+
+
+@router.put(
+    "/{int:program_id}/enrolments/{int:enrolment_id}/availability",
+    response=EnrolmentOut,
+    summary="A mentor's capacity and pause (the mentor or the program's managers)",
+)
+def set_availability(request, program_id: int, enrolment_id: int, payload: AvailabilityIn):
+    enrolment = _enrolment_for_viewer(request, program_id, enrolment_id)
+    return services.mentor_availability_set(
+        enrolment=enrolment, capacity=payload.capacity, paused_until=payload.paused_until
+    )

@@ -1,0 +1,273 @@
+"""Reads for programs: lists, eligibility, the "who is missing" panel."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentora.core.roles import Viewer
+from mentora.organisations.models import Department
+from mentora.people.models import Person, Skill
+from mentora.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    IntakeQuestion,
+    Program,
+    ProgramManager,
+    ProgramStatus,
+    QuestionKind,
+)
+from mentora.programs.permissions import can_manage_program, can_read_enrolment
+
+VISIBLE_TO_PARTICIPANTS = (ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.RUNNING)
+
+
+def _counted(queryset: QuerySet) -> QuerySet:
+    approved = Q(enrolments__status=EnrolmentStatus.APPROVED)
+    return queryset.annotate(
+        mentee_count=Count("enrolments", filter=approved & Q(enrolments__role=EnrolmentRole.MENTEE)),
+        mentor_count=Count("enrolments", filter=approved & Q(enrolments__role=EnrolmentRole.MENTOR)),
+        pending_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.APPLIED)),
+    )
+
+
+def program_list_managed(*, viewer: Viewer) -> QuerySet:
+    if viewer.person is None or not viewer.manages_people:
+        return Program.objects.none()
+    programs = Program.objects.filter(organisation_id=viewer.organisation_id)
+    if not viewer.is_org_admin:
+        programs = programs.filter(
+            Exists(ProgramManager.objects.filter(program=OuterRef("pk"), person=viewer.person))
+        )
+    return _counted(programs).order_by("-starts_on", "name")
+
+
+def program_get_managed(*, viewer: Viewer, program_id: int) -> Program:
+    """The program if the viewer manages it; 404 for everyone else, so nothing leaks."""
+    program = Program.objects.filter(pk=program_id, organisation_id=viewer.organisation_id or -1).first()
+    if program is None or not can_manage_program(viewer, program):
+        raise Http404
+    return program
+
+
+def program_get_visible(*, viewer: Viewer, program_id: int) -> Program:
+    """The participant-facing program: open/running programs of the viewer's organisation,
+    drafts only for their managers."""
+    program = (
+        Program.objects.filter(pk=program_id, organisation_id=viewer.organisation_id or -1)
+        .prefetch_related("eligible_departments", "curriculum_items")
+        .first()
+    )
+    if program is None:
+        raise Http404
+    if program.status in VISIBLE_TO_PARTICIPANTS or can_manage_program(viewer, program):
+        return program
+    if program.enrolments.filter(person=viewer.person).exists():
+        return program
+    raise Http404
+
+
+def eligible_people(*, program: Program) -> QuerySet:
+    """Active people of the program's organisation who meet its eligibility rules."""
+    people = Person.objects.filter(
+        organisation_id=program.organisation_id,
+        is_active=True,
+        seniority__gte=program.min_seniority,
+        seniority__lte=program.max_seniority,
+    )
+    department_ids = [department.pk for department in program.eligible_departments.all()]
+    if department_ids:
+        people = people.filter(department_id__in=department_ids)
+    if program.eligible_locations:
+        location_match = Q()
+        for location in program.eligible_locations:
+            location_match |= Q(location__iexact=location)
+        people = people.filter(location_match)
+    return people
+
+
+def eligible_mentors(*, program: Program) -> QuerySet:
+    return eligible_people(program=program).filter(seniority__gte=program.mentor_min_seniority)
+
+
+def ineligibility_reasons(*, program: Program, person: Person, role: str) -> list[str]:
+    """Why this person may not take this role in this program; empty when they may."""
+    reasons = []
+    if person.organisation_id != program.organisation_id or not person.is_active:
+        return [_("You are not part of this program's organisation.")]
+    department_ids = {department.pk for department in program.eligible_departments.all()}
+    if department_ids and person.department_id not in department_ids:
+        reasons.append(_("This program is open to other departments."))
+    if not program.min_seniority <= person.seniority <= program.max_seniority:
+        reasons.append(
+            _("This program is for seniority levels %(low)s to %(high)s.")
+            % {"low": program.min_seniority, "high": program.max_seniority}
+        )
+    locations = {location.casefold() for location in program.eligible_locations}
+    if locations and person.location.casefold() not in locations:
+        reasons.append(_("This program is open to other locations."))
+    if role == EnrolmentRole.MENTOR and person.seniority < program.mentor_min_seniority:
+        reasons.append(
+            _("Mentors in this program need seniority level %(level)s or above.")
+            % {"level": program.mentor_min_seniority}
+        )
+    return reasons
+
+
+@dataclass(frozen=True)
+class OpenProgram:
+    program: Program
+    may_mentor: bool
+    enrolments: list = field(default_factory=list)
+
+
+def program_list_open_to(*, person: Person | None) -> list[OpenProgram]:
+    """ "Programs open to me": open programs the person is eligible for, plus those they joined."""
+    if person is None:
+        return []
+    programs = (
+        Program.objects.filter(organisation_id=person.organisation_id)
+        .filter(
+            Q(status=ProgramStatus.OPEN) | Q(enrolments__person=person, status__in=VISIBLE_TO_PARTICIPANTS)
+        )
+        .distinct()
+        .prefetch_related("eligible_departments")
+        .order_by("starts_on", "name")
+    )
+    mine: dict[int, list[Enrolment]] = {}
+    for enrolment in Enrolment.objects.filter(person=person, program__in=programs):
+        mine.setdefault(enrolment.program_id, []).append(enrolment)
+    listed = []
+    for program in programs:
+        eligible = not ineligibility_reasons(program=program, person=person, role=EnrolmentRole.MENTEE)
+        if not eligible and program.pk not in mine:
+            continue
+        may_mentor = not ineligibility_reasons(program=program, person=person, role=EnrolmentRole.MENTOR)
+        listed.append(
+            OpenProgram(program=program, may_mentor=may_mentor, enrolments=mine.get(program.pk, []))
+        )
+    return listed
+
+
+def enrolment_list(*, program: Program, status: str | None = None, role: str | None = None) -> QuerySet:
+    enrolments = Enrolment.objects.filter(program=program).select_related("person__department")
+    if status:
+        enrolments = enrolments.filter(status=status)
+    if role:
+        enrolments = enrolments.filter(role=role)
+    return enrolments.order_by("status", "role", "person__full_name")
+
+
+def enrolment_get_for_viewer(*, viewer: Viewer, program: Program, enrolment_id: int) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.select_related("person__department", "program")
+        .filter(pk=enrolment_id, program=program)
+        .first()
+    )
+    if enrolment is None or not can_read_enrolment(viewer, enrolment):
+        raise Http404
+    return enrolment
+
+
+def enrolments_of(*, person: Person, program: Program) -> list[Enrolment]:
+    return list(Enrolment.objects.filter(person=person, program=program).order_by("role"))
+
+
+def questions_for(*, program: Program, role: str | None = None) -> list[IntakeQuestion]:
+    questions = list(program.questions.all())
+    if role is None:
+        return questions
+    return [question for question in questions if question.asked_of(role)]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    question: IntakeQuestion
+    value: object
+    display: str
+
+
+def enrolment_answers(*, enrolment: Enrolment) -> list[AnswerView]:
+    answers = list(enrolment.answers.select_related("question").order_by("question__position"))
+    skill_ids = {
+        skill_id
+        for answer in answers
+        if answer.question.kind == QuestionKind.SKILL_PICK
+        for skill_id in answer.value or []
+    }
+    skill_names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
+    views = []
+    for answer in answers:
+        value = answer.value
+        if answer.question.kind == QuestionKind.SKILL_PICK:
+            display = ", ".join(skill_names.get(skill_id, "?") for skill_id in value or [])
+        elif isinstance(value, list):
+            display = ", ".join(str(item) for item in value)
+        else:
+            display = "" if value is None else str(value)
+        views.append(AnswerView(question=answer.question, value=value, display=display))
+    return views
+
+
+@dataclass(frozen=True)
+class ProgramGaps:
+    """The "who is missing" panel, computed from approved enrolments."""
+
+    mentees: int
+    mentors: int
+    capacity: int
+    paused_mentors: int
+    pending: int
+    eligible_mentors: int
+    departments_without_mentors: list[Department]
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.mentees - self.capacity, 0)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.mentees == 0 and self.mentors == 0
+
+
+def program_gaps(*, program: Program, today: date | None = None) -> ProgramGaps:
+    today = today or timezone.localdate()
+    approved = Enrolment.objects.filter(program=program, status=EnrolmentStatus.APPROVED)
+    mentors = approved.filter(role=EnrolmentRole.MENTOR)
+    taking = mentors.filter(Q(paused_until__isnull=True) | Q(paused_until__lte=today))
+    counts = approved.aggregate(
+        mentees=Count("pk", filter=Q(role=EnrolmentRole.MENTEE)),
+        mentors=Count("pk", filter=Q(role=EnrolmentRole.MENTOR)),
+    )
+    capacity = taking.aggregate(total=Sum("capacity"))["total"] or 0
+    paused = mentors.count() - taking.count()
+    pending = Enrolment.objects.filter(program=program, status=EnrolmentStatus.APPLIED).count()
+
+    live = Enrolment.objects.filter(program=program).exclude(status=EnrolmentStatus.DECLINED)
+    mentor_departments = set(
+        live.filter(role=EnrolmentRole.MENTOR, person__department__isnull=False).values_list(
+            "person__department_id", flat=True
+        )
+    )
+    candidate_departments = list(program.eligible_departments.all())
+    if not candidate_departments:
+        mentee_departments = live.filter(role=EnrolmentRole.MENTEE).values("person__department_id")
+        candidate_departments = list(Department.objects.filter(pk__in=mentee_departments))
+    without = [department for department in candidate_departments if department.pk not in mentor_departments]
+    return ProgramGaps(
+        mentees=counts["mentees"],
+        mentors=counts["mentors"],
+        capacity=capacity,
+        paused_mentors=paused,
+        pending=pending,
+        eligible_mentors=eligible_mentors(program=program).count(),
+        departments_without_mentors=sorted(without, key=lambda department: department.name),
+    )
+
+
+def program_managers(*, program: Program) -> QuerySet:
+    return Person.objects.filter(managed_programs__program=program).order_by("full_name")

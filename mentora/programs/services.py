@@ -1,0 +1,550 @@
+"""Writes for programs: design, questionnaire, invitations, enrolment and approval.
+
+Permission checks live in the callers (pages and API) through `mentora.programs.permissions`;
+these functions enforce the rules of the domain and raise ValidationError with clear messages.
+"""
+
+import operator
+from datetime import date
+from functools import reduce
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentora.organisations.models import Department, Role
+from mentora.people.models import Person, Skill
+from mentora.programs.models import (
+    AVAILABLE_FORMATS,
+    CHOICE_KINDS,
+    MAX_MENTOR_CAPACITY,
+    CurriculumItem,
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    IntakeAnswer,
+    IntakeQuestion,
+    Invitation,
+    Program,
+    ProgramManager,
+    ProgramStatus,
+    ProgramType,
+    QuestionKind,
+)
+from mentora.programs.selectors import (
+    eligible_people,
+    ineligibility_reasons,
+    program_gaps,
+    questions_for,
+)
+
+PROGRAM_FIELDS = frozenset(
+    {
+        "name",
+        "strategic_objective",
+        "purpose",
+        "goals",
+        "program_type",
+        "format",
+        "starts_on",
+        "ends_on",
+        "meetings_per_month",
+        "min_seniority",
+        "max_seniority",
+        "eligible_locations",
+        "mentor_min_seniority",
+        "default_mentor_capacity",
+        "matching_mode",
+        "weight_goal_fit",
+        "weight_purpose",
+        "weight_diversity",
+        "weight_practical",
+        "weight_preference",
+        "similarity_diversity_dial",
+    }
+)
+QUESTION_FIELDS = frozenset({"prompt", "help_text", "kind", "choices", "audience", "required", "feeds"})
+EDITABLE_QUESTIONNAIRE = (ProgramStatus.DRAFT, ProgramStatus.OPEN)
+
+# Which status may follow which: draft → open → matching → running → closed, with one way back
+# from matching to open (to let late applicants in).
+TRANSITIONS = {
+    ProgramStatus.DRAFT: {ProgramStatus.OPEN},
+    ProgramStatus.OPEN: {ProgramStatus.DRAFT, ProgramStatus.MATCHING},
+    ProgramStatus.MATCHING: {ProgramStatus.OPEN, ProgramStatus.RUNNING},
+    ProgramStatus.RUNNING: {ProgramStatus.CLOSED},
+    ProgramStatus.CLOSED: set(),
+}
+
+INVITATION_SALT = "mentora.programs.invitation"
+INVITATION_MAX_AGE_SECONDS = 14 * 24 * 3600
+SHORT_TEXT_MAX = 200
+LONG_TEXT_MAX = 4000
+MAX_PICKED_SKILLS = 10
+
+
+# --- program design ---------------------------------------------------------------------------
+
+
+def _checked_values(values: dict[str, Any]) -> tuple[dict[str, Any], list | None]:
+    values = dict(values)
+    departments = values.pop("eligible_departments", None)
+    unknown = set(values) - PROGRAM_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown program fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if "eligible_locations" in values:
+        values["eligible_locations"] = _clean_locations(values["eligible_locations"])
+    return values, departments
+
+
+def _clean_locations(locations) -> list[str]:
+    if isinstance(locations, str):
+        locations = locations.split(",")
+    seen: dict[str, str] = {}
+    for location in locations or []:
+        location = str(location).strip()
+        if location:
+            seen.setdefault(location.casefold(), location)
+    return list(seen.values())
+
+
+def _validate_program(program: Program) -> None:
+    program.full_clean()
+    if program.format not in AVAILABLE_FORMATS:
+        raise ValidationError({"format": _("This format is not available yet.")})
+
+
+def _set_departments(program: Program, departments) -> None:
+    ids = {
+        department.pk if isinstance(department, Department) else int(department) for department in departments
+    }
+    found = set(
+        Department.objects.filter(organisation_id=program.organisation_id, pk__in=ids).values_list(
+            "pk", flat=True
+        )
+    )
+    if found != ids:
+        raise ValidationError({"eligible_departments": _("Pick departments of your own organisation.")})
+    program.eligible_departments.set(found)
+
+
+@transaction.atomic
+def program_create(*, actor: Person, values: dict[str, Any]) -> Program:
+    """Create a draft program in the actor's organisation; the actor becomes one of its managers."""
+    fields, departments = _checked_values(values)
+    program = Program(organisation_id=actor.organisation_id, created_by=actor, **fields)
+    _validate_program(program)
+    program.save()
+    _set_departments(program, departments or [])
+    ProgramManager.objects.create(program=program, person=actor)
+    return program
+
+
+@transaction.atomic
+def program_update(*, program: Program, values: dict[str, Any]) -> Program:
+    if program.status == ProgramStatus.CLOSED:
+        raise ValidationError(_("A closed program cannot be changed."))
+    fields, departments = _checked_values(values)
+    for name, value in fields.items():
+        setattr(program, name, value)
+    _validate_program(program)
+    program.save()
+    if departments is not None:
+        _set_departments(program, departments)
+    return program
+
+
+@transaction.atomic
+def program_delete(*, program: Program) -> None:
+    if program.status != ProgramStatus.DRAFT or program.enrolments.exists():
+        raise ValidationError(_("Only a draft program nobody has enrolled in can be deleted."))
+    program.delete()
+
+
+@transaction.atomic
+def program_set_status(*, program: Program, status: str) -> Program:
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if status not in ProgramStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status not in TRANSITIONS[program.status]:
+        raise ValidationError(
+            {
+                "status": _("A program cannot go from “%(current)s” to “%(next)s”.")
+                % {"current": program.get_status_display(), "next": ProgramStatus(status).label}
+            }
+        )
+    if status == ProgramStatus.MATCHING:
+        gaps = program_gaps(program=program)
+        if gaps.mentees == 0 or gaps.mentors == 0:
+            raise ValidationError(
+                {"status": _("Matching needs at least one approved mentee and one approved mentor.")}
+            )
+    program.status = status
+    program.save(update_fields=["status", "updated_at"])
+    return program
+
+
+def program_manager_add(*, program: Program, person: Person) -> ProgramManager:
+    if (
+        person.organisation_id != program.organisation_id
+        or not person.role_memberships.filter(role__in=[Role.PROGRAM_MANAGER, Role.ORG_ADMIN]).exists()
+    ):
+        raise ValidationError(
+            {"person": _("Only program managers of your organisation can manage a program.")}
+        )
+    membership, _created = ProgramManager.objects.get_or_create(program=program, person=person)
+    return membership
+
+
+@transaction.atomic
+def program_set_curriculum(*, program: Program, items: list[tuple[str, str]]) -> list[CurriculumItem]:
+    """Replace a coaching program's curriculum with these (title, description) items, in order."""
+    if program.program_type != ProgramType.COACHING and items:
+        raise ValidationError(_("Only coaching programs follow a set curriculum."))
+    cleaned = [(title.strip(), (description or "").strip()) for title, description in items]
+    if any(not title for title, _description in cleaned):
+        raise ValidationError({"items": _("Every curriculum item needs a title.")})
+    program.curriculum_items.all().delete()
+    return CurriculumItem.objects.bulk_create(
+        CurriculumItem(program=program, position=position, title=title[:200], description=description)
+        for position, (title, description) in enumerate(cleaned, start=1)
+    )
+
+
+# --- questionnaire ----------------------------------------------------------------------------
+
+
+def _clean_question(question: IntakeQuestion) -> None:
+    if question.kind in CHOICE_KINDS:
+        choices = [str(choice).strip() for choice in question.choices or [] if str(choice).strip()]
+        if len(choices) < 2 or len(set(choices)) != len(choices):
+            raise ValidationError({"choices": _("Give at least two different choices.")})
+        question.choices = choices
+    else:
+        question.choices = []
+    question.full_clean(exclude=["program", "position"])
+
+
+def _ensure_questionnaire_editable(program: Program) -> None:
+    if program.status not in EDITABLE_QUESTIONNAIRE:
+        raise ValidationError(_("The questionnaire can only change while the program is a draft or open."))
+
+
+@transaction.atomic
+def intake_question_add(*, program: Program, values: dict[str, Any]) -> IntakeQuestion:
+    _ensure_questionnaire_editable(program)
+    unknown = set(values) - QUESTION_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown question fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    position = (program.questions.aggregate(last=Max("position"))["last"] or 0) + 1
+    question = IntakeQuestion(program=program, position=position, **values)
+    _clean_question(question)
+    question.save()
+    return question
+
+
+@transaction.atomic
+def intake_question_update(*, question: IntakeQuestion, values: dict[str, Any]) -> IntakeQuestion:
+    _ensure_questionnaire_editable(question.program)
+    unknown = set(values) - QUESTION_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown question fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if "kind" in values and values["kind"] != question.kind and question.answers.exists():
+        raise ValidationError({"kind": _("People have answered this question; its type cannot change.")})
+    for name, value in values.items():
+        setattr(question, name, value)
+    _clean_question(question)
+    question.save()
+    return question
+
+
+def intake_question_delete(*, question: IntakeQuestion) -> None:
+    _ensure_questionnaire_editable(question.program)
+    if question.answers.exists():
+        raise ValidationError(_("People have answered this question; it cannot be deleted."))
+    question.delete()
+
+
+def _clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> Any:
+    """The stored form of one answer, or ValidationError with a message for the person."""
+    empty = raw is None or raw == "" or raw == []
+    if empty:
+        if question.required:
+            raise ValidationError(_("Please answer this question."))
+        return None
+    kind = question.kind
+    if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+        text = str(raw).strip()
+        limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_MAX
+        if len(text) > limit:
+            raise ValidationError(_("Keep this answer under %(limit)s characters.") % {"limit": limit})
+        if not text and question.required:
+            raise ValidationError(_("Please answer this question."))
+        return text or None
+    if kind == QuestionKind.SINGLE_CHOICE:
+        if raw not in question.choices:
+            raise ValidationError(_("Pick one of the choices offered."))
+        return raw
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        picked = [raw] if isinstance(raw, str) else list(raw)
+        if any(choice not in question.choices for choice in picked):
+            raise ValidationError(_("Pick among the choices offered."))
+        return [choice for choice in question.choices if choice in picked]
+    if kind == QuestionKind.SCALE:
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Pick a number from 1 to 5.")) from None
+        if not 1 <= value <= 5:
+            raise ValidationError(_("Pick a number from 1 to 5."))
+        return value
+    # Skill pick: ids of the organisation's skills.
+    try:
+        ids = sorted({int(skill_id) for skill_id in ([raw] if isinstance(raw, int | str) else raw)})
+    except (TypeError, ValueError):
+        raise ValidationError(_("Pick skills from the list.")) from None
+    if len(ids) > MAX_PICKED_SKILLS:
+        raise ValidationError(_("Pick at most %(count)s skills.") % {"count": MAX_PICKED_SKILLS})
+    if Skill.objects.filter(organisation_id=organisation_id, pk__in=ids).count() != len(ids):
+        raise ValidationError(_("Pick skills from the list."))
+    return ids
+
+
+def clean_answers(*, program: Program, role: str, answers: dict) -> dict[IntakeQuestion, Any]:
+    """Validate a whole questionnaire; errors are keyed `q_<question id>`."""
+    questions = questions_for(program=program, role=role)
+    by_id = {question.pk: question for question in questions}
+    try:
+        given = {int(key): value for key, value in (answers or {}).items()}
+    except (TypeError, ValueError):
+        raise ValidationError({"answers": _("Answers must be keyed by question id.")}) from None
+    if set(given) - set(by_id):
+        raise ValidationError({"answers": _("Some answers are for questions this program does not ask.")})
+    errors: dict[str, list] = {}
+    cleaned: dict[IntakeQuestion, Any] = {}
+    for question in questions:
+        try:
+            value = _clean_answer(question, given.get(question.pk), program.organisation_id)
+        except ValidationError as error:
+            errors[f"q_{question.pk}"] = error.messages
+            continue
+        if value is not None:
+            cleaned[question] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign_object({"invitation": invitation.pk})
+
+
+def invitation_resolve(*, token: str, person: Person | None) -> Invitation:
+    """The invitation behind a link, if it is genuine, unexpired and addressed to this person."""
+    signer = signing.TimestampSigner(salt=INVITATION_SALT)
+    try:
+        payload = signer.unsign_object(token, max_age=INVITATION_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("This invitation link has expired. Ask the program manager for a new one."), code="expired"
+        ) from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise ValidationError(_("This invitation link is not valid."), code="invalid") from None
+    invitation = (
+        Invitation.objects.select_related("program", "person").filter(pk=payload.get("invitation")).first()
+        if isinstance(payload, dict)
+        else None
+    )
+    if invitation is None:
+        raise ValidationError(_("This invitation link is not valid."), code="invalid")
+    if person is None or invitation.person_id != person.pk:
+        raise ValidationError(_("This invitation was sent to someone else."), code="not_yours")
+    return invitation
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    link = settings.SITE_URL.rstrip("/") + reverse("programs:invitation", args=[invitation_token(invitation)])
+    program = invitation.program
+    send_mail(
+        subject=_("You are invited to %(program)s") % {"program": program.name},
+        message=_(
+            "Hello %(name)s,\n\nYou are invited to take part in “%(program)s”.\n\n%(purpose)s\n\n"
+            "Enrol here (the link works for %(days)s days):\n%(link)s\n"
+        )
+        % {
+            "name": invitation.person.full_name,
+            "program": program.name,
+            "purpose": program.purpose,
+            "days": INVITATION_MAX_AGE_SECONDS // 86400,
+            "link": link,
+        },
+        from_email=None,
+        recipient_list=[invitation.person.email],
+    )
+
+
+@transaction.atomic
+def program_invite(*, program: Program, actor: Person, emails: list[str]) -> list[Invitation]:
+    """Invite eligible people of the organisation by email address; each gets a signed link."""
+    if program.status != ProgramStatus.OPEN:
+        raise ValidationError(_("Open the program for enrolment before inviting people."))
+    wanted = {email.strip().casefold(): email.strip() for email in emails if email and email.strip()}
+    if not wanted:
+        raise ValidationError({"emails": _("Give at least one email address.")})
+    people = {
+        person.email.casefold(): person
+        for person in Person.objects.filter(organisation_id=program.organisation_id, is_active=True).filter(
+            reduce(operator.or_, (Q(email__iexact=email) for email in wanted.values()))
+        )
+    }
+    unknown = [wanted[key] for key in wanted if key not in people]
+    if unknown:
+        raise ValidationError(
+            {
+                "emails": _("Nobody in your organisation has these addresses: %(emails)s")
+                % {"emails": ", ".join(unknown)}
+            }
+        )
+    eligible_ids = set(
+        eligible_people(program=program)
+        .filter(pk__in=[p.pk for p in people.values()])
+        .values_list("pk", flat=True)
+    )
+    ineligible = [person.full_name for person in people.values() if person.pk not in eligible_ids]
+    if ineligible:
+        raise ValidationError(
+            {
+                "emails": _("Not eligible for this program: %(names)s")
+                % {"names": ", ".join(sorted(ineligible))}
+            }
+        )
+    invitations = [
+        Invitation.objects.create(program=program, person=person, invited_by=actor)
+        for person in people.values()
+    ]
+    for invitation in invitations:
+        transaction.on_commit(lambda invitation=invitation: _send_invitation(invitation))
+    return invitations
+
+
+# --- enrolment --------------------------------------------------------------------------------
+
+
+def _clean_capacity(capacity) -> int:
+    try:
+        capacity = int(capacity)
+    except (TypeError, ValueError):
+        raise ValidationError({"capacity": _("Capacity must be a whole number.")}) from None
+    if not 1 <= capacity <= MAX_MENTOR_CAPACITY:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "Capacity must be between 1 and %(max)s. "
+                    "To stop taking mentees for a while, pause instead."
+                )
+                % {"max": MAX_MENTOR_CAPACITY}
+            }
+        )
+    return capacity
+
+
+def program_enrol(
+    *,
+    program: Program,
+    person: Person,
+    role: str,
+    answers: dict,
+    capacity: int | None = None,
+    invitation: Invitation | None = None,
+) -> Enrolment:
+    """Apply to a program in one role, answering its questionnaire.
+
+    An application answering a manager's invitation is approved at once.
+    """
+    if program.status != ProgramStatus.OPEN:
+        raise ValidationError(_("This program is not open for enrolment."))
+    if role not in EnrolmentRole.values:
+        raise ValidationError({"role": _("Choose to enrol as a mentor or as a mentee.")})
+    reasons = ineligibility_reasons(program=program, person=person, role=role)
+    if reasons:
+        raise ValidationError({"role": reasons})
+    if invitation is not None and (invitation.program_id != program.pk or invitation.person_id != person.pk):
+        raise ValidationError(_("This invitation is for another program or person."))
+    if role == EnrolmentRole.MENTOR:
+        capacity = _clean_capacity(program.default_mentor_capacity if capacity in (None, "") else capacity)
+    else:
+        capacity = None
+    cleaned = clean_answers(program=program, role=role, answers=answers)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                program=program,
+                person=person,
+                role=role,
+                capacity=capacity,
+                invitation=invitation,
+                status=EnrolmentStatus.APPROVED if invitation else EnrolmentStatus.APPLIED,
+                decided_at=now if invitation else None,
+                decided_by=invitation.invited_by if invitation else None,
+            )
+            IntakeAnswer.objects.bulk_create(
+                IntakeAnswer(enrolment=enrolment, question=question, value=value)
+                for question, value in cleaned.items()
+            )
+            if invitation is not None and invitation.accepted_at is None:
+                Invitation.objects.filter(pk=invitation.pk).update(accepted_at=now)
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "role": _("You are already enrolled in this program as a %(role)s.")
+                % {"role": EnrolmentRole(role).label}
+            }
+        ) from None
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_decide(*, enrolment: Enrolment, actor: Person, approve: bool) -> Enrolment:
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != EnrolmentStatus.APPLIED:
+        raise ValidationError(_("This application has already been decided."))
+    enrolment.status = EnrolmentStatus.APPROVED if approve else EnrolmentStatus.DECLINED
+    enrolment.decided_at = timezone.now()
+    enrolment.decided_by = actor
+    enrolment.save(update_fields=["status", "decided_at", "decided_by"])
+    return enrolment
+
+
+@transaction.atomic
+def mentor_availability_set(
+    *, enrolment: Enrolment, capacity: int, paused_until: date | None, today: date | None = None
+) -> Enrolment:
+    """A mentor's capacity for this program and, optionally, a pause on new mentees."""
+    if enrolment.role != EnrolmentRole.MENTOR:
+        raise ValidationError(_("Only mentors set a capacity."))
+    capacity = _clean_capacity(capacity)
+    today = today or timezone.localdate()
+    if paused_until is not None and paused_until <= today:
+        raise ValidationError({"paused_until": _("Pick a date after today, or leave it empty.")})
+    Enrolment.objects.filter(pk=enrolment.pk).update(capacity=capacity, paused_until=paused_until)
+    enrolment.capacity = capacity
+    enrolment.paused_until = paused_until
+    return enrolment

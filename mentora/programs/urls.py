@@ -1,0 +1,28 @@
+from django.urls import path
+
+from mentora.programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.program_list, name="list"),
+    path("new/", views.program_create, name="create"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
+    path("<int:pk>/", views.program_detail, name="detail"),
+    path("<int:pk>/enrol/", views.program_enrol, name="enrol"),
+    path("<int:pk>/availability/<int:enrolment_id>/", views.mentor_availability, name="availability"),
+    path("<int:pk>/manage/", views.program_manage, name="manage"),
+    path("<int:pk>/edit/", views.program_edit, name="edit"),
+    path("<int:pk>/delete/", views.program_delete, name="delete"),
+    path("<int:pk>/status/", views.program_status, name="status"),
+    path("<int:pk>/gaps/", views.program_gaps, name="gaps"),
+    path("<int:pk>/managers/", views.program_manager_add, name="manager_add"),
+    path("<int:pk>/questionnaire/", views.program_questionnaire, name="questionnaire"),
+    path("<int:pk>/questionnaire/<int:question_id>/", views.question_edit, name="question_edit"),
+    path("<int:pk>/questionnaire/<int:question_id>/delete/", views.question_delete, name="question_delete"),
+    path("<int:pk>/curriculum/", views.program_curriculum, name="curriculum"),
+    path("<int:pk>/invite/", views.program_invite, name="invite"),
+    path("<int:pk>/applications/", views.enrolment_list, name="enrolments"),
+    path("<int:pk>/applications/<int:enrolment_id>/", views.enrolment_detail, name="enrolment"),
+    path("<int:pk>/applications/<int:enrolment_id>/decide/", views.enrolment_decide, name="decide"),
+]

@@ -1,0 +1,433 @@
+"""Program pages: design and fill a program (managers), find and join one (participants).
+
+Views parse input, call one service, and answer; anything out of the viewer's reach is a 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentora.core.roles import request_viewer
+from mentora.organisations.models import Role
+from mentora.people.models import Person
+from mentora.programs import selectors, services
+from mentora.programs.forms import (
+    AvailabilityForm,
+    CurriculumForm,
+    EnrolForm,
+    InviteForm,
+    ManagerAddForm,
+    ProgramForm,
+    QuestionForm,
+    StatusForm,
+    add_service_errors,
+)
+from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
+from mentora.programs.permissions import can_create_program, can_manage_program
+from mentora.relationships.selectors import program_pool, relationship_list_for_program
+
+
+def _managed(request, pk: int) -> Program:
+    return selectors.program_get_managed(viewer=request_viewer(request), program_id=pk)
+
+
+@login_required
+def program_list(request):
+    viewer = request_viewer(request)
+    return render(
+        request,
+        "programs/program_list.html",
+        {
+            "managed": selectors.program_list_managed(viewer=viewer),
+            "open_to_me": selectors.program_list_open_to(person=viewer.person),
+            "can_create": can_create_program(viewer),
+        },
+    )
+
+
+@login_required
+def program_create(request):
+    viewer = request_viewer(request)
+    if not can_create_program(viewer):
+        raise Http404
+    form = ProgramForm(request.POST or None, organisation=viewer.person.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(actor=viewer.person, values=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Program created as a draft. Add its intake questions next."))
+            return redirect("programs:questionnaire", pk=program.pk)
+    return render(request, "programs/program_form.html", {"form": form, "program": None})
+
+
+@login_required
+def program_edit(request, pk: int):
+    program = _managed(request, pk)
+    form = ProgramForm(request.POST or None, instance=program, organisation=program.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(program=Program.objects.get(pk=program.pk), values=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Program saved."))
+            return redirect("programs:manage", pk=program.pk)
+    return render(request, "programs/program_form.html", {"form": form, "program": program})
+
+
+@login_required
+@require_POST
+def program_delete(request, pk: int):
+    program = _managed(request, pk)
+    try:
+        services.program_delete(program=program)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programs:manage", pk=program.pk)
+    messages.success(request, _("Program deleted."))
+    return redirect("programs:list")
+
+
+@login_required
+@require_POST
+def program_status(request, pk: int):
+    program = _managed(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            program = services.program_set_status(program=program, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The program is now “%(status)s”.") % {"status": program.get_status_display()}
+            )
+    return redirect("programs:manage", pk=program.pk)
+
+
+def _manage_context(request, program: Program) -> dict:
+    viewer = request_viewer(request)
+    return {
+        "program": program,
+        "gaps": selectors.program_gaps(program=program),
+        "pending": selectors.enrolment_list(program=program, status=EnrolmentStatus.APPLIED),
+        "managers": selectors.program_managers(program=program),
+        "manager_form": ManagerAddForm(candidates=_manager_candidates(program)),
+        "invite_form": InviteForm(),
+        "relationships": relationship_list_for_program(program=program),
+        "pool": program_pool(program=program),
+        "next_statuses": [ProgramStatus(status) for status in services.TRANSITIONS[program.status]],
+        "can_pair": program.status in (ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.RUNNING),
+        "viewer": viewer,
+    }
+
+
+def _manager_candidates(program: Program):
+    return (
+        Person.objects.filter(
+            organisation_id=program.organisation_id,
+            role_memberships__role__in=[Role.PROGRAM_MANAGER, Role.ORG_ADMIN],
+        )
+        .exclude(managed_programs__program=program)
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+@login_required
+def program_manage(request, pk: int):
+    program = _managed(request, pk)
+    return render(request, "programs/program_manage.html", _manage_context(request, program))
+
+
+@login_required
+def program_gaps(request, pk: int):
+    program = _managed(request, pk)
+    return render(
+        request, "programs/_gaps.html", {"program": program, "gaps": selectors.program_gaps(program=program)}
+    )
+
+
+@login_required
+@require_POST
+def program_manager_add(request, pk: int):
+    program = _managed(request, pk)
+    form = ManagerAddForm(request.POST, candidates=_manager_candidates(program))
+    if form.is_valid():
+        try:
+            services.program_manager_add(program=program, person=form.cleaned_data["person"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Manager added."))
+    else:
+        messages.error(request, _("Pick a program manager of your organisation."))
+    return redirect("programs:manage", pk=program.pk)
+
+
+@login_required
+def program_questionnaire(request, pk: int):
+    program = _managed(request, pk)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_question_add(program=program, values=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Question added."))
+            return redirect("programs:questionnaire", pk=program.pk)
+    return render(
+        request,
+        "programs/questionnaire.html",
+        {"program": program, "questions": selectors.questions_for(program=program), "form": form},
+    )
+
+
+@login_required
+def question_edit(request, pk: int, question_id: int):
+    program = _managed(request, pk)
+    question = get_object_or_404(program.questions, pk=question_id)
+    form = QuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_question_update(
+                question=program.questions.get(pk=question_id), values=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Question saved."))
+            return redirect("programs:questionnaire", pk=program.pk)
+    return render(
+        request, "programs/question_form.html", {"program": program, "form": form, "question": question}
+    )
+
+
+@login_required
+@require_POST
+def question_delete(request, pk: int, question_id: int):
+    program = _managed(request, pk)
+    question = get_object_or_404(program.questions, pk=question_id)
+    try:
+        services.intake_question_delete(question=question)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Question deleted."))
+    return redirect("programs:questionnaire", pk=program.pk)
+
+
+@login_required
+def program_curriculum(request, pk: int):
+    program = _managed(request, pk)
+    initial = "\n".join(
+        f"{item.title}: {item.description}" if item.description else item.title
+        for item in program.curriculum_items.all()
+    )
+    form = CurriculumForm(request.POST or None, initial={"items": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_set_curriculum(program=program, items=form.cleaned_data["items"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Curriculum saved."))
+            return redirect("programs:manage", pk=program.pk)
+    return render(request, "programs/curriculum.html", {"program": program, "form": form})
+
+
+@login_required
+def program_invite(request, pk: int):
+    program = _managed(request, pk)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitations = services.program_invite(
+                program=program, actor=request_viewer(request).person, emails=form.cleaned_data["emails"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s invitation(s) sent.") % {"count": len(invitations)})
+            return redirect("programs:manage", pk=program.pk)
+    return render(request, "programs/invite.html", {"program": program, "form": form})
+
+
+@login_required
+def enrolment_list(request, pk: int):
+    program = _managed(request, pk)
+    status = request.GET.get("status") or None
+    if status not in (None, *EnrolmentStatus.values):
+        status = None
+    context = {
+        "program": program,
+        "enrolments": selectors.enrolment_list(program=program, status=status),
+        "status": status,
+        "statuses": EnrolmentStatus.choices,
+    }
+    template = "programs/_enrolments.html" if request.htmx else "programs/enrolment_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def enrolment_detail(request, pk: int, enrolment_id: int):
+    viewer = request_viewer(request)
+    program = get_object_or_404(Program, pk=pk, organisation_id=viewer.organisation_id or -1)
+    enrolment = selectors.enrolment_get_for_viewer(viewer=viewer, program=program, enrolment_id=enrolment_id)
+    return render(
+        request,
+        "programs/enrolment_detail.html",
+        {
+            "program": program,
+            "enrolment": enrolment,
+            "answers": selectors.enrolment_answers(enrolment=enrolment),
+            "is_manager": can_manage_program(viewer, program),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrolment_decide(request, pk: int, enrolment_id: int):
+    program = _managed(request, pk)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("person"), pk=enrolment_id, program=program
+    )
+    approve = request.POST.get("decision") == "approve"
+    try:
+        enrolment = services.enrolment_decide(
+            enrolment=enrolment, actor=request_viewer(request).person, approve=approve
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.htmx:
+        enrolment = Enrolment.objects.select_related("person__department").get(pk=enrolment.pk)
+        return render(request, "programs/_enrolment_row.html", {"program": program, "enrolment": enrolment})
+    return redirect("programs:manage", pk=program.pk)
+
+
+@login_required
+def program_detail(request, pk: int):
+    viewer = request_viewer(request)
+    program = selectors.program_get_visible(viewer=viewer, program_id=pk)
+    mine = selectors.enrolments_of(person=viewer.person, program=program) if viewer.person else []
+    availability_forms = [
+        (
+            enrolment,
+            AvailabilityForm(
+                initial={"capacity": enrolment.capacity, "paused_until": enrolment.paused_until},
+                prefix=f"e{enrolment.pk}",
+            ),
+        )
+        for enrolment in mine
+        if enrolment.role == EnrolmentRole.MENTOR
+    ]
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "mine": mine,
+            "availability_forms": availability_forms,
+            "reasons": selectors.ineligibility_reasons(
+                program=program, person=viewer.person, role=EnrolmentRole.MENTEE
+            )
+            if viewer.person
+            else [],
+            "can_manage": can_manage_program(viewer, program),
+        },
+    )
+
+
+def _enrol(request, program: Program, invitation=None):
+    viewer = request_viewer(request)
+    reasons = selectors.ineligibility_reasons(
+        program=program, person=viewer.person, role=EnrolmentRole.MENTEE
+    )
+    may_mentor = not selectors.ineligibility_reasons(
+        program=program, person=viewer.person, role=EnrolmentRole.MENTOR
+    )
+    questions = selectors.questions_for(program=program)
+    form = EnrolForm(request.POST or None, program=program, questions=questions, may_mentor=may_mentor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_enrol(
+                program=program,
+                person=viewer.person,
+                role=form.cleaned_data["role"],
+                capacity=form.cleaned_data.get("capacity"),
+                answers=form.answers(),
+                invitation=invitation,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if invitation is not None:
+                messages.success(request, _("Welcome! You are enrolled in this program."))
+            else:
+                messages.success(
+                    request, _("Thank you! The program's managers will review your application.")
+                )
+            return redirect("programs:detail", pk=program.pk)
+    return render(
+        request,
+        "programs/enrol.html",
+        {
+            "program": program,
+            "form": form,
+            "reasons": reasons,
+            "is_open": program.status == ProgramStatus.OPEN,
+            "invitation": invitation,
+        },
+    )
+
+
+@login_required
+def program_enrol(request, pk: int):
+    viewer = request_viewer(request)
+    program = selectors.program_get_visible(viewer=viewer, program_id=pk)
+    return _enrol(request, program)
+
+
+@login_required
+def invitation_accept(request, token: str):
+    viewer = request_viewer(request)
+    try:
+        invitation = services.invitation_resolve(token=token, person=viewer.person)
+    except ValidationError as error:
+        return render(
+            request, "programs/invitation_invalid.html", {"message": " ".join(error.messages)}, status=400
+        )
+    return _enrol(request, invitation.program, invitation=invitation)
+
+
+@login_required
+@require_POST
+def mentor_availability(request, pk: int, enrolment_id: int):
+    viewer = request_viewer(request)
+    program = selectors.program_get_visible(viewer=viewer, program_id=pk)
+    enrolment = get_object_or_404(
+        Enrolment, pk=enrolment_id, program=program, person=viewer.person, role=EnrolmentRole.MENTOR
+    )
+    form = AvailabilityForm(request.POST, prefix=f"e{enrolment.pk}")
+    if form.is_valid():
+        try:
+            services.mentor_availability_set(
+                enrolment=enrolment,
+                capacity=form.cleaned_data["capacity"],
+                paused_until=form.cleaned_data["paused_until"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your availability is saved."))
+    else:
+        messages.error(request, _("Please give a capacity between 1 and 20 and a valid date."))
+    return redirect("programs:detail", pk=program.pk)

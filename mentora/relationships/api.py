@@ -1,0 +1,168 @@
+"""Relationship endpoints: my relationships, consent, decline, no-fault exit; a program's
+relationships and manual pairing for its managers. Same services as the pages."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from mentora.api.errors import ApiError
+from mentora.core.roles import Viewer, request_viewer
+from mentora.people.models import Person
+from mentora.programs.selectors import program_get_managed
+from mentora.relationships import selectors, services
+from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
+
+router = Router(tags=["relationships"])
+
+# Service refusals that are conflicts with the current state rather than malformed input.
+CONFLICT_CODES = {
+    "mentor_full",
+    "mentor_paused",
+    "mentee_taken",
+    "already_paired",
+    "not_pending",
+    "not_active",
+}
+
+
+def _viewer(request) -> Viewer:
+    viewer = request_viewer(request)
+    if viewer.person is None:
+        raise ApiError(403, "no_person", _("Your account is not linked to a person in any organisation."))
+    return viewer
+
+
+def _call(service, **kwargs):
+    """Run a service; answer its state conflicts with 409 and their own code."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        code = getattr(error, "code", None)
+        if code in CONFLICT_CODES:
+            raise ApiError(409, code, " ".join(error.messages)) from None
+        raise
+
+
+class PersonRefOut(Schema):
+    id: int
+    full_name: str
+
+
+class RelationshipOut(Schema):
+    id: int
+    program_id: int
+    mentor: PersonRefOut
+    mentee: PersonRefOut
+    status: RelationshipStatus
+    origin: RelationshipOrigin
+    note: str
+    created_at: datetime
+    mentor_consented_at: datetime | None
+    mentee_consented_at: datetime | None
+    started_at: datetime | None
+    declined_at: datetime | None
+    ended_at: datetime | None
+    ended_by_id: int | None
+
+
+class ManagedRelationshipOut(RelationshipOut):
+    """For the program's managers: includes the private no-fault exit reason."""
+
+    end_reason: str
+
+
+class MyRelationshipOut(RelationshipOut):
+    my_side: str
+    end_reason: str | None = Field(None, description="Only when I ended it.")
+
+
+class PairIn(Schema):
+    program_id: int
+    mentor_id: int
+    mentee_id: int
+    note: str = Field("", max_length=1000)
+
+
+class EndIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+def _mine(relationship: Relationship, person) -> dict:
+    out = RelationshipOut.from_orm(relationship).dict()
+    out["my_side"] = relationship.side_of(person)
+    out["end_reason"] = relationship.end_reason if relationship.ended_by_id == person.pk else None
+    return out
+
+
+@router.get("/", response=list[MyRelationshipOut], summary="My relationships")
+def list_mine(request):
+    viewer = _viewer(request)
+    return [
+        _mine(relationship, viewer.person)
+        for relationship in selectors.relationship_list_for_person(person=viewer.person)
+    ]
+
+
+@router.get(
+    "/program/{int:program_id}", response=list[ManagedRelationshipOut], summary="A program's relationships"
+)
+def list_for_program(request, program_id: int):
+    program = program_get_managed(viewer=_viewer(request), program_id=program_id)
+    return selectors.relationship_list_for_program(program=program)
+
+
+@router.post(
+    "/", response={201: ManagedRelationshipOut}, summary="Pair a mentor and a mentee by hand (managers)"
+)
+def pair(request, payload: PairIn):
+    viewer = _viewer(request)
+    program = program_get_managed(viewer=viewer, program_id=payload.program_id)
+    people = Person.objects.filter(organisation_id=program.organisation_id)
+    relationship = _call(
+        services.relationship_create_pending,
+        program=program,
+        mentor=get_object_or_404(people, pk=payload.mentor_id),
+        mentee=get_object_or_404(people, pk=payload.mentee_id),
+        origin=RelationshipOrigin.MANUAL,
+        created_by=viewer.person,
+        note=payload.note,
+    )
+    return 201, relationship
+
+
+def _party(request, relationship_id: int):
+    viewer = _viewer(request)
+    return viewer, selectors.relationship_get_for_party(viewer=viewer, relationship_id=relationship_id)
+
+
+@router.post("/{int:relationship_id}/consent", response=MyRelationshipOut, summary="I agree to start")
+def consent(request, relationship_id: int):
+    viewer, relationship = _party(request, relationship_id)
+    relationship = _call(services.relationship_consent, relationship=relationship, person=viewer.person)
+    return _mine(relationship, viewer.person)
+
+
+@router.post(
+    "/{int:relationship_id}/decline", response=MyRelationshipOut, summary="Decline a pending pairing"
+)
+def decline(request, relationship_id: int):
+    viewer, relationship = _party(request, relationship_id)
+    relationship = _call(services.relationship_decline, relationship=relationship, person=viewer.person)
+    return _mine(relationship, viewer.person)
+
+
+@router.post(
+    "/{int:relationship_id}/end", response=MyRelationshipOut, summary="End a relationship without blame"
+)
+def end(request, relationship_id: int, payload: EndIn):
+    viewer, relationship = _party(request, relationship_id)
+    relationship = _call(
+        services.relationship_end_no_fault,
+        relationship=relationship,
+        person=viewer.person,
+        reason=payload.reason,
+    )
+    return _mine(relationship, viewer.person)

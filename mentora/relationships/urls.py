@@ -1,0 +1,13 @@
+from django.urls import path
+
+from mentora.relationships import views
+
+app_name = "relationships"
+
+urlpatterns = [
+    path("", views.my_mentoring, name="mine"),
+    path("<int:pk>/consent/", views.relationship_consent, name="consent"),
+    path("<int:pk>/decline/", views.relationship_decline, name="decline"),
+    path("<int:pk>/end/", views.relationship_end, name="end"),
+    path("programs/<int:program_id>/pair/", views.relationship_pair, name="pair"),
+]

@@ -1,0 +1,107 @@
+"""My mentoring (consent, decline, no-fault exit) and a manager's manual pairing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentora.core.roles import request_viewer
+from mentora.people.models import Person
+from mentora.programs.forms import add_service_errors
+from mentora.programs.selectors import program_get_managed
+from mentora.relationships import selectors, services
+from mentora.relationships.forms import EndForm, PairForm
+from mentora.relationships.models import RelationshipOrigin
+
+
+@login_required
+def my_mentoring(request):
+    viewer = request_viewer(request)
+    relationships = selectors.my_relationships(person=viewer.person) if viewer.person else []
+    template = "relationships/_relationships.html" if request.htmx else "relationships/my_mentoring.html"
+    return render(request, template, {"relationships": relationships})
+
+
+def _after_action(request):
+    if request.htmx:
+        return my_mentoring(request)
+    return redirect("relationships:mine")
+
+
+@login_required
+@require_POST
+def relationship_consent(request, pk: int):
+    viewer = request_viewer(request)
+    relationship = selectors.relationship_get_for_party(viewer=viewer, relationship_id=pk)
+    try:
+        relationship = services.relationship_consent(relationship=relationship, person=viewer.person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if relationship.status == "active":
+            messages.success(request, _("You both agreed: the relationship has started."))
+        else:
+            messages.success(request, _("Thank you. We are waiting for the other person to agree."))
+    return _after_action(request)
+
+
+@login_required
+@require_POST
+def relationship_decline(request, pk: int):
+    viewer = request_viewer(request)
+    relationship = selectors.relationship_get_for_party(viewer=viewer, relationship_id=pk)
+    try:
+        services.relationship_decline(relationship=relationship, person=viewer.person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Declined. No one is at fault; you are both back in the pool."))
+    return _after_action(request)
+
+
+@login_required
+def relationship_end(request, pk: int):
+    viewer = request_viewer(request)
+    relationship = selectors.relationship_get_for_party(viewer=viewer, relationship_id=pk)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_end_no_fault(
+                relationship=relationship, person=viewer.person, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The relationship has ended. Thank you for the time you gave it; nobody is at fault."),
+            )
+            return redirect("relationships:mine")
+    return render(request, "relationships/end.html", {"relationship": relationship, "form": form})
+
+
+@login_required
+def relationship_pair(request, program_id: int):
+    viewer = request_viewer(request)
+    program = program_get_managed(viewer=viewer, program_id=program_id)
+    pool = selectors.program_pool(program=program)
+    form = PairForm(request.POST or None, pool=pool)
+    if request.method == "POST" and form.is_valid():
+        people = Person.objects.in_bulk([int(form.cleaned_data["mentor"]), int(form.cleaned_data["mentee"])])
+        try:
+            services.relationship_create_pending(
+                program=program,
+                mentor=people[int(form.cleaned_data["mentor"])],
+                mentee=people[int(form.cleaned_data["mentee"])],
+                origin=RelationshipOrigin.MANUAL,
+                created_by=viewer.person,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Pairing created. Both people are asked to consent."))
+            return redirect("programs:manage", pk=program.pk)
+    return render(request, "relationships/pair.html", {"program": program, "form": form, "pool": pool})
