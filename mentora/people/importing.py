@@ -676,7 +676,12 @@ class _Checker:
 
     def check_accounts(self, rows: list[_Row]) -> None:
         """Sign-in names are emails and are unique across organisations."""
-        wanted = {row.email: row for row in rows if row.email and (row.person is None or row.rename_user)}
+        reported = {issue.line for issue in self.issues if issue.column == "email"}
+        wanted = {
+            row.email: row
+            for row in rows
+            if row.email and row.line not in reported and (row.person is None or row.rename_user)
+        }
         User = get_user_model()
         emails = list(wanted)
         for start in range(0, len(emails), QUERY_CHUNK):
