@@ -1,0 +1,156 @@
+"""Relationship services: pairing within capacity, consent, decline back to the pool, no-fault exit."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from mentora.programs.models import EnrolmentStatus, ProgramStatus
+from mentora.relationships import services
+from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
+from mentora.relationships.selectors import program_pool
+from tests.programs.factories import EnrolmentFactory, ProgramFactory
+
+
+@pytest.fixture
+def program(org, pam):
+    return ProgramFactory(organisation=org, managers=[pam], status=ProgramStatus.MATCHING)
+
+
+@pytest.fixture
+def mentor(program, bob):
+    EnrolmentFactory(program=program, person=bob, role="mentor", capacity=1)
+    return bob
+
+
+@pytest.fixture
+def mentee(program, alice):
+    EnrolmentFactory(program=program, person=alice, role="mentee")
+    return alice
+
+
+def pair(program, mentor, mentee, origin=RelationshipOrigin.PROPOSAL):
+    return services.relationship_create_pending(program=program, mentor=mentor, mentee=mentee, origin=origin)
+
+
+def test_a_pairing_waits_for_both_sides_and_both_are_told(
+    program, mentor, mentee, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        relationship = pair(program, mentor, mentee)
+    assert relationship.status == RelationshipStatus.PENDING_CONSENT
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([mentor.email, mentee.email])
+
+
+def test_consent_from_both_sides_starts_the_relationship(
+    program, mentor, mentee, django_capture_on_commit_callbacks
+):
+    relationship = pair(program, mentor, mentee)
+    relationship = services.relationship_consent(relationship=relationship, person=mentee)
+    assert relationship.status == RelationshipStatus.PENDING_CONSENT
+    with django_capture_on_commit_callbacks(execute=True):
+        relationship = services.relationship_consent(relationship=relationship, person=mentor)
+    assert relationship.status == RelationshipStatus.ACTIVE
+    assert relationship.started_at is not None
+    assert len(mail.outbox) == 2 and "has started" in mail.outbox[0].subject
+
+
+def test_a_mentees_request_counts_as_the_mentees_consent(program, mentor, mentee):
+    relationship = pair(program, mentor, mentee, origin=RelationshipOrigin.MENTEE_REQUEST)
+    assert relationship.mentee_consented_at is not None
+    relationship = services.relationship_consent(relationship=relationship, person=mentor)
+    assert relationship.status == RelationshipStatus.ACTIVE
+
+
+def test_a_mentor_is_never_paired_beyond_capacity(program, mentor, mentee, org):
+    pair(program, mentor, mentee)
+    other = EnrolmentFactory(program=program, role="mentee").person
+    with pytest.raises(ValidationError, match="This mentor is full.") as caught:
+        pair(program, mentor, other)
+    assert caught.value.code == "mentor_full"
+
+
+def test_a_paused_mentor_takes_no_new_mentee(program, mentor, mentee):
+    program.enrolments.filter(person=mentor).update(paused_until=datetime.date(2099, 1, 1))
+    with pytest.raises(ValidationError, match="not taking new mentees until 2099-01-01"):
+        pair(program, mentor, mentee)
+
+
+def test_a_mentee_has_one_live_pairing_per_program(program, mentor, mentee):
+    pair(program, mentor, mentee)
+    second_mentor = EnrolmentFactory(program=program, role="mentor").person
+    with pytest.raises(ValidationError, match="already has a mentor") as caught:
+        pair(program, second_mentor, mentee)
+    assert caught.value.code == "mentee_taken"
+
+
+def test_only_approved_enrolments_can_be_paired(program, mentor, org):
+    applicant = EnrolmentFactory(program=program, role="mentee", status=EnrolmentStatus.APPLIED).person
+    with pytest.raises(ValidationError, match="not an approved mentee"):
+        pair(program, mentor, applicant)
+    with pytest.raises(ValidationError, match="not an approved mentor"):
+        pair(program, applicant, mentor)
+
+
+def test_nobody_mentors_themselves(program, mentor):
+    EnrolmentFactory(program=program, person=mentor, role="mentee")
+    with pytest.raises(ValidationError, match="themselves"):
+        pair(program, mentor, mentor)
+
+
+def test_the_database_refuses_two_live_pairings_of_the_same_people(program, mentor, mentee):
+    relationship = pair(program, mentor, mentee)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Relationship.objects.create(program=program, mentor=mentor, mentee=mentee, origin="manual")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Relationship.objects.filter(pk=relationship.pk).update(mentee=mentor)
+
+
+def test_a_draft_program_pairs_nobody(program, mentor, mentee):
+    program.status = ProgramStatus.DRAFT
+    with pytest.raises(ValidationError, match="only be paired"):
+        pair(program, mentor, mentee)
+
+
+def test_a_decline_returns_both_to_the_pool(program, mentor, mentee, django_capture_on_commit_callbacks):
+    relationship = pair(program, mentor, mentee)
+    with django_capture_on_commit_callbacks(execute=True):
+        declined = services.relationship_decline(relationship=relationship, person=mentor)
+    assert declined.status == RelationshipStatus.DECLINED and declined.declined_by == mentor
+    assert len(mail.outbox) == 2
+    pool = program_pool(program=program)
+    assert [enrolment.person for enrolment in pool.mentees] == [mentee]
+    assert pool.freed_mentee_ids == {mentee.pk}
+    assert [room.enrolment.person for room in pool.mentors] == [mentor]
+    assert pair(program, mentor, mentee).status == RelationshipStatus.PENDING_CONSENT
+
+
+def test_only_a_party_consents_or_declines(program, mentor, mentee, pam):
+    relationship = pair(program, mentor, mentee)
+    for service in (services.relationship_consent, services.relationship_decline):
+        with pytest.raises(ValidationError, match="Only the mentor or the mentee"):
+            service(relationship=relationship, person=pam)
+
+
+def test_an_active_relationship_ends_without_blame(
+    program, mentor, mentee, django_capture_on_commit_callbacks
+):
+    relationship = pair(program, mentor, mentee)
+    with pytest.raises(ValidationError, match="Only an active relationship"):
+        services.relationship_end_no_fault(relationship=relationship, person=mentee)
+    services.relationship_consent(relationship=relationship, person=mentee)
+    services.relationship_consent(relationship=relationship, person=mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        ended = services.relationship_end_no_fault(
+            relationship=relationship, person=mentee, reason="PRIVATE-REASON: we drifted"
+        )
+    assert ended.status == RelationshipStatus.ENDED and ended.ended_by == mentee
+    assert ended.end_reason == "PRIVATE-REASON: we drifted"
+    assert len(mail.outbox) == 2
+    assert all("PRIVATE-REASON" not in message.body for message in mail.outbox)
+    assert all("no-fault" in message.body for message in mail.outbox)
+    with pytest.raises(ValidationError, match="Only an active relationship"):
+        services.relationship_end_no_fault(relationship=relationship, person=mentor)
+    assert program_pool(program=program).freed_mentee_ids == {mentee.pk}
