@@ -4,6 +4,11 @@ from mentora.organisations.models import Role
 from tests.factories import OrganisationFactory, PersonFactory, SkillFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db):
     return OrganisationFactory(name="Acme", slug="acme")

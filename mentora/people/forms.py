@@ -222,9 +222,7 @@ class SelfAssessedSkillForm(SkillRowForm):
 class SkillRowFormSet(forms.BaseFormSet):
     def rows(self) -> list[tuple[int, int]]:
         return [
-            form.row()
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            form.row() for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
 
