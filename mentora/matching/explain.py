@@ -139,12 +139,14 @@ def unmatched_reasons(
             return [f"{subject[0].upper()}{subject[1:]} (or any other skill you want at the needed level)"]
     phrases = []
     for name, mask in masks.items():
-        if (alive & mask).any():
-            alive &= mask
+        survivors = alive & mask
+        if np.array_equal(survivors, alive):
             continue
         phrase = _CONSTRAINT_PHRASE[name]
         if name == "timezone":
             phrase += f" (\u2265 {program.min_tz_overlap_hours:g} h shared working hours)"
         phrases.append(phrase)
-        return [f"{subject[0].upper()}{subject[1:]} {' '.join(phrases)}".strip()]
+        alive = survivors
+        if not alive.any():
+            return [f"{subject[0].upper()}{subject[1:]} {' and '.join(phrases)}".strip()]
     return [f"Every eligible {role} was taken"]

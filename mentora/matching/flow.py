@@ -83,13 +83,10 @@ def assign(
         np.concatenate(caps).astype(np.int64),
         np.concatenate(costs).astype(np.int64),
     )
-    if max_cardinality_first:
-        status = smcf.solve_max_flow_with_min_cost()
-    else:
-        smcf.set_nodes_supplies(
-            np.array([src, sink], dtype=np.int32), np.array([n_left, -n_left], dtype=np.int64)
-        )
-        status = smcf.solve()
+    smcf.set_nodes_supplies(
+        np.array([src, sink], dtype=np.int32), np.array([n_left, -n_left], dtype=np.int64)
+    )
+    status = smcf.solve_max_flow_with_min_cost() if max_cardinality_first else smcf.solve()
     if status != smcf.OPTIMAL:
         raise SolverError(f"min cost flow ended with status {status}")
     first_edge_arc = n_left

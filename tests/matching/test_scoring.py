@@ -1,0 +1,79 @@
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mentora.matching.engine import prepare
+from mentora.matching.text import rowwise_cosine, tfidf_matrix
+from tests.matching.helpers import alice, bob, instance
+from tests.matching.strategies import instances, with_group
+
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(instances(fmt="one_to_one"))
+def test_every_component_and_score_is_between_zero_and_one(inst):
+    e = prepare(inst).edges
+    assert ((e.components >= 0) & (e.components <= 1)).all()
+    assert ((e.score >= -1e-9) & (e.score <= 1 + 1e-9)).all()
+
+
+@FAST
+@given(instances(fmt="one_to_one"), st.data())
+def test_changing_a_protected_attribute_changes_no_score(inst, data):
+    groups = data.draw(
+        st.lists(
+            st.one_of(st.none(), st.sampled_from(["a", "b", "c"])),
+            min_size=len(inst.people),
+            max_size=len(inst.people),
+        )
+    )
+    before, after = prepare(inst).edges, prepare(with_group(inst, groups)).edges
+    assert np.array_equal(before.u, after.u) and np.array_equal(before.v, after.v)
+    assert np.array_equal(before.score, after.score)
+    assert np.array_equal(before.components, after.components)
+
+
+def comps(inst):
+    e = prepare(inst).edges
+    assert len(e) == 1
+    return dict(
+        zip(
+            ["goal_fit", "purpose", "diversity", "practical", "preference"],
+            e.components[0].tolist(),
+            strict=True,
+        )
+    )
+
+
+def test_goal_fit_rewards_a_clear_level_gap_over_the_self_assessment():
+    assert comps(instance(alice(self_assessment={"kubernetes": 0}), bob()))["goal_fit"] == 1.0
+    assert abs(comps(instance(alice(self_assessment={"kubernetes": 3}), bob()))["goal_fit"] - 2 / 3) < 1e-6
+
+
+def test_the_dial_rewards_difference_or_similarity():
+    other = bob(job_family="sales", location="London")
+    assert comps(instance(alice(), other, diversity_dial=1.0))["diversity"] == 1.0
+    assert comps(instance(alice(), other, diversity_dial=0.0))["diversity"] == 0.0
+    assert comps(instance(alice(), bob(department="Engineering"), diversity_dial=0.0))["diversity"] == 1.0
+
+
+def test_a_stated_preference_counts():
+    assert comps(instance(alice(preferences=("bob",)), bob()))["preference"] == 1.0
+    assert comps(instance(alice(), bob()))["preference"] == 0.0
+
+
+def test_tfidf_cosine_is_one_for_same_text_and_zero_for_disjoint():
+    m, _ = tfidf_matrix(["cloud leadership", "cloud leadership", "baking bread", ""])
+    got = rowwise_cosine(m, np.array([0, 0, 0]), np.array([1, 2, 3]))
+    assert np.allclose(got, [1.0, 0.0, 0.0])
+
+
+def test_every_pair_comes_with_reasons():
+    from mentora.matching.engine import solve
+
+    result = solve(instance(alice(), bob()))
+    reasons = result["pairs"][0]["reasons"]
+    assert reasons[0] == "Mentor is level 5 in kubernetes, which you rank high priority (you are at 1)"
+    assert "8 h of overlapping working hours" in reasons
+    assert any(r.startswith("Different department") for r in reasons)
