@@ -344,8 +344,14 @@ def _solve_peer(prep: Prepared, timer: _Timer) -> dict[str, Any]:
     def match(weights: np.ndarray) -> np.ndarray:
         keep = weights > 0
         idx = np.flatnonzero(keep)
+        # six decimals keep the peer solver's integer scaling lossless, so "exact" means exact
         res = max_weight_matching(
-            len(peers), a[keep], b[keep], weights[keep], time_limit_s=program.time_limit_s, seed=program.seed
+            len(peers),
+            a[keep],
+            b[keep],
+            np.round(weights[keep], 6),
+            time_limit_s=program.time_limit_s,
+            seed=program.seed,
         )
         last["res"] = res
         chosen = np.zeros(len(weights), dtype=bool)
@@ -519,3 +525,22 @@ def solve_prepared(prep: Prepared, *, started: float | None = None) -> dict[str,
         }
     )
     return {"format": program.format, "mode": program.mode, **body}
+
+
+def preference_lists(prep: Prepared) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, int]]:
+    """The rankings the stable mode uses, as id lists (mentee -> mentors, mentor -> mentees) and capacities.
+
+    Used to hand exactly the same preferences to another hospital/residents implementation.
+    """
+    pop, e = prep.pop, prep.edges
+    li = np.searchsorted(prep.left, e.u)
+    ri = np.searchsorted(prep.right, e.v)
+    left_pos, right_rank = rankings(prep, li, ri)
+    mentee: dict[str, list[str]] = {}
+    for k in np.lexsort((left_pos, li)):
+        mentee.setdefault(pop.ids[e.u[k]], []).append(pop.ids[e.v[k]])
+    mentor: dict[str, list[str]] = {}
+    for k in np.lexsort((right_rank, ri)):
+        mentor.setdefault(pop.ids[e.v[k]], []).append(pop.ids[e.u[k]])
+    capacity = {pop.ids[j]: int(pop.capacity[j]) for j in prep.right if pop.ids[j] in mentor}
+    return mentee, mentor, capacity

@@ -6,16 +6,16 @@ from mentora.matching.instance import Instance, Person, Program
 
 
 def person(pid: str, role: str, **kw) -> Person:
-    defaults = dict(
-        roles=frozenset({role}),
-        seniority=7 if role == "mentor" else 3,
-        timezone="Europe/Berlin",
-        capacity=1 if role == "mentor" else 0,
-        department="Engineering",
-        job_family="engineering",
-        languages=("en",),
-        location="Berlin",
-    )
+    defaults = {
+        "roles": frozenset({role}),
+        "seniority": 7 if role == "mentor" else 3,
+        "timezone": "Europe/Berlin",
+        "capacity": 1 if role == "mentor" else 0,
+        "department": "Engineering",
+        "job_family": "engineering",
+        "languages": ("en",),
+        "location": "Berlin",
+    }
     defaults.update(kw)
     return Person(id=pid, **defaults)
 

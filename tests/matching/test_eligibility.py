@@ -7,7 +7,7 @@ from mentora.matching.population import build_population
 from tests.matching.helpers import alice, bob, instance, person
 from tests.matching.strategies import instances, naive_eligible
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def edge_ids(inst):

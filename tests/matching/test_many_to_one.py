@@ -8,7 +8,7 @@ from mentora.matching.generate import generate_instance
 from tests.matching.lp import optimum
 from tests.matching.strategies import instances, naive_eligible
 
-FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def reference(inst, *, dept_cap=None):

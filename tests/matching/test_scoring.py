@@ -7,7 +7,7 @@ from mentora.matching.text import rowwise_cosine, tfidf_matrix
 from tests.matching.helpers import alice, bob, instance
 from tests.matching.strategies import instances, with_group
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
