@@ -416,6 +416,7 @@ class _Checker:
         )
         self.new_languages: dict[str, str] = {}  # code → name
         self.renamed: dict[int, str] = {}  # person id → employee id given by the file
+        self.role_labels = {str(label).lower(): role for role, label in Role.choices}
 
     def error(self, line: int, column: str, value: str, message: str) -> None:
         self.issues.append(ImportIssue(line, column, value[:200], message))
@@ -560,10 +561,9 @@ class _Checker:
 
     def roles(self, row: _Row, cells: dict) -> None:
         value = cells.get("roles", "")
-        labels = {str(label).lower(): role for role, label in Role.choices}
         for item in _split_list(value):
             key = re.sub(r"[\s\-]+", "_", item.lower())
-            role = key if key in Role.values else labels.get(item.lower())
+            role = key if key in Role.values else self.role_labels.get(item.lower())
             if role is None:
                 self.error(row.line, "roles", item, _("Unknown role; use: %s.") % ", ".join(Role.values))
                 continue
@@ -868,6 +868,25 @@ def _chunks(items: list, size: int = QUERY_CHUNK):
         yield items[start : start + size]
 
 
+def _levels(new_rows: list[_Row]) -> list[list[_Row]]:
+    """New rows grouped by depth below people who already exist (or nobody): managers first."""
+    by_employee_id = {row.employee_id: row for row in new_rows}
+    depth: dict[str, int] = {}
+    for row in new_rows:
+        chain, node = [], row
+        while node is not None and node.employee_id not in depth:
+            chain.append(node)
+            node = by_employee_id.get(node.manager_key) if node.manager_key else None
+        level = depth[node.employee_id] if node is not None else -1
+        for member in reversed(chain):
+            level += 1
+            depth[member.employee_id] = level
+    levels: list[list[_Row]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for row in new_rows:
+        levels[depth[row.employee_id]].append(row)
+    return levels
+
+
 def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan: _Plan) -> None:
     now = timezone.now()
     User = get_user_model()
@@ -922,18 +941,31 @@ def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan
         [User(id=row.user_id, username=row.email, email=row.email) for row in renamed], ["username", "email"]
     )
 
-    Person.objects.bulk_create(
-        [
-            Person(
-                organisation=organisation,
-                user_id=row.user_id or user_ids[row.email],
-                employee_id=row.employee_id,
-                department_id=ref_id(row.department, departments),
-                **{name: value for name, value in row.fields.items() if name != "department"},
+    # Node key (employee id, or "#pk" for someone without one) → person id, for the reporting line.
+    ids = {checker.node(person): pk for pk, person in checker.people_by_id.items()}
+    ids.update({row.employee_id: row.person["id"] for row in rows if row.person is not None})
+    # New people are inserted managers first, one level of the reporting line at a time,
+    # so that each row is written once with its manager already known.
+    for level in _levels(new_rows):
+        Person.objects.bulk_create(
+            [
+                Person(
+                    organisation=organisation,
+                    user_id=row.user_id or user_ids[row.email],
+                    employee_id=row.employee_id,
+                    department_id=ref_id(row.department, departments),
+                    manager_id=ids[row.manager_key] if row.manager_key else None,
+                    **{name: value for name, value in row.fields.items() if name != "department"},
+                )
+                for row in level
+            ]
+        )
+        for employee_ids in _chunks([row.employee_id for row in level]):
+            ids.update(
+                Person.objects.filter(organisation=organisation, employee_id__in=employee_ids).values_list(
+                    "employee_id", "id"
+                )
             )
-            for row in new_rows
-        ]
-    )
     changed_ids = set(plan.scalar_changes) | set(plan.department_changes)
     if changed_ids:
         updates, fields = [], {"updated_at"}
@@ -956,18 +988,14 @@ def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan
                 person.department_id = current["department_id"]
         Person.objects.bulk_update(updates, sorted(fields), batch_size=500)
 
-    ids = dict(Person.objects.filter(organisation=organisation).values_list("employee_id", "id"))
-    ids.update({f"#{pk}": pk for pk in checker.people_by_id})
-
     def person_id(key):
         return key if isinstance(key, int) else ids[key]
 
     managers = []
     for row in plan.manager_rows:
         manager_id = ids[row.manager_key] if row.manager_key else None
-        own_id = ids[row.employee_id]
-        if (row.person["manager_id"] if row.person else None) != manager_id:
-            managers.append(Person(id=own_id, manager_id=manager_id, updated_at=now))
+        if row.person is not None and row.person["manager_id"] != manager_id:
+            managers.append(Person(id=row.person["id"], manager_id=manager_id, updated_at=now))
     Person.objects.bulk_update(managers, ["manager_id", "updated_at"], batch_size=1000)
 
     through = Person.languages.through
