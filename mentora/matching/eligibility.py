@@ -15,7 +15,7 @@ from mentora.matching.instance import MAX_LEVEL, Program
 from mentora.matching.population import Population, lookup_pairs, overlap_hours
 
 KINDS = ("mentoring", "reverse", "peer")
-PRESAMPLE_FACTOR = 2
+PRESAMPLE_FACTOR = 4
 
 
 def kind_for(program: Program) -> str:
@@ -118,8 +118,11 @@ def candidate_pairs(
     # stated preferences, in both directions, are always considered
     if len(pop.pref_keys):
         chooser, chosen = pop.pref_keys // n, pop.pref_keys % n
-        in_left = np.isin(chooser, left) & np.isin(chosen, right)
-        in_right = np.isin(chooser, right) & np.isin(chosen, left)
+        is_left, is_right = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        is_left[left] = True
+        is_right[right] = True
+        in_left = is_left[chooser] & is_right[chosen]
+        in_right = is_right[chooser] & is_left[chosen]
         us += [chooser[in_left], chosen[in_right]]
         vs += [chosen[in_left], chooser[in_right]]
     if not us:
@@ -128,10 +131,16 @@ def candidate_pairs(
     v = np.concatenate(vs).astype(np.int64)
     if program.format in ("peer", "circles"):
         u, v = np.minimum(u, v), np.maximum(u, v)
-    keys = np.unique(u * n + v)
+    keys = unique_sorted(u * n + v)
     u, v = keys // n, keys % n
     keep = u != v
     return u[keep], v[keep]
+
+
+def unique_sorted(keys: np.ndarray) -> np.ndarray:
+    """np.unique for int64 keys by plain sorting (much faster than the hash path on large arrays)."""
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 def skill_fit_exists(

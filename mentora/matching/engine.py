@@ -11,17 +11,19 @@ from typing import Any
 import numpy as np
 
 from mentora.matching import fairness
-from mentora.matching.eligibility import candidate_pairs, eligible, kind_for, sides
+from mentora.matching.eligibility import candidate_pairs, eligible, kind_for, sides, unique_sorted
 from mentora.matching.explain import explain_pairs, unmatched_reasons
 from mentora.matching.flow import assign
 from mentora.matching.instance import COMPONENTS, Instance, Program
 from mentora.matching.population import Population, build_population, lookup_pairs
 from mentora.matching.scoring import Edges, score_edges, top_per_group
-from mentora.matching.stable import blocking_pairs, deferred_acceptance, rank_within
+from mentora.matching.stable import blocking_pairs, deferred_acceptance
 
 CIRCLE_PENALTY = 2.0  # weight subtracted from a pair that must not share a circle
 DETAILED_DIAGNOSES = 500  # unmatched people without any candidate diagnosed constraint by constraint
 FLOOR_ROUNDS = 8
+PRICING_ROUNDS = 3
+MENTOR_KEEP = (3, 5)  # each mentor keeps at least max(3 x capacity, 5) of their best candidates
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Prepared:
     left: np.ndarray
     right: np.ndarray
     edges: Edges
+    reserve: Edges  # scored eligible edges pruned from `edges`; priced back in by the optimal mode
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -60,7 +63,10 @@ def reporting_line_pairs(pop: Population) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(us), np.concatenate(vs)
 
 
-def build_edges(pop: Population, program: Program, left: np.ndarray, right: np.ndarray) -> Edges:
+def build_edges(
+    pop: Population, program: Program, left: np.ndarray, right: np.ndarray
+) -> tuple[Edges, Edges]:
+    """(kept candidate edges, the scored eligible edges pruned by the candidate limit)."""
     limit = program.candidate_limit
     u, v = candidate_pairs(pop, program, left, right, limit=limit, seed=program.seed)
     n = pop.n
@@ -74,7 +80,7 @@ def build_edges(pop: Population, program: Program, left: np.ndarray, right: np.n
             (pop.pair_keys_previous // n, pop.pair_keys_previous % n),
         ):
             keys.append(np.minimum(a, b) * n + np.maximum(a, b))
-        k = np.unique(np.concatenate(keys))
+        k = unique_sorted(np.concatenate(keys))
         u, v = k // n, k % n
         edges = score_edges(pop, program, u, v)
         forbidden = ~eligible(pop, program, u, v)
@@ -87,12 +93,13 @@ def build_edges(pop: Population, program: Program, left: np.ndarray, right: np.n
         if kind_for(program) == "peer":
             keep = top_per_group(edges.u, edges.score, limit) | top_per_group(edges.v, edges.score, limit)
         else:
-            per_mentor = np.minimum(np.maximum(3 * pop.capacity, 5), 4 * limit)
+            per_mentor = np.minimum(np.maximum(MENTOR_KEEP[0] * pop.capacity, MENTOR_KEEP[1]), 4 * limit)
             keep = top_per_group(edges.u, edges.score, limit) | top_per_group(
                 edges.v, edges.score, per_mentor
             )
-        edges = edges.subset(keep | forbidden)
-    return edges
+        keep |= forbidden
+        return edges.subset(keep), edges.subset(~keep)
+    return edges, edges.subset(np.zeros(len(edges), dtype=bool))
 
 
 def prepare(instance: Instance) -> Prepared:
@@ -102,9 +109,9 @@ def prepare(instance: Instance) -> Prepared:
     pop = build_population(instance)
     timer.lap("compile")
     left, right = sides(pop, instance.program)
-    edges = build_edges(pop, instance.program, left, right)
+    edges, reserve = build_edges(pop, instance.program, left, right)
     timer.lap("candidates_and_scoring")
-    return Prepared(pop, instance.program, left, right, edges, timings)
+    return Prepared(pop, instance.program, left, right, edges, reserve, timings)
 
 
 # ---------------------------------------------------------------------------------------------- rankings
@@ -119,26 +126,34 @@ def rankings(prep: Prepared, li: np.ndarray, ri: np.ndarray) -> tuple[np.ndarray
     e, pop = prep.edges, prep.pop
     neg = -e.score
     if prep.program.ranking_source == "preferences":
-        big = np.iinfo(np.int64).max // 4
+        ranks = np.append(pop.pref_rank, np.iinfo(np.int64).max // 4)  # unranked partners come last
         pos, found = lookup_pairs(pop.pref_keys, e.u * pop.n + e.v)
-        mentee_primary = np.where(found, pop.pref_rank[pos], big)
+        mentee_primary = ranks[np.where(found, pos, len(ranks) - 1)]
         pos, found = lookup_pairs(pop.pref_keys, e.v * pop.n + e.u)
-        mentor_primary = np.where(found, pop.pref_rank[pos], big)
+        mentor_primary = ranks[np.where(found, pos, len(ranks) - 1)]
     else:
         mentee_primary = np.zeros(len(e), dtype=np.int64)
         mentor_primary = np.zeros(len(e), dtype=np.int64)
-    # ties broken by the partner's index, through a stable sort on (primary, -score, partner)
-    left_pos = rank_within(li, _tie(mentee_primary, neg, ri), ri)
-    right_rank = rank_within(ri, _tie(mentor_primary, neg, li), li)
-    return left_pos, right_rank
+    # ties broken by the partner's index (edges are sorted by (mentee, mentor), and the sorts are stable)
+    return _positions(li, mentee_primary, neg), _positions(ri, mentor_primary, neg)
 
 
-def _tie(primary: np.ndarray, neg_score: np.ndarray, partner: np.ndarray) -> np.ndarray:
-    """A single sortable key for (primary, -score): dense rank of the pair."""
-    order = np.lexsort((partner, neg_score, primary))
-    key = np.empty(len(primary), dtype=np.int64)
-    key[order] = np.arange(len(primary))
-    return key
+def _positions(group: np.ndarray, primary: np.ndarray, neg_score: np.ndarray) -> np.ndarray:
+    """Position of each edge in its group's list ordered by (primary, -score, original order)."""
+    if not primary.any():
+        if len(group) == 0:
+            return np.zeros(0, dtype=np.int64)
+        lo, hi = float(neg_score.min()), float(neg_score.max())
+        key = group.astype(np.float64) + (neg_score - lo) / (hi - lo + 1e-12) * 0.999
+        order = np.argsort(key, kind="stable")
+    else:
+        order = np.lexsort((np.arange(len(group)), neg_score, primary, group))
+    g = group[order]
+    first = np.r_[True, g[1:] != g[:-1]] if len(g) else np.zeros(0, dtype=bool)
+    starts = np.maximum.accumulate(np.where(first, np.arange(len(g)), 0)) if len(g) else g
+    pos = np.empty(len(g), dtype=np.int64)
+    pos[order] = np.arange(len(g)) - starts
+    return pos
 
 
 # ---------------------------------------------------------------------------------------------- result parts
@@ -254,12 +269,43 @@ def _raise_floor(
 # ---------------------------------------------------------------------------------------------- modes
 
 
+def _price_in_reserve(prep: Prepared, chosen: np.ndarray) -> bool:
+    """Move pruned edges that could improve the assignment back into the candidate edges.
+
+    Approximate duals from the current assignment: a full mentor's price is the lowest score it
+    holds (0 with a free place); a mentee's gain is its score above its mentor's price. A pruned
+    edge whose score beats price + gain has positive approximate reduced cost. Returns whether any
+    edge moved.
+    """
+    e, r = prep.edges, prep.reserve
+    if len(r) == 0:
+        return False
+    n = prep.pop.n
+    capacity = prep.pop.capacity
+    load = np.bincount(e.v[chosen], minlength=n)
+    price = np.full(n, np.inf)
+    np.minimum.at(price, e.v[chosen], e.score[chosen])
+    price = np.where(load < capacity, 0.0, price)
+    gain = np.zeros(n)
+    gain[e.u[chosen]] = e.score[chosen] - price[e.v[chosen]]
+    add = r.score > price[r.v] + gain[r.u] + 1e-9
+    if not add.any():
+        return False
+    merged = Edges(
+        *(
+            np.concatenate([a, b[add]])
+            for a, b in ((e.u, r.u), (e.v, r.v), (e.components, r.components), (e.score, r.score))
+        )
+    )
+    order = np.lexsort((merged.v, merged.u))
+    prep.edges = merged.subset(order)
+    prep.reserve = r.subset(~add)
+    return True
+
+
 def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
-    pop, program, e = prep.pop, prep.program, prep.edges
-    li = np.searchsorted(prep.left, e.u)
-    ri = np.searchsorted(prep.right, e.v)
+    pop, program = prep.pop, prep.program
     capacity = pop.capacity[prep.right]
-    left_pos, right_rank = rankings(prep, li, ri)
     left_dept = pop.department[prep.left]
 
     def flow(weights: np.ndarray) -> np.ndarray:
@@ -275,6 +321,19 @@ def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
             max_cardinality_first=program.max_cardinality_first,
         ).chosen
 
+    li = np.searchsorted(prep.left, prep.edges.u)
+    ri = np.searchsorted(prep.right, prep.edges.v)
+    chosen = None
+    if program.mode == "optimal":
+        chosen = flow(prep.edges.score)
+        for _ in range(PRICING_ROUNDS):
+            if not _price_in_reserve(prep, chosen):
+                break
+            li = np.searchsorted(prep.left, prep.edges.u)
+            ri = np.searchsorted(prep.right, prep.edges.v)
+            chosen = flow(prep.edges.score)
+    e = prep.edges
+    left_pos, right_rank = rankings(prep, li, ri)
     floor = None
     if program.mode == "stable":
         if program.max_mentees_per_department:
@@ -283,7 +342,6 @@ def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
         solver = "deferred acceptance (mentee-proposing, hospital/residents)"
         timer.lap("solve")
     else:
-        chosen = flow(e.score)
         solver = "ortools.min_cost_flow"
         timer.lap("solve")
         if program.fairness_floor:

@@ -110,7 +110,7 @@ class Program:
     peer_max_seniority_gap: int = 2
     min_level_gap: int = 2
     min_tz_overlap_hours: float = 2.0
-    candidate_limit: int | None = 30
+    candidate_limit: int | None = 40
     max_mentees_per_department: int | None = None
     max_cardinality_first: bool = False
     fairness_floor: str | None = None
@@ -414,7 +414,7 @@ def parse_program(raw: Any) -> Program:
         min_tz_overlap_hours=_num(
             raw.get("min_tz_overlap_hours", 2), field="program.min_tz_overlap_hours", person=None, lo=0, hi=24
         ),
-        candidate_limit=_optional_int(raw, "candidate_limit", lo=1) if "candidate_limit" in raw else 30,
+        candidate_limit=_optional_int(raw, "candidate_limit", lo=1) if "candidate_limit" in raw else 40,
         max_mentees_per_department=_optional_int(raw, "max_mentees_per_department", lo=1),
         max_cardinality_first=mcf,
         fairness_floor=floor,

@@ -137,7 +137,12 @@ def score_edges(pop: Population, program: Program, u: np.ndarray, v: np.ndarray)
 
 def top_per_group(group: np.ndarray, score: np.ndarray, k: int | np.ndarray) -> np.ndarray:
     """Boolean mask keeping the k (or k[group]) highest-scoring edges of each group (ties by position)."""
-    order = np.lexsort((np.arange(len(score)), -score, group))
+    if len(score) == 0:
+        return np.zeros(0, dtype=bool)
+    # one float key per edge: group, then descending score; a stable sort keeps ties in position order
+    lo, hi = float(score.min()), float(score.max())
+    key = group.astype(np.float64) + (hi - score) / (hi - lo + 1e-12) * 0.999
+    order = np.argsort(key, kind="stable")
     g = group[order]
     first = np.r_[True, g[1:] != g[:-1]]
     starts = np.maximum.accumulate(np.where(first, np.arange(len(g)), 0))

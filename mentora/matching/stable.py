@@ -12,17 +12,6 @@ import heapq
 import numpy as np
 
 
-def rank_within(group: np.ndarray, primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
-    """Position of each edge inside its group, ordered by (primary, secondary) ascending."""
-    order = np.lexsort((secondary, primary, group))
-    g = group[order]
-    first = np.r_[True, g[1:] != g[:-1]]
-    starts = np.maximum.accumulate(np.where(first, np.arange(len(g)), 0))
-    pos = np.empty(len(g), dtype=np.int64)
-    pos[order] = np.arange(len(g)) - starts
-    return pos
-
-
 def deferred_acceptance(
     left: np.ndarray, right: np.ndarray, left_pos: np.ndarray, right_rank: np.ndarray, capacity: np.ndarray
 ) -> np.ndarray:
