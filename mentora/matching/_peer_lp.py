@@ -1,10 +1,10 @@
-"""Matching LP with blossom (odd-set) cuts and column generation, solved with GLOP.
+"""Matching LP with blossom (odd-set) cuts on a region of the graph, solved with GLOP.
 
 The degree-constrained LP is weak on graphs with many triangles (k-nearest-neighbour candidate
 graphs are full of them): odd cycles of half edges cost a visible gap.  Edmonds' odd-set
 inequalities x(E(S)) <= (|S| - 1) / 2 close it; here they are separated heuristically from the
-fractional support, which in practice makes the LP integral in a few rounds.  Columns start from a
-subset of edges and are priced in with the duals, so large graphs never need every edge in the LP.
+fractional support, which in practice makes the LP integral in a few rounds.  The LP may cover only
+a region of the graph; see ``peer._region_bound`` for how the rest of the graph is accounted for.
 """
 
 from __future__ import annotations
@@ -22,13 +22,12 @@ _EPS = 1e-6
 
 @dataclass
 class LPResult:
-    x: np.ndarray  # value per edge (all edges; 0 outside the LP columns)
-    upper: float  # LP optimum in normalised weight units (valid bound only if ``priced``)
+    x: np.ndarray  # value per edge
+    upper: float  # LP optimum (normalised weight units)
     y: np.ndarray  # degree-row duals
     cuts: list[np.ndarray] = field(default_factory=list)  # odd node sets in the model
     z: np.ndarray = field(default_factory=lambda: np.zeros(0))  # their duals
-    rc: np.ndarray = field(default_factory=lambda: np.zeros(0))  # reduced cost per edge (all edges)
-    priced: bool = False  # no edge has negative reduced cost: ``upper`` is a proven bound
+    solved: bool = False  # at least one LP solved to optimality: x, y, z are meaningful
     integral: bool = False
     rounds: int = 0
 
@@ -74,88 +73,97 @@ def _odd_sets(n: int, u: np.ndarray, v: np.ndarray, x: np.ndarray, sel: np.ndarr
     return out
 
 
-def solve_blossom_lp(
+def _candidates(
     n: int,
     u: np.ndarray,
     v: np.ndarray,
-    wn: np.ndarray,
-    cols0: np.ndarray,
-    deadline: float,
-    max_rounds: int = 60,
-    max_new_cols: int = 200_000,
-) -> LPResult:
-    """Maximise wn.x over the matching polytope relaxation (degree rows + separated odd sets)."""
-    m = len(u)
-    inside = _Inside(n, u, v)
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    inf = solver.infinity()
-    rows = [solver.Constraint(-inf, 1.0) for _ in range(n)]
-    obj = solver.Objective()
-    obj.SetMaximization()
-    var: dict[int, pywraplp.Variable] = {}
-    in_lp = np.zeros(m, dtype=bool)
-    cut_sets: list[np.ndarray] = []
-    cut_rows: list[pywraplp.Constraint] = []
+    x: np.ndarray,
+    frac: np.ndarray,
+    cut_sets: list[np.ndarray],
+    inside: _Inside,
+) -> list[np.ndarray]:
+    """Candidate odd sets: odd components of the fractional support; the same with every tight
+    odd set already in the model merged in (an odd cycle through shrunk blossoms, the usual
+    reason a cut round makes little progress); and odd components of the whole support."""
+    out = _odd_sets(n, u, v, x, frac)
+    tight = [c for c in cut_sets if x[inside.edges(c)].sum() >= (len(c) - 1) / 2 - 1e-6]
+    if tight and len(frac):
+        # Star edges tie each tight set together; they carry no x, only connectivity.
+        su = np.concatenate([np.full(len(c) - 1, c[0]) for c in tight])
+        sv = np.concatenate([c[1:] for c in tight])
+        uu = np.concatenate([u[frac], su])
+        vv = np.concatenate([v[frac], sv])
+        touched = np.zeros(n, dtype=bool)
+        touched[u[frac]] = True
+        touched[v[frac]] = True
+        for c in _odd_sets(n, uu, vv, x, np.arange(len(uu))):
+            if touched[c].any():
+                out.append(c)
+    if not out:
+        out = _odd_sets(n, u, v, x, np.flatnonzero(x > _EPS))
+    return out
 
-    def add_cols(es: np.ndarray) -> None:
-        for e in es.tolist():
-            # No upper bound x <= 1: implied by the degree rows, and it would carry its own dual.
-            xv = solver.NumVar(0.0, inf, "")
-            var[e] = xv
-            rows[u[e]].SetCoefficient(xv, 1.0)
-            rows[v[e]].SetCoefficient(xv, 1.0)
-            obj.SetCoefficient(xv, float(wn[e]))
-        # Existing cuts must see new columns that lie inside them.
-        if len(cut_sets) and len(es):
-            for s_nodes, row in zip(cut_sets, cut_rows, strict=True):
-                for e in np.intersect1d(inside.edges(s_nodes), es).tolist():
-                    row.SetCoefficient(var[e], 1.0)
-        in_lp[es] = True
 
-    add_cols(np.asarray(cols0, dtype=np.int64))
-    res = LPResult(x=np.zeros(m), upper=float("inf"), y=np.zeros(n))
-    for rnd in range(max_rounds):
-        if time.monotonic() > deadline:
-            break
-        solver.SetTimeLimit(max(1, int((deadline - time.monotonic()) * 1000)))
-        status = solver.Solve()
-        if status != pywraplp.Solver.OPTIMAL:
-            break
-        x = np.zeros(m)
-        cols = np.flatnonzero(in_lp)
-        x[cols] = [var[e].solution_value() for e in cols.tolist()]
-        y = np.array([abs(r.dual_value()) for r in rows])
-        z = np.array([abs(r.dual_value()) for r in cut_rows])
-        # Reduced cost of every edge (also those not in the LP) with the current duals.
-        rc = y[u] + y[v] - wn
-        for s_nodes, zs in zip(cut_sets, z, strict=True):
-            if zs > 1e-12:
-                rc[inside.edges(s_nodes)] += zs
-        res = LPResult(x, obj.Value(), y, list(cut_sets), z, rc, False, False, rnd + 1)
-        # Pricing first: the bound is only valid once no column has negative reduced cost.
-        neg = np.flatnonzero((rc < -1e-9) & ~in_lp)
-        if len(neg):
-            neg = neg[np.argsort(rc[neg], kind="stable")][:max_new_cols]
-            add_cols(neg)
-            continue
-        res.priced = True
-        frac = cols[(x[cols] > _EPS) & (x[cols] < 1 - _EPS)]
-        if len(frac) == 0:
-            res.integral = True
-            break
-        new = 0
-        for sel in (frac, cols[x[cols] > _EPS]):
-            for s_nodes in _odd_sets(n, u, v, x, sel):
+class BlossomLP:
+    """Maximise wn.x over the relaxation of the matching polytope of the graph (u, v): degree rows
+    and odd-set inequalities separated from the fractional support.  The GLOP model persists, so
+    columns can be switched off and the LP re-solved warm with its cuts."""
+
+    def __init__(self, n: int, u: np.ndarray, v: np.ndarray, wn: np.ndarray) -> None:
+        self.n, self.u, self.v = n, u, v
+        self.inside = _Inside(n, u, v)
+        self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        inf = self.solver.infinity()
+        self.rows = [self.solver.Constraint(-inf, 1.0) for _ in range(n)]
+        self.obj = self.solver.Objective()
+        self.obj.SetMaximization()
+        # No upper bounds x <= 1: implied by the degree rows, and they would carry their own duals.
+        self.xs = [self.solver.NumVar(0.0, inf, "") for _ in range(len(u))]
+        for e, (a, b, we) in enumerate(zip(u.tolist(), v.tolist(), wn.tolist(), strict=True)):
+            self.rows[a].SetCoefficient(self.xs[e], 1.0)
+            self.rows[b].SetCoefficient(self.xs[e], 1.0)
+            self.obj.SetCoefficient(self.xs[e], we)
+        self.cut_sets: list[np.ndarray] = []
+        self.cut_rows: list[pywraplp.Constraint] = []
+
+    def switch_off(self, edges: np.ndarray) -> None:
+        for e in edges.tolist():
+            self.xs[e].SetUb(0.0)
+
+    def run(self, deadline: float, max_rounds: int = 60) -> LPResult:
+        n, u, v, inside, solver = self.n, self.u, self.v, self.inside, self.solver
+        inf = solver.infinity()
+        res = LPResult(x=np.zeros(len(u)), upper=float("inf"), y=np.zeros(n))
+        for rnd in range(max_rounds):
+            if time.monotonic() > deadline:
+                break
+            solver.SetTimeLimit(max(1, int((deadline - time.monotonic()) * 1000)))
+            if solver.Solve() != pywraplp.Solver.OPTIMAL:
+                break
+            x = np.array([xv.solution_value() for xv in self.xs])
+            # Maximisation with <= rows: every dual has one sign, GLOP reports it negated.
+            y = np.array([abs(r.dual_value()) for r in self.rows])
+            z = np.array([abs(r.dual_value()) for r in self.cut_rows])
+            res = LPResult(x, self.obj.Value(), y, list(self.cut_sets), z, True, False, rnd + 1)
+            frac = np.flatnonzero((x > _EPS) & (x < 1 - _EPS))
+            if len(frac) == 0:
+                res.integral = True
+                break
+            new = 0
+            seen = {tuple(c.tolist()) for c in self.cut_sets}
+            for s_nodes in _candidates(n, u, v, x, frac, self.cut_sets, inside):
+                key = tuple(s_nodes.tolist())
+                if key in seen:
+                    continue
                 es = inside.edges(s_nodes)
                 if x[es].sum() > (len(s_nodes) - 1) / 2 + 1e-6:
+                    seen.add(key)
                     row = solver.Constraint(-inf, (len(s_nodes) - 1) / 2)
-                    for e in es[in_lp[es]].tolist():
-                        row.SetCoefficient(var[e], 1.0)
-                    cut_sets.append(s_nodes)
-                    cut_rows.append(row)
+                    for e in es.tolist():
+                        row.SetCoefficient(self.xs[e], 1.0)
+                    self.cut_sets.append(s_nodes)
+                    self.cut_rows.append(row)
                     new += 1
-            if new:
+            if new == 0:
                 break
-        if new == 0:
-            break
-    return res
+        return res

@@ -34,13 +34,17 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from mentora.matching._peer_lp import solve_blossom_lp
+from mentora.matching._peer_lp import BlossomLP
 
 __all__ = ["PeerMatching", "max_weight_matching"]
 
 _MAX_INT_WEIGHT = 2**30
 # Above this many edges left after reduced-cost fixing, the heuristic path skips CP-SAT.
 _HEURISTIC_CPSAT_EDGE_LIMIT = 200_000
+# Region for the blossom LP: grow the odd cycles this many hops along edges whose flow-LP reduced
+# cost is at most _TAU * max weight (tight-ish edges are where alternating paths run).
+_TAU = 0.01
+_HOPS = 2
 
 
 @dataclass(frozen=True)
@@ -279,7 +283,9 @@ def _local_search(
     while improved and time.monotonic() < deadline and rounds < 50:
         improved = False
         rounds += 1
-        for a in np.flatnonzero(mate_edge < 0).tolist():
+        for step, a in enumerate(np.flatnonzero(mate_edge < 0).tolist()):
+            if step % 256 == 0 and time.monotonic() > deadline:
+                return
             if mate_edge[a] >= 0:
                 continue
             best_gain, best_move = 0, None
@@ -316,6 +322,8 @@ def _local_search(
                 improved = True
         # Swaps: pairs (a, b), (c, d) -> (a, c), (b, d) when both edges exist and gain.
         for a in range(n):
+            if a % 256 == 0 and time.monotonic() > deadline:
+                return
             e_ab = int(mate_edge[a])
             if e_ab < 0:
                 continue
@@ -370,13 +378,15 @@ def _cpsat(
         if len(lits) > 1:
             model.add_at_most_one(lits)
     # Odd-set cuts from the LP are valid for every matching and tighten CP-SAT's own LP.
-    kept = np.zeros(n, dtype=bool)
-    for s_nodes in cuts:
-        kept[s_nodes] = True
-        inner = [x[e] for e in ks if kept[u[e]] and kept[v[e]]]
-        kept[s_nodes] = False
-        if len(inner) > (len(s_nodes) - 1) // 2:
-            model.add(sum(inner) <= (len(s_nodes) - 1) // 2)
+    if cuts:
+        kadj = _Adj(n, u[keep], v[keep])
+        mark = np.zeros(n, dtype=bool)
+        for s_nodes in cuts:
+            mark[s_nodes] = True
+            inner = keep[_edges_inside(kadj, s_nodes, mark)]
+            mark[s_nodes] = False
+            if len(inner) > (len(s_nodes) - 1) // 2:
+                model.add(sum(x[int(e)] for e in inner) <= (len(s_nodes) - 1) // 2)
     model.maximize(sum(int(wi[e]) * x[e] for e in ks))
     incumbent = {int(e) for e in mate_edge[mate_edge >= 0].tolist()}
     for e in ks:
@@ -400,24 +410,142 @@ def _cpsat(
 # public entry point
 
 
-def _from_x(n: int, u: np.ndarray, v: np.ndarray, wi: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Greedy integral matching guided by a fractional one: by x, then weight."""
-    cand = np.flatnonzero(x > 1e-6)
-    order = cand[np.lexsort((-wi[cand], -np.round(x[cand], 6)))]
-    mate_edge = np.full(n, -1, dtype=np.int64)
-    for e in order.tolist():
-        a, b = u[e], v[e]
-        if mate_edge[a] < 0 and mate_edge[b] < 0:
-            mate_edge[a] = e
-            mate_edge[b] = e
-    return mate_edge
+def _complete(n: int, u: np.ndarray, v: np.ndarray, wi: np.ndarray, mate_edge: np.ndarray) -> np.ndarray:
+    """Greedily (heaviest first) match the nodes a partial matching leaves free; the local search
+    and CP-SAT steps improve on it."""
+    out = mate_edge.copy()
+    free = out < 0
+    sub = np.flatnonzero(free[u] & free[v])
+    for e in sub[np.argsort(-wi[sub], kind="stable")].tolist():
+        if out[u[e]] < 0 and out[v[e]] < 0:
+            out[u[e]] = e
+            out[v[e]] = e
+    return out
 
 
-def _initial_columns(n: int, x2: np.ndarray, rc2: np.ndarray, per_node: int) -> np.ndarray:
-    """LP columns to start from on large graphs: the flow LP support plus the lowest reduced costs."""
-    budget = min(len(rc2), per_node * n)
-    low = np.argpartition(rc2, budget - 1)[:budget] if budget < len(rc2) else np.arange(len(rc2))
-    return np.union1d(low, np.flatnonzero(x2 > 0))
+def _region(
+    n: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    x2: np.ndarray,
+    rc2: np.ndarray,
+    adj: _Adj,
+    tau: int,
+    hops: int,
+) -> np.ndarray:
+    """Nodes whose matching can plausibly change: the odd cycles/paths of the flow LP, grown by
+    ``hops`` steps along near-tight edges (reduced cost <= tau), closed under LP mates."""
+    inr = np.zeros(n, dtype=bool)
+    half = np.flatnonzero(x2 == 1)
+    inr[u[half]] = True
+    inr[v[half]] = True
+    full = np.flatnonzero(x2 == 2)
+    mate = np.full(n, -1, dtype=np.int64)
+    mate[u[full]], mate[v[full]] = v[full], u[full]
+    tight = rc2[adj.eid] <= tau
+    src = np.repeat(np.arange(n), np.diff(adj.ptr))
+    for _ in range(hops):
+        grow = tight & inr[src] & ~inr[adj.nbr]
+        new = np.unique(adj.nbr[grow])
+        if len(new) == 0:
+            break
+        inr[new] = True
+        mates = mate[new]
+        inr[mates[mates >= 0]] = True
+    return np.flatnonzero(inr)
+
+
+def _region_bound(
+    n: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    wn: np.ndarray,
+    yf: np.ndarray,
+    region: np.ndarray,
+    deadline: float,
+    deadline2: float,
+) -> tuple[float, np.ndarray, np.ndarray, list[np.ndarray], np.ndarray | None] | None:
+    """Blossom LP on ``region`` with the flow duals ``yf`` kept outside it.
+
+    The LP graph G' is the region plus, for each region node a with edges leaving the region, one
+    dummy node d_a and an edge (a, d_a) of weight p_a = max over those edges of (w - yf[outside])^+.
+    Any matching M of the whole graph maps to a matching of G' (boundary edge (a, b) -> (a, d_a)),
+    so  w(M) <= LP(G') + sum of yf outside the region  -- a proven bound.  Reduced costs follow the
+    same mapping: inside edges use the LP duals, outside edges the flow duals, a boundary edge
+    (a, b) costs (p_a + yf[b] - w) plus the reduced cost of (a, d_a).  Returns (bound, reduced
+    costs of all edges, LP edge values, odd sets used, and a matching of the region alone -- the
+    same LP re-solved with the dummy edges switched off, outside nodes kept as they are -- when
+    there are dummies and time allows); None if the LP wasn't solved in time.  All in normalised
+    weight units.
+    """
+    r = len(region)
+    loc = np.full(n, -1, dtype=np.int64)
+    loc[region] = np.arange(r)
+    lu, lv = loc[u], loc[v]
+    inner = np.flatnonzero((lu >= 0) & (lv >= 0))
+    # Boundary edges seen from their inside end a: (edge id, a local, outside node).
+    b1 = np.flatnonzero((lu >= 0) & (lv < 0))
+    b2 = np.flatnonzero((lv >= 0) & (lu < 0))
+    b_e = np.concatenate([b1, b2])
+    b_in = np.concatenate([lu[b1], lv[b2]])
+    b_out = np.concatenate([v[b1], u[b2]])
+    pendant = np.zeros(r)
+    np.maximum.at(pendant, b_in, np.maximum(wn[b_e] - yf[b_out], 0.0))
+    pend_nodes = np.flatnonzero(pendant > 0)
+    dummy = np.full(r, -1, dtype=np.int64)
+    dummy[pend_nodes] = r + np.arange(len(pend_nodes))
+    gu = np.concatenate([lu[inner], pend_nodes])
+    gv = np.concatenate([lv[inner], dummy[pend_nodes]])
+    gw = np.concatenate([wn[inner], pendant[pend_nodes]])
+    nn = r + len(pend_nodes)
+    model = BlossomLP(nn, gu, gv, gw)
+    lp = model.run(deadline)
+    if not lp.solved:
+        return None
+    # Reduced costs in G', with round-off repaired so the dual is feasible (a proof, not an estimate).
+    y = lp.y.copy()
+    rcg = y[gu] + y[gv] - gw
+    gadj = _Adj(nn, gu, gv)
+    mark = np.zeros(nn, dtype=bool)
+    zsum = 0.0
+    for s_nodes, zs in zip(lp.cuts, lp.z, strict=True):
+        if zs > 1e-12:
+            mark[s_nodes] = True
+            rcg[_edges_inside(gadj, s_nodes, mark)] += zs
+            mark[s_nodes] = False
+            zsum += zs * ((len(s_nodes) - 1) // 2)
+    short = np.flatnonzero(rcg < 0)
+    if len(short):
+        bump = np.zeros(nn)
+        np.maximum.at(bump, gu[short], -rcg[short])
+        y += bump
+        rcg += bump[gu] + bump[gv]
+    outside = np.ones(n, dtype=bool)
+    outside[region] = False
+    bound = float(y.sum() + zsum + yf[outside].sum())
+    rc = yf[u] + yf[v] - wn  # outside edges: flow duals
+    rc[inner] = rcg[: len(inner)]
+    rc_pend = np.zeros(r)
+    rc_pend[pend_nodes] = rcg[len(inner) :]
+    rc[b_e] = pendant[b_in] + yf[b_out] - wn[b_e] + rc_pend[b_in]
+    x = np.zeros(len(u))
+    x[inner] = lp.x[: len(inner)]
+    cuts = [region[c[c < r]] for c in lp.cuts if np.all(c < r)]  # cuts on real nodes only
+    x_alone = None
+    if len(pend_nodes) and not np.all(lp.x[len(inner) :] < 1e-6):
+        model.switch_off(np.arange(len(inner), len(gu)))
+        lp2 = model.run(deadline2)
+        if lp2.solved:
+            x_alone = np.zeros(len(u))
+            x_alone[inner] = lp2.x[: len(inner)]
+    return bound, rc, x, cuts, x_alone
+
+
+def _edges_inside(adj: _Adj, nodes: np.ndarray, mark: np.ndarray) -> np.ndarray:
+    lo, hi = adj.ptr[nodes], adj.ptr[nodes + 1]
+    lens = hi - lo
+    idx = np.repeat(lo - np.cumsum(np.r_[0, lens[:-1]]), lens) + np.arange(lens.sum())
+    return np.unique(adj.eid[idx[mark[adj.nbr[idx]]]])
 
 
 def max_weight_matching(
@@ -458,48 +586,64 @@ def max_weight_matching(
     mate_edge = _round_half(n, uu, vv, wi, x2)
     lb = value(mate_edge)
     solver = "flow-lp"
-    keep: np.ndarray | None = None
     cuts: list[np.ndarray] = []
+    # Reduced costs (normalised) and the objective of the dual they come from; refined below.
+    rc_n = (y2[uu] + y2[vv] - 2 * wi) / (2 * wimax)
+    ub_rc = float(y2.sum()) / 2
 
     def is_proven() -> bool:
         # Matching values are integers: OPT <= floor(ub); the tolerance covers LP round-off.
         return lb >= np.floor(ub + 1e-9 * abs(ub) + 1e-6)
 
-    # 2. Blossom-cut LP (GLOP) on the edges that can matter, priced against all edges.
+    # 2. Blossom-cut LP (GLOP) on the region around the odd cycles, flow duals fixed elsewhere.
+    adj = _Adj(n, uu, vv)
     if not is_proven():
         rc2 = y2[uu] + y2[vv] - 2 * wi
-        cols0 = np.arange(len(uu)) if n <= exact_limit else _initial_columns(n, x2, rc2, 6)
-        lp_deadline = start + 0.6 * time_limit_s
-        lp = solve_blossom_lp(n, uu, vv, wi / wimax, cols0, lp_deadline)
-        solver += "+blossom-lp"
-        cuts = lp.cuts
-        if lp.priced:
-            ub = min(ub, lp.upper * wimax)
-        cand = _from_x(n, uu, vv, wi, lp.x)
-        if value(cand) > lb:
-            mate_edge, lb = cand, value(cand)
-        if lp.priced and not is_proven():
-            # Reduced-cost fixing with the cut LP duals (normalised units, with a safety margin).
-            gap = (ub - lb) / wimax
-            keep = np.flatnonzero(lp.rc <= gap + 1e-7)
-        elif not lp.priced:
-            keep = np.flatnonzero(rc2 <= 2 * (ub - lb) + 2)
+        if n <= exact_limit:
+            region = np.arange(n)
+        else:
+            region = _region(n, uu, vv, x2, rc2, adj, int(_TAU * 2 * wimax), _HOPS)
+        wn = wi / wimax
+        got = _region_bound(
+            n, uu, vv, wn, y2 / 2 / wimax, region, start + 0.45 * time_limit_s, start + 0.65 * time_limit_s
+        )
+        solver += f"+blossom-lp[{len(region)}]"
+        if got is not None:
+            ub_n, rc, xr, cuts, x_alone = got
+            ub = min(ub, ub_n * wimax)
+            in_region = np.zeros(n, dtype=bool)
+            in_region[region] = True
+            for xs in (xr, x_alone):
+                if xs is None:
+                    continue
+                # Keep what the LPs agree is integral, then fill in the rest greedily.
+                xg = np.where(x2 > 0, x2 / 2, 0.0)
+                xg[in_region[uu] & in_region[vv]] = 0.0
+                xg = np.maximum(xg, xs)
+                cand = np.full(n, -1, dtype=np.int64)
+                one = np.flatnonzero(xg > 1 - 1e-6)
+                cand[uu[one]], cand[vv[one]] = one, one
+                cand = _complete(n, uu, vv, wi, cand)
+                if value(cand) > lb:
+                    mate_edge, lb = cand, value(cand)
+            if ub_n * wimax < ub_rc:
+                rc_n, ub_rc = rc, ub_n * wimax
 
-    # 3. Local search, then CP-SAT on the edges surviving reduced-cost fixing.
-    if not is_proven():
-        adj = _Adj(n, uu, vv)
-        _local_search(n, uu, vv, wi, adj, mate_edge, start + 0.75 * time_limit_s)
+    # 3. CP-SAT on the edges surviving reduced-cost fixing (a smaller gap keeps fewer edges), after
+    # a local search when too many edges survive for CP-SAT on a large graph.
+    def surviving() -> np.ndarray:
+        return np.flatnonzero(rc_n <= (ub_rc - lb) / wimax + 1e-7)
+
+    if not is_proven() and n > exact_limit and len(surviving()) > _HEURISTIC_CPSAT_EDGE_LIMIT:
+        _local_search(n, uu, vv, wi, adj, mate_edge, start + 0.85 * time_limit_s)
         lb = value(mate_edge)
         solver += "+ls"
-    if (
-        not is_proven()
-        and keep is not None
-        and (n <= exact_limit or len(keep) <= _HEURISTIC_CPSAT_EDGE_LIMIT)
-    ):
+    if not is_proven() and (n <= exact_limit or len(surviving()) <= _HEURISTIC_CPSAT_EDGE_LIMIT):
         remaining = deadline - time.monotonic()
         if remaining > 0.05:
+            keep = surviving()
             sol, opt = _cpsat(n, uu, vv, wi, keep, cuts, mate_edge, remaining, seed)
-            solver += "+cpsat"
+            solver += f"+cpsat[{len(keep)}]"
             if sol is not None and value(sol) >= lb:
                 mate_edge, lb = sol, value(sol)
             if opt:
