@@ -1,0 +1,144 @@
+"""Matching runs, their proposals, and the manager's lock/forbid rules.
+
+Writes go through `mentora.pairing.services`; reads through `mentora.pairing.selectors`.
+A run's input snapshot holds private data (self-assessments, consented demographics): it is read by
+the engine and by nobody else, and never rendered or returned by the API.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mentora.people.models import Person
+from mentora.programs.models import Program
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+FINISHED_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+
+class MatchRun(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="match_runs")
+    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    settings = models.JSONField(_("settings"), default=dict)
+    input_snapshot = models.JSONField(_("input snapshot"), default=dict)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    notes = models.JSONField(_("notes"), default=list, help_text=_("People left out of the run, and why."))
+    timings = models.JSONField(_("timings"), default=dict)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    stage = models.CharField(_("stage"), max_length=80, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="match_run_valid_status"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="match_run_progress_range"),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status=RunStatus.SUCCEEDED),
+                name="match_run_published_only_if_succeeded",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} of {self.program}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ProposalState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Proposal(models.Model):
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
+    mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    components = models.JSONField(_("components"), default=dict)
+    # Reasons are stored already stripped of anything private (see pairing.explanations).
+    reasons = models.JSONField(_("reasons"), default=list)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ProposalState.choices, default=ProposalState.PROPOSED
+    )
+    locked = models.BooleanField(_("locked by a manager"), default=False)
+    relationship = models.OneToOneField(
+        "relationships.Relationship",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal",
+    )
+
+    class Meta:
+        ordering = ["-score", "id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="proposal_one_per_mentee"),
+            models.CheckConstraint(condition=Q(state__in=ProposalState.values), name="proposal_valid_state"),
+            models.CheckConstraint(condition=~Q(mentor=models.F("mentee")), name="proposal_distinct_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.mentee} ({self.score:.2f})"
+
+
+class PairRuleKind(models.TextChoices):
+    LOCK = "lock", _("Locked: always pair them")
+    FORBID = "forbid", _("Forbidden: never pair them")
+
+
+class PairRule(models.Model):
+    """A manager's decision about one pair; it holds across re-runs of the program."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="pair_rules")
+    mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8, choices=PairRuleKind.choices)
+    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("pair rule")
+        verbose_name_plural = _("pair rules")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "mentor", "mentee"], name="pair_rule_unique_pair"),
+            models.UniqueConstraint(
+                fields=["program", "mentee"],
+                condition=Q(kind="lock"),
+                name="pair_rule_one_lock_per_mentee",
+                violation_error_message=_("This mentee is already locked to another mentor."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=PairRuleKind.values), name="pair_rule_valid_kind"),
+            models.CheckConstraint(condition=~Q(mentor=models.F("mentee")), name="pair_rule_distinct_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.mentor} → {self.mentee}"
