@@ -1,0 +1,667 @@
+"""Circles: partition participants into groups of size [min_size, max_size] maximising the total
+usefulness of pairs inside groups, under spread constraints (time-zone span, people per
+department, distinct seniority levels, a facilitator per group).
+
+Method (numpy + OR-Tools CP-SAT, no Django):
+
+1. Necessary conditions are checked up front (enough people, a group count that fits the sizes,
+   the departments, the facilitators and the seniority mix); when one fails the answer is
+   ``feasible=False`` with the reason.
+2. Construction: people sorted by UTC offset are cut into contiguous blocks by a dynamic
+   programme that respects sizes and the time-zone span (for those two constraints alone,
+   contiguous blocks lose nothing, so failure there is a proof of infeasibility).  A penalty
+   local search then repairs department, seniority and facilitator violations by moves and swaps
+   between groups close in time zone.  On small instances that repair can't fix, CP-SAT either
+   finds a feasible partition or proves that none exists.
+3. Improvement: simulated annealing over moves and swaps proposed along usefulness edges, with the
+   objective change computed incrementally from adjacency lists; every accepted step keeps every
+   group valid, so feasibility is never lost.  Budgets are counted in steps (deterministic for a
+   seed); the wall-clock limit only cuts a run short.
+4. Tiny instances (``n <= _EXACT_N``) are solved to optimality with CP-SAT instead.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+__all__ = ["CircleSpec", "Circles", "form_circles"]
+
+_EXACT_N = 14  # up to this many people, CP-SAT solves the whole problem exactly
+_CPSAT_FEASIBILITY_N = 300  # up to this many, CP-SAT settles feasibility when repair fails
+_STEPS_PER_PERSON = 120  # annealing budget
+
+
+@dataclass(frozen=True)
+class CircleSpec:
+    min_size: int
+    max_size: int
+    max_tz_span_hours: float | None = None  # max difference of UTC offsets inside a group
+    max_per_department: int | None = None
+    min_distinct_seniority: int | None = None  # seniority mix: at least this many distinct levels per group
+    require_facilitator: bool = False  # each group has >=1 member with can_facilitate
+
+
+@dataclass(frozen=True)
+class Circles:
+    groups: list[list[int]]  # partition of 0..n-1 (every person in exactly one group)
+    facilitators: list[int | None]  # chosen facilitator node per group, or None
+    objective: float  # sum over groups of within-group edge weights (usefulness)
+    baseline_objective: float | None  # random valid partition + local search baseline, when computed
+    feasible: bool
+    violations: list[str]  # human-readable, empty when feasible
+
+
+# ---------------------------------------------------------------------------------------------
+# problem data and group checks
+
+
+class _Problem:
+    def __init__(
+        self,
+        n: int,
+        u: np.ndarray,
+        v: np.ndarray,
+        w: np.ndarray,
+        spec: CircleSpec,
+        tz: np.ndarray,
+        dept: np.ndarray,
+        sen: np.ndarray,
+        fac: np.ndarray,
+    ) -> None:
+        self.n, self.spec = n, spec
+        self.tz = [float(t) for t in tz]
+        # Departments and seniority as small ints (labels may be strings).
+        self.dept = list(np.unique(dept, return_inverse=True)[1].tolist()) if n else []
+        self.sen = list(np.unique(sen, return_inverse=True)[1].tolist()) if n else []
+        self.fac = [bool(f) for f in fac]
+        self.a, self.b = spec.min_size, spec.max_size
+        self.span = spec.max_tz_span_hours
+        self.dmax = spec.max_per_department
+        self.kmin = spec.min_distinct_seniority
+        self.u, self.v, self.w = u, v, w
+        # Adjacency with summed weights (duplicate listings of a pair add up).
+        nbr: list[dict[int, float]] = [{} for _ in range(n)]
+        for a, b, x in zip(u.tolist(), v.tolist(), w.tolist(), strict=True):
+            if a != b and x != 0.0:
+                nbr[a][b] = nbr[a].get(b, 0.0) + x
+                nbr[b][a] = nbr[b].get(a, 0.0) + x
+        self.nbr = [list(d.items()) for d in nbr]
+        self.wmap = nbr
+
+    def violation(self, members: list[int]) -> float:
+        """0 for a valid group, otherwise a positive amount (used to steer the repair)."""
+        k = len(members)
+        bad = 0.0
+        if k < self.a:
+            bad += self.a - k
+        elif k > self.b:
+            bad += k - self.b
+        if k == 0:
+            return bad
+        if self.span is not None:
+            tzs = [self.tz[p] for p in members]
+            excess = max(tzs) - min(tzs) - self.span
+            if excess > 1e-9:
+                bad += 1.0 + excess / 24.0
+        if self.dmax is not None:
+            c = Counter(self.dept[p] for p in members)
+            bad += sum(max(0, x - self.dmax) for x in c.values())
+        if self.kmin is not None:
+            bad += max(0, self.kmin - len({self.sen[p] for p in members}))
+        if self.spec.require_facilitator and not any(self.fac[p] for p in members):
+            bad += 1.0
+        return bad
+
+    def valid(self, members: list[int]) -> bool:
+        return self.violation(members) == 0.0
+
+    def describe(self, gi: int, members: list[int]) -> list[str]:
+        out = []
+        k = len(members)
+        if not self.a <= k <= self.b:
+            out.append(f"group {gi} has {k} members, outside [{self.a}, {self.b}]")
+        if k and self.span is not None:
+            tzs = [self.tz[p] for p in members]
+            if max(tzs) - min(tzs) > self.span + 1e-9:
+                out.append(f"group {gi} spans {max(tzs) - min(tzs):g} h of UTC offsets (max {self.span:g})")
+        if k and self.dmax is not None:
+            c = Counter(self.dept[p] for p in members)
+            worst = max(c.values())
+            if worst > self.dmax:
+                out.append(f"group {gi} has {worst} people from one department (max {self.dmax})")
+        if k and self.kmin is not None:
+            d = len({self.sen[p] for p in members})
+            if d < self.kmin:
+                out.append(f"group {gi} has {d} distinct seniority levels (min {self.kmin})")
+        if k and self.spec.require_facilitator and not any(self.fac[p] for p in members):
+            out.append(f"group {gi} has no facilitator")
+        return out
+
+    def gain(self, p: int, group: list[int]) -> float:
+        wp = self.wmap[p]
+        return sum(wp.get(q, 0.0) for q in group if q != p)
+
+    def objective(self, groups: list[list[int]]) -> float:
+        return float(sum(self.gain(p, g) for g in groups for p in g) / 2.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# necessary conditions and group count
+
+
+def _group_count(pb: _Problem) -> tuple[list[int], list[str]]:
+    """Group counts that pass the counting conditions (best first), or the reasons none does."""
+    n, a, b, spec = pb.n, pb.a, pb.b, pb.spec
+    reasons: list[str] = []
+    if a < 1 or b < a:
+        return [], [f"invalid sizes [{a}, {b}]"]
+    if n < a:
+        return [], [f"only {n} people, fewer than the minimum group size {a}"]
+    g_lo, g_hi = math.ceil(n / b), n // a
+    if g_lo > g_hi:
+        return [], [f"{n} people can't be split into groups of {a} to {b}"]
+    if pb.dmax is not None:
+        if pb.dmax < 1:
+            return [], ["max_per_department must be at least 1"]
+        c = Counter(pb.dept)
+        d, cnt = max(c.items(), key=lambda kv: kv[1])
+        need = math.ceil(cnt / pb.dmax)
+        if need > g_hi:
+            reasons.append(
+                f"a department has {cnt} people: at most {pb.dmax} per group needs {need} groups, "
+                f"but {n} people make at most {g_hi} groups of {a}+"
+            )
+        g_lo = max(g_lo, need)
+    if spec.require_facilitator:
+        f = sum(pb.fac)
+        if f < g_lo:
+            reasons.append(f"{f} people can facilitate but at least {g_lo} groups are needed")
+        g_hi = min(g_hi, f)
+    if pb.kmin is not None:
+        levels = Counter(pb.sen)
+        if pb.kmin > len(levels):
+            reasons.append(
+                f"{len(levels)} distinct seniority levels, fewer than the {pb.kmin} asked per group"
+            )
+        elif pb.kmin > b:
+            reasons.append(f"{pb.kmin} distinct seniority levels can't fit in groups of at most {b}")
+    if reasons:
+        return [], reasons
+    ok = []
+    for g in range(g_lo, g_hi + 1):
+        if pb.kmin is not None and sum(min(c, g) for c in Counter(pb.sen).values()) < pb.kmin * g:
+            continue
+        ok.append(g)
+    if not ok:
+        if pb.kmin is not None:
+            return [], [
+                f"not enough people per seniority level to give every group {pb.kmin} distinct levels"
+            ]
+        return [], [f"no group count in [{g_lo}, {g_hi}] fits the department and facilitator limits"]
+    return ok, []
+
+
+def _tz_dp(pb: _Problem, order: list[int]) -> tuple[list[int], list[int]]:
+    """For each prefix of ``order`` (sorted by UTC offset): the min and max number of contiguous
+    blocks with sizes in [a, b] and a valid span that cover it (hi = -1: none)."""
+    n, a, b = pb.n, pb.a, pb.b
+    tz = [pb.tz[p] for p in order]
+    span = math.inf if pb.span is None else pb.span + 1e-9
+    lo = [10**9] * (n + 1)
+    hi = [-1] * (n + 1)
+    lo[0] = hi[0] = 0
+    for i in range(1, n + 1):
+        for s in range(a, b + 1):
+            j = i - s
+            if j < 0:
+                break
+            if hi[j] >= 0 and tz[i - 1] - tz[j] <= span:
+                lo[i] = min(lo[i], lo[j] + 1)
+                hi[i] = max(hi[i], hi[j] + 1)
+    return lo, hi
+
+
+def _tz_blocks(
+    pb: _Problem, order: list[int], g: int, lo: list[int], hi: list[int]
+) -> list[list[int]] | None:
+    """Exactly ``g`` contiguous blocks of ``order`` with sizes in [a, b] and a valid span, or None."""
+    n, a, b = pb.n, pb.a, pb.b
+    tz = [pb.tz[p] for p in order]
+    span = math.inf if pb.span is None else pb.span + 1e-9
+    if hi[n] < 0 or not lo[n] <= g <= hi[n]:
+        return None
+    blocks: list[list[int]] = []
+    i, c = n, g
+    while i > 0:
+        for s in range(b, a - 1, -1):  # prefer big blocks (more pairs)
+            j = i - s
+            if j >= 0 and hi[j] >= 0 and lo[j] <= c - 1 <= hi[j] and tz[i - 1] - tz[j] <= span:
+                blocks.append(order[j:i])
+                i, c = j, c - 1
+                break
+        else:
+            return None  # reachable counts are not an interval here: leave it to the repair
+    return blocks[::-1]
+
+
+def _even_blocks(order: list[int], g: int) -> list[list[int]]:
+    n = len(order)
+    cuts = [round(k * n / g) for k in range(g + 1)]
+    return [order[cuts[k] : cuts[k + 1]] for k in range(g)]
+
+
+# ---------------------------------------------------------------------------------------------
+# local search
+
+
+class _State:
+    def __init__(self, pb: _Problem, groups: list[list[int]]) -> None:
+        self.pb = pb
+        self.members = [list(g) for g in groups]
+        self.grp = [0] * pb.n
+        for gi, g in enumerate(self.members):
+            for p in g:
+                self.grp[p] = gi
+
+    def move(self, p: int, b_: int) -> None:
+        a_ = self.grp[p]
+        self.members[a_].remove(p)
+        self.members[b_].append(p)
+        self.grp[p] = b_
+
+    def swap(self, p: int, q: int) -> None:
+        a_, b_ = self.grp[p], self.grp[q]
+        self.members[a_].remove(p)
+        self.members[b_].remove(q)
+        self.members[a_].append(q)
+        self.members[b_].append(p)
+        self.grp[p], self.grp[q] = b_, a_
+
+
+def _near(rng: random.Random, pos: list[int], order: list[int], p: int, window: int) -> int:
+    """A random person close to ``p`` in UTC-offset order."""
+    i = pos[p] + rng.randint(-window, window)
+    return order[min(max(i, 0), len(order) - 1)]
+
+
+def _repair(
+    pb: _Problem,
+    st: _State,
+    rng: random.Random,
+    order: list[int],
+    pos: list[int],
+    steps: int,
+    deadline: float,
+) -> bool:
+    """Penalty local search: moves and swaps (mostly between groups close in time zone) that never
+    increase the total violation.  True when every group is valid."""
+    viol = [pb.violation(m) for m in st.members]
+    bad = [gi for gi, x in enumerate(viol) if x > 0]
+    window = 3 * pb.b
+    for step in range(steps):
+        if not bad:
+            return True
+        if step % 512 == 0:
+            if time.monotonic() > deadline:
+                break
+            bad = [gi for gi, x in enumerate(viol) if x > 0]
+            if not bad:
+                return True
+        ga = bad[rng.randrange(len(bad))]
+        if viol[ga] <= 0:
+            bad.remove(ga)
+            continue
+        ma = st.members[ga]
+        p = ma[rng.randrange(len(ma))]
+        q = _near(rng, pos, order, p, window) if rng.random() < 0.9 else rng.randrange(pb.n)
+        gb = st.grp[q]
+        if gb == ga:
+            continue
+        mb = st.members[gb]
+        if rng.random() < 0.3 and (len(ma) > pb.b or (len(ma) > pb.a and len(mb) < pb.b)):
+            na = [x for x in ma if x != p]
+            nb = [*mb, p]
+            kind = 0
+        elif len(mb) > pb.b and rng.random() < 0.5:
+            na = [*ma, q]
+            nb = [x for x in mb if x != q]
+            kind = 1
+        else:
+            na = [q if x == p else x for x in ma]
+            nb = [p if x == q else x for x in mb]
+            kind = 2
+        va, vb = pb.violation(na), pb.violation(nb)
+        delta = va + vb - viol[ga] - viol[gb]
+        if delta < 0 or (delta == 0 and rng.random() < 0.5):
+            if kind == 0:
+                st.move(p, gb)
+            elif kind == 1:
+                st.move(q, ga)
+            else:
+                st.swap(p, q)
+            viol[ga], viol[gb] = va, vb
+            if vb > 0 and gb not in bad:
+                bad.append(gb)
+    return all(x == 0 for x in viol)
+
+
+def _anneal(
+    pb: _Problem,
+    st: _State,
+    rng: random.Random,
+    order: list[int],
+    pos: list[int],
+    steps: int,
+    deadline: float,
+) -> None:
+    """Simulated annealing over moves and swaps that keep every group valid."""
+    if steps <= 0 or not any(pb.nbr):
+        return
+    pos_w = [x for lst in pb.nbr for _, x in lst if x > 0]
+    t0 = 0.5 * (sum(pos_w) / len(pos_w)) if pos_w else 1.0
+    t_end = t0 * 1e-3
+    a, b = pb.a, pb.b
+    grp, members, wmap, nbr = st.grp, st.members, pb.wmap, pb.nbr
+    window = 3 * b
+    temp = t0
+    for step in range(steps):
+        if step % 1024 == 0:
+            if time.monotonic() > deadline:
+                break
+            temp = t0 * (t_end / t0) ** (step / steps)
+        p = rng.randrange(pb.n)
+        nb_p = nbr[p]
+        if nb_p and rng.random() < 0.85:
+            q = nb_p[rng.randrange(len(nb_p))][0]
+        else:
+            q = _near(rng, pos, order, p, window)
+        ga, gb = grp[p], grp[q]
+        if ga == gb:
+            continue
+        ma, mb = members[ga], members[gb]
+        wp = wmap[p]
+        gain_pa = sum(wp.get(x, 0.0) for x in ma)
+        gain_pb = sum(wp.get(x, 0.0) for x in mb)
+        if len(ma) > a and len(mb) < b and rng.random() < 0.5:
+            delta = gain_pb - gain_pa
+            if delta < 0 and rng.random() >= math.exp(delta / temp):
+                continue
+            na = [x for x in ma if x != p]
+            nb = [*mb, p]
+            if pb.valid(na) and pb.valid(nb):
+                st.move(p, gb)
+            continue
+        # Swap p with a member r of q's group other than q (q is the reason to go there).
+        if len(mb) == 1:
+            continue
+        r = mb[rng.randrange(len(mb))]
+        if r == q:
+            r = mb[(mb.index(q) + 1) % len(mb)]
+        wr = wmap[r]
+        w_pr = wp.get(r, 0.0)
+        delta = (
+            gain_pb
+            - w_pr
+            - gain_pa
+            + sum(wr.get(x, 0.0) for x in ma)
+            - w_pr
+            - sum(wr.get(x, 0.0) for x in mb)
+        )
+        if delta < 0 and rng.random() >= math.exp(delta / temp):
+            continue
+        na = [r if x == p else x for x in ma]
+        nb = [p if x == r else x for x in mb]
+        if pb.valid(na) and pb.valid(nb):
+            st.swap(p, r)
+
+
+# ---------------------------------------------------------------------------------------------
+# CP-SAT (tiny instances exactly; small ones for feasibility)
+
+
+def _cpsat(
+    pb: _Problem, optimize: bool, time_limit_s: float, seed: int
+) -> tuple[list[list[int]] | None, bool]:
+    """(groups, proven): proven means optimal when optimising, infeasible when groups is None."""
+    n, a, b = pb.n, pb.a, pb.b
+    kmax = n // a
+    m = cp_model.CpModel()
+    x = [[m.new_bool_var("") if k <= p else None for k in range(kmax)] for p in range(n)]
+    y = [m.new_bool_var("") for _ in range(kmax)]
+    for p in range(n):
+        m.add_exactly_one(xv for xv in x[p] if xv is not None)
+    for k in range(kmax):
+        col = [x[p][k] for p in range(n) if x[p][k] is not None]
+        m.add(sum(col) >= a * y[k])
+        m.add(sum(col) <= b * y[k])
+        if k + 1 < kmax:
+            m.add(y[k] >= y[k + 1])  # symmetry: used groups first
+        if pb.span is not None:
+            mins = [round(t * 60) for t in pb.tz]
+            lo_k = m.new_int_var(min(mins), max(mins), "")
+            hi_k = m.new_int_var(min(mins), max(mins), "")
+            for p in range(n):
+                if x[p][k] is not None:
+                    m.add(lo_k <= mins[p]).only_enforce_if(x[p][k])
+                    m.add(hi_k >= mins[p]).only_enforce_if(x[p][k])
+            m.add(hi_k - lo_k <= math.floor(pb.span * 60 + 1e-6))
+        if pb.dmax is not None:
+            for d in set(pb.dept):
+                lits = [x[p][k] for p in range(n) if pb.dept[p] == d and x[p][k] is not None]
+                if len(lits) > pb.dmax:
+                    m.add(sum(lits) <= pb.dmax)
+        if pb.kmin is not None:
+            hs = []
+            for lvl in set(pb.sen):
+                lits = [x[p][k] for p in range(n) if pb.sen[p] == lvl and x[p][k] is not None]
+                if lits:
+                    h = m.new_bool_var("")
+                    m.add(h <= sum(lits))
+                    hs.append(h)
+            m.add(sum(hs) >= pb.kmin * y[k])
+        if pb.spec.require_facilitator:
+            m.add(sum(x[p][k] for p in range(n) if pb.fac[p] and x[p][k] is not None) >= y[k])
+    if optimize:
+        scale = 1e6 / max(1e-12, max((abs(w) for lst in pb.nbr for _, w in lst), default=1.0))
+        terms = []
+        for p in range(n):
+            for q, wq in pb.nbr[p]:
+                if q <= p or wq == 0:
+                    continue
+                for k in range(min(p, q) + 1):
+                    if x[p][k] is None or x[q][k] is None:
+                        continue
+                    z = m.new_bool_var("")
+                    m.add_implication(z, x[p][k])
+                    m.add_implication(z, x[q][k])
+                    if wq < 0:
+                        m.add_bool_or([z, ~x[p][k], ~x[q][k]])
+                    terms.append(round(wq * scale) * z)
+        if terms:
+            m.maximize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+    solver.parameters.num_workers = 1  # deterministic for a seed
+    solver.parameters.random_seed = seed
+    status = solver.solve(m)
+    if status == cp_model.INFEASIBLE:
+        return None, True
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, False
+    groups = [
+        [p for p in range(n) if x[p][k] is not None and solver.boolean_value(x[p][k])] for k in range(kmax)
+    ]
+    return [g for g in groups if g], status == cp_model.OPTIMAL
+
+
+# ---------------------------------------------------------------------------------------------
+# public entry point
+
+
+def _facilitators(pb: _Problem, groups: list[list[int]]) -> list[int | None]:
+    """Per group, the facilitator who is most useful to the rest of the group (ties: lowest id)."""
+    out: list[int | None] = []
+    for g in groups:
+        cands = [p for p in g if pb.fac[p]]
+        out.append(max(cands, key=lambda p: (pb.gain(p, g), -p)) if cands else None)
+    return out
+
+
+def _improve(
+    pb: _Problem,
+    groups: list[list[int]],
+    rng: random.Random,
+    order: list[int],
+    pos: list[int],
+    deadline: float,
+) -> list[list[int]]:
+    st = _State(pb, groups)
+    _anneal(pb, st, rng, order, pos, _STEPS_PER_PERSON * pb.n, deadline)
+    return [sorted(g) for g in st.members]
+
+
+def _construct(
+    pb: _Problem,
+    counts: list[int],
+    rng: random.Random,
+    order: list[int],
+    pos: list[int],
+    deadline: float,
+    random_start: bool,
+) -> list[list[int]] | None:
+    """A valid partition: blocks (by time zone, or random for the baseline), then repair."""
+    lo, hi = _tz_dp(pb, order)
+    tries = counts[:3] if random_start else counts[:6]
+    for g in tries:
+        if random_start:
+            perm = list(range(pb.n))
+            rng.shuffle(perm)
+            start = _even_blocks(perm, g)
+        else:
+            start = _tz_blocks(pb, order, g, lo, hi) or _even_blocks(order, g)
+        st = _State(pb, start)
+        if _repair(pb, st, rng, order, pos, 400 * pb.n + 10_000, deadline):
+            return [sorted(m) for m in st.members]
+        if time.monotonic() > deadline:
+            break
+    return None
+
+
+def form_circles(
+    n: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    w: np.ndarray,
+    *,
+    spec: CircleSpec,
+    utc_offset_hours: np.ndarray,
+    department: np.ndarray,
+    seniority: np.ndarray,
+    can_facilitate: np.ndarray,
+    seed: int = 0,
+    time_limit_s: float = 30.0,
+    compute_baseline: bool = False,
+) -> Circles:
+    """Partition people 0..n-1 into circles; see the module docstring for the method."""
+    start = time.monotonic()
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    w = np.asarray(w, dtype=np.float64)
+    if not (len(u) == len(v) == len(w)):
+        raise ValueError("u, v, w must have one length")
+    if len(u) and (min(u.min(), v.min()) < 0 or max(u.max(), v.max()) >= n):
+        raise ValueError(f"edge endpoints must be in 0..{n - 1}")
+    if not np.all(np.isfinite(w)):
+        raise ValueError("weights must be finite")
+    attrs = {
+        "utc_offset_hours": utc_offset_hours,
+        "department": department,
+        "seniority": seniority,
+        "can_facilitate": can_facilitate,
+    }
+    for name, arr in attrs.items():
+        if len(arr) != n:
+            raise ValueError(f"{name} has {len(arr)} entries for {n} people")
+    pb = _Problem(
+        n,
+        u,
+        v,
+        w,
+        spec,
+        np.asarray(utc_offset_hours, dtype=np.float64),
+        np.asarray(department),
+        np.asarray(seniority),
+        np.asarray(can_facilitate, dtype=bool),
+    )
+    if n == 0:
+        return Circles([], [], 0.0, None if not compute_baseline else 0.0, True, [])
+    counts, reasons = _group_count(pb)
+    order = sorted(range(n), key=lambda p: (pb.tz[p], p))
+    pos = [0] * n
+    for i, p in enumerate(order):
+        pos[p] = i
+    if not reasons:
+        lo, hi = _tz_dp(pb, order)
+        if hi[n] < 0:
+            # Sizes and span alone already fail; contiguous blocks are without loss for those two.
+            reasons.append(
+                f"UTC offsets can't be split into groups of {pb.a} to {pb.b} spanning at most {pb.span:g} h"
+            )
+    if reasons:
+        return _infeasible(pb, order, reasons, compute_baseline)
+
+    deadline = start + time_limit_s
+    rng = random.Random(seed)
+    groups: list[list[int]] | None = None
+    if n <= _EXACT_N:
+        groups, proven = _cpsat(pb, True, time_limit_s * 0.8, seed)
+        if groups is None and proven:
+            return _infeasible(
+                pb, order, ["no partition meets every constraint (proven by CP-SAT)"], compute_baseline
+            )
+    if groups is None:
+        budget = deadline if not compute_baseline else start + 0.25 * time_limit_s
+        groups = _construct(pb, counts, rng, order, pos, budget, random_start=False)
+        if groups is None and n <= _CPSAT_FEASIBILITY_N:
+            groups, proven = _cpsat(pb, False, max(0.5, deadline - time.monotonic()), seed)
+            if groups is None:
+                why = (
+                    "no partition meets every constraint (proven by CP-SAT)"
+                    if proven
+                    else ("no feasible partition found within the time limit")
+                )
+                return _infeasible(pb, order, [why], compute_baseline)
+        if groups is None:
+            return _infeasible(
+                pb, order, ["no feasible partition found within the time limit"], compute_baseline
+            )
+        ls_deadline = deadline if not compute_baseline else start + 0.6 * time_limit_s
+        groups = _improve(pb, groups, rng, order, pos, ls_deadline)
+    baseline = None
+    if compute_baseline:
+        brng = random.Random(seed + 1)
+        bgroups = _construct(pb, counts, brng, order, pos, deadline, random_start=True)
+        if bgroups is not None:
+            bgroups = _improve(pb, bgroups, brng, order, pos, deadline)
+            baseline = pb.objective(bgroups)
+    groups = sorted((sorted(g) for g in groups), key=lambda g: g[0])
+    violations = [msg for gi, g in enumerate(groups) for msg in pb.describe(gi, g)]
+    return Circles(
+        groups, _facilitators(pb, groups), pb.objective(groups), baseline, not violations, violations
+    )
+
+
+def _infeasible(pb: _Problem, order: list[int], reasons: list[str], compute_baseline: bool) -> Circles:
+    """Best-effort partition (blocks by time zone) with the reasons no valid one exists."""
+    n = pb.n
+    g = max(1, min(n // max(1, pb.a), math.ceil(n / max(1, pb.b)))) if n else 0
+    groups = [sorted(b) for b in _even_blocks(order, g)] if n else []
+    groups = [b for b in groups if b]
+    return Circles(groups, _facilitators(pb, groups), pb.objective(groups), None, False, reasons)
