@@ -142,3 +142,27 @@ class PairRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.mentor} → {self.mentee}"
+
+
+class ShortlistExposure(models.Model):
+    """A mentor was shown on a mentee's shortlist: counted to spread exposure across mentors."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    times_shown = models.PositiveIntegerField(_("times shown"), default=1)
+    first_shown_at = models.DateTimeField(auto_now_add=True)
+    last_shown_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("shortlist exposure")
+        verbose_name_plural = _("shortlist exposures")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "mentor", "mentee"], name="shortlist_exposure_unique"),
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("mentee")), name="shortlist_exposure_distinct_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} shown to {self.mentee} ×{self.times_shown}"
