@@ -11,7 +11,14 @@ from typing import Any
 import numpy as np
 
 from mentora.matching import fairness
-from mentora.matching.eligibility import candidate_pairs, eligible, kind_for, sides, unique_sorted
+from mentora.matching.eligibility import (
+    candidate_pairs,
+    constraint_masks,
+    eligible,
+    kind_for,
+    sides,
+    unique_sorted,
+)
 from mentora.matching.explain import explain_pairs, unmatched_reasons
 from mentora.matching.flow import assign
 from mentora.matching.instance import COMPONENTS, Instance, Program
@@ -63,6 +70,20 @@ def reporting_line_pairs(pop: Population) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(us), np.concatenate(vs)
 
 
+CIRCLE_RULES = ("reporting_line", "blocks", "previous_partners")
+
+
+def circle_forbidden(pop: Population, program: Program, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Pairs that must not share a circle. A common language is reported per circle, not enforced:
+    the incompatible pairs would be too many to list as edges."""
+    masks = constraint_masks(pop, program, u, v)
+    bad = np.zeros(len(u), dtype=bool)
+    for name in CIRCLE_RULES:
+        if name in masks:
+            bad |= ~masks[name]
+    return bad
+
+
 def build_edges(
     pop: Population, program: Program, left: np.ndarray, right: np.ndarray
 ) -> tuple[Edges, Edges]:
@@ -83,7 +104,7 @@ def build_edges(
         k = unique_sorted(np.concatenate(keys))
         u, v = k // n, k % n
         edges = score_edges(pop, program, u, v)
-        forbidden = ~eligible(pop, program, u, v)
+        forbidden = circle_forbidden(pop, program, u, v)
         edges.score[forbidden] -= CIRCLE_PENALTY
     else:
         ok = eligible(pop, program, u, v)
@@ -506,11 +527,12 @@ def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
     for g, members in enumerate(res.groups):
         group_of[np.asarray(members, dtype=np.int64)] = g
     inside = group_of[e.u] == group_of[e.v]
-    forbidden = inside & ~eligible(pop, program, e.u, e.v)
+    forbidden = inside & circle_forbidden(pop, program, e.u, e.v)
     violations = list(res.violations)
     for k in np.flatnonzero(forbidden)[:50]:
         violations.append(f"{pop.ids[e.u[k]]} and {pop.ids[e.v[k]]} share a circle but must not be paired")
     groups = []
+    warnings: list[str] = []
     per = np.zeros(pop.n)
     for g, members in enumerate(res.groups):
         m = np.asarray(sorted(members), dtype=np.int64)
@@ -523,6 +545,11 @@ def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
             f"time zones within {offs.max() - offs.min():.0f} h of each other",
             f"seniority levels {', '.join(str(s) for s in sorted(set(pop.seniority[m].tolist())))}",
         ]
+        common = set.intersection(*(set(pop.instance.people[i].languages) for i in m)) if len(m) else set()
+        if common:
+            reasons.append(f"common language: {', '.join(sorted(common))}")
+        else:
+            warnings.append(f"circle {g + 1} has no language every member speaks")
         if fac is not None:
             reasons.append(f"facilitated by {pop.ids[fac]}")
         within = float(e.score[sel].sum())
@@ -549,6 +576,7 @@ def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
             "groups": len(groups),
             "feasible": bool(res.feasible) and not forbidden.any(),
             "violations": violations,
+            "warnings": warnings,
         },
         "solver": {"name": "circles.form_circles"},
         "fairness": report,
