@@ -76,6 +76,31 @@ class PersonFilterForm(forms.Form):
         )
 
 
+class ManagerField(forms.CharField):
+    """A manager named by work email or employee id: a select listing a whole organisation does not scale."""
+
+    def __init__(self, *, organisation_id: int, **kwargs):
+        kwargs.setdefault("label", _("Manager"))
+        kwargs.setdefault("help_text", _("Their work email address or employee id. Leave empty if none."))
+        super().__init__(required=False, max_length=254, **kwargs)
+        self.organisation_id = organisation_id
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        person = selectors.person_by_email_or_employee_id(organisation_id=self.organisation_id, value=value)
+        if person is None:
+            raise ValidationError(_("Nobody in your organisation has this email address or employee id."))
+        return person
+
+
+def _use_manager_field(form: forms.ModelForm) -> None:
+    person = form.instance
+    form.fields["manager"] = ManagerField(organisation_id=person.organisation_id)
+    form.initial["manager"] = person.manager.email if person.manager_id else ""
+
+
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     seniority = forms.IntegerField(
@@ -113,7 +138,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         person = self.instance
         self.fields["department"].queryset = selectors.departments(organisation_id=person.organisation_id)
-        self.fields["manager"].queryset = selectors.manager_candidates(person=person)
+        _use_manager_field(self)
         self.fields["languages"].queryset = Language.objects.order_by("name")
 
     def _post_clean(self):
@@ -165,7 +190,7 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         person = self.instance
         self.fields["department"].queryset = selectors.departments(organisation_id=person.organisation_id)
-        self.fields["manager"].queryset = selectors.manager_candidates(person=person)
+        _use_manager_field(self)
         self.fields["roles"].initial = [membership.role for membership in person.role_memberships.all()]
 
     def _post_clean(self):

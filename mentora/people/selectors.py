@@ -167,13 +167,9 @@ def skills(*, organisation_id: int) -> QuerySet[Skill]:
     return Skill.objects.filter(organisation_id=organisation_id).select_related("category").order_by("name")
 
 
-def manager_candidates(*, person: Person) -> QuerySet[Person]:
-    return (
-        Person.objects.filter(organisation_id=person.organisation_id, is_active=True)
-        .exclude(pk=person.pk)
-        .only("id", "full_name", "job_title")
-        .order_by("full_name", "pk")
-    )
+def person_by_email_or_employee_id(*, organisation_id: int, value: str) -> Person | None:
+    people = Person.objects.filter(organisation_id=organisation_id)
+    return people.filter(email__iexact=value).first() or people.filter(employee_id=value).first()
 
 
 def direct_reports(*, person: Person) -> QuerySet[Person]:
@@ -252,7 +248,11 @@ def organisation_overview(*, organisation_id: int) -> OrganisationOverview:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    mentors = people.filter(is_active=True, offered_skills__isnull=False).distinct().count()
+    mentors = (
+        people.filter(is_active=True)
+        .filter(Exists(OfferedSkill.objects.filter(person=OuterRef("pk"))))
+        .count()
+    )
 
     def top(related: str) -> list[tuple[str, int]]:
         return list(

@@ -164,7 +164,7 @@ def test_pam_edits_a_person(client, org, pam, alice, lou):
             "job_title": "Lead analyst",
             "job_family": "Data",
             "department": sales.pk,
-            "manager": lou.pk,
+            "manager": lou.email,
             "seniority": 5,
             "location": "Porto",
             "time_zone": "Europe/Lisbon",
@@ -192,7 +192,7 @@ def test_pam_cannot_give_a_duplicate_email_or_a_manager_cycle(client, pam, alice
             "email": bob.email,
             "seniority": 1,
             "time_zone": "UTC",
-            "manager": alice.pk,
+            "manager": alice.email,
         },
     )
     assert response.status_code == 200

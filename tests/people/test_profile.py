@@ -66,7 +66,7 @@ def test_alice_edits_her_profile_with_skills_and_languages(
         client,
         alice,
         department=str(department.pk),
-        manager=str(lou.pk),
+        manager=lou.email,
         languages=[str(english.pk)],
         **{
             "offered-0-skill": str(python_skill.pk),
@@ -177,7 +177,7 @@ def test_a_skill_of_another_organisation_is_refused(client, alice, globex_skill)
 
 
 def test_a_manager_from_another_organisation_is_refused(client, alice, charlie):
-    response = post_profile(client, alice, manager=str(charlie.pk))
+    response = post_profile(client, alice, manager=charlie.email)
     assert response.status_code == 200
     assert "manager" in response.context["form"].errors
     alice.refresh_from_db()
@@ -192,7 +192,7 @@ def test_a_department_from_another_organisation_is_refused(client, alice, other_
 
 def test_a_manager_cycle_is_refused(client, alice, lou, leo):
     # Leo manages Lou who manages Alice: Leo may not report to Alice.
-    response = post_profile(client, leo, manager=str(alice.pk))
+    response = post_profile(client, leo, manager=alice.employee_id)
     assert response.status_code == 200
     assert "loop" in str(response.context["form"].errors["manager"])
     leo.refresh_from_db()
