@@ -585,14 +585,12 @@ class _Checker:
                 for index, column in enumerate(columns)
                 if column in COLUMNS
             }
-            row = self.check_row(line, cells, lines_by_employee_id, lines_by_email)
-            if row is not None:
-                rows.append(row)
+            rows.append(self.check_row(line, cells, lines_by_employee_id, lines_by_email))
         if "manager" in columns:
             self.resolve_managers(rows)
         return rows
 
-    def check_row(self, line: int, cells: dict, lines_by_employee_id: dict, lines_by_email: dict):
+    def check_row(self, line: int, cells: dict, lines_by_employee_id: dict, lines_by_email: dict) -> _Row:
         employee_id = cells["employee_id"]
         email = cells["email"].lower()
         row = _Row(line=line, employee_id=employee_id, email=email)
@@ -686,12 +684,12 @@ class _Checker:
         emails = list(wanted)
         for start in range(0, len(emails), QUERY_CHUNK):
             accounts = User.objects.filter(username__in=emails[start : start + QUERY_CHUNK]).values(
-                "id", "username", "person__id"
+                "id", "username", "person__id", "is_staff"
             )
             for account in accounts:
                 row = wanted[account["username"]]
-                if account["person__id"] is None and row.person is None:
-                    row.user_id = account["id"]  # an account nobody uses yet: link it
+                if account["person__id"] is None and row.person is None and not account["is_staff"]:
+                    row.user_id = account["id"]  # an account nobody uses yet: link it (never a staff one)
                 elif row.person is None or account["id"] != row.user_id:
                     self.error(
                         row.line,

@@ -446,3 +446,15 @@ def test_it_rejects_a_file_that_is_not_utf8(org):
 def test_it_rejects_a_broken_xlsx_and_an_empty_file(org):
     assert "XLSX" in run(org, "not a workbook", filename="people.xlsx").errors[0].message
     assert "empty" in run(org, "").errors[0].message
+
+
+def test_an_account_nobody_uses_yet_is_linked_but_never_a_staff_one(org):
+    User = get_user_model()
+    spare = User.objects.create(username="spare@acme.test", email="spare@acme.test")
+    User.objects.create(username="ops@acme.test", email="ops@acme.test", is_staff=True)
+
+    assert run(org, csv_text("employee_id,email", "E1,spare@acme.test")).ok
+    assert Person.objects.get(organisation=org, employee_id="E1").user == spare
+
+    report = run(org, csv_text("employee_id,email", "E2,ops@acme.test"))
+    assert problems(report) == [(2, "email")]
