@@ -1,0 +1,242 @@
+"""Reads for matching: runs and proposals a manager may see, the review report, run comparison.
+
+Everything here is for the program's managers. Participants never see proposals: they see the
+relationships a published run created (the relationships app), which ask for their consent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from mentora.core.roles import Viewer
+from mentora.matching.instance import COMPONENTS
+from mentora.pairing.models import MatchRun, Proposal, ProposalState
+from mentora.people.models import Person
+from mentora.programs.models import Program
+from mentora.programs.permissions import can_manage_program
+
+# Consented demographic groups smaller than this are not shown, so nobody can be singled out.
+MIN_GROUP_SIZE = 5
+
+NOTE_MESSAGES = {
+    "paused": gettext_noop("paused: not taking new mentees"),
+    "full": gettext_noop("no free place left (live relationships or locked pairs)"),
+    "already_matched": gettext_noop("already has a mentor in this program"),
+    "locked": gettext_noop("locked to a mentor by a manager"),
+    "inactive": gettext_noop("no longer active in the organisation"),
+    "left_during_run": gettext_noop("left the program, was disenrolled or paused during the run"),
+}
+
+COMPONENT_LABELS = {
+    "goal_fit": gettext_noop("Fit to goals"),
+    "purpose": gettext_noop("Shared purpose"),
+    "diversity": gettext_noop("Difference of perspective"),
+    "practical": gettext_noop("Practical fit"),
+    "preference": gettext_noop("Stated preference"),
+}
+
+
+def _managed_or_raise(viewer: Viewer, program: Program | None) -> Program:
+    """404 outside the viewer's organisation; 403 inside it for anyone who does not manage it."""
+    if program is None or viewer.person is None or program.organisation_id != viewer.organisation_id:
+        raise Http404
+    if not can_manage_program(viewer, program):
+        raise PermissionDenied(_("Only this program's managers can see its matching."))
+    return program
+
+
+def program_get_for_matching(*, viewer: Viewer, program_id: int) -> Program:
+    return _managed_or_raise(viewer, Program.objects.filter(pk=program_id).first())
+
+
+def match_run_get_managed(*, viewer: Viewer, run_id: int) -> MatchRun:
+    run = MatchRun.objects.select_related("program", "created_by").filter(pk=run_id).first()
+    _managed_or_raise(viewer, run.program if run else None)
+    return run
+
+
+def proposal_get_managed(*, viewer: Viewer, proposal_id: int) -> Proposal:
+    proposal = (
+        Proposal.objects.select_related("run__program", "mentor", "mentee").filter(pk=proposal_id).first()
+    )
+    _managed_or_raise(viewer, proposal.run.program if proposal else None)
+    return proposal
+
+
+def match_run_list(*, program: Program) -> QuerySet:
+    return (
+        MatchRun.objects.filter(program=program)
+        .select_related("created_by")
+        .defer("input_snapshot", "result")
+        .order_by("-created_at", "-id")
+    )
+
+
+def proposal_list(*, run: MatchRun) -> QuerySet:
+    return (
+        Proposal.objects.filter(run=run)
+        .select_related("mentor__department", "mentee__department")
+        .order_by("-locked", "-score", "id")
+    )
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float  # 0..1
+
+    @property
+    def percent(self) -> int:
+        return round(max(0.0, min(self.value, 1.0)) * 100)
+
+
+@dataclass
+class FairnessGroup:
+    label: str
+    people: int
+    matched: int
+    match_rate: float
+    mean_score: float | None
+
+
+@dataclass
+class FairnessView:
+    grouping: str
+    groups: list[FairnessGroup]
+    gap_match_rate: float | None
+    gap_mean_score: float | None
+    hidden_groups: int = 0
+
+
+@dataclass
+class RunReport:
+    run: MatchRun
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    fairness: list[FairnessView] = field(default_factory=list)
+    mentor_load: dict[str, Any] = field(default_factory=dict)
+    match_rate: float | None = None
+
+
+GROUPING_LABELS = {
+    "department": gettext_noop("Department"),
+    "seniority": gettext_noop("Seniority level"),
+    "demographic_group": gettext_noop("Consented demographic group"),
+    "under_sponsored": gettext_noop("Under-sponsored (self-declared)"),
+}
+
+
+def _fairness(report: dict[str, Any]) -> list[FairnessView]:
+    views = []
+    for grouping, data in (report.get("by") or {}).items():
+        groups, hidden = [], 0
+        for label, group in sorted(data.get("groups", {}).items()):
+            if grouping == "demographic_group" and group["people"] < MIN_GROUP_SIZE:
+                hidden += 1
+                continue
+            groups.append(
+                FairnessGroup(
+                    label, group["people"], group["matched"], group["match_rate"], group["mean_score"]
+                )
+            )
+        rates = [g.match_rate for g in groups]
+        means = [g.mean_score for g in groups if g.mean_score is not None]
+        views.append(
+            FairnessView(
+                grouping=_(GROUPING_LABELS.get(grouping, grouping)),
+                groups=groups,
+                gap_match_rate=round(max(rates) - min(rates), 4) if rates else None,
+                gap_mean_score=round(max(means) - min(means), 4) if means else None,
+                hidden_groups=hidden,
+            )
+        )
+    return views
+
+
+def run_report(*, run: MatchRun) -> RunReport:
+    """The unmatched with reasons, the people left out of the run, and the fairness report, with
+    names read in one query."""
+    result = run.result or {}
+    unmatched = result.get("unmatched", [])
+    ids = {int(entry["id"]) for entry in unmatched} | {int(note["person"]) for note in run.notes}
+    names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    fairness = result.get("fairness", {})
+    return RunReport(
+        run=run,
+        unmatched=[
+            {"name": names.get(int(entry["id"]), _("(removed)")), "reasons": entry["reasons"]}
+            for entry in unmatched
+        ],
+        notes=[
+            {
+                "name": names.get(int(note["person"]), _("(removed)")),
+                "role": note["role"],
+                "message": _(NOTE_MESSAGES.get(note["reason"], note["reason"])),
+            }
+            for note in run.notes
+        ],
+        fairness=_fairness(fairness),
+        mentor_load=fairness.get("mentor_load", {}),
+        match_rate=fairness.get("match_rate"),
+    )
+
+
+def component_bars(proposal: Proposal) -> list[Bar]:
+    return [
+        Bar(_(COMPONENT_LABELS[name]), float(proposal.components.get(name, 0.0)))
+        for name in COMPONENTS
+        if name in proposal.components
+    ]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run: MatchRun
+    pairs: int
+    total_score: float
+    mean_score: float | None
+    match_rate: float | None
+    fairness_gap: float | None  # largest gap in mean score between departments
+
+
+def _summary(run: MatchRun) -> tuple[RunSummary, set[tuple[int, int]]]:
+    pairs = list(
+        run.proposals.exclude(state=ProposalState.REJECTED).values_list("mentor_id", "mentee_id", "score")
+    )
+    total = sum(score for _, _, score in pairs)
+    fairness = (run.result or {}).get("fairness", {})
+    participants = fairness.get("participants", 0) + (run.result or {}).get("locked_pairs", 0)
+    gap = ((fairness.get("by") or {}).get("department") or {}).get("largest_gap", {}).get("mean_score")
+    summary = RunSummary(
+        run=run,
+        pairs=len(pairs),
+        total_score=round(total, 4),
+        mean_score=round(total / len(pairs), 4) if pairs else None,
+        match_rate=round(len(pairs) / participants, 4) if participants else None,
+        fairness_gap=gap,
+    )
+    return summary, {(mentor, mentee) for mentor, mentee, _ in pairs}
+
+
+@dataclass(frozen=True)
+class RunComparison:
+    first: RunSummary
+    second: RunSummary
+    in_common: int
+
+
+def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> RunComparison:
+    """Two runs of one program side by side: total score, match rate, mean score, fairness gap and
+    the pairs they share."""
+    if run_a.program_id != run_b.program_id:
+        raise Http404
+    first, pairs_a = _summary(run_a)
+    second, pairs_b = _summary(run_b)
+    return RunComparison(first=first, second=second, in_common=len(pairs_a & pairs_b))

@@ -1,0 +1,503 @@
+"""Writes for matching: start and execute a run, lock/forbid/swap proposals, publish.
+
+A run is load → solve → save. Small programs on the embedded default (the database task backend)
+run inline right after the request commits, so the demo works without a worker; larger ones are
+queued for `manage.py db_worker` (or the Redis worker).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from mentora.matching import InstanceError, parse_instance
+from mentora.matching.engine import solve
+from mentora.matching.instance import COMPONENTS, FAIRNESS_FLOORS, FAIRNESS_GROUPS, MODES
+from mentora.pairing.evaluation import evaluate_pairs
+from mentora.pairing.explanations import public_reasons
+from mentora.pairing.instance_builder import ENGINE_FORMATS, build
+from mentora.pairing.models import (
+    MatchRun,
+    PairRule,
+    PairRuleKind,
+    Proposal,
+    ProposalState,
+    RunStatus,
+)
+from mentora.people.models import Person, Skill
+from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin
+from mentora.relationships.services import PAIRABLE_STATUSES, relationship_create_pending
+
+logger = logging.getLogger(__name__)
+
+# Programs with at most this many free participants run inline on the database task backend.
+INLINE_LIMIT = getattr(django_settings, "PAIRING_INLINE_LIMIT", 400)
+INLINE_BACKENDS = ("django_tasks_db.DatabaseBackend", "django_tasks.backends.immediate.ImmediateBackend")
+
+CONSTRAINT_MESSAGES = {
+    "reporting_line": gettext_noop("one of them is in the other's reporting line"),
+    "blocks": gettext_noop("this pair is forbidden"),
+    "previous_partners": gettext_noop("they have worked together before"),
+    "seniority": gettext_noop("the mentor is not senior enough"),
+    "timezone": gettext_noop("their working hours barely overlap"),
+    "language": gettext_noop("they share no language"),
+    "skill_match": gettext_noop("the mentor is not stronger in anything the mentee wants to learn"),
+    "capacity": gettext_noop("the mentor has no free place"),
+    "distinct": gettext_noop("nobody can mentor themselves"),
+}
+
+
+# ---------------------------------------------------------------------------------------------- settings
+
+
+def run_settings_default(*, program: Program) -> dict[str, Any]:
+    return {"weights": program.weights, "diversity_dial": program.similarity_diversity_dial, "options": {}}
+
+
+def _number(value: Any, field: str, low: float, high: float, message: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValidationError({field: message})
+    if not low <= value <= high:
+        raise ValidationError({field: message})
+    return float(value)
+
+
+def run_settings_clean(*, program: Program, settings: dict[str, Any] | None) -> dict[str, Any]:
+    """The program's defaults overridden by what the manager chose, validated."""
+    settings = settings or {}
+    if not isinstance(settings, dict):
+        raise ValidationError(_("Settings must be an object."))
+    unknown = set(settings) - {"weights", "diversity_dial", "options"}
+    if unknown:
+        raise ValidationError(_("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    clean = run_settings_default(program=program)
+    weights = settings.get("weights") or {}
+    if not isinstance(weights, dict) or set(weights) - set(COMPONENTS):
+        raise ValidationError({"weights": _("Weights are given per matching component.")})
+    for name, value in weights.items():
+        clean["weights"][name] = _number(
+            value, f"weight_{name}", 0, 1, _("Each matching weight must be between 0 and 1.")
+        )
+    if not any(clean["weights"].values()):
+        raise ValidationError({"weights": _("At least one matching weight must be above 0.")})
+    if settings.get("diversity_dial") is not None:
+        clean["diversity_dial"] = _number(
+            settings["diversity_dial"],
+            "diversity_dial",
+            0,
+            1,
+            _("The similarity ↔ diversity dial must be between 0 and 1."),
+        )
+    options = settings.get("options") or {}
+    if not isinstance(options, dict):
+        raise ValidationError({"options": _("Options must be an object.")})
+    for name, value in options.items():
+        if value is None or value == "":
+            continue
+        if name == "min_tz_overlap_hours":
+            value = _number(value, name, 0, 24, _("The shared working hours must be between 0 and 24."))
+        elif name in ("candidate_limit", "max_mentees_per_department"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValidationError({name: _("Enter a whole number of at least 1.")})
+        elif name == "fairness_floor":
+            if value not in FAIRNESS_FLOORS:
+                raise ValidationError({name: _("Unknown fairness floor.")})
+        elif name == "fairness_group":
+            if value not in FAIRNESS_GROUPS:
+                raise ValidationError({name: _("Unknown fairness grouping.")})
+        elif name == "mode":
+            if value not in MODES:
+                raise ValidationError({name: _("Unknown matching mode.")})
+        else:
+            raise ValidationError({"options": _("Unknown option: %(name)s.") % {"name": name}})
+        clean["options"][name] = value
+    return clean
+
+
+# ---------------------------------------------------------------------------------------------- create
+
+
+def _free_participants(program: Program) -> tuple[int, int, int]:
+    """(free mentees, mentors with a free place, those mentors' free places) right now."""
+    today = timezone.localdate()
+    approved = Enrolment.objects.filter(
+        program=program, status=EnrolmentStatus.APPROVED, person__is_active=True
+    )
+    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
+    mentees = approved.filter(role=EnrolmentRole.MENTEE).exclude(person__in=live.values("mentee_id")).count()
+    mentors = approved.filter(role=EnrolmentRole.MENTOR).filter(
+        Q(paused_until__isnull=True) | Q(paused_until__lte=today)
+    )
+    used = dict(live.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
+    free = [max(cap - used.get(pid, 0), 0) for pid, cap in mentors.values_list("person_id", "capacity")]
+    return mentees, sum(1 for f in free if f), sum(free)
+
+
+def match_run_create(
+    *, program: Program, created_by: Person | None, settings: dict[str, Any] | None = None
+) -> MatchRun:
+    """Validate and queue a run; it executes once this transaction commits."""
+    if program.format not in ENGINE_FORMATS:
+        raise ValidationError(_("Matching runs are available for one-to-one and reverse mentoring programs."))
+    if program.status not in PAIRABLE_STATUSES:
+        raise ValidationError(_("Matching runs only while the program is open, matching or running."))
+    clean = run_settings_clean(program=program, settings=settings)
+    mentees, mentors, places = _free_participants(program)
+    if mentees == 0:
+        raise ValidationError(
+            _("There is nobody to match: this program has no approved mentee waiting for a mentor."),
+            code="no_mentees",
+        )
+    if mentors == 0:
+        raise ValidationError(
+            _(
+                "There is nobody to match with: no approved mentor in this program has a free place "
+                "(all are full or paused)."
+            ),
+            code="no_mentors",
+        )
+    run = MatchRun.objects.create(program=program, created_by=created_by, settings=clean, stage=_("Queued"))
+    inline = django_settings.TASKS["default"]["BACKEND"] in INLINE_BACKENDS and (
+        mentees + mentors <= INLINE_LIMIT
+    )
+    transaction.on_commit(lambda: _dispatch(run.pk, inline=inline))
+    return run
+
+
+def _dispatch(run_id: int, *, inline: bool) -> None:
+    if inline:
+        match_run_execute(run_id=run_id)
+        return
+    from mentora.pairing.tasks import match_run_task
+
+    match_run_task.enqueue(run_id)
+
+
+# ---------------------------------------------------------------------------------------------- execute
+
+
+def _progress(run_id: int, progress: int, stage: str) -> None:
+    MatchRun.objects.filter(pk=run_id).update(progress=progress, stage=stage)
+
+
+def match_run_execute(*, run_id: int) -> MatchRun | None:
+    """Load → solve → save, with progress and timings. Never raises for bad data: the run is marked
+    failed with a message a manager can act on. Returns None when another worker has the run."""
+    claimed = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), progress=5, stage=_("Loading participants")
+    )
+    if not claimed:
+        return None
+    run = MatchRun.objects.select_related("program").get(pk=run_id)
+    timings: dict[str, float] = {}
+    try:
+        started = time.perf_counter()
+        built = build(program=run.program, settings=run.settings)
+        timings["load"] = round(time.perf_counter() - started, 3)
+        MatchRun.objects.filter(pk=run_id).update(
+            input_snapshot=built.instance, progress=25, stage=_("Matching")
+        )
+
+        started = time.perf_counter()
+        result = solve(parse_instance(built.instance))
+        locked = evaluate_pairs(built.evaluation, built.locked)
+        timings["solve"] = round(time.perf_counter() - started, 3)
+        _progress(run_id, 75, _("Saving proposals"))
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            notes = _save_proposals(run, result, locked, built.excluded)
+        timings["save"] = round(time.perf_counter() - started, 3)
+    except (InstanceError, ValueError, ValidationError) as exc:
+        logger.warning("Matching run %s failed: %s", run_id, exc)
+        return _fail(run_id, _("The matching could not run: %(error)s") % {"error": exc}, timings)
+    except Exception:
+        logger.exception("Matching run %s failed", run_id)
+        return _fail(run_id, _("An unexpected error stopped this run. Please try again."), timings)
+    timings["total"] = round(sum(timings.values()), 3)
+    MatchRun.objects.filter(pk=run_id).update(
+        status=RunStatus.SUCCEEDED,
+        progress=100,
+        stage=_("Finished"),
+        timings=timings,
+        notes=notes,
+        finished_at=timezone.now(),
+    )
+    return MatchRun.objects.get(pk=run_id)
+
+
+def _fail(run_id: int, message: str, timings: dict[str, float]) -> MatchRun:
+    MatchRun.objects.filter(pk=run_id).update(
+        status=RunStatus.FAILED, stage=_("Failed"), error=message, timings=timings, finished_at=timezone.now()
+    )
+    return MatchRun.objects.get(pk=run_id)
+
+
+def _current_pool(program: Program) -> tuple[set[int], dict[int, int]]:
+    """Free mentees and free places per mentor, read now (after the solve)."""
+    today = timezone.localdate()
+    approved = Enrolment.objects.filter(
+        program=program, status=EnrolmentStatus.APPROVED, person__is_active=True
+    )
+    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
+    taken = set(live.values_list("mentee_id", flat=True))
+    mentees = set(approved.filter(role=EnrolmentRole.MENTEE).values_list("person_id", flat=True)) - taken
+    used = dict(live.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
+    places = {
+        person_id: max(capacity - used.get(person_id, 0), 0)
+        for person_id, capacity in approved.filter(role=EnrolmentRole.MENTOR)
+        .filter(Q(paused_until__isnull=True) | Q(paused_until__lte=today))
+        .values_list("person_id", "capacity")
+    }
+    return mentees, places
+
+
+def _save_proposals(run: MatchRun, result: dict, locked: list, excluded: list[dict]) -> list[dict]:
+    """Write the proposals; people who left, were disenrolled or paused during the run are dropped
+    with a note."""
+    skill_names = dict(
+        Skill.objects.filter(organisation_id=run.program.organisation_id).values_list("slug", "name")
+    )
+    mentees, places = _current_pool(run.program)
+    notes = [dict(note) for note in excluded]
+    left: set[tuple[str, str]] = set()
+
+    def still_free(mentor: int, mentee: int) -> bool:
+        ok = True
+        if mentee not in mentees:
+            left.add((str(mentee), "mentee"))
+            ok = False
+        if places.get(mentor, 0) <= 0:
+            if mentor not in places:
+                left.add((str(mentor), "mentor"))
+            ok = False
+        return ok
+
+    rows = []
+    for pair in locked:
+        mentor, mentee = int(pair.mentor), int(pair.mentee)
+        if still_free(mentor, mentee):
+            places[mentor] -= 1
+            rows.append(
+                _proposal(run, mentor, mentee, pair.score, pair.components, pair.reasons, skill_names, True)
+            )
+    for pair in sorted(result.get("pairs", []), key=lambda p: -p["score"]):
+        mentor, mentee = int(pair["mentor"]), int(pair["mentee"])
+        if still_free(mentor, mentee):
+            places[mentor] -= 1
+            rows.append(
+                _proposal(
+                    run, mentor, mentee, pair["score"], pair["components"], pair["reasons"], skill_names
+                )
+            )
+    Proposal.objects.bulk_create(rows, batch_size=1000)
+    for person, role in sorted(left):
+        notes.append({"person": person, "role": role, "reason": "left_during_run"})
+    MatchRun.objects.filter(pk=run.pk).update(result=_public_result(result, skill_names, locked))
+    return notes
+
+
+def _proposal(run, mentor, mentee, score, components, reasons, skill_names, locked=False) -> Proposal:
+    return Proposal(
+        run=run,
+        mentor_id=mentor,
+        mentee_id=mentee,
+        score=score,
+        components=components,
+        reasons=public_reasons(reasons, skill_names),
+        locked=locked,
+        state=ProposalState.ACCEPTED if locked else ProposalState.PROPOSED,
+    )
+
+
+def _public_result(result: dict, skill_names: dict[str, str], locked: list) -> dict:
+    """The result as stored: reasons stripped of private levels; proposals live in their own rows."""
+    return {
+        "format": result.get("format"),
+        "mode": result.get("mode"),
+        "objective": result.get("objective", {}),
+        "unmatched": [
+            {"id": entry["id"], "reasons": public_reasons(entry["reasons"], skill_names)}
+            for entry in result.get("unmatched", [])
+        ],
+        "mentors_with_free_capacity": result.get("mentors_with_free_capacity", []),
+        "fairness": result.get("fairness", {}),
+        "locked_pairs": len(locked),
+        "solver": {
+            key: value
+            for key, value in result.get("solver", {}).items()
+            if key in ("name", "candidate_edges")
+        },
+        "engine_timings": result.get("solver", {}).get("timings_s", {}),
+    }
+
+
+# ---------------------------------------------------------------------------------------------- review
+
+
+def _editable(proposal: Proposal) -> None:
+    if proposal.run.status != RunStatus.SUCCEEDED or proposal.run.is_published:
+        raise ValidationError(
+            _("This run is published; its proposals can no longer change."), code="published"
+        )
+
+
+@transaction.atomic
+def proposal_lock(*, proposal: Proposal, by: Person | None) -> Proposal:
+    """Keep this pair in every later run of the program, and publish it with this one."""
+    _editable(proposal)
+    PairRule.objects.filter(
+        program_id=proposal.run.program_id, mentor=proposal.mentor, mentee=proposal.mentee
+    ).delete()
+    try:
+        with transaction.atomic():
+            PairRule.objects.create(
+                program_id=proposal.run.program_id,
+                mentor=proposal.mentor,
+                mentee=proposal.mentee,
+                kind=PairRuleKind.LOCK,
+                created_by=by,
+            )
+    except IntegrityError:
+        raise ValidationError(_("This mentee is already locked to another mentor."), code="locked") from None
+    proposal.locked = True
+    proposal.state = ProposalState.ACCEPTED
+    proposal.save(update_fields=["locked", "state"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_forbid(*, proposal: Proposal, by: Person | None) -> Proposal:
+    """Never pair these two in this program; the proposal is not published."""
+    _editable(proposal)
+    PairRule.objects.update_or_create(
+        program_id=proposal.run.program_id,
+        mentor=proposal.mentor,
+        mentee=proposal.mentee,
+        defaults={"kind": PairRuleKind.FORBID, "created_by": by},
+    )
+    proposal.locked = False
+    proposal.state = ProposalState.REJECTED
+    proposal.save(update_fields=["locked", "state"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_clear(*, proposal: Proposal) -> Proposal:
+    """Undo a lock or a forbid: the pair is a plain proposal again."""
+    _editable(proposal)
+    PairRule.objects.filter(
+        program_id=proposal.run.program_id, mentor=proposal.mentor, mentee=proposal.mentee
+    ).delete()
+    proposal.locked = False
+    proposal.state = ProposalState.PROPOSED
+    proposal.save(update_fields=["locked", "state"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_swap(*, first: Proposal, second: Proposal) -> tuple[Proposal, Proposal]:
+    """Exchange the mentors of two proposals of one run, if the engine allows both new pairs."""
+    if first.run_id != second.run_id or first.pk == second.pk:
+        raise ValidationError(_("Pick two different pairs of the same run."), code="bad_pair")
+    _editable(first)
+    if first.locked or second.locked:
+        raise ValidationError(_("Unlock a pair before swapping it."), code="locked")
+    if first.mentor_id == second.mentor_id:
+        raise ValidationError(_("Both pairs already have the same mentor."), code="same_mentor")
+    new_pairs = [(str(second.mentor_id), str(first.mentee_id)), (str(first.mentor_id), str(second.mentee_id))]
+    try:
+        evaluations = evaluate_pairs(first.run.input_snapshot, new_pairs)
+    except (KeyError, InstanceError):
+        raise ValidationError(_("These pairs cannot be swapped in this run."), code="not_in_run") from None
+    names = dict(
+        Person.objects.filter(
+            pk__in=[first.mentor_id, second.mentor_id, first.mentee_id, second.mentee_id]
+        ).values_list("pk", "full_name")
+    )
+    problems = [
+        _("%(mentor)s and %(mentee)s: %(why)s")
+        % {
+            "mentor": names[int(evaluation.mentor)],
+            "mentee": names[int(evaluation.mentee)],
+            "why": _(CONSTRAINT_MESSAGES.get(name, name)),
+        }
+        for evaluation in evaluations
+        for name in evaluation.failed
+    ]
+    if problems:
+        raise ValidationError([_("This swap breaks a matching rule.")] + problems, code="ineligible")
+    skill_names = dict(
+        Skill.objects.filter(organisation_id=first.run.program.organisation_id).values_list("slug", "name")
+    )
+    for proposal, evaluation in zip((first, second), evaluations, strict=True):
+        proposal.mentor_id = int(evaluation.mentor)
+        proposal.score = evaluation.score
+        proposal.components = evaluation.components
+        proposal.reasons = public_reasons(evaluation.reasons, skill_names)
+        proposal.state = ProposalState.PROPOSED
+        proposal.save(update_fields=["mentor", "score", "components", "reasons", "state"])
+    return first, second
+
+
+# ---------------------------------------------------------------------------------------------- publish
+
+
+def match_run_publish(*, run: MatchRun, by: Person | None) -> list[Relationship]:
+    """Every proposal not rejected becomes a relationship waiting for both sides' consent.
+
+    All or nothing: if one pair can no longer be made (someone left, a mentor paused or filled up),
+    nothing is published and the message says which pair and why.
+    """
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
+        if run.status != RunStatus.SUCCEEDED:
+            raise ValidationError(_("Only a finished run can be published."), code="not_finished")
+        if run.is_published:
+            raise ValidationError(_("This run is already published."), code="published")
+        proposals = list(
+            run.proposals.exclude(state=ProposalState.REJECTED)
+            .select_related("mentor", "mentee")
+            .order_by("-locked", "-score", "pk")
+        )
+        if not proposals:
+            raise ValidationError(_("There is no proposal to publish."), code="empty")
+        relationships = []
+        for proposal in proposals:
+            try:
+                relationship = relationship_create_pending(
+                    program=run.program,
+                    mentor=proposal.mentor,
+                    mentee=proposal.mentee,
+                    origin=RelationshipOrigin.PROPOSAL,
+                    created_by=by,
+                )
+            except ValidationError as exc:
+                raise ValidationError(
+                    _("Nothing was published: %(mentor)s → %(mentee)s can no longer be paired (%(why)s).")
+                    % {
+                        "mentor": proposal.mentor.full_name,
+                        "mentee": proposal.mentee.full_name,
+                        "why": " ".join(exc.messages),
+                    },
+                    code="stale",
+                ) from exc
+            proposal.relationship = relationship
+            proposal.state = ProposalState.ACCEPTED
+            relationships.append(relationship)
+        Proposal.objects.bulk_update(proposals, ["relationship", "state"])
+        run.published_at = timezone.now()
+        run.published_by = by
+        run.save(update_fields=["published_at", "published_by"])
+    return relationships
