@@ -25,6 +25,7 @@ urlpatterns = [
     path("people/", include("mentora.people.urls")),
     path("programs/", include("mentora.programs.urls")),
     path("mentoring/", include("mentora.relationships.urls")),
+    path("pairing/", include("mentora.pairing.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -31,5 +31,9 @@ def _register_routers() -> None:
     api.add_router("/programs", programs_router)
     api.add_router("/relationships", relationships_router)
 
+    from mentora.pairing.choose_api import router as choose_router
+
+    api.add_router("/choose", choose_router)
+
 
 _register_routers()

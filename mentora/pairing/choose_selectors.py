@@ -1,0 +1,451 @@
+"""Reads for mentee choice: a mentee's ranked shortlist, mentors' public profiles, and the
+requests waiting for a mentor's answer.
+
+A mentor's profile here holds public fields only (never the self-assessment, the demographic
+profile or intake answers): see `MentorProfile`. Reasons come from the engine and go through
+`mentora.pairing.explanations.public_reasons`, which strips anything that reveals the mentee's
+private self-assessment, before they leave this module.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from mentora.core.roles import Viewer
+from mentora.matching.eligibility import eligible
+from mentora.matching.instance import parse_instance
+from mentora.matching.shortlist import Shortlister
+from mentora.pairing.explanations import public_reasons
+from mentora.pairing.instance_builder import build_instance
+from mentora.pairing.models import ShortlistExposure
+from mentora.people.models import OfferedSkill, Person, Skill
+from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, MatchingMode, Program
+from mentora.programs.permissions import can_manage_program
+from mentora.programs.selectors import VISIBLE_TO_PARTICIPANTS
+from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin, RelationshipStatus
+
+CHOOSE_MODES = (MatchingMode.MENTEE_CHOICE, MatchingMode.BOTH)
+SHORTLIST_SIZE = 5
+MAX_SHORTLIST_SIZE = 20
+# A mentor already seen by more than SPREAD x (free places) other waiting mentees is discounted.
+EXPOSURE_SPREAD = 2.0
+# The compiled engine input is reused this long; enrolment changes invalidate it at once.
+SHORTLISTER_TTL_SECONDS = 60.0
+
+
+# ---- programs and enrolments -----------------------------------------------------------------
+
+
+def is_choose_program(program: Program) -> bool:
+    return program.matching_mode in CHOOSE_MODES
+
+
+def program_get_for_participant(*, viewer: Viewer, program_id: int) -> Program:
+    """A program of the viewer's organisation in which the viewer takes part (any role, approved);
+    404 for everyone else, so nothing leaks about other programs or organisations."""
+    if viewer.person is None:
+        raise Http404
+    program = Program.objects.filter(
+        pk=program_id,
+        organisation_id=viewer.organisation_id,
+        status__in=VISIBLE_TO_PARTICIPANTS,
+        enrolments__person=viewer.person,
+        enrolments__status=EnrolmentStatus.APPROVED,
+    ).first()
+    if program is None:
+        raise Http404
+    return program
+
+
+def approved_enrolment(*, program: Program, person: Person, role: str) -> Enrolment | None:
+    return Enrolment.objects.filter(
+        program=program, person=person, role=role, status=EnrolmentStatus.APPROVED
+    ).first()
+
+
+def choose_programs_for(*, person: Person | None) -> dict[str, list]:
+    """The viewer's programs with mentee choice: where they choose (as mentee) and where they are
+    chosen (as mentor, with the number of requests waiting for them)."""
+    if person is None:
+        return {"as_mentee": [], "as_mentor": []}
+    enrolments = (
+        Enrolment.objects.filter(
+            person=person,
+            status=EnrolmentStatus.APPROVED,
+            program__matching_mode__in=CHOOSE_MODES,
+            program__status__in=VISIBLE_TO_PARTICIPANTS,
+        )
+        .select_related("program")
+        .order_by("program__starts_on", "program__name")
+    )
+    waiting = dict(
+        requests_waiting_for(mentor=person)
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values_list("program", "n")
+    )
+    live = {
+        relationship.program_id: relationship
+        for relationship in Relationship.objects.filter(
+            mentee=person, status__in=LIVE_STATUSES
+        ).select_related("mentor")
+    }
+    as_mentee, as_mentor = [], []
+    for enrolment in enrolments:
+        if enrolment.role == EnrolmentRole.MENTEE:
+            as_mentee.append({"program": enrolment.program, "relationship": live.get(enrolment.program_id)})
+        else:
+            as_mentor.append(
+                {
+                    "program": enrolment.program,
+                    "enrolment": enrolment,
+                    "waiting": waiting.get(enrolment.program_id, 0),
+                }
+            )
+    return {"as_mentee": as_mentee, "as_mentor": as_mentor}
+
+
+# ---- public mentor profiles ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentorProfile:
+    """What a mentee may read about a mentor of their program. Public fields only."""
+
+    person_id: int
+    full_name: str
+    job_title: str
+    department: str
+    location: str
+    time_zone: str
+    meeting_mode: str
+    meeting_mode_label: str
+    languages: list[str]
+    offered_skills: list[tuple[str, int]]
+    goals: str
+    capacity: int
+    free: int
+    paused_until: date | None
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_until is not None
+
+    @property
+    def is_full(self) -> bool:
+        return self.free <= 0
+
+
+def _public_people(person_ids) -> dict[int, Person]:
+    """Only the public relations are loaded; the private tables are never joined here."""
+    return (
+        Person.objects.select_related("department")
+        .prefetch_related(
+            "languages", Prefetch("offered_skills", queryset=OfferedSkill.objects.select_related("skill"))
+        )
+        .in_bulk(list(person_ids))
+    )
+
+
+def _profile(person: Person, room: "MentorRoom") -> MentorProfile:
+    return MentorProfile(
+        person_id=person.pk,
+        full_name=person.full_name,
+        job_title=person.job_title,
+        department=person.department.name if person.department else "",
+        location=person.location,
+        time_zone=person.time_zone,
+        meeting_mode=person.meeting_mode,
+        meeting_mode_label=str(person.get_meeting_mode_display()),
+        languages=[language.name for language in person.languages.all()],
+        offered_skills=sorted(
+            ((offer.skill.name, offer.level) for offer in person.offered_skills.all()),
+            key=lambda item: (-item[1], item[0]),
+        ),
+        goals=person.goals,
+        capacity=room.capacity,
+        free=room.free,
+        paused_until=room.paused_until,
+    )
+
+
+@dataclass(frozen=True)
+class MentorRoom:
+    person_id: int
+    capacity: int
+    live: int
+    paused_until: date | None  # only while the pause still holds
+
+    @property
+    def free(self) -> int:
+        return 0 if self.paused_until else max(self.capacity - self.live, 0)
+
+
+def mentor_rooms(*, program: Program, today: date | None = None) -> dict[int, MentorRoom]:
+    """Every approved, active mentor of the program with their capacity, live pairings and pause, read now."""
+    today = today or timezone.localdate()
+    live = dict(
+        Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values_list("mentor", "n")
+    )
+    return {
+        person_id: MentorRoom(
+            person_id=person_id,
+            capacity=capacity,
+            live=live.get(person_id, 0),
+            paused_until=paused_until if paused_until and paused_until > today else None,
+        )
+        for person_id, capacity, paused_until in Enrolment.objects.filter(
+            program=program,
+            role=EnrolmentRole.MENTOR,
+            status=EnrolmentStatus.APPROVED,
+            person__is_active=True,
+        ).values_list("person_id", "capacity", "paused_until")
+    }
+
+
+def program_get_for_profiles(*, viewer: Viewer, program_id: int) -> Program:
+    """A program whose mentors' profiles the viewer may read: they take part in it (approved), or
+    manage it. 404 for everyone else."""
+    if viewer.person is None:
+        raise Http404
+    program = Program.objects.filter(pk=program_id, organisation_id=viewer.organisation_id).first()
+    if program is None:
+        raise Http404
+    takes_part = program.status in VISIBLE_TO_PARTICIPANTS and (
+        Enrolment.objects.filter(
+            program=program, person=viewer.person, status=EnrolmentStatus.APPROVED
+        ).exists()
+    )
+    if not (takes_part or can_manage_program(viewer, program)):
+        raise Http404
+    return program
+
+
+def mentor_profile_get(*, program: Program, mentor_id: int) -> MentorProfile:
+    """A mentor's public profile (for a program from `program_get_for_profiles`); 404 when the
+    person is not an approved, active mentor of the program."""
+    rooms = mentor_rooms(program=program)
+    if mentor_id not in rooms:
+        raise Http404
+    person = _public_people([mentor_id])[mentor_id]
+    return _profile(person, rooms[mentor_id])
+
+
+# ---- the compiled engine input, cached per program ------------------------------------------
+
+
+_cache: dict[int, tuple[tuple, float, Shortlister]] = {}
+_cache_lock = threading.Lock()
+
+
+def shortlister_cache_clear() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _fingerprint(program: Program) -> tuple:
+    """Changes whenever who takes part or who has room changes: an application or a decision, a
+    capacity or a pause, a new pairing, a decline or an end, an edit of the program, a new day."""
+    enrolments = Enrolment.objects.filter(program=program).aggregate(
+        n=Count("pk"), last=Max("pk"), created=Max("created_at"), decided=Max("decided_at")
+    )
+    mentors = tuple(
+        Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTOR)
+        .order_by("pk")
+        .values_list("pk", "capacity", "paused_until")
+    )
+    relationships = Relationship.objects.filter(program=program).aggregate(
+        n=Count("pk"), declined=Max("declined_at"), ended=Max("ended_at")
+    )
+    return (
+        timezone.localdate(),
+        program.updated_at,
+        *enrolments.values(),
+        hash(mentors),
+        *relationships.values(),
+    )
+
+
+def _mentor_declined_pairs(program: Program) -> list[tuple[int, int]]:
+    return list(
+        Relationship.objects.filter(
+            program=program, status=RelationshipStatus.DECLINED, declined_by=F("mentor")
+        ).values_list("mentor_id", "mentee_id")
+    )
+
+
+def program_shortlister(*, program: Program) -> Shortlister:
+    """The engine's Shortlister over the program's instance, compiled once and reused until the
+    program's participants or pairings change (or, for profile edits, a minute has passed).
+
+    A mentor who declined a mentee is blocked for that mentee, so they are not offered again.
+    """
+    key = _fingerprint(program)
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(program.pk)
+    if cached is not None and cached[0] == key and now - cached[1] < SHORTLISTER_TTL_SECONDS:
+        return cached[2]
+    raw = build_instance(program=program, exclude_pairs=_mentor_declined_pairs(program))
+    shortlister = Shortlister(parse_instance(raw), spread=EXPOSURE_SPREAD)
+    with _cache_lock:
+        _cache[program.pk] = (key, now, shortlister)
+    return shortlister
+
+
+def engine_allows(*, program: Program, mentee: Person, mentor: Person) -> bool | None:
+    """The engine's hard rules for this pair (reporting line, blocks, language, time zones, skills,
+    seniority). None when the instance leaves one of them out: the mentee is already paired, or
+    the mentor has no free place or is paused."""
+    shortlister = program_shortlister(program=program)
+    pop = shortlister.pop
+    u, v = pop.index.get(str(mentee.pk)), pop.index.get(str(mentor.pk))
+    if u is None or v is None or not (shortlister.right == v).any():
+        return None
+    return bool(eligible(pop, shortlister.program, np.array([u]), np.array([v]))[0])
+
+
+# ---- the shortlist ---------------------------------------------------------------------------
+
+
+def _skill_names(program: Program) -> dict[str, str]:
+    return dict(Skill.objects.filter(organisation_id=program.organisation_id).values_list("slug", "name"))
+
+
+@dataclass(frozen=True)
+class ShortlistItem:
+    rank: int
+    mentor: MentorProfile
+    score: float
+    reasons: list[str]
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    items: list[ShortlistItem] = field(default_factory=list)
+    empty_reasons: list[str] = field(default_factory=list)
+
+
+def exposure_counts(*, program: Program, mentee: Person) -> dict[str, int]:
+    """For each mentor: how many other mentees, still without a mentor, have been shown them."""
+    waiting = ~Exists(
+        Relationship.objects.filter(program=program, mentee=OuterRef("mentee"), status__in=LIVE_STATUSES)
+    )
+    rows = (
+        ShortlistExposure.objects.filter(program=program)
+        .exclude(mentee=mentee)
+        .filter(waiting)
+        .values("mentor")
+        .annotate(n=Count("mentee"))
+        .values_list("mentor", "n")
+    )
+    return {str(mentor_id): n for mentor_id, n in rows}
+
+
+def declined_mentor_ids(*, program: Program, mentee: Person) -> set[int]:
+    """Mentors who said no to this mentee in this program."""
+    return set(
+        Relationship.objects.filter(
+            program=program, mentee=mentee, status=RelationshipStatus.DECLINED, declined_by=F("mentor")
+        ).values_list("mentor_id", flat=True)
+    )
+
+
+def shortlist_for(*, program: Program, mentee: Person, k: int = SHORTLIST_SIZE) -> Shortlist:
+    """The mentee's top-k mentors with free places, best first, exposure spread across mentors."""
+    shortlister = program_shortlister(program=program)
+    mentee_id = str(mentee.pk)
+    if mentee_id not in shortlister.pop.index:
+        return Shortlist()
+    entries = shortlister.shortlist(mentee_id, k=k, exposure=exposure_counts(program=program, mentee=mentee))
+    if not entries:
+        return Shortlist(
+            empty_reasons=public_reasons(shortlister.why_empty(mentee_id), _skill_names(program))
+        )
+    rooms = mentor_rooms(program=program)
+    names = _skill_names(program)
+    people = _public_people(int(entry.mentor) for entry in entries)
+    return Shortlist(
+        items=[
+            ShortlistItem(
+                rank=rank,
+                mentor=_profile(people[int(entry.mentor)], rooms[int(entry.mentor)]),
+                score=entry.score,
+                reasons=public_reasons(entry.reasons, names),
+            )
+            for rank, entry in enumerate(entries, start=1)
+        ]
+    )
+
+
+# ---- requests --------------------------------------------------------------------------------
+
+
+def open_request_of(*, program: Program, mentee: Person) -> Relationship | None:
+    """The mentee's live pairing in this program (a pending request or an active relationship)."""
+    return (
+        Relationship.objects.filter(program=program, mentee=mentee, status__in=LIVE_STATUSES)
+        .select_related("mentor")
+        .first()
+    )
+
+
+def requests_waiting_for(*, mentor: Person) -> QuerySet:
+    """Mentees' requests the mentor has not answered yet."""
+    return Relationship.objects.filter(
+        mentor=mentor,
+        origin=RelationshipOrigin.MENTEE_REQUEST,
+        status=RelationshipStatus.PENDING_CONSENT,
+        mentor_consented_at__isnull=True,
+    )
+
+
+def requests_for_mentor(*, mentor: Person, program: Program | None = None) -> QuerySet:
+    requests = requests_waiting_for(mentor=mentor).select_related("program", "mentee__department")
+    if program is not None:
+        requests = requests.filter(program=program)
+    return requests.order_by("created_at", "id")
+
+
+def request_get_for_mentor(*, viewer: Viewer, request_id: int) -> Relationship:
+    """A mentee's request addressed to the viewer; 404 for anyone else, the mentee included."""
+    request = (
+        Relationship.objects.filter(
+            pk=request_id, mentor=viewer.person, origin=RelationshipOrigin.MENTEE_REQUEST
+        )
+        .select_related("program", "mentor", "mentee")
+        .first()
+        if viewer.person
+        else None
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def request_get_for_mentee(*, viewer: Viewer, request_id: int) -> Relationship:
+    request = (
+        Relationship.objects.filter(
+            pk=request_id, mentee=viewer.person, origin=RelationshipOrigin.MENTEE_REQUEST
+        )
+        .select_related("program", "mentor", "mentee")
+        .first()
+        if viewer.person
+        else None
+    )
+    if request is None:
+        raise Http404
+    return request
