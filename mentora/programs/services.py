@@ -247,6 +247,7 @@ def intake_question_add(*, program: Program, values: dict[str, Any]) -> IntakeQu
         raise ValidationError(
             _("Unknown question fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
+    # Lock the program row so that two questions added at once never get the same position.
     Program.objects.select_for_update().filter(pk=program.pk).first()
     position = (program.questions.aggregate(last=Max("position"))["last"] or 0) + 1
     question = IntakeQuestion(program=program, position=position, **values)

@@ -29,6 +29,7 @@ from mentora.programs.forms import (
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from mentora.programs.permissions import can_create_program, can_manage_program
 from mentora.relationships.selectors import program_pool, relationship_list_for_program
+from mentora.relationships.services import PAIRABLE_STATUSES
 
 
 def _managed(request, pk: int) -> Program:
@@ -111,8 +112,7 @@ def program_status(request, pk: int):
     return redirect("programs:manage", pk=program.pk)
 
 
-def _manage_context(request, program: Program) -> dict:
-    viewer = request_viewer(request)
+def _manage_context(program: Program) -> dict:
     return {
         "program": program,
         "gaps": selectors.program_gaps(program=program),
@@ -123,8 +123,7 @@ def _manage_context(request, program: Program) -> dict:
         "relationships": relationship_list_for_program(program=program),
         "pool": program_pool(program=program),
         "next_statuses": [ProgramStatus(status) for status in services.TRANSITIONS[program.status]],
-        "can_pair": program.status in (ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.RUNNING),
-        "viewer": viewer,
+        "can_pair": program.status in PAIRABLE_STATUSES,
     }
 
 
@@ -143,7 +142,7 @@ def _manager_candidates(program: Program):
 @login_required
 def program_manage(request, pk: int):
     program = _managed(request, pk)
-    return render(request, "programs/program_manage.html", _manage_context(request, program))
+    return render(request, "programs/program_manage.html", _manage_context(program))
 
 
 @login_required
