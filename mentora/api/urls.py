@@ -31,6 +31,10 @@ def _register_routers() -> None:
     api.add_router("/programs", programs_router)
     api.add_router("/relationships", relationships_router)
 
+    from mentora.pairing.api import router as pairing_router
+
+    api.add_router("/matching", pairing_router)
+
     from mentora.pairing.choose_api import router as choose_router
 
     api.add_router("/choose", choose_router)

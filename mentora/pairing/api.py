@@ -1,0 +1,273 @@
+"""Matching endpoints: runs, proposals, lock/forbid/swap, compare, publish.
+
+The same services, selectors and permission rules as the pages: programs of another organisation
+answer 404, other people of the organisation 403. Nothing here returns a run's input snapshot.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from mentora.api.errors import ApiError
+from mentora.core.roles import Viewer, request_viewer
+from mentora.pairing import selectors, services
+from mentora.pairing.models import MatchRun, Proposal
+
+router = Router(tags=["matching"])
+
+
+def _viewer(request) -> Viewer:
+    viewer = request_viewer(request)
+    if viewer.person is None:
+        raise ApiError(403, "no_person", _("Your account is not linked to a person in any organisation."))
+    return viewer
+
+
+def _run(request, run_id: int) -> MatchRun:
+    return selectors.match_run_get_managed(viewer=_viewer(request), run_id=run_id)
+
+
+def _proposal(request, proposal_id: int) -> Proposal:
+    return selectors.proposal_get_managed(viewer=_viewer(request), proposal_id=proposal_id)
+
+
+# ---- schemas ---------------------------------------------------------------------------------
+
+
+class Weights(Schema):
+    goal_fit: float | None = None
+    purpose: float | None = None
+    diversity: float | None = None
+    practical: float | None = None
+    preference: float | None = None
+
+
+class RunOptions(Schema):
+    min_tz_overlap_hours: float | None = None
+    candidate_limit: int | None = None
+    max_mentees_per_department: int | None = None
+    fairness_floor: str | None = None
+    fairness_group: str | None = None
+    mode: str | None = None
+
+
+class RunIn(Schema):
+    weights: Weights = Field(default_factory=Weights)
+    diversity_dial: float | None = None
+    options: RunOptions = Field(default_factory=RunOptions)
+
+
+class RunSummaryOut(Schema):
+    pairs: int
+    unmatched: int
+    match_rate: float | None
+    mentor_load_gini: float | None
+    fairness: dict[str, Any]
+    left_out: list[dict[str, Any]]
+
+
+class RunOut(Schema):
+    id: int
+    program_id: int
+    status: str
+    progress: int
+    stage: str
+    error: str
+    settings: dict[str, Any]
+    timings: dict[str, Any]
+    created_by_id: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    published_at: datetime | None
+    summary: RunSummaryOut | None
+
+
+class ProposalOut(Schema):
+    id: int
+    run_id: int
+    mentor_id: int
+    mentor_name: str
+    mentee_id: int
+    mentee_name: str
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+    state: str
+    locked: bool
+    relationship_id: int | None
+
+
+class SwapIn(Schema):
+    first: int
+    second: int
+
+
+class RunCompareSide(Schema):
+    run_id: int
+    pairs: int
+    total_score: float
+    mean_score: float | None
+    match_rate: float | None
+    fairness_gap: float | None
+
+
+class CompareOut(Schema):
+    first: RunCompareSide
+    second: RunCompareSide
+    pairs_in_common: int
+
+
+class PublishOut(Schema):
+    run_id: int
+    relationship_ids: list[int]
+
+
+def _run_out(run: MatchRun) -> dict[str, Any]:
+    summary = None
+    if run.status == "succeeded":
+        report = selectors.run_report(run=run)
+        summary = {
+            "pairs": run.proposals.count(),
+            "unmatched": len(report.unmatched),
+            "match_rate": report.match_rate,
+            "mentor_load_gini": report.mentor_load.get("gini"),
+            "fairness": {
+                view.grouping: {
+                    "largest_gap_match_rate": view.gap_match_rate,
+                    "largest_gap_mean_score": view.gap_mean_score,
+                    "groups": {
+                        g.label: {"people": g.people, "match_rate": g.match_rate, "mean_score": g.mean_score}
+                        for g in view.groups
+                    },
+                }
+                for view in report.fairness
+            },
+            "left_out": report.notes,
+        }
+    return {
+        **{
+            name: getattr(run, name)
+            for name in (
+                "id",
+                "program_id",
+                "status",
+                "progress",
+                "stage",
+                "error",
+                "settings",
+                "timings",
+                "created_by_id",
+                "created_at",
+                "started_at",
+                "finished_at",
+                "published_at",
+            )
+        },
+        "summary": summary,
+    }
+
+
+def _proposal_out(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "id": proposal.pk,
+        "run_id": proposal.run_id,
+        "mentor_id": proposal.mentor_id,
+        "mentor_name": proposal.mentor.full_name,
+        "mentee_id": proposal.mentee_id,
+        "mentee_name": proposal.mentee.full_name,
+        "score": proposal.score,
+        "components": proposal.components,
+        "reasons": proposal.reasons,
+        "state": proposal.state,
+        "locked": proposal.locked,
+        "relationship_id": proposal.relationship_id,
+    }
+
+
+def _side(summary) -> dict[str, Any]:
+    return {
+        "run_id": summary.run.pk,
+        "pairs": summary.pairs,
+        "total_score": summary.total_score,
+        "mean_score": summary.mean_score,
+        "match_rate": summary.match_rate,
+        "fairness_gap": summary.fairness_gap,
+    }
+
+
+# ---- endpoints -------------------------------------------------------------------------------
+
+
+@router.post("/programs/{program_id}/runs", response={201: RunOut}, summary="Start a matching run")
+def run_create(request, program_id: int, payload: RunIn):
+    viewer = _viewer(request)
+    program = selectors.program_get_for_matching(viewer=viewer, program_id=program_id)
+    settings = payload.dict(exclude_none=True)
+    run = services.match_run_create(program=program, created_by=viewer.person, settings=settings)
+    run.refresh_from_db()
+    return 201, _run_out(run)
+
+
+@router.get("/programs/{program_id}/runs", response=list[RunOut], summary="List a program's runs")
+def run_list(request, program_id: int):
+    program = selectors.program_get_for_matching(viewer=_viewer(request), program_id=program_id)
+    return [_run_out(run) for run in selectors.match_run_list(program=program)]
+
+
+@router.get("/runs/{run_id}", response=RunOut, summary="A run: status, progress and result summary")
+def run_get(request, run_id: int):
+    return _run_out(_run(request, run_id))
+
+
+@router.get("/runs/{run_id}/proposals", response=list[ProposalOut], summary="A run's proposed pairs")
+def proposal_list(request, run_id: int):
+    return [_proposal_out(p) for p in selectors.proposal_list(run=_run(request, run_id))]
+
+
+@router.post("/proposals/{proposal_id}/lock", response=ProposalOut, summary="Lock a pair across re-runs")
+def proposal_lock(request, proposal_id: int):
+    proposal = _proposal(request, proposal_id)
+    return _proposal_out(services.proposal_lock(proposal=proposal, by=request_viewer(request).person))
+
+
+@router.post("/proposals/{proposal_id}/forbid", response=ProposalOut, summary="Forbid a pair")
+def proposal_forbid(request, proposal_id: int):
+    proposal = _proposal(request, proposal_id)
+    return _proposal_out(services.proposal_forbid(proposal=proposal, by=request_viewer(request).person))
+
+
+@router.post("/proposals/{proposal_id}/clear", response=ProposalOut, summary="Undo a lock or a forbid")
+def proposal_clear(request, proposal_id: int):
+    return _proposal_out(services.proposal_clear(proposal=_proposal(request, proposal_id)))
+
+
+@router.post("/runs/{run_id}/swap", response=list[ProposalOut], summary="Exchange the mentors of two pairs")
+def proposal_swap(request, run_id: int, payload: SwapIn):
+    run = _run(request, run_id)
+    proposals = {p.pk: p for p in run.proposals.select_related("run__program", "mentor", "mentee")}
+    if payload.first not in proposals or payload.second not in proposals:
+        raise ApiError(404, "not_found", _("Both proposals must belong to this run."))
+    first, second = services.proposal_swap(first=proposals[payload.first], second=proposals[payload.second])
+    first = selectors.proposal_list(run=run).get(pk=first.pk)
+    second = selectors.proposal_list(run=run).get(pk=second.pk)
+    return [_proposal_out(first), _proposal_out(second)]
+
+
+@router.get("/runs/{run_id}/compare/{other_id}", response=CompareOut, summary="Compare two runs")
+def run_compare(request, run_id: int, other_id: int):
+    comparison = selectors.match_run_compare(run_a=_run(request, run_id), run_b=_run(request, other_id))
+    return {
+        "first": _side(comparison.first),
+        "second": _side(comparison.second),
+        "pairs_in_common": comparison.in_common,
+    }
+
+
+@router.post("/runs/{run_id}/publish", response=PublishOut, summary="Publish: proposals become relationships")
+def run_publish(request, run_id: int):
+    run = _run(request, run_id)
+    relationships = services.match_run_publish(run=run, by=request_viewer(request).person)
+    return {"run_id": run.pk, "relationship_ids": [r.pk for r in relationships]}

@@ -1,0 +1,69 @@
+"""Forms for the matching pages; they parse input, the services validate it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mentora.programs.models import WEIGHT_FIELDS, Program
+
+
+class RunForm(forms.Form):
+    weight_goal_fit = forms.FloatField(label=_("Fit to the mentee's goals"), min_value=0, max_value=1)
+    weight_purpose = forms.FloatField(label=_("Shared purpose"), min_value=0, max_value=1)
+    weight_diversity = forms.FloatField(label=_("Difference of perspective"), min_value=0, max_value=1)
+    weight_practical = forms.FloatField(label=_("Practical fit"), min_value=0, max_value=1)
+    weight_preference = forms.FloatField(label=_("Stated preferences"), min_value=0, max_value=1)
+    diversity_dial = forms.FloatField(
+        label=_("Similarity ↔ diversity"),
+        min_value=0,
+        max_value=1,
+        help_text=_("0 rewards similar backgrounds, 1 rewards different ones."),
+    )
+    min_tz_overlap_hours = forms.FloatField(
+        label=_("Shared working hours needed"), min_value=0, max_value=24, initial=2
+    )
+    max_mentees_per_department = forms.IntegerField(
+        label=_("At most this many mentees from one department"),
+        min_value=1,
+        required=False,
+        help_text=_("Leave empty for no limit."),
+    )
+    fairness_floor = forms.ChoiceField(
+        label=_("Fairness"),
+        required=False,
+        choices=[
+            ("", _("Best total score")),
+            ("worst_group", _("Lift the worst-off department")),
+            ("under_sponsored", _("Give priority to under-sponsored people")),
+        ],
+    )
+
+    def __init__(self, *args, program: Program, **kwargs):
+        initial = {field: getattr(program, field) for field in WEIGHT_FIELDS}
+        initial["diversity_dial"] = program.similarity_diversity_dial
+        initial["min_tz_overlap_hours"] = 2
+        super().__init__(*args, initial=initial, **kwargs)
+        for name in (*WEIGHT_FIELDS, "diversity_dial"):
+            self.fields[name].widget.attrs.update({"step": "0.05"})
+
+    def run_settings(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "weights": {field.removeprefix("weight_"): data[field] for field in WEIGHT_FIELDS},
+            "diversity_dial": data["diversity_dial"],
+            "options": {
+                "min_tz_overlap_hours": data["min_tz_overlap_hours"],
+                "max_mentees_per_department": data.get("max_mentees_per_department"),
+                "fairness_floor": data.get("fairness_floor") or None,
+            },
+        }
+
+
+class SwapForm(forms.Form):
+    first = forms.ModelChoiceField(queryset=None, label=_("This pair"))
+    second = forms.ModelChoiceField(queryset=None, label=_("exchanges mentors with"))
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            self.fields[name].queryset = proposals
+            self.fields[name].label_from_instance = lambda p: f"{p.mentor.full_name} → {p.mentee.full_name}"

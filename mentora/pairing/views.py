@@ -1,0 +1,187 @@
+"""Matching pages for a program's managers: start runs, follow progress, review, publish.
+
+Views parse input, call one service or selector, and render the page or, for htmx, a fragment.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentora.core.roles import request_viewer
+from mentora.pairing import selectors, services
+from mentora.pairing.forms import RunForm, SwapForm
+from mentora.pairing.models import MatchRun, RunStatus
+from mentora.programs.forms import add_service_errors
+from mentora.programs.selectors import program_gaps
+
+
+def _program(request, program_id: int):
+    return selectors.program_get_for_matching(viewer=request_viewer(request), program_id=program_id)
+
+
+def _run(request, run_id: int) -> MatchRun:
+    return selectors.match_run_get_managed(viewer=request_viewer(request), run_id=run_id)
+
+
+@login_required
+def matching_home(request, program_id: int):
+    program = _program(request, program_id)
+    form = RunForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.match_run_create(
+                program=program, created_by=request_viewer(request).person, settings=form.run_settings()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The matching run has started."))
+            return redirect("pairing:run", run_id=run.pk)
+    runs = selectors.match_run_list(program=program)
+    return render(
+        request,
+        "pairing/matching_home.html",
+        {
+            "program": program,
+            "form": form,
+            "runs": runs,
+            "gaps": program_gaps(program=program),
+            "polling": any(not run.is_finished for run in runs),
+        },
+    )
+
+
+@login_required
+def run_list(request, program_id: int):
+    program = _program(request, program_id)
+    runs = selectors.match_run_list(program=program)
+    return render(
+        request,
+        "pairing/_run_list.html",
+        {"program": program, "runs": runs, "polling": any(not run.is_finished for run in runs)},
+    )
+
+
+def _run_context(run: MatchRun) -> dict:
+    proposals = list(selectors.proposal_list(run=run))
+    for proposal in proposals:
+        proposal.bars = selectors.component_bars(proposal)
+    return {
+        "run": run,
+        "program": run.program,
+        "proposals": proposals,
+        "report": selectors.run_report(run=run),
+        "other_runs": selectors.match_run_list(program=run.program)
+        .filter(status=RunStatus.SUCCEEDED)
+        .exclude(pk=run.pk),
+        "editable": run.status == RunStatus.SUCCEEDED and not run.is_published,
+    }
+
+
+@login_required
+def run_detail(request, run_id: int):
+    run = _run(request, run_id)
+    return render(request, "pairing/run_detail.html", _run_context(run))
+
+
+@login_required
+def run_progress(request, run_id: int):
+    run = _run(request, run_id)
+    response = render(request, "pairing/_run_progress.html", {"run": run})
+    if run.is_finished and request.GET.get("reload"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _proposal_row(request, proposal, error: str = ""):
+    proposal.bars = selectors.component_bars(proposal)
+    run = proposal.run
+    return render(
+        request,
+        "pairing/_proposal_row.html",
+        {"proposal": proposal, "run": run, "editable": not run.is_published, "error": error},
+    )
+
+
+@login_required
+@require_POST
+def proposal_action(request, proposal_id: int, action: str):
+    proposal = selectors.proposal_get_managed(viewer=request_viewer(request), proposal_id=proposal_id)
+    person = request_viewer(request).person
+    actions = {
+        "lock": lambda: services.proposal_lock(proposal=proposal, by=person),
+        "forbid": lambda: services.proposal_forbid(proposal=proposal, by=person),
+        "clear": lambda: services.proposal_clear(proposal=proposal),
+    }
+    if action not in actions:
+        raise Http404
+    error = ""
+    try:
+        actions[action]()
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        return _proposal_row(request, proposal, error)
+    if error:
+        messages.error(request, error)
+    return redirect("pairing:run", run_id=proposal.run_id)
+
+
+@login_required
+@require_POST
+def proposal_swap(request, run_id: int):
+    run = _run(request, run_id)
+    form = SwapForm(request.POST, proposals=run.proposals.select_related("run__program", "mentor", "mentee"))
+    if not form.is_valid():
+        messages.error(request, _("Pick the pair to swap with."))
+        return redirect("pairing:run", run_id=run.pk)
+    try:
+        services.proposal_swap(first=form.cleaned_data["first"], second=form.cleaned_data["second"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The two mentors were swapped."))
+    return redirect("pairing:run", run_id=run.pk)
+
+
+@login_required
+def run_publish(request, run_id: int):
+    run = _run(request, run_id)
+    if request.method == "POST":
+        try:
+            relationships = services.match_run_publish(run=run, by=request_viewer(request).person)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Published %(count)s pairs. Both sides of each pair are asked to consent.")
+                % {"count": len(relationships)},
+            )
+        return redirect("pairing:run", run_id=run.pk)
+    context = _run_context(run)
+    context["to_publish"] = [p for p in context["proposals"] if p.state != "rejected"]
+    return render(request, "pairing/publish_confirm.html", context)
+
+
+@login_required
+def run_compare(request, program_id: int):
+    program = _program(request, program_id)
+    runs = selectors.match_run_list(program=program).filter(status=RunStatus.SUCCEEDED)
+    try:
+        first = runs.get(pk=int(request.GET.get("a", "")))
+        second = runs.get(pk=int(request.GET.get("b", "")))
+    except (ValueError, MatchRun.DoesNotExist):
+        messages.error(request, _("Pick two finished runs of this program to compare."))
+        return redirect("pairing:home", program_id=program.pk)
+    comparison = selectors.match_run_compare(run_a=first, run_b=second)
+    summaries = [comparison.first, comparison.second]
+    return render(
+        request,
+        "pairing/compare.html",
+        {"program": program, "comparison": comparison, "summaries": summaries},
+    )
