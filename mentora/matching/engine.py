@@ -45,14 +45,18 @@ class Prepared:
 
 
 class _Timer:
+    """Wall-clock seconds per stage; CPU seconds of this process too (under "cpu_<stage>")."""
+
     def __init__(self, timings: dict[str, float]) -> None:
         self.timings = timings
         self.t = time.perf_counter()
+        self.cpu = time.process_time()
 
     def lap(self, name: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.timings[name] = round(self.timings.get(name, 0.0) + now - self.t, 4)
-        self.t = now
+        self.timings[f"cpu_{name}"] = round(self.timings.get(f"cpu_{name}", 0.0) + cpu - self.cpu, 4)
+        self.t, self.cpu = now, cpu
 
 
 def reporting_line_pairs(pop: Population) -> tuple[np.ndarray, np.ndarray]:
