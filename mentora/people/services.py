@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.core.roles import Viewer
-from mentora.organisations.models import Department, Role, RoleMembership
+from mentora.organisations.models import Department, Organisation, Role, RoleMembership
 from mentora.people.models import (
     MAX_HOURS_PER_MONTH,
     MAX_SENIORITY,
@@ -84,6 +84,10 @@ def _check_manager(errors: _Errors, person: Person, manager_id: int | None) -> N
     """Same organisation, and no loop in the reporting line."""
     if manager_id is None:
         return
+    if manager_id != person.manager_id:
+        # Serialise reporting-line changes per organisation, so that two concurrent changes
+        # (A under B, B under A) cannot both pass the cycle check on PostgreSQL.
+        Organisation.objects.select_for_update().filter(pk=person.organisation_id).first()
     if manager_id == person.pk:
         errors.add("manager_id", _("Nobody can be their own manager."))
         return
