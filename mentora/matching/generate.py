@@ -200,7 +200,7 @@ def generate_instance(
     peers: int = 0,
     seed: int = 0,
     program_format: str | None = None,
-    candidate_limit: int | None = 30,
+    candidate_limit: int | None = 40,
 ) -> Instance:
     """mentees + mentors + peers people in one organisation; format defaults to one_to_one, or peer when
     only peers are asked for."""
