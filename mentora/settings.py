@@ -55,6 +55,14 @@ INSTALLED_APPS = [
     "mentora.programs",
     "mentora.pairing",
     "mentora.relationships",
+    "mentora.workspace",
+    "mentora.agreements",
+    "mentora.goals",
+    "mentora.meetings",
+    "mentora.notes",
+    "mentora.checkins",
+    "mentora.advocacy",
+    "mentora.notifications",
     "mentora.api",
 ]
 

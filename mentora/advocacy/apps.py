@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AdvocacyConfig(AppConfig):
+    name = "mentora.advocacy"
+    verbose_name = "Advocacy"
