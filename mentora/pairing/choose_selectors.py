@@ -36,7 +36,7 @@ MAX_SHORTLIST_SIZE = 20
 # A mentor already seen by more than SPREAD x (free places) other waiting mentees is discounted.
 EXPOSURE_SPREAD = 2.0
 # The compiled engine input is reused this long; enrolment changes invalidate it at once.
-SHORTLISTER_TTL_SECONDS = 60.0
+SHORTLISTER_TTL_SECONDS = 300.0
 
 
 # ---- programs and enrolments -----------------------------------------------------------------
@@ -132,6 +132,10 @@ class MentorProfile:
     capacity: int
     free: int
     paused_until: date | None
+
+    @property
+    def headline(self) -> str:
+        return " · ".join(part for part in (self.job_title, self.department, self.location) if part)
 
     @property
     def is_paused(self) -> bool:
@@ -244,7 +248,7 @@ def mentor_profile_get(*, program: Program, mentor_id: int) -> MentorProfile:
 
 
 _cache: dict[int, tuple[tuple, float, Shortlister]] = {}
-_cache_lock = threading.Lock()
+_cache_lock = threading.RLock()
 
 
 def shortlister_cache_clear() -> None:
@@ -253,8 +257,10 @@ def shortlister_cache_clear() -> None:
 
 
 def _fingerprint(program: Program) -> tuple:
-    """Changes whenever who takes part or who has room changes: an application or a decision, a
-    capacity or a pause, a new pairing, a decline or an end, an edit of the program, a new day."""
+    """Changes whenever the compiled input would be wrong, not merely stale: someone applies or is
+    decided on, a mentor changes their capacity or pause, a place is freed (a decline or an end),
+    the program is edited, or a day passes (pauses end). A new request does not change it: places
+    taken since the compilation are passed to the engine live (`_assigned`)."""
     enrolments = Enrolment.objects.filter(program=program).aggregate(
         n=Count("pk"), last=Max("pk"), created=Max("created_at"), decided=Max("decided_at")
     )
@@ -263,16 +269,10 @@ def _fingerprint(program: Program) -> tuple:
         .order_by("pk")
         .values_list("pk", "capacity", "paused_until")
     )
-    relationships = Relationship.objects.filter(program=program).aggregate(
-        n=Count("pk"), declined=Max("declined_at"), ended=Max("ended_at")
+    freed = Relationship.objects.filter(program=program).aggregate(
+        declined=Max("declined_at"), ended=Max("ended_at")
     )
-    return (
-        timezone.localdate(),
-        program.updated_at,
-        *enrolments.values(),
-        hash(mentors),
-        *relationships.values(),
-    )
+    return (timezone.localdate(), program.updated_at, *enrolments.values(), hash(mentors), *freed.values())
 
 
 def _mentor_declined_pairs(program: Program) -> list[tuple[int, int]]:
@@ -285,27 +285,47 @@ def _mentor_declined_pairs(program: Program) -> list[tuple[int, int]]:
 
 def program_shortlister(*, program: Program) -> Shortlister:
     """The engine's Shortlister over the program's instance, compiled once and reused until the
-    program's participants or pairings change (or, for profile edits, a minute has passed).
+    program's participants or places change (or, for profile edits, five minutes have passed).
+    Compiling costs about a second per thousand participants; a shortlist from it, milliseconds.
 
     A mentor who declined a mentee is blocked for that mentee, so they are not offered again.
     """
     key = _fingerprint(program)
-    now = time.monotonic()
-    with _cache_lock:
+
+    def fresh() -> Shortlister | None:
         cached = _cache.get(program.pk)
-    if cached is not None and cached[0] == key and now - cached[1] < SHORTLISTER_TTL_SECONDS:
-        return cached[2]
-    raw = build_instance(program=program, exclude_pairs=_mentor_declined_pairs(program))
-    shortlister = Shortlister(parse_instance(raw), spread=EXPOSURE_SPREAD)
+        if cached is not None and cached[0] == key and time.monotonic() - cached[1] < SHORTLISTER_TTL_SECONDS:
+            return cached[2]
+        return None
+
+    shortlister = fresh()
+    if shortlister is not None:
+        return shortlister
+    # One compilation at a time in this process: requests arriving meanwhile wait and reuse it.
     with _cache_lock:
-        _cache[program.pk] = (key, now, shortlister)
+        shortlister = fresh()
+        if shortlister is None:
+            raw = build_instance(program=program, exclude_pairs=_mentor_declined_pairs(program))
+            shortlister = Shortlister(parse_instance(raw), spread=EXPOSURE_SPREAD)
+            _cache[program.pk] = (key, time.monotonic(), shortlister)
     return shortlister
+
+
+def _assigned(shortlister: Shortlister, rooms: dict[int, MentorRoom]) -> dict[str, int]:
+    """Places to treat as taken so that the engine's free places equal today's: the compiled
+    capacity minus what is free now (everything, for a paused mentor)."""
+    pop = shortlister.pop
+    return {
+        str(room.person_id): int(pop.capacity[pop.index[str(room.person_id)]]) - room.free
+        for room in rooms.values()
+        if str(room.person_id) in pop.index
+    }
 
 
 def engine_allows(*, program: Program, mentee: Person, mentor: Person) -> bool | None:
     """The engine's hard rules for this pair (reporting line, blocks, language, time zones, skills,
-    seniority). None when the instance leaves one of them out: the mentee is already paired, or
-    the mentor has no free place or is paused."""
+    seniority). None when the compiled instance leaves one of them out: the mentee was already
+    paired, or the mentor had no free place or was paused, and nothing has freed a place since."""
     shortlister = program_shortlister(program=program)
     pop = shortlister.pop
     u, v = pop.index.get(str(mentee.pk)), pop.index.get(str(mentor.pk))
@@ -370,13 +390,16 @@ def shortlist_for(*, program: Program, mentee: Person, k: int = SHORTLIST_SIZE) 
     mentee_id = str(mentee.pk)
     if mentee_id not in shortlister.pop.index:
         return Shortlist()
-    entries = shortlister.shortlist(mentee_id, k=k, exposure=exposure_counts(program=program, mentee=mentee))
-    if not entries:
-        return Shortlist(
-            empty_reasons=public_reasons(shortlister.why_empty(mentee_id), _skill_names(program))
-        )
     rooms = mentor_rooms(program=program)
+    entries = shortlister.shortlist(
+        mentee_id,
+        k=k,
+        exposure=exposure_counts(program=program, mentee=mentee),
+        assigned=_assigned(shortlister, rooms),
+    )
     names = _skill_names(program)
+    if not entries:
+        return Shortlist(empty_reasons=public_reasons(shortlister.why_empty(mentee_id), names))
     people = _public_people(int(entry.mentor) for entry in entries)
     return Shortlist(
         items=[

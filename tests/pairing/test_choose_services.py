@@ -230,6 +230,11 @@ def test_the_mentee_can_withdraw_a_request_and_ask_someone_else(c):
 def test_the_compiled_shortlister_is_reused_until_the_program_changes(c, org):
     first = selectors.program_shortlister(program=c.program)
     assert selectors.program_shortlister(program=c.program) is first
+    request = services.mentor_request_create(program=c.program, mentee=c.alice, mentor=c.mo)
+    assert selectors.program_shortlister(program=c.program) is first  # taken places are passed live
+    services.mentor_request_answer(request=request, mentor=c.mo, accept=False)
+    first = selectors.program_shortlister(program=c.program)  # a freed place: compiled again
+    assert selectors.program_shortlister(program=c.program) is first
     enrol_mentee(c.program, name="Newcomer", skill=c.skill)
     second = selectors.program_shortlister(program=c.program)
     assert second is not first
