@@ -12,8 +12,11 @@ _THRESHOLD = re.compile(r"\s*\u2265\s*\d+")
 _SKILL_LEVEL = re.compile(r"level (\d) in ([\w\-]+)")
 
 
+_EMPTY_PLACE = re.compile(r" in$")
+
+
 def public_reason(reason: str, skill_names: dict[str, str] | None = None) -> str:
-    reason = _OWN_LEVEL.sub("", reason)
+    reason = _EMPTY_PLACE.sub("", _OWN_LEVEL.sub("", reason))
     reason = _THRESHOLD.sub(" at the level needed", reason)
     if skill_names:
         reason = _SKILL_LEVEL.sub(lambda m: f"level {m[1]} in {skill_names.get(m[2], m[2])}", reason)

@@ -1,0 +1,123 @@
+"""A program manager designs a program, approves applications, runs matching, inspects a pair and
+publishes it: in a real browser (Debian's Chromium, never a downloaded one).
+
+Screenshots go to test-artifacts/.
+"""
+
+import os
+
+import pytest
+from django.urls import reverse
+
+from mentora.organisations.models import Role
+from mentora.pairing.models import MatchRun, RunStatus
+from mentora.programs.models import EnrolmentRole, EnrolmentStatus, Program
+from mentora.relationships.models import Relationship, RelationshipStatus
+from tests.browser.test_profile_journey import ARTIFACTS, CHROMIUM, browser_page  # noqa: F401
+from tests.factories import PASSWORD, OfferedSkillFactory, PersonFactory, SkillFactory, WantedSkillFactory
+from tests.programs.factories import EnrolmentFactory
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's Chromium is not installed"),
+]
+
+
+@pytest.fixture
+def demo_people(org):
+    skill = SkillFactory(organisation=org, name="Negotiation", slug="negotiation")
+    mentors, mentees = [], []
+    for name in ("Maya Mentor", "Milo Mentor"):
+        person = PersonFactory(organisation=org, full_name=name, seniority=7, roles=[Role.PARTICIPANT])
+        OfferedSkillFactory(person=person, skill=skill, level=5)
+        mentors.append(person)
+    for name in ("Ella Mentee", "Eric Mentee", "Emma Mentee"):
+        person = PersonFactory(organisation=org, full_name=name, seniority=2, roles=[Role.PARTICIPANT])
+        WantedSkillFactory(person=person, skill=skill, priority=1)
+        mentees.append(person)
+    return mentors, mentees
+
+
+def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, browser_page, pam, demo_people):  # noqa: F811
+    page = browser_page
+    shot = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-manager"
+    mentors, mentees = demo_people
+
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(pam.user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    # 1. Design the program.
+    page.goto(live_server.url + reverse("programs:create"))
+    page.get_by_label("Name", exact=True).fill("Negotiators of tomorrow")
+    page.get_by_label("Strategic objective", exact=True).fill("Win better deals")
+    page.get_by_label("Purpose", exact=True).fill("Grow negotiators")
+    page.get_by_label("Goals", exact=True).fill("Confidence at the table")
+    page.get_by_label("Cycle starts on").fill("2031-01-01")
+    page.get_by_label("Cycle ends on").fill("2031-12-31")
+    page.screenshot(path=ARTIFACTS / f"{shot}-1-design.png", full_page=True)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/questionnaire/")
+    program = Program.objects.get(name="Negotiators of tomorrow")
+    page.goto(live_server.url + reverse("programs:manage", args=[program.pk]))
+    page.get_by_role("button", name="Move to “Open for enrolment”").click()
+    page.get_by_role("heading", name="Negotiators of tomorrow").wait_for()
+
+    # 2. Demo people apply; the manager approves them.
+    for person in mentors:
+        EnrolmentFactory(
+            program=program,
+            person=person,
+            role=EnrolmentRole.MENTOR,
+            capacity=2,
+            status=EnrolmentStatus.APPLIED,
+        )
+    for person in mentees:
+        EnrolmentFactory(
+            program=program, person=person, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPLIED
+        )
+    page.goto(live_server.url + reverse("programs:enrolments", args=[program.pk]))
+    for person in [*mentors, *mentees]:
+        page.get_by_role("button", name=f"Approve {person.full_name}").click()
+        page.locator("td", has_text="Approved").nth(0).wait_for()
+    page.screenshot(path=ARTIFACTS / f"{shot}-2-approved.png", full_page=True)
+    page.wait_for_function("() => !document.querySelector('button[value=approve]')", timeout=15_000)
+    assert program.enrolments.filter(status=EnrolmentStatus.APPROVED).count() == 5
+
+    # 3. Run matching from the program's page.
+    page.goto(live_server.url + reverse("programs:manage", args=[program.pk]))
+    page.get_by_role("link", name="Matching", exact=True).click()
+    page.get_by_role("heading", name="Matching", exact=True).wait_for()
+    page.get_by_role("button", name="Run matching").click()
+    page.get_by_role("heading", name="Proposed pairs").wait_for()
+    run = MatchRun.objects.get(program=program)
+    assert run.status == RunStatus.SUCCEEDED
+    page.screenshot(path=ARTIFACTS / f"{shot}-3-proposals.png", full_page=True)
+
+    # 4. Inspect a pair: score, component chart and reasons; lock it.
+    proposal = run.proposals.order_by("-score").first()
+    row = page.locator(f"#proposal-{proposal.pk}")
+    assert proposal.mentee.full_name in row.inner_text()
+    assert row.get_by_role("img").first.get_attribute("aria-label").startswith("Score components")
+    assert "Negotiation" in row.inner_text()
+    row.get_by_role(
+        "button", name=f"Lock {proposal.mentor.full_name} and {proposal.mentee.full_name}"
+    ).click()
+    page.locator(f"#proposal-{proposal.pk}", has_text="Locked").wait_for()
+    page.get_by_role("heading", name="Fairness").scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / f"{shot}-4-inspected.png", full_page=True)
+
+    # 5. Publish, with a confirmation.
+    page.get_by_role("link", name="Publish…").click()
+    page.get_by_role("heading", name="Publish these pairs?").wait_for()
+    page.screenshot(path=ARTIFACTS / f"{shot}-5-confirm.png", full_page=True)
+    page.get_by_role("button", name="Yes, publish").click()
+    page.get_by_text("Both sides of each pair are asked to consent.").wait_for()
+    page.screenshot(path=ARTIFACTS / f"{shot}-6-published.png", full_page=True)
+    assert (
+        Relationship.objects.filter(program=program, status=RelationshipStatus.PENDING_CONSENT).count() == 3
+    )
