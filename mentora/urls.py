@@ -26,6 +26,11 @@ urlpatterns = [
     path("programs/", include("mentora.programs.urls")),
     path("mentoring/", include("mentora.relationships.urls")),
     path("pairing/", include("mentora.pairing.urls")),
+    path("pairs/", include("mentora.workspace.urls")),
+    path("pairs/<int:relationship_id>/goals/", include("mentora.goals.urls")),
+    path("pairs/<int:relationship_id>/meetings/", include("mentora.meetings.urls")),
+    path("pairs/<int:relationship_id>/notes/", include("mentora.notes.urls")),
+    path("calendar/", include("mentora.meetings.calendar_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

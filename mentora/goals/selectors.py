@@ -1,0 +1,62 @@
+"""Reads for goals: a pair's goals with everything their section shows, and program KPIs."""
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from mentora.goals.models import Goal, GoalComment, GoalStatus, ProgressUpdate
+from mentora.programs.models import Program
+from mentora.relationships.models import Relationship
+from mentora.workspace.access import Pair
+
+
+def goal_list_for_relationship(*, relationship: Relationship) -> QuerySet:
+    return (
+        Goal.objects.filter(relationship=relationship)
+        .prefetch_related(
+            "skills",
+            "milestones",
+            Prefetch("comments", queryset=GoalComment.objects.select_related("author")),
+            Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author")),
+        )
+        .order_by("status", "target_date", "id")
+    )
+
+
+def goal_get_for_pair(*, pair: Pair, goal_id: int) -> Goal:
+    """One of this pair's goals; 404 for a goal of any other relationship."""
+    return get_object_or_404(goal_list_for_relationship(relationship=pair.relationship), pk=goal_id)
+
+
+def skill_choices_for_relationship(*, relationship: Relationship) -> list[tuple[int, str]]:
+    """The mentee's wanted skills: the ones a goal can be linked to."""
+    return [
+        (wanted.skill_id, wanted.skill.name)
+        for wanted in relationship.mentee.wanted_skills.select_related("skill").order_by("skill__name")
+    ]
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """Goal progress across a program's relationships, for its KPIs."""
+
+    goals: int
+    open: int
+    achieved: int
+    dropped: int
+    relationships_with_goals: int
+    mean_progress: float | None  # over goals not set aside, 0-100
+
+
+def goal_progress_for_program(*, program: Program) -> GoalProgress:
+    counts = Goal.objects.filter(relationship__program=program).aggregate(
+        goals=Count("id"),
+        open=Count("id", filter=Q(status=GoalStatus.OPEN)),
+        achieved=Count("id", filter=Q(status=GoalStatus.ACHIEVED)),
+        dropped=Count("id", filter=Q(status=GoalStatus.DROPPED)),
+        relationships_with_goals=Count("relationship", distinct=True),
+        mean_progress=Avg("progress", filter=~Q(status=GoalStatus.DROPPED)),
+    )
+    mean = counts.pop("mean_progress")
+    return GoalProgress(**counts, mean_progress=round(float(mean), 1) if mean is not None else None)

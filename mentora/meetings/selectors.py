@@ -1,0 +1,93 @@
+"""Reads for meetings: a pair's meetings, what reminders need, and a person's calendar."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from mentora.meetings.models import CalendarFeed, Meeting, MeetingStatus
+from mentora.people.models import Person
+from mentora.relationships.models import Relationship, RelationshipStatus
+from mentora.workspace.access import Pair
+
+FEED_SALT = "mentora.meetings.calendar-feed"
+# How far back a calendar subscription reaches: enough for recent history, small enough to poll.
+FEED_HISTORY = datetime.timedelta(days=180)
+
+
+def meeting_list_for_relationship(*, relationship: Relationship) -> QuerySet:
+    return (
+        Meeting.objects.filter(relationship=relationship).select_related("prep").order_by("starts_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PairMeetings:
+    upcoming: list[Meeting]
+    past: list[Meeting]  # most recent first
+
+
+def meetings_for_pair(*, relationship: Relationship) -> PairMeetings:
+    now = timezone.now()
+    meetings = list(meeting_list_for_relationship(relationship=relationship))
+    return PairMeetings(
+        upcoming=[m for m in meetings if m.starts_at > now and m.status == MeetingStatus.SCHEDULED],
+        past=[m for m in reversed(meetings) if m.starts_at <= now or m.status != MeetingStatus.SCHEDULED],
+    )
+
+
+def meeting_get_for_pair(*, pair: Pair, meeting_id: int) -> Meeting:
+    """One of this pair's meetings; 404 for a meeting of any other relationship."""
+    return get_object_or_404(
+        Meeting.objects.select_related("prep", "relationship__mentor", "relationship__mentee"),
+        pk=meeting_id,
+        relationship=pair.relationship,
+    )
+
+
+def meetings_starting_between(start: datetime.datetime, end: datetime.datetime) -> QuerySet:
+    """Scheduled meetings of active relationships starting in [start, end): what reminders read."""
+    return (
+        Meeting.objects.filter(
+            starts_at__gte=start,
+            starts_at__lt=end,
+            status=MeetingStatus.SCHEDULED,
+            relationship__status=RelationshipStatus.ACTIVE,
+        )
+        .select_related("relationship__program", "relationship__mentor", "relationship__mentee")
+        .order_by("starts_at", "id")
+    )
+
+
+def meetings_for_calendar(*, person: Person) -> QuerySet:
+    """A person's meetings in all their relationships, for their calendar subscription."""
+    return (
+        Meeting.objects.filter(
+            Q(relationship__mentor=person) | Q(relationship__mentee=person),
+            starts_at__gte=timezone.now() - FEED_HISTORY,
+        )
+        .select_related("relationship__mentor", "relationship__mentee")
+        .order_by("starts_at", "id")
+    )
+
+
+def calendar_feed_token(*, person: Person) -> str:
+    """The signed token in a person's calendar URL (calendar apps cannot sign in)."""
+    feed, _created = CalendarFeed.objects.get_or_create(person=person)
+    return signing.Signer(salt=FEED_SALT).sign_object({"p": person.pk, "g": feed.generation})
+
+
+def calendar_feed_person(*, token: str) -> Person | None:
+    """The person a calendar token belongs to, or None if it is forged or was revoked."""
+    try:
+        data = signing.Signer(salt=FEED_SALT).unsign_object(token)
+        person_id, generation = int(data["p"]), int(data["g"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    feed = CalendarFeed.objects.select_related("person").filter(person_id=person_id).first()
+    if feed is None or feed.generation != generation or not feed.person.is_active:
+        return None
+    return feed.person

@@ -1,0 +1,240 @@
+"""Writes for meetings: schedule, reschedule, cancel, log, prepare; calendar feed keys.
+
+Edits carry the `version` the person saw. The write is a conditional update on that version, so
+of two tabs editing the same meeting the second is refused (code "stale") instead of silently
+overwriting the first; the form keeps what they typed.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentora.meetings.models import (
+    MAX_ACTUAL_DURATION_MINUTES,
+    MAX_DURATION_MINUTES,
+    MIN_DURATION_MINUTES,
+    TEXT_LIMIT,
+    CalendarFeed,
+    Meeting,
+    MeetingPrep,
+    MeetingStatus,
+)
+from mentora.people.models import Person
+from mentora.relationships.models import Relationship
+from mentora.workspace.access import ensure_mentee, ensure_writable
+
+MAX_DAYS_AHEAD = 2 * 366
+
+
+def _stale() -> ValidationError:
+    return ValidationError(
+        _(
+            "This meeting was changed by someone else while you were editing it. Reload to see their "
+            "change; what you typed is still in the form."
+        ),
+        code="stale",
+    )
+
+
+def _validate_slot(
+    *, starts_at: datetime.datetime, duration_minutes: int, place: str, video_url: str
+) -> dict:
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    if timezone.is_naive(starts_at):
+        errors["starts_at"] = [_("Give the time zone with the date and time.")]
+    elif starts_at <= now:
+        errors["starts_at"] = [_("This time is in the past. Choose a time from now on.")]
+    elif starts_at > now + datetime.timedelta(days=MAX_DAYS_AHEAD):
+        errors["starts_at"] = [_("Schedule meetings at most two years ahead.")]
+    if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
+        errors["duration_minutes"] = [
+            _("A meeting lasts between %(min)s and %(max)s minutes.")
+            % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
+        ]
+    place, video_url = place.strip(), video_url.strip()
+    if len(place) > 200:
+        errors["place"] = [_("Keep the place under 200 characters.")]
+    if video_url:
+        try:
+            URLValidator(schemes=["https", "http"])(video_url)
+        except ValidationError:
+            errors["video_url"] = [_("Enter a full web address, starting with https://.")]
+        if len(video_url) > 500:
+            errors["video_url"] = [_("Keep the link under 500 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "starts_at": starts_at.astimezone(datetime.UTC),
+        "duration_minutes": duration_minutes,
+        "place": place,
+        "video_url": video_url,
+    }
+
+
+def meeting_schedule(
+    *,
+    relationship: Relationship,
+    person: Person,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    place: str = "",
+    video_url: str = "",
+) -> Meeting:
+    ensure_writable(relationship=relationship, person=person)
+    slot = _validate_slot(
+        starts_at=starts_at, duration_minutes=duration_minutes, place=place, video_url=video_url
+    )
+    return Meeting.objects.create(relationship=relationship, created_by=person, **slot)
+
+
+def _conditional_update(meeting: Meeting, version: int, **changes) -> Meeting:
+    """Write `changes` only if nobody changed the meeting since `version` was read."""
+    updated = Meeting.objects.filter(pk=meeting.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    if not updated:
+        raise _stale()
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _ensure_scheduled(meeting: Meeting) -> None:
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError(
+            _("This meeting is %(status)s; it can no longer be changed.")
+            % {"status": meeting.get_status_display().lower()},
+            code="not_scheduled",
+        )
+
+
+def meeting_reschedule(
+    *,
+    meeting: Meeting,
+    person: Person,
+    version: int,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    place: str = "",
+    video_url: str = "",
+) -> Meeting:
+    ensure_writable(relationship=meeting.relationship, person=person)
+    if meeting.version != version:
+        raise _stale()
+    _ensure_scheduled(meeting)
+    slot = _validate_slot(
+        starts_at=starts_at, duration_minutes=duration_minutes, place=place, video_url=video_url
+    )
+    return _conditional_update(meeting, version, sequence=F("sequence") + 1, **slot)
+
+
+def meeting_cancel(*, meeting: Meeting, person: Person, version: int) -> Meeting:
+    ensure_writable(relationship=meeting.relationship, person=person)
+    if meeting.version != version:
+        raise _stale()
+    _ensure_scheduled(meeting)
+    return _conditional_update(
+        meeting,
+        version,
+        status=MeetingStatus.CANCELLED,
+        cancelled_by=person,
+        cancelled_at=timezone.now(),
+        sequence=F("sequence") + 1,
+    )
+
+
+def meeting_log(
+    *,
+    meeting: Meeting,
+    person: Person,
+    version: int,
+    outcome: str,
+    actual_duration_minutes: int | None = None,
+    topics: str = "",
+    rating: int | None = None,
+) -> Meeting:
+    """Record afterwards whether the meeting happened, how long, what about, and this side's rating."""
+    side = ensure_writable(relationship=meeting.relationship, person=person)
+    if meeting.version != version:
+        raise _stale()
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(
+            _("This meeting has not started yet: log it afterwards, or cancel it."), code="not_yet"
+        )
+    errors: dict[str, list[str]] = {}
+    if outcome not in (MeetingStatus.HAPPENED, MeetingStatus.CANCELLED):
+        errors["outcome"] = [_("Say whether the meeting happened or was cancelled.")]
+    happened = outcome == MeetingStatus.HAPPENED
+    if actual_duration_minutes is not None and not (
+        happened and 1 <= actual_duration_minutes <= MAX_ACTUAL_DURATION_MINUTES
+    ):
+        errors["actual_duration_minutes"] = [
+            _("Give the actual duration in minutes, from 1 to %(max)s, for a meeting that happened.")
+            % {"max": MAX_ACTUAL_DURATION_MINUTES}
+        ]
+    if rating is not None and not (happened and 1 <= rating <= 5):
+        errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
+    if len(topics) > TEXT_LIMIT:
+        errors["topics"] = [_("Keep the topics under %(max)s characters.") % {"max": TEXT_LIMIT}]
+    if errors:
+        raise ValidationError(errors)
+    changes = {
+        "status": outcome,
+        "actual_duration_minutes": actual_duration_minutes if happened else None,
+        "topics": topics.strip(),
+        f"{side}_rating": rating if happened else None,
+        "logged_at": timezone.now(),
+    }
+    if outcome != meeting.status:
+        changes["sequence"] = F("sequence") + 1
+    if outcome == MeetingStatus.CANCELLED and meeting.cancelled_at is None:
+        changes.update(cancelled_by=person, cancelled_at=timezone.now())
+    return _conditional_update(meeting, version, **changes)
+
+
+def meeting_prep_save(
+    *, meeting: Meeting, person: Person, version: int, agenda: str, questions: str
+) -> MeetingPrep:
+    """The mentee's agenda and questions. `version` is 0 while no preparation exists yet."""
+    ensure_writable(relationship=meeting.relationship, person=person)
+    ensure_mentee(
+        relationship=meeting.relationship,
+        person=person,
+        message=_("The mentee prepares the agenda and questions; the mentor reads them."),
+    )
+    _ensure_scheduled(meeting)
+    agenda, questions = agenda.strip(), questions.strip()
+    errors = {
+        field: [_("Keep this under %(max)s characters.") % {"max": TEXT_LIMIT}]
+        for field, text in (("agenda", agenda), ("questions", questions))
+        if len(text) > TEXT_LIMIT
+    }
+    if errors:
+        raise ValidationError(errors)
+    if version == 0:
+        try:
+            with transaction.atomic():
+                return MeetingPrep.objects.create(meeting=meeting, agenda=agenda, questions=questions)
+        except IntegrityError:
+            raise _stale() from None
+    updated = MeetingPrep.objects.filter(meeting=meeting, version=version).update(
+        agenda=agenda, questions=questions, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise _stale()
+    return MeetingPrep.objects.get(meeting=meeting)
+
+
+def calendar_feed_reset(*, person: Person) -> CalendarFeed:
+    """Revoke every calendar URL this person gave out; the next one is new."""
+    with transaction.atomic():
+        feed, created = CalendarFeed.objects.select_for_update().get_or_create(person=person)
+        if not created:
+            feed.generation += 1
+            feed.save(update_fields=["generation"])
+    return feed

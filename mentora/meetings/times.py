@@ -1,0 +1,44 @@
+"""Local wall-clock times to UTC, refusing the times a DST change makes ambiguous or skips."""
+
+import datetime
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            {"time_zone": _("“%(name)s” is not a time zone. Use a name like Europe/London.") % {"name": name}}
+        ) from None
+
+
+def local_to_utc(value: datetime.datetime, tz_name: str) -> datetime.datetime:
+    """A naive wall-clock time in `tz_name` (or an aware time, kept as is) as an aware UTC time."""
+    if value.tzinfo is not None:
+        return value.astimezone(datetime.UTC)
+    tz = zone(tz_name)
+    early, late = value.replace(tzinfo=tz, fold=0), value.replace(tzinfo=tz, fold=1)
+    utc = early.astimezone(datetime.UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != value:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "%(time)s does not exist in %(zone)s because the clocks change; choose another time."
+                )
+                % {"time": value.strftime("%Y-%m-%d %H:%M"), "zone": tz_name}
+            }
+        )
+    if early.utcoffset() != late.utcoffset():
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "%(time)s happens twice in %(zone)s because the clocks change; choose another time."
+                )
+                % {"time": value.strftime("%Y-%m-%d %H:%M"), "zone": tz_name}
+            }
+        )
+    return utc

@@ -1,0 +1,252 @@
+"""Meeting pages inside the pair's space, the .ics download and the calendar feed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentora.core.decorators import person_required
+from mentora.core.roles import request_viewer
+from mentora.meetings import ical, selectors, services
+from mentora.meetings.forms import LogForm, MeetingForm, PrepForm, VersionForm
+from mentora.meetings.models import MeetingStatus
+from mentora.programs.forms import add_service_errors
+from mentora.workspace.access import pair_for_viewer
+
+CONFLICT_CODES = {"stale", "not_scheduled", "not_yet", "read_only"}
+
+
+def _pair(request, relationship_id: int):
+    return pair_for_viewer(viewer=request_viewer(request), relationship_id=relationship_id)
+
+
+def _meeting_form(request, **kwargs) -> MeetingForm:
+    return MeetingForm(
+        request.POST if request.method == "POST" else None,
+        time_zone_name=timezone.get_current_timezone_name(),
+        **kwargs,
+    )
+
+
+def _slot(form: MeetingForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "starts_at": data["starts_at"],
+        "duration_minutes": data["duration_minutes"],
+        "place": data["place"],
+        "video_url": data["video_url"],
+    }
+
+
+@login_required
+def meeting_new(request, relationship_id: int):
+    pair = _pair(request, relationship_id)
+    form = _meeting_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                relationship=pair.relationship, person=pair.person, **_slot(form)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Meeting scheduled. Add it to your calendar from its page."))
+            return redirect("meetings:detail", relationship_id, meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"pair": pair, "form": form})
+
+
+def _prep_form(meeting, data=None) -> PrepForm:
+    prep = getattr(meeting, "prep", None)
+    initial = {"version": prep.version if prep else 0}
+    if prep:
+        initial.update(agenda=prep.agenda, questions=prep.questions)
+    return PrepForm(data, initial=initial)
+
+
+def _detail(request, pair, meeting, *, status=200, **forms):
+    can_edit = not pair.read_only and meeting.status == MeetingStatus.SCHEDULED
+    context = {
+        "pair": pair,
+        "meeting": meeting,
+        "read_only": pair.read_only,
+        "can_edit": can_edit,
+        "can_log": not pair.read_only and meeting.starts_at <= timezone.now(),
+        "my_rating": meeting.rating_of(pair.side),
+        "edit_form": MeetingForm(
+            initial={
+                "starts_at": meeting.starts_at,
+                "duration_minutes": meeting.duration_minutes,
+                "place": meeting.place,
+                "video_url": meeting.video_url,
+                "version": meeting.version,
+            },
+            time_zone_name=timezone.get_current_timezone_name(),
+        ),
+        "cancel_form": VersionForm(initial={"version": meeting.version}),
+        "log_form": LogForm(
+            initial={
+                "outcome": MeetingStatus.HAPPENED
+                if meeting.status != MeetingStatus.CANCELLED
+                else meeting.status,
+                "actual_duration_minutes": meeting.actual_duration_minutes or meeting.duration_minutes,
+                "topics": meeting.topics,
+                "rating": meeting.rating_of(pair.side),
+                "version": meeting.version,
+            }
+        ),
+        "prep_form": _prep_form(meeting),
+    }
+    context.update(forms)
+    return render(request, "meetings/meeting.html", context, status=status)
+
+
+def _error_status(error: ValidationError) -> int:
+    return 409 if getattr(error, "code", None) in CONFLICT_CODES else 400
+
+
+@login_required
+def meeting_detail(request, relationship_id: int, meeting_id: int):
+    pair = _pair(request, relationship_id)
+    return _detail(request, pair, selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id))
+
+
+def _back(pair, meeting):
+    return redirect("meetings:detail", pair.relationship.pk, meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_edit(request, relationship_id: int, meeting_id: int):
+    pair = _pair(request, relationship_id)
+    meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
+    form = _meeting_form(request)
+    if form.is_valid():
+        try:
+            services.meeting_reschedule(
+                meeting=meeting, person=pair.person, version=form.cleaned_data["version"] or 0, **_slot(form)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _detail(request, pair, meeting, status=_error_status(error), edit_form=form)
+        messages.success(request, _("Meeting changed. Calendars subscribed to Mentora update by themselves."))
+        return _back(pair, meeting)
+    return _detail(request, pair, meeting, status=400, edit_form=form)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, relationship_id: int, meeting_id: int):
+    pair = _pair(request, relationship_id)
+    meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, person=pair.person, version=form.cleaned_data["version"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _detail(request, pair, meeting, status=_error_status(error), cancel_form=form)
+        messages.success(request, _("Meeting cancelled."))
+        return _back(pair, meeting)
+    return _detail(request, pair, meeting, status=400, cancel_form=form)
+
+
+@login_required
+@require_POST
+def meeting_log(request, relationship_id: int, meeting_id: int):
+    pair = _pair(request, relationship_id)
+    meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
+    form = LogForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_log(meeting=meeting, person=pair.person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _detail(request, pair, meeting, status=_error_status(error), log_form=form)
+        messages.success(request, _("Meeting logged. Thank you."))
+        return _back(pair, meeting)
+    return _detail(request, pair, meeting, status=400, log_form=form)
+
+
+@login_required
+@require_POST
+def meeting_prep(request, relationship_id: int, meeting_id: int):
+    pair = _pair(request, relationship_id)
+    meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
+    form = PrepForm(request.POST)
+    status, saved = 400, False
+    if form.is_valid():
+        try:
+            services.meeting_prep_save(meeting=meeting, person=pair.person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            status = _error_status(error)
+        else:
+            saved = True
+    if saved:
+        meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
+        form = _prep_form(meeting)
+        if not request.htmx:
+            messages.success(request, _("Preparation saved."))
+            return _back(pair, meeting)
+    if request.htmx:
+        context = {
+            "pair": pair,
+            "meeting": meeting,
+            "read_only": pair.read_only,
+            "prep_form": form,
+            "saved": saved,
+        }
+        return render(request, "meetings/_prep.html", context, status=200 if saved else status)
+    return _detail(request, pair, meeting, status=status, prep_form=form)
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def meeting_url(request, meeting) -> str:
+    return request.build_absolute_uri(reverse("meetings:detail", args=[meeting.relationship_id, meeting.pk]))
+
+
+@login_required
+def meeting_ics(request, relationship_id: int, meeting_id: int):
+    pair = _pair(request, relationship_id)
+    meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
+    content = ical.calendar_bytes([meeting], person=pair.person, url_for=lambda m: meeting_url(request, m))
+    return _ics_response(content, f"mentoring-{meeting.starts_at:%Y%m%d}.ics")
+
+
+@person_required
+def calendar_subscribe(request):
+    """The page with the viewer's calendar subscription address, and a way to revoke it."""
+    person = request_viewer(request).person
+    if request.method == "POST":
+        services.calendar_feed_reset(person=person)
+        messages.success(request, _("A new address was made. The old one no longer works."))
+        return redirect("calendar:subscribe")
+    token = selectors.calendar_feed_token(person=person)
+    feed_url = request.build_absolute_uri(reverse("calendar:feed", args=[token]))
+    return render(request, "meetings/calendar.html", {"feed_url": feed_url})
+
+
+def calendar_feed(request, token: str):
+    """A person's meetings for calendar apps, which cannot sign in: the signed token is the key."""
+    person = selectors.calendar_feed_person(token=token)
+    if person is None:
+        raise Http404
+    content = ical.calendar_bytes(
+        selectors.meetings_for_calendar(person=person),
+        person=person,
+        url_for=lambda m: meeting_url(request, m),
+        name=_("Mentoring (Mentora)"),
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

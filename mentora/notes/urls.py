@@ -1,0 +1,11 @@
+from django.urls import path
+
+from mentora.notes import views
+
+app_name = "notes"
+
+urlpatterns = [
+    path("new/", views.note_create, name="new"),
+    path("<int:note_id>/edit/", views.note_edit, name="edit"),
+    path("<int:note_id>/delete/", views.note_delete, name="delete"),
+]
