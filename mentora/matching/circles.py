@@ -119,6 +119,30 @@ class _Problem:
             bad += 1.0
         return bad
 
+    def subset(self, people: list[int]) -> _Problem:
+        """The same rules over some people only (usefulness dropped: used for feasibility)."""
+        z = np.zeros(0, dtype=np.int64)
+        return _Problem(
+            len(people),
+            z,
+            z,
+            np.zeros(0),
+            self.spec,
+            np.array([self.tz[p] for p in people]),
+            np.array([self.dept[p] for p in people]),
+            np.array([self.sen[p] for p in people]),
+            np.array([self.fac[p] for p in people]),
+        )
+
+    def shape_ok(self, members: list[int]) -> bool:
+        """Size and time-zone span only."""
+        if not self.a <= len(members) <= self.b:
+            return False
+        if self.span is None:
+            return True
+        tzs = [self.tz[p] for p in members]
+        return max(tzs) - min(tzs) <= self.span + 1e-9
+
     def valid(self, members: list[int]) -> bool:
         return self.violation(members) == 0.0
 
@@ -300,9 +324,11 @@ def _repair(
     steps: int,
     deadline: float,
 ) -> bool:
-    """Penalty local search: moves and swaps (mostly between groups close in time zone) that never
-    increase the total violation.  True when every group is valid."""
+    """Penalty local search: moves and swaps (mostly between groups close in time zone), downhill
+    or sideways, rarely uphill.  When the start already meets sizes and time-zone spans, those
+    stay hard and only the other constraints are repaired.  True when every group is valid."""
     viol = [pb.violation(m) for m in st.members]
+    hard = all(pb.shape_ok(m) for m in st.members)
     bad = [gi for gi, x in enumerate(viol) if x > 0]
     window = 3 * pb.b
     for step in range(steps):
@@ -337,9 +363,12 @@ def _repair(
             na = [q if x == p else x for x in ma]
             nb = [p if x == q else x for x in mb]
             kind = 2
+        if hard and not (pb.shape_ok(na) and pb.shape_ok(nb)):
+            continue
         va, vb = pb.violation(na), pb.violation(nb)
         delta = va + vb - viol[ga] - viol[gb]
-        if delta < 0 or (delta == 0 and rng.random() < 0.5):
+        # Sideways steps often, uphill ones rarely: enough to walk out of local minima.
+        if delta < 0 or (delta == 0 and rng.random() < 0.5) or (delta > 0 and rng.random() < 0.02 / delta):
             if kind == 0:
                 st.move(p, gb)
             elif kind == 1:
@@ -347,9 +376,39 @@ def _repair(
             else:
                 st.swap(p, q)
             viol[ga], viol[gb] = va, vb
-            if vb > 0 and gb not in bad:
-                bad.append(gb)
+            for gx, vx in ((ga, va), (gb, vb)):
+                if vx > 0 and gx not in bad:
+                    bad.append(gx)
     return all(x == 0 for x in viol)
+
+
+def _window_repair(pb: _Problem, st: _State, deadline: float, seed: int) -> bool:
+    """Exact repair of what the local search left: for each invalid group, CP-SAT re-partitions
+    it together with the groups nearest in time zone (growing windows).  True when all valid."""
+    for radius in (2, 4, 8):
+        bad = [gi for gi, m in enumerate(st.members) if not pb.valid(m)]
+        if not bad:
+            return True
+        centre = [sum(pb.tz[p] for p in m) / len(m) if m else 0.0 for m in st.members]
+        by_tz = sorted(range(len(st.members)), key=lambda gi: (centre[gi], gi))
+        rank = {gi: i for i, gi in enumerate(by_tz)}
+        for gi in bad:
+            if pb.valid(st.members[gi]):
+                continue  # fixed by an earlier window
+            if time.monotonic() > deadline:
+                return False
+            i = rank[gi]
+            window = by_tz[max(0, i - radius) : i + radius + 1]
+            people = sorted(p for gx in window for p in st.members[gx])
+            sub = pb.subset(people)
+            groups, _ = _cpsat(sub, False, min(2.0, deadline - time.monotonic()), seed, len(window))
+            if groups is None or len(groups) != len(window):
+                continue
+            for gx, g in zip(window, groups, strict=True):
+                for x in g:
+                    st.grp[people[x]] = gx
+                st.members[gx] = [people[x] for x in g]
+    return all(pb.valid(m) for m in st.members)
 
 
 def _anneal(
@@ -427,11 +486,12 @@ def _anneal(
 
 
 def _cpsat(
-    pb: _Problem, optimize: bool, time_limit_s: float, seed: int
+    pb: _Problem, optimize: bool, time_limit_s: float, seed: int, n_groups: int | None = None
 ) -> tuple[list[list[int]] | None, bool]:
-    """(groups, proven): proven means optimal when optimising, infeasible when groups is None."""
+    """(groups, proven): proven means optimal when optimising, infeasible when groups is None.
+    With ``n_groups``, exactly that many groups."""
     n, a, b = pb.n, pb.a, pb.b
-    kmax = n // a
+    kmax = n // a if n_groups is None else n_groups
     m = cp_model.CpModel()
     x = [[m.new_bool_var("") if k <= p else None for k in range(kmax)] for p in range(n)]
     y = [m.new_bool_var("") for _ in range(kmax)]
@@ -439,6 +499,8 @@ def _cpsat(
         m.add_exactly_one(xv for xv in x[p] if xv is not None)
     for k in range(kmax):
         col = [x[p][k] for p in range(n) if x[p][k] is not None]
+        if n_groups is not None:
+            m.add(y[k] == 1)
         m.add(sum(col) >= a * y[k])
         m.add(sum(col) <= b * y[k])
         if k + 1 < kmax:
@@ -475,7 +537,7 @@ def _cpsat(
             for q, wq in pb.nbr[p]:
                 if q <= p or wq == 0:
                     continue
-                for k in range(min(p, q) + 1):
+                for k in range(min(p, q, kmax - 1) + 1):
                     if x[p][k] is None or x[q][k] is None:
                         continue
                     z = m.new_bool_var("")
@@ -538,16 +600,28 @@ def _construct(
 ) -> list[list[int]] | None:
     """A valid partition: blocks (by time zone, or random for the baseline), then repair."""
     lo, hi = _tz_dp(pb, order)
-    tries = counts[:3] if random_start else counts[:6]
+    # Outside [lo, hi] no partition meets sizes and spans (contiguous blocks are without loss there).
+    tries = [g for g in counts if lo[pb.n] <= g <= hi[pb.n]][: 3 if random_start else 12]
+    # Pass 1, cheap: local repair for each group count, fewest groups (largest circles) first.
+    stuck: list[_State] = []
     for g in tries:
         if random_start:
-            perm = list(range(pb.n))
-            rng.shuffle(perm)
-            start = _even_blocks(perm, g)
+            # Usefulness-blind: time-zone order with ties broken at random, so only the span
+            # constraint shapes the start and the repair has a fair chance.
+            keys = [rng.random() for _ in range(pb.n)]
+            perm = sorted(range(pb.n), key=lambda p: (pb.tz[p], keys[p]))
+            start = _tz_blocks(pb, perm, g, lo, hi) or _even_blocks(perm, g)
         else:
             start = _tz_blocks(pb, order, g, lo, hi) or _even_blocks(order, g)
         st = _State(pb, start)
         if _repair(pb, st, rng, order, pos, 400 * pb.n + 10_000, deadline):
+            return [sorted(m) for m in st.members]
+        stuck.append(st)
+        if time.monotonic() > deadline:
+            return None
+    # Pass 2, exact: CP-SAT windows, most groups (most slack) first.
+    for st in stuck[::-1]:
+        if _window_repair(pb, st, deadline, rng.randrange(2**31)):
             return [sorted(m) for m in st.members]
         if time.monotonic() > deadline:
             break
@@ -614,8 +688,13 @@ def form_circles(
             reasons.append(
                 f"UTC offsets can't be split into groups of {pb.a} to {pb.b} spanning at most {pb.span:g} h"
             )
+        elif not any(lo[n] <= g <= hi[n] for g in counts):
+            reasons.append(
+                f"time-zone spans need {lo[n]} to {hi[n]} groups, but the other limits allow "
+                f"{counts[0]} to {counts[-1]}"
+            )
     if reasons:
-        return _infeasible(pb, order, reasons, compute_baseline)
+        return _infeasible(pb, order, reasons)
 
     deadline = start + time_limit_s
     rng = random.Random(seed)
@@ -623,34 +702,29 @@ def form_circles(
     if n <= _EXACT_N:
         groups, proven = _cpsat(pb, True, time_limit_s * 0.8, seed)
         if groups is None and proven:
-            return _infeasible(
-                pb, order, ["no partition meets every constraint (proven by CP-SAT)"], compute_baseline
-            )
+            return _infeasible(pb, order, ["no partition meets every constraint (proven by CP-SAT)"])
     if groups is None:
-        budget = deadline if not compute_baseline else start + 0.25 * time_limit_s
-        groups = _construct(pb, counts, rng, order, pos, budget, random_start=False)
+        groups = _construct(pb, counts, rng, order, pos, deadline, random_start=False)
         if groups is None and n <= _CPSAT_FEASIBILITY_N:
             groups, proven = _cpsat(pb, False, max(0.5, deadline - time.monotonic()), seed)
             if groups is None:
                 why = (
                     "no partition meets every constraint (proven by CP-SAT)"
                     if proven
-                    else ("no feasible partition found within the time limit")
+                    else "no feasible partition found within the time limit"
                 )
-                return _infeasible(pb, order, [why], compute_baseline)
+                return _infeasible(pb, order, [why])
         if groups is None:
-            return _infeasible(
-                pb, order, ["no feasible partition found within the time limit"], compute_baseline
-            )
-        ls_deadline = deadline if not compute_baseline else start + 0.6 * time_limit_s
-        groups = _improve(pb, groups, rng, order, pos, ls_deadline)
+            return _infeasible(pb, order, ["no feasible partition found within the time limit"])
+        groups = _improve(pb, groups, rng, order, pos, deadline)
     baseline = None
     if compute_baseline:
+        # Same step budget and its own time limit, from a random valid partition.
+        b_deadline = time.monotonic() + time_limit_s
         brng = random.Random(seed + 1)
-        bgroups = _construct(pb, counts, brng, order, pos, deadline, random_start=True)
+        bgroups = _construct(pb, counts, brng, order, pos, b_deadline, random_start=True)
         if bgroups is not None:
-            bgroups = _improve(pb, bgroups, brng, order, pos, deadline)
-            baseline = pb.objective(bgroups)
+            baseline = pb.objective(_improve(pb, bgroups, brng, order, pos, b_deadline))
     groups = sorted((sorted(g) for g in groups), key=lambda g: g[0])
     violations = [msg for gi, g in enumerate(groups) for msg in pb.describe(gi, g)]
     return Circles(
@@ -658,7 +732,7 @@ def form_circles(
     )
 
 
-def _infeasible(pb: _Problem, order: list[int], reasons: list[str], compute_baseline: bool) -> Circles:
+def _infeasible(pb: _Problem, order: list[int], reasons: list[str]) -> Circles:
     """Best-effort partition (blocks by time zone) with the reasons no valid one exists."""
     n = pb.n
     g = max(1, min(n // max(1, pb.a), math.ceil(n / max(1, pb.b)))) if n else 0
