@@ -79,14 +79,16 @@ def explain_pairs(
         if shared:
             reasons.append("Shared language: " + ", ".join(shared[:2]))
         if pu.meeting_mode == pv.meeting_mode:
-            where = f" in {pu.location}" if pu.meeting_mode != "remote" and pu.location == pv.location else ""
+            # Only a place both named: people without a location would read "meetings in ".
+            shared_place = pu.meeting_mode != "remote" and pu.location and pu.location == pv.location
+            where = f" in {pu.location}" if shared_place else ""
             reasons.append(f"Both prefer {_MODE_WORDS[pu.meeting_mode]} meetings{where}")
         if program.diversity_dial >= 0.5:
             if pu.department != pv.department:
                 reasons.append(
                     f"Different department ({pv.department} and {pu.department}): a fresh perspective"
                 )
-            elif pu.location != pv.location:
+            elif pu.location and pv.location and pu.location != pv.location:
                 reasons.append(f"Different location ({pv.location} and {pu.location})")
         elif pu.department == pv.department:
             reasons.append(f"Same department ({pu.department})")
