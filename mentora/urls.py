@@ -31,6 +31,10 @@ urlpatterns = [
     path("pairs/<int:relationship_id>/meetings/", include("mentora.meetings.urls")),
     path("pairs/<int:relationship_id>/notes/", include("mentora.notes.urls")),
     path("calendar/", include("mentora.meetings.calendar_urls")),
+    path("pairs/<int:relationship_id>/", include("mentora.agreements.urls")),
+    path("pairs/<int:relationship_id>/advocacy/", include("mentora.advocacy.urls")),
+    path("checkins/", include("mentora.checkins.urls")),
+    path("accounts/notifications/", include("mentora.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

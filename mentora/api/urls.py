@@ -39,5 +39,25 @@ def _register_routers() -> None:
 
     api.add_router("/choose", choose_router)
 
+    from mentora.advocacy.api import router as advocacy_router
+    from mentora.agreements.api import router as agreements_router
+    from mentora.checkins.api import router as checkins_router
+    from mentora.notifications.api import router as notifications_router
+
+    api.add_router("/agreements", agreements_router)
+    api.add_router("/checkins", checkins_router)
+    api.add_router("/advocacy", advocacy_router)
+    api.add_router("/notifications", notifications_router)
+
+    from mentora.goals.api import router as goals_router
+    from mentora.meetings.api import calendar_router
+    from mentora.meetings.api import router as meetings_router
+    from mentora.notes.api import router as notes_router
+
+    api.add_router("/pairs", goals_router)
+    api.add_router("/pairs", meetings_router)
+    api.add_router("/pairs", notes_router)
+    api.add_router("/calendar", calendar_router)
+
 
 _register_routers()

@@ -1,13 +1,21 @@
 """Writes for relationships: create (pending consent), consent, decline, end without blame.
 
-`relationship_create_pending` is the one way a pair comes into being, whether from a published
-matching proposal, a mentee's request or a manager's manual pairing.
+`relationship_create_pending` is the one way a pair comes into being, whether from a mentee's
+request or a manager's manual pairing; `relationships_create_pending_bulk` does the same for a
+published matching run, with the same rules (`_check_pair`) and one lock for the whole batch.
 """
+
+import datetime
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mentora.people.models import Person
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
@@ -17,10 +25,104 @@ from mentora.relationships.models import LIVE_STATUSES, Relationship, Relationsh
 PAIRABLE_STATUSES = (ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.RUNNING)
 
 
-def _approved_enrolment(program: Program, person: Person, role: str) -> Enrolment | None:
-    return Enrolment.objects.filter(
-        program=program, person=person, role=role, status=EnrolmentStatus.APPROVED
-    ).first()
+class PairRefused(ValidationError):
+    """One pair of a bulk pairing cannot be made; `mentor` and `mentee` say which."""
+
+    def __init__(self, error: ValidationError, *, mentor: Person, mentee: Person) -> None:
+        super().__init__(error)
+        self.mentor, self.mentee = mentor, mentee
+
+
+@dataclass
+class _Pool:
+    """The approved enrolments and live pairings of the people being paired, read under row locks.
+    `taken` and `load` grow as pairs are accepted, so a batch is checked against itself too."""
+
+    mentors: dict[int, Enrolment]
+    mentees: set[int]
+    taken: set[int]
+    load: Counter[int]
+    today: datetime.date
+
+
+def _check_request(*, program: Program, origin: str) -> None:
+    if origin not in RelationshipOrigin.values:
+        raise ValidationError({"origin": _("Unknown origin.")})
+    if program.status not in PAIRABLE_STATUSES:
+        raise ValidationError(_("People can only be paired while the program is open, matching or running."))
+
+
+def _lock_pool(*, program: Program, mentor_ids: set[int], mentee_ids: set[int]) -> _Pool:
+    """Lock the approved enrolments of everyone involved, in id order so that concurrent callers
+    never deadlock, then count live pairings: a mentor's count cannot change until we commit."""
+    enrolments = list(
+        Enrolment.objects.select_for_update()
+        .filter(program=program, status=EnrolmentStatus.APPROVED)
+        .filter(
+            Q(role=EnrolmentRole.MENTOR, person_id__in=mentor_ids)
+            | Q(role=EnrolmentRole.MENTEE, person_id__in=mentee_ids)
+        )
+        .order_by("pk")
+    )
+    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
+    load = Counter(
+        dict(
+            live.filter(mentor_id__in=mentor_ids)
+            .values("mentor_id")
+            .annotate(n=Count("pk"))
+            .values_list("mentor_id", "n")
+        )
+    )
+    return _Pool(
+        mentors={e.person_id: e for e in enrolments if e.role == EnrolmentRole.MENTOR},
+        mentees={e.person_id for e in enrolments if e.role == EnrolmentRole.MENTEE},
+        taken=set(live.filter(mentee_id__in=mentee_ids).values_list("mentee_id", flat=True)),
+        load=load,
+        today=timezone.localdate(),
+    )
+
+
+def _check_pair(pool: _Pool, mentor: Person, mentee: Person) -> None:
+    """The rules every pairing obeys; on success the pair's places are taken in the pool."""
+    if mentor.pk == mentee.pk:
+        raise ValidationError(_("Nobody can mentor themselves."), code="same_person")
+    enrolment = pool.mentors.get(mentor.pk)
+    if enrolment is None:
+        raise ValidationError({"mentor": _("This person is not an approved mentor in this program.")})
+    if mentee.pk not in pool.mentees:
+        raise ValidationError({"mentee": _("This person is not an approved mentee in this program.")})
+    if enrolment.paused_until and enrolment.paused_until > pool.today:
+        raise ValidationError(
+            _("This mentor is not taking new mentees until %(date)s.")
+            % {"date": enrolment.paused_until.isoformat()},
+            code="mentor_paused",
+        )
+    if mentee.pk in pool.taken:
+        raise ValidationError(
+            _("This mentee already has a mentor, or a pending pairing, in this program."),
+            code="mentee_taken",
+        )
+    if pool.load[mentor.pk] >= enrolment.capacity:
+        raise ValidationError(_("This mentor is full."), code="mentor_full")
+    pool.taken.add(mentee.pk)
+    pool.load[mentor.pk] += 1
+
+
+def _pending(
+    *, program: Program, mentor: Person, mentee: Person, origin: str, created_by: Person | None, note: str
+) -> Relationship:
+    return Relationship(
+        program=program,
+        mentor=mentor,
+        mentee=mentee,
+        origin=origin,
+        note=note.strip(),
+        created_by=created_by,
+        mentee_consented_at=timezone.now() if origin == RelationshipOrigin.MENTEE_REQUEST else None,
+    )
+
+
+ALREADY_PAIRED = _lazy("These two people are already paired in this program.")
 
 
 def relationship_create_pending(
@@ -39,59 +141,59 @@ def relationship_create_pending(
     relationships are counted, so concurrent calls queue up instead of oversubscribing.
     Raises ValidationError with code "mentor_full" when the mentor has no room left.
     """
-    if origin not in RelationshipOrigin.values:
-        raise ValidationError({"origin": _("Unknown origin.")})
-    if mentor.pk == mentee.pk:
-        raise ValidationError(_("Nobody can mentor themselves."), code="same_person")
-    if program.status not in PAIRABLE_STATUSES:
-        raise ValidationError(_("People can only be paired while the program is open, matching or running."))
-    mentor_enrolment = _approved_enrolment(program, mentor, EnrolmentRole.MENTOR)
-    if mentor_enrolment is None:
-        raise ValidationError({"mentor": _("This person is not an approved mentor in this program.")})
-    mentee_enrolment = _approved_enrolment(program, mentee, EnrolmentRole.MENTEE)
-    if mentee_enrolment is None:
-        raise ValidationError({"mentee": _("This person is not an approved mentee in this program.")})
-
-    now = timezone.now()
+    _check_request(program=program, origin=origin)
     try:
         with transaction.atomic():
-            # Lock both enrolments in a stable order (by id) so that two calls never deadlock.
-            locked = {
-                enrolment.pk: enrolment
-                for enrolment in Enrolment.objects.select_for_update()
-                .filter(pk__in=[mentor_enrolment.pk, mentee_enrolment.pk])
-                .order_by("pk")
-            }
-            mentor_enrolment = locked[mentor_enrolment.pk]
-            live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-            if mentor_enrolment.paused_until and mentor_enrolment.paused_until > timezone.localdate():
-                raise ValidationError(
-                    _("This mentor is not taking new mentees until %(date)s.")
-                    % {"date": mentor_enrolment.paused_until.isoformat()},
-                    code="mentor_paused",
-                )
-            if live.filter(mentee=mentee).exists():
-                raise ValidationError(
-                    _("This mentee already has a mentor, or a pending pairing, in this program."),
-                    code="mentee_taken",
-                )
-            if live.filter(mentor=mentor).count() >= mentor_enrolment.capacity:
-                raise ValidationError(_("This mentor is full."), code="mentor_full")
-            relationship = Relationship.objects.create(
-                program=program,
-                mentor=mentor,
-                mentee=mentee,
-                origin=origin,
-                note=note.strip(),
-                created_by=created_by,
-                mentee_consented_at=now if origin == RelationshipOrigin.MENTEE_REQUEST else None,
+            pool = _lock_pool(program=program, mentor_ids={mentor.pk}, mentee_ids={mentee.pk})
+            _check_pair(pool, mentor, mentee)
+            relationship = _pending(
+                program=program, mentor=mentor, mentee=mentee, origin=origin, created_by=created_by, note=note
             )
+            relationship.save()
     except IntegrityError:
-        raise ValidationError(
-            _("These two people are already paired in this program."), code="already_paired"
-        ) from None
-    transaction.on_commit(lambda: notifications.relationship_proposed(relationship))
+        raise ValidationError(str(ALREADY_PAIRED), code="already_paired") from None
+    transaction.on_commit(lambda: notifications.relationships_proposed([relationship]))
     return relationship
+
+
+@transaction.atomic
+def relationships_create_pending_bulk(
+    *,
+    program: Program,
+    pairs: Sequence[tuple[Person, Person]],
+    origin: str,
+    created_by: Person | None = None,
+) -> list[Relationship]:
+    """Pair many (mentor, mentee) at once, by the rules of `relationship_create_pending`, all or
+    nothing: one refused pair raises `PairRefused` (naming it) and nothing is created.
+
+    Every involved enrolment is locked once, live pairings are counted once, rows are inserted in
+    batches and the emails go out after commit over one mail connection.
+    """
+    _check_request(program=program, origin=origin)
+    pool = _lock_pool(
+        program=program,
+        mentor_ids={mentor.pk for mentor, mentee in pairs},
+        mentee_ids={mentee.pk for mentor, mentee in pairs},
+    )
+    relationships = []
+    for mentor, mentee in pairs:
+        try:
+            _check_pair(pool, mentor, mentee)
+        except ValidationError as error:
+            raise PairRefused(error, mentor=mentor, mentee=mentee) from None
+        relationships.append(
+            _pending(
+                program=program, mentor=mentor, mentee=mentee, origin=origin, created_by=created_by, note=""
+            )
+        )
+    try:
+        with transaction.atomic():
+            Relationship.objects.bulk_create(relationships, batch_size=1000)
+    except IntegrityError:
+        raise ValidationError(str(ALREADY_PAIRED), code="already_paired") from None
+    transaction.on_commit(lambda: notifications.relationships_proposed(relationships))
+    return relationships
 
 
 def _locked(relationship: Relationship) -> Relationship:
@@ -157,4 +259,22 @@ def relationship_end_no_fault(
     relationship.end_reason = (reason or "").strip()[:2000]
     relationship.save(update_fields=["status", "ended_by", "ended_at", "end_reason"])
     transaction.on_commit(lambda: notifications.relationship_ended(relationship))
+    return relationship
+
+
+@transaction.atomic
+def relationship_close(*, relationship: Relationship, person: Person) -> Relationship:
+    """Either side closes an active relationship that ran its course (goals met, cycle over).
+
+    Unlike the no-fault exit this sends no email and keeps no reason: the caller (the agreements
+    app's closure) records why and tells both sides.
+    """
+    relationship = _locked(relationship)
+    _side(relationship, person)
+    if relationship.status != RelationshipStatus.ACTIVE:
+        raise ValidationError(_("Only an active relationship can be closed."), code="not_active")
+    relationship.status = RelationshipStatus.ENDED
+    relationship.ended_by = person
+    relationship.ended_at = timezone.now()
+    relationship.save(update_fields=["status", "ended_by", "ended_at"])
     return relationship

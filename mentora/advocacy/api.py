@@ -1,0 +1,108 @@
+"""The advocacy log (the pair only: the mentor records, the mentee confirms) and the program's
+sponsorship KPIs (its managers)."""
+
+from datetime import date, datetime
+
+from ninja import Router, Schema
+
+from mentora.advocacy import selectors, services
+from mentora.advocacy.models import AdvocacyKind
+from mentora.api.calls import api_viewer, call_service
+from mentora.programs.selectors import program_get_managed
+from mentora.workspace.access import pair_for_viewer
+
+router = Router(tags=["advocacy"])
+
+
+class ActionOut(Schema):
+    id: int
+    relationship_id: int
+    kind: AdvocacyKind
+    occurred_on: date
+    description: str
+    confirmed_at: datetime | None
+    created_at: datetime
+
+
+class ActionIn(Schema):
+    kind: AdvocacyKind
+    occurred_on: date
+    description: str
+
+
+class KpisOut(Schema):
+    pairs: int
+    mentees: int
+    actions: int
+    confirmed: int
+    mentees_reached: int
+    actions_per_pair: float | None
+    confirmed_share: float | None
+    reach: float | None
+    by_kind: dict[str, int]
+
+
+def _pair(request, relationship_id: int):
+    return pair_for_viewer(viewer=api_viewer(request), relationship_id=relationship_id)
+
+
+@router.get("/relationships/{int:relationship_id}", response=list[ActionOut], summary="Our advocacy log")
+def action_list(request, relationship_id: int):
+    return selectors.advocacy_actions_for(relationship=_pair(request, relationship_id).relationship)
+
+
+@router.post(
+    "/relationships/{int:relationship_id}", response={201: ActionOut}, summary="Record an action (mentor)"
+)
+def action_create(request, relationship_id: int, payload: ActionIn):
+    pair = _pair(request, relationship_id)
+    action = call_service(
+        services.advocacy_action_create, relationship=pair.relationship, person=pair.person, **payload.dict()
+    )
+    return 201, action
+
+
+@router.put(
+    "/relationships/{int:relationship_id}/{int:action_id}",
+    response=ActionOut,
+    summary="Edit an action (mentor)",
+)
+def action_update(request, relationship_id: int, action_id: int, payload: ActionIn):
+    pair = _pair(request, relationship_id)
+    action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
+    return call_service(services.advocacy_action_update, action=action, person=pair.person, **payload.dict())
+
+
+@router.delete(
+    "/relationships/{int:relationship_id}/{int:action_id}",
+    response={204: None},
+    summary="Delete an action (mentor)",
+)
+def action_delete(request, relationship_id: int, action_id: int):
+    pair = _pair(request, relationship_id)
+    action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
+    call_service(services.advocacy_action_delete, action=action, person=pair.person)
+    return 204, None
+
+
+@router.post(
+    "/relationships/{int:relationship_id}/{int:action_id}/confirm",
+    response=ActionOut,
+    summary="Confirm it happened (mentee)",
+)
+def action_confirm(request, relationship_id: int, action_id: int):
+    pair = _pair(request, relationship_id)
+    action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
+    return call_service(services.advocacy_action_confirm, action=action, person=pair.person)
+
+
+@router.get("/programs/{int:program_id}/kpis", response=KpisOut, summary="Sponsorship KPIs (managers)")
+def kpis(request, program_id: int):
+    program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    result = selectors.sponsorship_kpis(program=program)
+    return {
+        **result.__dict__,
+        "actions_per_pair": result.actions_per_pair,
+        "confirmed_share": result.confirmed_share,
+        "reach": result.reach,
+    }

@@ -1,0 +1,202 @@
+"""Agreement, first-meeting agenda, closure, extension and reflections: for the pair only."""
+
+from datetime import date, datetime
+
+from ninja import Field, Router, Schema
+
+from mentora.agreements import closure, selectors, services
+from mentora.agreements.models import AgendaStep, ClosureReason
+from mentora.api.calls import api_viewer, call_service
+from mentora.workspace.access import pair_for_viewer
+
+router = Router(tags=["agreements"])
+
+
+class AgendaItemOut(Schema):
+    step: AgendaStep
+    label: str
+    done: bool
+
+
+class AgreementOut(Schema):
+    relationship_id: int
+    version: int = Field(description="Send it back with an edit or a confirmation; 409 when it changed.")
+    expectations: str
+    confidentiality: str
+    cadence: str
+    channel: str
+    ending: str
+    mentor_confirmed_at: datetime | None
+    mentee_confirmed_at: datetime | None
+    is_confirmed: bool
+    agenda: list[AgendaItemOut]
+
+
+class AgreementIn(Schema):
+    version: int = Field(ge=0)
+    expectations: str = ""
+    confidentiality: str = ""
+    cadence: str = ""
+    channel: str = ""
+    ending: str = ""
+
+
+class VersionIn(Schema):
+    version: int = Field(ge=0)
+
+
+class AgendaIn(Schema):
+    done: bool
+
+
+class ReflectionOut(Schema):
+    author_id: int
+    author_name: str
+    learned: str
+    updated_at: datetime
+
+
+class ClosureOut(Schema):
+    relationship_id: int
+    status: str
+    ends_on: date
+    closed: bool
+    reason: ClosureReason | None
+    closed_at: datetime | None
+    reflections: list[ReflectionOut]
+
+
+class CloseIn(Schema):
+    reason: ClosureReason
+    learned: str = ""
+
+
+class ExtendIn(Schema):
+    ends_on: date
+
+
+class ReflectionIn(Schema):
+    learned: str
+
+
+def _pair(request, relationship_id: int):
+    return pair_for_viewer(viewer=api_viewer(request), relationship_id=relationship_id)
+
+
+def _agreement_out(relationship) -> dict:
+    agreement = selectors.agreement_for(relationship=relationship)
+    return {
+        "relationship_id": relationship.pk,
+        "version": agreement.version,
+        **{name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS},
+        "mentor_confirmed_at": agreement.mentor_confirmed_at,
+        "mentee_confirmed_at": agreement.mentee_confirmed_at,
+        "is_confirmed": agreement.is_confirmed,
+        "agenda": [item.__dict__ for item in selectors.agenda_for(agreement=agreement)],
+    }
+
+
+def _closure_out(relationship) -> dict:
+    relationship.refresh_from_db(fields=["status"])
+    record = selectors.closure_for(relationship=relationship)
+    return {
+        "relationship_id": relationship.pk,
+        "status": relationship.status,
+        "ends_on": selectors.relationship_ends_on(relationship=relationship),
+        "closed": record is not None,
+        "reason": record.reason if record else None,
+        "closed_at": record.closed_at if record else None,
+        "reflections": [
+            {
+                "author_id": r.author_id,
+                "author_name": r.author.full_name,
+                "learned": r.learned,
+                "updated_at": r.updated_at,
+            }
+            for r in selectors.reflections_for(relationship=relationship)
+        ],
+    }
+
+
+@router.get("/{int:relationship_id}", response=AgreementOut, summary="Our agreement")
+def agreement_get(request, relationship_id: int):
+    return _agreement_out(_pair(request, relationship_id).relationship)
+
+
+@router.put("/{int:relationship_id}", response=AgreementOut, summary="Edit our agreement")
+def agreement_put(request, relationship_id: int, payload: AgreementIn):
+    pair = _pair(request, relationship_id)
+    fields = payload.dict()
+    version = fields.pop("version")
+    call_service(
+        services.agreement_update,
+        relationship=pair.relationship,
+        person=pair.person,
+        expected_version=version,
+        fields=fields,
+    )
+    return _agreement_out(pair.relationship)
+
+
+@router.post("/{int:relationship_id}/confirm", response=AgreementOut, summary="I confirm this version")
+def agreement_confirm(request, relationship_id: int, payload: VersionIn):
+    pair = _pair(request, relationship_id)
+    call_service(
+        services.agreement_confirm,
+        relationship=pair.relationship,
+        person=pair.person,
+        expected_version=payload.version,
+    )
+    return _agreement_out(pair.relationship)
+
+
+@router.put("/{int:relationship_id}/agenda/{step}", response=AgreementOut, summary="Tick an agenda step")
+def agenda_put(request, relationship_id: int, step: AgendaStep, payload: AgendaIn):
+    pair = _pair(request, relationship_id)
+    call_service(
+        services.agenda_step_set,
+        relationship=pair.relationship,
+        person=pair.person,
+        step=step,
+        done=payload.done,
+    )
+    return _agreement_out(pair.relationship)
+
+
+@router.get("/{int:relationship_id}/closure", response=ClosureOut, summary="End date, closure, reflections")
+def closure_get(request, relationship_id: int):
+    return _closure_out(_pair(request, relationship_id).relationship)
+
+
+@router.post("/{int:relationship_id}/close", response=ClosureOut, summary="Close (goals met, cycle ended)")
+def closure_close(request, relationship_id: int, payload: CloseIn):
+    pair = _pair(request, relationship_id)
+    call_service(
+        closure.relationship_close_with_reason,
+        relationship=pair.relationship,
+        person=pair.person,
+        reason=payload.reason,
+        learned=payload.learned,
+    )
+    return _closure_out(pair.relationship)
+
+
+@router.post("/{int:relationship_id}/extend", response=ClosureOut, summary="Extend to a new end date")
+def closure_extend(request, relationship_id: int, payload: ExtendIn):
+    pair = _pair(request, relationship_id)
+    call_service(
+        closure.relationship_extend,
+        relationship=pair.relationship,
+        person=pair.person,
+        ends_on=payload.ends_on,
+    )
+    return _closure_out(pair.relationship)
+
+
+@router.put("/{int:relationship_id}/reflection", response=ClosureOut, summary="Write what I learned")
+def reflection_put(request, relationship_id: int, payload: ReflectionIn):
+    pair = _pair(request, relationship_id)
+    call_service(
+        closure.reflection_save, relationship=pair.relationship, person=pair.person, learned=payload.learned
+    )
+    return _closure_out(pair.relationship)

@@ -1,0 +1,147 @@
+"""Check-ins: my pending ones and my answers (respondent only); a program's settings, aggregates
+and at-risk pairs (its managers only; never an individual answer)."""
+
+from datetime import date, datetime
+
+from ninja import Field, Router, Schema
+
+from mentora.api.calls import api_viewer, call_service
+from mentora.checkins import selectors, services
+from mentora.checkins.models import BLOCKERS_LIMIT, CheckinKind, CheckinStatus, MeetingFrequency
+from mentora.programs.selectors import program_get_managed
+
+router = Router(tags=["check-ins"])
+
+
+class AnswerOut(Schema):
+    usefulness: int
+    meeting_frequency: MeetingFrequency
+    blockers: str
+
+
+class CheckinOut(Schema):
+    id: int
+    relationship_id: int
+    kind: CheckinKind
+    status: CheckinStatus
+    due_on: date
+    answered_at: datetime | None
+    answer: AnswerOut | None = Field(None, description="Yours; nobody else can read it.")
+
+
+class AnswerIn(Schema):
+    usefulness: int = Field(description="1 = not useful … 5 = very useful")
+    meeting_frequency: MeetingFrequency
+    blockers: str = Field("", description=f"At most {BLOCKERS_LIMIT} characters.")
+
+
+class ScheduleIO(Schema):
+    enabled: bool
+    cadence_weeks: int
+    midpoint_survey: bool
+    end_survey: bool
+    silent_after_weeks: int
+    overdue_after_days: int
+
+
+class CellOut(Schema):
+    answers: int
+    usefulness_mean: float | None
+
+
+class AggregatesOut(Schema):
+    min_group_size: int
+    issued: int
+    answered: int
+    response_rate: float | None
+    suppressed: bool = Field(description="True while fewer answers than min_group_size exist.")
+    usefulness_mean: float | None
+    frequency: dict[str, int] | None
+    with_blockers: int | None
+    by_side: dict[str, CellOut] | None
+    by_kind: dict[str, CellOut] | None
+
+
+class PersonRefOut(Schema):
+    id: int
+    full_name: str
+
+
+class AtRiskOut(Schema):
+    relationship_id: int
+    mentor: PersonRefOut
+    mentee: PersonRefOut
+    reasons: list[str]
+
+
+def _out(checkin) -> dict:
+    answer = selectors.my_answer(checkin=checkin)
+    return {
+        "id": checkin.pk,
+        "relationship_id": checkin.relationship_id,
+        "kind": checkin.kind,
+        "status": checkin.status,
+        "due_on": checkin.due_on,
+        "answered_at": checkin.answered_at,
+        "answer": answer,
+    }
+
+
+@router.get("/pending", response=list[CheckinOut], summary="My check-ins waiting for an answer")
+def pending(request):
+    viewer = api_viewer(request)
+    return [_out(checkin) for checkin in selectors.checkins_pending_for(person=viewer.person)]
+
+
+@router.get("/{int:checkin_id}", response=CheckinOut, summary="One of my check-ins, with my answer")
+def checkin_get(request, checkin_id: int):
+    viewer = api_viewer(request)
+    return _out(selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id))
+
+
+@router.post("/{int:checkin_id}/answer", response=CheckinOut, summary="Answer my check-in")
+def checkin_answer(request, checkin_id: int, payload: AnswerIn):
+    viewer = api_viewer(request)
+    checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)
+    call_service(services.checkin_answer, checkin=checkin, person=viewer.person, **payload.dict())
+    checkin.refresh_from_db()
+    return _out(checkin)
+
+
+@router.get(
+    "/programs/{int:program_id}/settings", response=ScheduleIO, summary="A program's check-in settings"
+)
+def settings_get(request, program_id: int):
+    program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    return selectors.schedule_for(program=program)
+
+
+@router.put("/programs/{int:program_id}/settings", response=ScheduleIO, summary="Change check-in settings")
+def settings_put(request, program_id: int, payload: ScheduleIO):
+    program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    return services.checkin_schedule_update(program=program, **payload.dict())
+
+
+@router.get(
+    "/programs/{int:program_id}/aggregates", response=AggregatesOut, summary="Answers in aggregate (managers)"
+)
+def aggregates(request, program_id: int):
+    program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    result = selectors.program_checkin_aggregates(program=program)
+    return {**result.__dict__, "response_rate": result.response_rate, "suppressed": result.suppressed}
+
+
+@router.get(
+    "/programs/{int:program_id}/at-risk", response=list[AtRiskOut], summary="Pairs at risk (managers)"
+)
+def at_risk(request, program_id: int):
+    program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    return [
+        {
+            "relationship_id": item.relationship.pk,
+            "mentor": item.relationship.mentor,
+            "mentee": item.relationship.mentee,
+            "reasons": item.reasons,
+        }
+        for item in selectors.at_risk_pairs(program=program)
+    ]

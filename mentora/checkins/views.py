@@ -1,0 +1,95 @@
+"""Check-in pages: my pending check-ins and answering them; a program's settings, aggregates and
+at-risk pairs for its managers (never an individual answer)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from mentora.advocacy.selectors import sponsorship_kpis
+from mentora.checkins import selectors, services
+from mentora.checkins.forms import CheckinAnswerForm, CheckinScheduleForm
+from mentora.core.decorators import person_required
+from mentora.core.roles import request_viewer
+from mentora.programs.forms import add_service_errors
+from mentora.programs.selectors import program_get_managed
+
+
+@person_required
+def my_checkins(request):
+    viewer = request_viewer(request)
+    return render(
+        request,
+        "checkins/my_checkins.html",
+        {"checkins": selectors.checkins_pending_for(person=viewer.person)},
+    )
+
+
+@person_required
+def checkin_answer(request, checkin_id: int):
+    viewer = request_viewer(request)
+    checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)
+    form = CheckinAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkin_answer(checkin=checkin, person=viewer.person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. Only you can see your answer."))
+            return redirect("checkins:answer", checkin.pk)
+    relationship = checkin.relationship
+    partner = relationship.mentee if relationship.mentor_id == viewer.person.pk else relationship.mentor
+    return render(
+        request,
+        "checkins/answer.html",
+        {
+            "checkin": checkin,
+            "partner": partner,
+            "form": form,
+            "answer": selectors.my_answer(checkin=checkin),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@person_required
+def program_checkins(request, program_id: int):
+    program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
+    schedule = selectors.schedule_for(program=program)
+    form = CheckinScheduleForm(request.POST or None, instance=schedule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkin_schedule_update(program=program, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Check-in settings saved."))
+            return redirect("checkins:program", program.pk)
+    return render(
+        request,
+        "checkins/program.html",
+        {
+            "program": program,
+            "form": form,
+            "aggregates": selectors.program_checkin_aggregates(program=program),
+            "at_risk_count": selectors.at_risk_count(program=program),
+            "sponsorship": sponsorship_kpis(program=program),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@person_required
+def program_at_risk(request, program_id: int):
+    program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
+    template = "checkins/_at_risk.html" if request.htmx else "checkins/at_risk.html"
+    return render(
+        request,
+        template,
+        {
+            "program": program,
+            "pairs": selectors.at_risk_pairs(program=program),
+            "schedule": selectors.schedule_for(program=program),
+        },
+    )

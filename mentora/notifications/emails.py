@@ -1,0 +1,124 @@
+"""The reminder and update emails, written in the recipient's language and time zone."""
+
+import zoneinfo
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from mentora.people.models import Person
+
+
+def recipient_zone(person: Person) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(person.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+@contextmanager
+def as_recipient(person: Person):
+    """Render as the recipient will read it: the site's language, their time zone."""
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(recipient_zone(person)):
+        yield
+
+
+def local_time(moment: datetime, person: Person) -> str:
+    """e.g. "Monday 31 March 2031, 10:00 (BST, Europe/London)"."""
+    zone = recipient_zone(person)
+    local = timezone.localtime(moment, zone)
+    return f"{date_format(local, 'l j F Y')}, {date_format(local, 'H:i')} ({local.tzname()}, {zone.key})"
+
+
+def link(name: str, *args) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def _footer() -> str:
+    return _("\n\nYou can choose which emails you get: %(link)s\n") % {
+        "link": link("notifications:preferences")
+    }
+
+
+def meeting_reminder(
+    *, recipient: Person, partner: Person, starts_at: datetime, duration_minutes: int, relationship_id: int
+) -> tuple[str, str]:
+    with as_recipient(recipient):
+        when = local_time(starts_at, recipient)
+        subject = _("Reminder: meeting with %(partner)s") % {"partner": partner.full_name}
+        body = _(
+            "Hello %(name)s,\n\nYou meet %(partner)s on %(when)s, for %(minutes)d minutes.\n"
+            "Prepare a question or two beforehand: %(link)s"
+        ) % {
+            "name": recipient.full_name,
+            "partner": partner.full_name,
+            "when": when,
+            "minutes": duration_minutes,
+            "link": link("workspace:pair", relationship_id),
+        }
+        return subject, body + _footer()
+
+
+def silent_pair_nudge(
+    *, recipient: Person, partner: Person, weeks: int, relationship_id: int
+) -> tuple[str, str]:
+    with as_recipient(recipient):
+        subject = _("It has been a while since you met %(partner)s") % {"partner": partner.full_name}
+        body = _(
+            "Hello %(name)s,\n\nYou and %(partner)s have not met for %(weeks)d weeks. A short call is "
+            "enough to keep things going — or, if the relationship no longer helps, either of you can "
+            "end it without blame.\n%(link)s"
+        ) % {
+            "name": recipient.full_name,
+            "partner": partner.full_name,
+            "weeks": weeks,
+            "link": link("workspace:pair", relationship_id),
+        }
+        return subject, body + _footer()
+
+
+def checkin_reminder(
+    *, recipient: Person, partner: Person, kind_label: str, due_on, overdue: bool, checkin_id: int
+) -> tuple[str, str]:
+    with as_recipient(recipient):
+        subject = _("Your check-in is overdue") if overdue else _("A short check-in about your mentoring")
+        body = _(
+            "Hello %(name)s,\n\n%(kind)s about your relationship with %(partner)s (due %(due)s). "
+            "Three questions, one minute; only you see your answers, and the program manager sees "
+            "totals only.\n%(link)s"
+        ) % {
+            "name": recipient.full_name,
+            "kind": kind_label,
+            "partner": partner.full_name,
+            "due": date_format(due_on, "j F Y"),
+            "link": link("checkins:answer", checkin_id),
+        }
+        return subject, body + _footer()
+
+
+def relationship_update(
+    *, recipient: Person, partner: Person, event: str, relationship_id: int, detail: str = ""
+) -> tuple[str, str]:
+    with as_recipient(recipient):
+        lines = {
+            "agreement_changed": _(
+                "%(partner)s changed your mentoring agreement. Please read it and confirm."
+            ),
+            "agreement_confirmed": _("%(partner)s confirmed your mentoring agreement."),
+            "closed": _("%(partner)s closed your relationship. Take a moment to write what you learned."),
+            "extended": _("%(partner)s extended your relationship until %(detail)s."),
+            "advocacy_recorded": _(
+                "%(partner)s recorded a sponsorship action for you. Confirm it if it happened."
+            ),
+        }
+        subject = _("News from your mentoring with %(partner)s") % {"partner": partner.full_name}
+        body = _("Hello %(name)s,\n\n%(line)s\n%(link)s") % {
+            "name": recipient.full_name,
+            "line": lines[event] % {"partner": partner.full_name, "detail": detail},
+            "link": link("workspace:pair", relationship_id),
+        }
+        return subject, body + _footer()

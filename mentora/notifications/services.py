@@ -1,0 +1,293 @@
+"""Sending reminders and updates exactly as people asked, and never twice.
+
+Idempotency: before an email goes out, its key (kind, object id, recipient, period) is claimed by
+inserting a SentNotification row; the unique constraint makes the insert the lock. A second
+sweep, a task enqueued twice or a restarted worker finds the row and sends nothing.
+
+Semantics — at most once. If the worker dies after the claim and before the send completes, the
+row stays "claimed" and is never retried, because we cannot know whether the email left. When the
+email backend raises, we do know it did not go out: the row is marked "failed" and the next sweep
+may claim it again (up to MAX_ATTEMPTS). See docs/reminders.md.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from mentora.checkins.models import Checkin, CheckinKind, CheckinStatus
+from mentora.checkins.selectors import schedule_for, silent_relationships
+from mentora.checkins.services import checkins_issue_due
+from mentora.meetings.models import Meeting, MeetingStatus
+from mentora.meetings.selectors import meetings_starting_between
+from mentora.notifications import emails
+from mentora.notifications.models import (
+    DeliveryStatus,
+    NotificationKind,
+    NotificationPreference,
+    SentNotification,
+)
+from mentora.notifications.selectors import preferences_for
+from mentora.people.models import Person
+from mentora.relationships.models import Relationship, RelationshipStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+MEETING_REMINDER_LEAD = timedelta(hours=24)
+
+# ------------------------------------------------------------------------------------ preferences
+
+
+def preferences_update(*, person: Person, **wants: bool) -> NotificationPreference:
+    unknown = set(wants) - set(NotificationKind.values)
+    if unknown:
+        raise ValueError(f"Unknown notification kinds: {sorted(unknown)}")
+    preference, _created = NotificationPreference.objects.update_or_create(
+        person=person, defaults={kind: bool(value) for kind, value in wants.items()}
+    )
+    return preference
+
+
+# ------------------------------------------------------------------------------------ the ledger
+
+
+def notification_claim(
+    *, kind: str, object_id: int, recipient: Person, period: str, now: datetime | None = None
+) -> SentNotification | None:
+    """Claim the right to send this email; None when it was sent or is being sent already.
+
+    The insert commits on its own (autocommit) before the caller sends, so a concurrent worker
+    sees it; a failed earlier attempt is re-claimed with a conditional update.
+    """
+    now = now or timezone.now()
+    key = {"kind": kind, "object_id": object_id, "recipient": recipient, "period": period}
+    try:
+        with transaction.atomic():
+            return SentNotification.objects.create(**key, claimed_at=now)
+    except IntegrityError:
+        pass
+    row = SentNotification.objects.filter(**key).first()
+    if row is None or row.status != DeliveryStatus.FAILED or row.attempts >= MAX_ATTEMPTS:
+        return None
+    reclaimed = SentNotification.objects.filter(
+        pk=row.pk, status=DeliveryStatus.FAILED, attempts=row.attempts
+    ).update(status=DeliveryStatus.CLAIMED, attempts=F("attempts") + 1, claimed_at=now)
+    return SentNotification.objects.get(pk=row.pk) if reclaimed else None
+
+
+def notification_deliver(
+    *, kind: str, object_id: int, recipient: Person, period: str, compose: Callable[[], tuple[str, str]]
+) -> bool:
+    """Send one email if the recipient wants this kind and nobody claimed it yet. True if sent."""
+    if not preferences_for(person=recipient).wants(kind):
+        return False
+    claim = notification_claim(kind=kind, object_id=object_id, recipient=recipient, period=period)
+    if claim is None:
+        return False
+    try:
+        subject, body = compose()
+        send_mail(subject, body, None, [recipient.email], fail_silently=False)
+    except Exception as error:
+        SentNotification.objects.filter(pk=claim.pk, status=DeliveryStatus.CLAIMED).update(
+            status=DeliveryStatus.FAILED, error=str(error)[:500]
+        )
+        logger.exception("Sending %s %s to person %s failed", kind, object_id, recipient.pk)
+        return False
+    SentNotification.objects.filter(pk=claim.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
+    return True
+
+
+# ------------------------------------------------------------------------------------ the emails
+
+
+def _sides(relationship: Relationship):
+    return ((relationship.mentor, relationship.mentee), (relationship.mentee, relationship.mentor))
+
+
+def meeting_reminder_send(*, meeting_id: int, now: datetime | None = None) -> int:
+    """Remind both sides of a meeting in the next 24 hours. The period is the meeting's start, so
+    a rescheduled meeting is reminded again and an unchanged one never twice."""
+    now = now or timezone.now()
+    meeting = (
+        Meeting.objects.filter(pk=meeting_id, relationship__status=RelationshipStatus.ACTIVE)
+        .select_related("relationship__mentor", "relationship__mentee")
+        .first()
+    )
+    if meeting is None or meeting.status != MeetingStatus.SCHEDULED:
+        return 0
+    if not now <= meeting.starts_at <= now + MEETING_REMINDER_LEAD:
+        return 0
+    sent = 0
+    for recipient, partner in _sides(meeting.relationship):
+        sent += notification_deliver(
+            kind=NotificationKind.MEETING_REMINDER,
+            object_id=meeting.pk,
+            recipient=recipient,
+            period=meeting.starts_at.isoformat(),
+            compose=lambda recipient=recipient, partner=partner: emails.meeting_reminder(
+                recipient=recipient,
+                partner=partner,
+                starts_at=meeting.starts_at,
+                duration_minutes=meeting.duration_minutes,
+                relationship_id=meeting.relationship_id,
+            ),
+        )
+    return sent
+
+
+def silent_pair_nudge_send(*, relationship_id: int, weeks: int, period: str) -> int:
+    relationship = (
+        Relationship.objects.filter(pk=relationship_id, status=RelationshipStatus.ACTIVE)
+        .select_related("mentor", "mentee")
+        .first()
+    )
+    if relationship is None:
+        return 0
+    sent = 0
+    for recipient, partner in _sides(relationship):
+        sent += notification_deliver(
+            kind=NotificationKind.SILENT_PAIR_NUDGE,
+            object_id=relationship.pk,
+            recipient=recipient,
+            period=period,
+            compose=lambda recipient=recipient, partner=partner: emails.silent_pair_nudge(
+                recipient=recipient, partner=partner, weeks=weeks, relationship_id=relationship.pk
+            ),
+        )
+    return sent
+
+
+def checkin_reminder_send(*, checkin_id: int, overdue: bool) -> int:
+    checkin = (
+        Checkin.objects.filter(pk=checkin_id, status=CheckinStatus.PENDING)
+        .select_related("respondent", "relationship__mentor", "relationship__mentee")
+        .first()
+    )
+    if checkin is None:
+        return 0
+    relationship = checkin.relationship
+    partner = relationship.mentee if checkin.respondent_id == relationship.mentor_id else relationship.mentor
+    return int(
+        notification_deliver(
+            kind=NotificationKind.CHECKIN_REMINDER,
+            object_id=checkin.pk,
+            recipient=checkin.respondent,
+            period="overdue" if overdue else "due",
+            compose=lambda: emails.checkin_reminder(
+                recipient=checkin.respondent,
+                partner=partner,
+                kind_label=str(CheckinKind(checkin.kind).label),
+                due_on=checkin.due_on,
+                overdue=overdue,
+                checkin_id=checkin.pk,
+            ),
+        )
+    )
+
+
+def relationship_update_send(*, relationship_id: int, recipient_id: int, event: str, period: str) -> int:
+    from mentora.agreements.selectors import relationship_ends_on
+
+    relationship = (
+        Relationship.objects.select_related("mentor", "mentee", "program").filter(pk=relationship_id).first()
+    )
+    if relationship is None or recipient_id not in (relationship.mentor_id, relationship.mentee_id):
+        return 0
+    recipient, partner = next(pair for pair in _sides(relationship) if pair[0].pk == recipient_id)
+    detail = relationship_ends_on(relationship=relationship).isoformat() if event == "extended" else ""
+    return int(
+        notification_deliver(
+            kind=NotificationKind.RELATIONSHIP_UPDATE,
+            object_id=relationship.pk,
+            recipient=recipient,
+            period=f"{event}:{period}",
+            compose=lambda: emails.relationship_update(
+                recipient=recipient,
+                partner=partner,
+                event=event,
+                relationship_id=relationship.pk,
+                detail=detail,
+            ),
+        )
+    )
+
+
+def notify_relationship_update(*, relationship_id: int, recipient_id: int, event: str, period: str) -> None:
+    """Queue an update email to one side (call it from `transaction.on_commit`)."""
+    from mentora.notifications.tasks import send_relationship_update
+
+    send_relationship_update.enqueue(relationship_id, recipient_id, event, period)
+
+
+# ------------------------------------------------------------------------------------ the sweep
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    checkins_issued: int
+    meeting_reminders: int
+    silent_nudges: int
+    checkin_reminders: int
+
+
+def reminders_sweep(*, now: datetime | None = None, inline: bool = False) -> SweepReport:
+    """One pass for cron: issue due check-ins, then queue (or, inline, send) every reminder that
+    is due. Safe to run as often as you like: each email is claimed once (see the module doc)."""
+    from mentora.notifications import tasks
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    issued = checkins_issue_due(today=today)
+
+    def run(task, *args):
+        if inline:
+            task.call(*args)
+        else:
+            task.enqueue(*args)
+
+    meeting_ids = list(
+        meetings_starting_between(start=now, end=now + MEETING_REMINDER_LEAD).values_list("pk", flat=True)
+    )
+    for meeting_id in meeting_ids:
+        run(tasks.send_meeting_reminder, meeting_id)
+
+    active = list(Relationship.objects.filter(status=RelationshipStatus.ACTIVE).select_related("program"))
+    by_program: dict[int, list[Relationship]] = {}
+    for relationship in active:
+        by_program.setdefault(relationship.program_id, []).append(relationship)
+    nudges = 0
+    overdue_days: dict[int, int] = {}
+    for relationships in by_program.values():
+        schedule = schedule_for(program=relationships[0].program)
+        overdue_days[relationships[0].program_id] = schedule.overdue_after_days
+        weeks = schedule.silent_after_weeks
+        silent = silent_relationships(relationships=relationships, weeks=weeks, now=now)
+        for relationship in relationships:
+            if relationship.pk not in silent:
+                continue
+            # One nudge per `weeks`-long window of silence, counted from the relationship's start.
+            window = (now - relationship.started_at).days // (7 * weeks)
+            run(tasks.send_silent_pair_nudge, relationship.pk, weeks, f"{weeks}w:{window}")
+            nudges += 1
+
+    pending = list(
+        Checkin.objects.filter(
+            status=CheckinStatus.PENDING, relationship__status=RelationshipStatus.ACTIVE
+        ).values_list("pk", "due_on", "relationship__program_id")
+    )
+    for checkin_id, due_on, program_id in pending:
+        overdue = (today - due_on).days > overdue_days.get(program_id, 7)
+        run(tasks.send_checkin_reminder, checkin_id, overdue)
+
+    return SweepReport(
+        checkins_issued=issued,
+        meeting_reminders=len(meeting_ids),
+        silent_nudges=nudges,
+        checkin_reminders=len(pending),
+    )
