@@ -2,23 +2,23 @@
 
 Pipeline (all numpy + OR-Tools, no Django):
 
-1. LP relaxation with degree constraints only.  Its optimum is half of the maximum-weight
-   matching in the bipartite double cover (each person appears once as "left" and once as
-   "right"), which OR-Tools min cost flow solves exactly and fast.  The averaged flow is a
-   half-integral fractional matching and its value is an upper bound on the optimum.
-2. LP duals (node potentials) come from a Bellman-Ford pass on the residual network; they give
-   every edge a reduced cost, which bounds how much using that edge can cost against the bound.
-3. Rounding: integral edges are kept; the half edges form paths and cycles, each of which is
-   matched optimally by a tiny dynamic programme.  A greedy fill and an augmenting-path local
-   search then improve the integral solution.
-4. Reduced-cost fixing: with the incumbent value ``LB`` and the dual bound ``UB``, an edge with
-   reduced cost above ``UB - LB`` can't be in any matching better than the incumbent.  On the
-   (usually tiny) remaining graph, CP-SAT solves x_e in {0,1}, degree <= 1 to proven optimality,
-   which proves optimality for the whole graph.
+1. Degree LP.  Its optimum is half the maximum-weight matching of the bipartite double cover
+   (each person once as "left", once as "right"), which OR-Tools min cost flow solves exactly and
+   fast.  The averaged flow is half-integral; its value is an upper bound.  Node duals come from a
+   vectorised Bellman-Ford pass on the residual network.  Integral edges are kept and the paths
+   and cycles of half edges are matched by a small dynamic programme.
+2. Blossom LP.  On k-nearest-neighbour candidate graphs (full of triangles) the degree LP leaves a
+   visible gap, so GLOP solves the LP with Edmonds' odd-set cuts, separated from the fractional
+   support (``_peer_lp``).  Up to ``exact_limit`` people the whole graph goes in; above it only a
+   region around the odd cycles does, joined to the rest by dummy "outside" nodes so the bound
+   stays proven (see ``_region_bound``).  When this LP is integral it *is* the optimum.
+3. Reduced-cost fixing: with incumbent ``LB`` and dual bound ``UB`` an edge whose reduced cost
+   exceeds ``UB - LB`` can't be in a better matching.  CP-SAT (x_e in {0,1}, degree <= 1, the
+   LP's odd-set cuts, hinted with the incumbent) then searches the surviving edges; proving that
+   sub-problem optimal proves the whole.  Above ``exact_limit`` this runs only when few edges
+   survive, after an augmenting-path/swap local search.
 
-Up to ``exact_limit`` nodes step 4 is run without restriction (the result is exact unless the
-time limit is hit).  Above it, step 4 still runs but only when the reduced graph is small, and
-only as an improvement; ``exact`` is reported True only when optimality is proven either way.
+``exact`` is True only when optimality is proven (then ``upper_bound == objective``).
 
 Weights are floats; the solvers need integers.  When every weight is a multiple of a power of ten
 (scores with a few decimals) the scaling is lossless and "exact" is exact.  Otherwise weights are
