@@ -1,0 +1,180 @@
+"""A pair works together in their space, in a real browser: the mentee sets a goal, schedules a
+meeting and prepares questions; after it, the mentor logs it.
+
+The journey is one function made of steps (helpers below), so that later steps slot in where the
+comments say: the agreement before the goal, a check-in and the closure after the log.
+Uses Debian's Chromium (never a downloaded browser). Screenshots go to test-artifacts/.
+"""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from mentora.goals.models import Goal
+from mentora.meetings.models import Meeting, MeetingStatus
+from mentora.programs.models import ProgramStatus
+from tests.factories import PASSWORD, WantedSkillFactory
+from tests.programs.factories import ProgramFactory
+from tests.workspace.fixtures import active_relationship
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed (bin/setup --dev)"
+    ),
+]
+
+
+@pytest.fixture
+def browser():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def pair(org, pam, alice, bob, python_skill):
+    """Bob mentors Alice, who wants to grow in Python."""
+    program = ProgramFactory(organisation=org, managers=[pam], status=ProgramStatus.RUNNING)
+    WantedSkillFactory(person=alice, skill=python_skill)
+    return active_relationship(program, bob, alice)
+
+
+class Journey:
+    """The browser, the server and a numbered screenshot after every step."""
+
+    def __init__(self, browser, live_server):
+        self.browser, self.live_server = browser, live_server
+        self.prefix = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-pair"
+        self.shots = 0
+
+    def shot(self, page, name: str) -> None:
+        self.shots += 1
+        page.screenshot(path=ARTIFACTS / f"{self.prefix}-{self.shots}-{name}.png", full_page=True)
+
+    def sign_in(self, person):
+        page = self.browser.new_context().new_page()
+        page.set_default_timeout(15_000)
+        page.goto(self.live_server.url + reverse("login"))
+        page.get_by_label("Username").fill(person.user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name="My mentoring").wait_for()
+        return page
+
+
+def open_space(journey, page, partner_name: str) -> None:
+    page.get_by_role("link", name="My mentoring").click()
+    page.get_by_role("link", name=f"Open our space with {partner_name}").click()
+    page.get_by_role("heading", name="Goals").wait_for()
+
+
+def set_goal(journey, page) -> None:
+    page.get_by_role("link", name="Set a goal").click()
+    page.get_by_label("Specific: what exactly do you want to achieve?").fill("Give a talk at the all-hands")
+    page.get_by_label("Measurable: how will you know you got there?").fill("Talk given, five questions asked")
+    page.get_by_label("Achievable: the steps, and the help you need").fill("Outline, two rehearsals with Bob")
+    page.get_by_label("Relevant: why this goal, and why now?").fill("Leads explain their decisions")
+    target = timezone.localdate() + datetime.timedelta(days=120)
+    page.get_by_label("Time-bound: target date").fill(target.isoformat())
+    page.get_by_label("Python").check()
+    journey.shot(page, "goal-form")
+    page.get_by_role("button", name="Save the goal").click()
+    page.get_by_text("Goal saved.").wait_for()
+    # Milestones are added and ticked in place (htmx), with the keyboard.
+    page.get_by_label("New milestone").fill("Write the outline")
+    page.get_by_label("New milestone").press("Enter")
+    page.get_by_role("button", name="Mark “Write the outline” as done").click()
+    page.get_by_role("button", name="Mark “Write the outline” as not done").wait_for()
+    page.get_by_label("Progress (%)").fill("25")
+    page.get_by_role("button", name="Record progress").click()
+    page.get_by_text("Progress recorded.").wait_for()
+    journey.shot(page, "goal")
+    page.get_by_role("link", name="Our space").click()
+
+
+def schedule_meeting(journey, page) -> None:
+    page.get_by_role("link", name="Schedule a meeting").click()
+    when = timezone.localtime(timezone.now() + datetime.timedelta(days=7)).replace(hour=10, minute=0)
+    page.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Duration (minutes)").fill("45")
+    page.get_by_label("Place").fill("Café on the 3rd floor")
+    journey.shot(page, "meeting-form")
+    page.get_by_role("button", name="Schedule the meeting").click()
+    page.get_by_text("Meeting scheduled.").wait_for()
+    # Always come prepared with specific questions.
+    page.get_by_label("My specific questions").fill("How do I open a talk to 200 people?")
+    page.get_by_role("button", name="Save my preparation").click()
+    page.locator("#prep").get_by_text("Preparation saved.").wait_for()
+    journey.shot(page, "meeting-prepared")
+
+
+def time_passes_until_after_the_meeting(relationship) -> None:
+    Meeting.objects.filter(relationship=relationship).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+
+
+def log_meeting(journey, page) -> None:
+    page.locator("#meetings").get_by_role("link").filter(has_text=":").first.click()
+    page.get_by_role("heading", name="Afterwards").wait_for()
+    assert "How do I open a talk to 200 people?" in page.inner_text("main")
+    page.get_by_label("Yes, it happened").check()
+    page.get_by_label("How long did it last (minutes)?").fill("50")
+    page.get_by_label("Topics").fill("Openings, handling questions")
+    page.get_by_role("radio", name="5").check()
+    page.get_by_role("button", name="Log the meeting").click()
+    page.get_by_text("Meeting logged. Thank you.").wait_for()
+    journey.shot(page, "meeting-logged")
+
+
+def test_a_pair_sets_a_goal_schedules_and_logs_a_meeting(live_server, browser, pair, alice, bob):
+    journey = Journey(browser, live_server)
+
+    mentee = journey.sign_in(alice)
+    open_space(journey, mentee, "Bob Baker")
+    journey.shot(mentee, "space")
+    # Step slot: the pair fills in their agreement and the first-meeting agenda (agreements app).
+    set_goal(journey, mentee)
+    schedule_meeting(journey, mentee)
+
+    time_passes_until_after_the_meeting(pair)
+    mentor = journey.sign_in(bob)
+    open_space(journey, mentor, "Alice Archer")
+    assert "Give a talk at the all-hands" in mentor.inner_text("#goals")
+    assert mentor.get_by_role("link", name="Set a goal").count() == 0
+    log_meeting(journey, mentor)
+    # Step slots: a check-in answered by each side (checkins app), then closure with reflections
+    # (agreements app), after which the space is read-only history.
+
+    goal = Goal.objects.get(relationship=pair)
+    assert goal.progress == 25 and goal.milestones.get().is_done
+    meeting = Meeting.objects.get(relationship=pair)
+    assert meeting.status == MeetingStatus.HAPPENED and meeting.mentor_rating == 5
+    assert meeting.prep.questions == "How do I open a talk to 200 people?"
