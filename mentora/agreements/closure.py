@@ -88,17 +88,18 @@ def relationship_extend(
     ensure_writable(relationship=relationship, person=person)
     current = relationship_ends_on(relationship=relationship)
     if ends_on <= today:
-        raise ValidationError({"ends_on": _("The new end date must be in the future.")}, code="in_past")
-    if ends_on <= current:
         raise ValidationError(
-            {
-                "ends_on": _("The new end date must be after the current one (%(date)s).")
-                % {"date": current.isoformat()}
-            },
-            code="not_later",
+            {"ends_on": ValidationError(_("The new end date must be in the future."), code="in_past")}
         )
+    if ends_on <= current:
+        message = _("The new end date must be after the current one (%(date)s).") % {
+            "date": current.isoformat()
+        }
+        raise ValidationError({"ends_on": ValidationError(message, code="not_later")})
     if ends_on > current + MAX_EXTENSION:
-        raise ValidationError({"ends_on": _("Extend by at most a year at a time.")}, code="too_far")
+        raise ValidationError(
+            {"ends_on": ValidationError(_("Extend by at most a year at a time."), code="too_far")}
+        )
     extension = Extension.objects.create(
         relationship=relationship, ends_on=ends_on, previous_ends_on=current, extended_by=person
     )
