@@ -37,7 +37,7 @@ from mentora.pairing.models import (
 from mentora.people.models import Person, Skill
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin
-from mentora.relationships.services import PAIRABLE_STATUSES, relationship_create_pending
+from mentora.relationships.services import PAIRABLE_STATUSES, PairRefused, relationships_create_pending_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -473,30 +473,27 @@ def match_run_publish(*, run: MatchRun, by: Person | None) -> list[Relationship]
         )
         if not proposals:
             raise ValidationError(_("There is no proposal to publish."), code="empty")
-        relationships = []
-        for proposal in proposals:
-            try:
-                relationship = relationship_create_pending(
-                    program=run.program,
-                    mentor=proposal.mentor,
-                    mentee=proposal.mentee,
-                    origin=RelationshipOrigin.PROPOSAL,
-                    created_by=by,
-                )
-            except ValidationError as exc:
-                raise ValidationError(
-                    _("Nothing was published: %(mentor)s → %(mentee)s can no longer be paired (%(why)s).")
-                    % {
-                        "mentor": proposal.mentor.full_name,
-                        "mentee": proposal.mentee.full_name,
-                        "why": " ".join(exc.messages),
-                    },
-                    code="stale",
-                ) from exc
+        try:
+            relationships = relationships_create_pending_bulk(
+                program=run.program,
+                pairs=[(proposal.mentor, proposal.mentee) for proposal in proposals],
+                origin=RelationshipOrigin.PROPOSAL,
+                created_by=by,
+            )
+        except PairRefused as refused:
+            raise ValidationError(
+                _("Nothing was published: %(mentor)s → %(mentee)s can no longer be paired (%(why)s).")
+                % {
+                    "mentor": refused.mentor.full_name,
+                    "mentee": refused.mentee.full_name,
+                    "why": " ".join(refused.messages),
+                },
+                code="stale",
+            ) from refused
+        for proposal, relationship in zip(proposals, relationships, strict=True):
             proposal.relationship = relationship
             proposal.state = ProposalState.ACCEPTED
-            relationships.append(relationship)
-        Proposal.objects.bulk_update(proposals, ["relationship", "state"])
+        Proposal.objects.bulk_update(proposals, ["relationship", "state"], batch_size=500)
         run.published_at = timezone.now()
         run.published_by = by
         run.save(update_fields=["published_at", "published_by"])

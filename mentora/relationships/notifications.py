@@ -4,8 +4,10 @@ The no-fault exit's reason is never included: it is private to the person who ga
 program's managers.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,18 +18,26 @@ def _link() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("relationships:mine")
 
 
-def _send_to_both(relationship: Relationship, subject: str, body_for) -> None:
-    messages = [
-        (subject, body_for(person, other), None, [person.email])
+def _to_both(relationship: Relationship, subject: str, body_for) -> list[EmailMessage]:
+    return [
+        EmailMessage(subject, body_for(person, other), None, [person.email])
         for person, other in (
             (relationship.mentor, relationship.mentee),
             (relationship.mentee, relationship.mentor),
         )
     ]
-    send_mass_mail(messages, fail_silently=False)
 
 
-def relationship_proposed(relationship: Relationship) -> None:
+def _send(messages: list[EmailMessage]) -> None:
+    """All messages over one connection (one SMTP session, however many pairs were published)."""
+    get_connection(fail_silently=False).send_messages(messages)
+
+
+def _send_to_both(relationship: Relationship, subject: str, body_for) -> None:
+    _send(_to_both(relationship, subject, body_for))
+
+
+def _proposed(relationship: Relationship) -> list[EmailMessage]:
     program = relationship.program.name
 
     def body(person, other):
@@ -36,7 +46,12 @@ def relationship_proposed(relationship: Relationship) -> None:
             "Please say whether you agree to start — either answer is fine:\n%(link)s\n"
         ) % {"name": person.full_name, "other": other.full_name, "program": program, "link": _link()}
 
-    _send_to_both(relationship, _("A new pairing in %(program)s") % {"program": program}, body)
+    return _to_both(relationship, _("A new pairing in %(program)s") % {"program": program}, body)
+
+
+def relationships_proposed(relationships: Iterable[Relationship]) -> None:
+    """Ask both sides of each new pairing for consent."""
+    _send([message for relationship in relationships for message in _proposed(relationship)])
 
 
 def relationship_started(relationship: Relationship) -> None:

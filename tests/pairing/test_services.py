@@ -2,16 +2,20 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentora.pairing import services
 from mentora.pairing.models import MatchRun, PairRule, PairRuleKind, ProposalState, RunStatus
 from mentora.pairing.selectors import match_run_compare, run_report
 from mentora.programs.models import EnrolmentStatus, ProgramFormat, ProgramStatus
+from mentora.relationships import services as relationship_services
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
 from mentora.relationships.services import relationship_decline
 from tests.factories import PersonFactory
 from tests.pairing.conftest import enrol_mentee, enrol_mentor
+from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,24 +220,37 @@ def test_publish_creates_pending_relationships_for_every_proposal_not_rejected(
         services.match_run_publish(run=run, by=pam)
 
 
-def test_publish_is_all_or_nothing(program, pam, cohort, monkeypatch):
+def test_publish_is_all_or_nothing(program, pam, skill, cohort):
     run = run_now(program, pam)
-    calls = []
-    real = services.relationship_create_pending
-
-    def fail_on_the_second(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 2:
-            raise ValidationError("This mentor is full.", code="mentor_full")
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "relationship_create_pending", fail_on_the_second)
-    with pytest.raises(ValidationError, match="Nothing was published"):
+    last = run.proposals.order_by("-locked", "-score", "pk").last()
+    # Paired elsewhere after the run: the last pair in publishing order can no longer be made.
+    other_mentor = enrol_mentor(program, name="Late mentor", skill=skill)
+    relationship_services.relationship_create_pending(
+        program=program, mentor=other_mentor, mentee=last.mentee, origin=RelationshipOrigin.MANUAL
+    )
+    with pytest.raises(ValidationError, match=f"Nothing was published: .*{last.mentee.full_name}"):
         services.match_run_publish(run=run, by=pam)
-    assert not Relationship.objects.exists()
+    assert Relationship.objects.count() == 1
     assert not run.proposals.filter(relationship__isnull=False).exists()
     run.refresh_from_db()
     assert run.published_at is None
+
+
+def test_publishing_costs_the_same_number_of_queries_however_many_pairs(program, pam, skill, cohort):
+    small = run_now(program, pam)
+    other = ProgramFactory(organisation=program.organisation, managers=[pam])
+    for n in range(4):
+        enrol_mentor(other, name=f"Mentor {n}", skill=skill)
+    for n in range(8):
+        enrol_mentee(other, name=f"Mentee {n}", skill=skill)
+    large = run_now(other, pam)
+    assert large.proposals.count() > small.proposals.count()
+    counts = []
+    for run in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            services.match_run_publish(run=run, by=pam)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 def test_publishing_rechecks_people_who_left_after_the_run(program, pam, cohort):

@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.mail.backends import locmem
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from mentora.programs.models import EnrolmentStatus, ProgramStatus
 from mentora.relationships import services
@@ -154,3 +156,78 @@ def test_an_active_relationship_ends_without_blame(
     with pytest.raises(ValidationError, match="Only an active relationship"):
         services.relationship_end_no_fault(relationship=relationship, person=mentor)
     assert program_pool(program=program).freed_mentee_ids == {mentee.pk}
+
+
+# ---- many pairs at once (publishing a matching run) ---------------------------------------------
+
+
+class CountingBackend(locmem.EmailBackend):
+    """The test mail backend, counting how many connections were opened."""
+
+    opened = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        CountingBackend.opened += 1
+
+
+def bulk(program, pairs):
+    return services.relationships_create_pending_bulk(
+        program=program, pairs=pairs, origin=RelationshipOrigin.PROPOSAL
+    )
+
+
+def test_many_pairs_are_created_at_once_and_told_over_one_mail_connection(
+    program, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.relationships.test_services.CountingBackend"
+    CountingBackend.opened = 0
+    mentors = [EnrolmentFactory(program=program, role="mentor", capacity=2).person for _ in range(2)]
+    mentees = [EnrolmentFactory(program=program, role="mentee").person for _ in range(4)]
+    pairs = [(mentors[n % 2], mentee) for n, mentee in enumerate(mentees)]
+    with django_capture_on_commit_callbacks(execute=True):
+        relationships = bulk(program, pairs)
+    assert [(r.mentor, r.mentee) for r in relationships] == pairs
+    assert all(r.pk and r.status == RelationshipStatus.PENDING_CONSENT for r in relationships)
+    assert len(mail.outbox) == 8
+    assert CountingBackend.opened == 1
+
+
+def test_many_pairs_cost_the_same_number_of_queries_as_a_few(program):
+    def queries_for(size):
+        mentor = EnrolmentFactory(program=program, role="mentor", capacity=size).person
+        pairs = [(mentor, EnrolmentFactory(program=program, role="mentee").person) for _ in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            bulk(program, pairs)
+        return len(queries)
+
+    assert queries_for(2) == queries_for(12)
+
+
+def test_a_batch_is_checked_against_itself_and_is_all_or_nothing(program, mentor, mentee):
+    other = EnrolmentFactory(program=program, role="mentee").person  # the mentor has one place
+    with pytest.raises(services.PairRefused, match="This mentor is full.") as caught:
+        bulk(program, [(mentor, mentee), (mentor, other)])
+    assert caught.value.code == "mentor_full"
+    assert (caught.value.mentor, caught.value.mentee) == (mentor, other)
+    assert not Relationship.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        (
+            lambda p, mentor, mentee: p.enrolments.filter(person=mentor).update(paused_until="2099-01-01"),
+            "2099",
+        ),
+        (lambda p, mentor, mentee: pair(p, mentor, mentee), "already has a mentor"),
+        (lambda p, mentor, mentee: p.enrolments.filter(person=mentee).delete(), "not an approved mentee"),
+        (lambda p, mentor, mentee: setattr(p, "status", ProgramStatus.DRAFT), "only be paired"),
+    ],
+)
+def test_a_batch_follows_the_rules_of_a_single_pairing(program, mentor, mentee, spoil, message):
+    spoil(program, mentor, mentee)
+    before = Relationship.objects.count()
+    with pytest.raises(ValidationError, match=message):
+        bulk(program, [(mentor, mentee)])
+    assert Relationship.objects.count() == before
