@@ -55,3 +55,16 @@ def test_a_panel_registered_by_another_app_appears_in_order(client, relationship
     finally:
         panels._panels.pop("zz-test")
     assert text.index('href="#zz-test"') < text.index('href="#goals"') < text.index('href="#meetings"')
+
+
+def test_the_openapi_schema_documents_the_pair_space_endpoints(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in (
+        "/api/pairs/{relationship_id}/goals",
+        "/api/pairs/{relationship_id}/goals/{goal_id}/milestones/{milestone_id}",
+        "/api/pairs/{relationship_id}/meetings/{meeting_id}/log",
+        "/api/pairs/{relationship_id}/meetings/{meeting_id}/ics",
+        "/api/pairs/{relationship_id}/notes/{note_id}",
+        "/api/calendar/feed",
+    ):
+        assert path in paths, path
