@@ -71,6 +71,7 @@ def advocacy_action_update(
     relationship = action.relationship
     _ensure_mentor(relationship, person)
     fields = _clean(relationship, kind, occurred_on, description, timezone.localdate())
+    action = AdvocacyAction.objects.select_for_update().get(pk=action.pk)  # as saved, not as a form left it
     changed = any(getattr(action, name) != value for name, value in fields.items())
     for name, value in fields.items():
         setattr(action, name, value)
