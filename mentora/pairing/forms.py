@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentora.organisations.models import Department
+from mentora.pairing.selectors import ProposalFilters
 from mentora.programs.models import WEIGHT_FIELDS, Program
 
 
@@ -67,3 +69,31 @@ class SwapForm(forms.Form):
         for name in ("first", "second"):
             self.fields[name].queryset = proposals
             self.fields[name].label_from_instance = lambda p: f"{p.mentor.full_name} → {p.mentee.full_name}"
+
+
+class ProposalFilterForm(forms.Form):
+    """Filters for the run page's list of pairs. Invalid values are ignored, not an error page."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=100)
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(), label=_("Department"), required=False, empty_label=_("Any")
+    )
+    min_score = forms.FloatField(label=_("Score at least"), required=False, min_value=0, max_value=1)
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            organisation_id=program.organisation_id
+        ).order_by("name")
+        self.fields["name"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+        self.fields["min_score"].widget.attrs.update({"step": "0.05"})
+
+    def filters(self) -> ProposalFilters:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        department = data.get("department")
+        return ProposalFilters(
+            department_id=department.pk if department else None,
+            min_score=data.get("min_score"),
+            name=(data.get("name") or "").strip(),
+        )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -79,11 +79,48 @@ def match_run_list(*, program: Program) -> QuerySet:
     )
 
 
-def proposal_list(*, run: MatchRun) -> QuerySet:
-    return (
+# The run page shows proposals a page at a time; the swap picker, a few candidates at a time.
+PROPOSALS_PER_PAGE = 50
+SWAP_CANDIDATES_PER_PAGE = 10
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    department_id: int | None = None  # the mentor's or the mentee's department
+    min_score: float | None = None
+    name: str = ""  # part of the mentor's or the mentee's name
+
+
+def proposal_list(*, run: MatchRun, filters: ProposalFilters | None = None) -> QuerySet:
+    proposals = (
         Proposal.objects.filter(run=run)
         .select_related("mentor__department", "mentee__department")
         .order_by("-locked", "-score", "id")
+    )
+    if filters is None:
+        return proposals
+    if filters.department_id is not None:
+        proposals = proposals.filter(
+            Q(mentor__department_id=filters.department_id) | Q(mentee__department_id=filters.department_id)
+        )
+    if filters.min_score is not None:
+        proposals = proposals.filter(score__gte=filters.min_score)
+    if filters.name:
+        proposals = proposals.filter(
+            Q(mentor__full_name__icontains=filters.name) | Q(mentee__full_name__icontains=filters.name)
+        )
+    return proposals
+
+
+def proposal_swap_candidates(*, proposal: Proposal, name: str = "") -> QuerySet:
+    """The pairs of the same run whose mentor this pair could take: not itself, not locked, not
+    forbidden, with another mentor."""
+    return (
+        proposal_list(run=proposal.run, filters=ProposalFilters(name=name))
+        .exclude(pk=proposal.pk)
+        .exclude(mentor_id=proposal.mentor_id)
+        .exclude(state=ProposalState.REJECTED)
+        .filter(locked=False)
     )
 
 

@@ -6,6 +6,7 @@ Views parse input, call one service or selector, and render the page or, for htm
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
-from mentora.pairing.forms import RunForm, SwapForm
-from mentora.pairing.models import MatchRun, RunStatus
+from mentora.pairing.forms import ProposalFilterForm, RunForm, SwapForm
+from mentora.pairing.models import MatchRun, ProposalState, RunStatus
 from mentora.programs.forms import add_service_errors
 from mentora.programs.selectors import program_gaps
 
@@ -66,26 +67,36 @@ def run_list(request, program_id: int):
     )
 
 
-def _run_context(run: MatchRun) -> dict:
-    proposals = list(selectors.proposal_list(run=run))
-    for proposal in proposals:
+def _proposal_page(request, run: MatchRun) -> dict:
+    """One page of the run's pairs, filtered by the query string."""
+    form = ProposalFilterForm(request.GET, program=run.program)
+    filters = form.filters()
+    proposals = selectors.proposal_list(run=run, filters=filters)
+    page = Paginator(proposals, selectors.PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    for proposal in page:
         proposal.bars = selectors.component_bars(proposal)
-    return {
-        "run": run,
-        "program": run.program,
-        "proposals": proposals,
-        "report": selectors.run_report(run=run),
-        "other_runs": selectors.match_run_list(program=run.program)
-        .filter(status=RunStatus.SUCCEEDED)
-        .exclude(pk=run.pk),
-        "editable": run.status == RunStatus.SUCCEEDED and not run.is_published,
-    }
+    return {"filter_form": form, "page": page, "filtered": filters != selectors.ProposalFilters()}
 
 
 @login_required
 def run_detail(request, run_id: int):
     run = _run(request, run_id)
-    return render(request, "pairing/run_detail.html", _run_context(run))
+    editable = run.status == RunStatus.SUCCEEDED and not run.is_published
+    if request.htmx and request.htmx.target == "proposals":
+        context = {"run": run, "editable": editable, **_proposal_page(request, run)}
+        return render(request, "pairing/_proposals.html", context)
+    context = {
+        "run": run,
+        "program": run.program,
+        "pairs": run.proposals.count(),
+        "report": selectors.run_report(run=run),
+        "other_runs": selectors.match_run_list(program=run.program)
+        .filter(status=RunStatus.SUCCEEDED)
+        .exclude(pk=run.pk),
+        "editable": editable,
+        **(_proposal_page(request, run) if run.status == RunStatus.SUCCEEDED else {}),
+    }
+    return render(request, "pairing/run_detail.html", context)
 
 
 @login_required
@@ -132,9 +143,31 @@ def proposal_action(request, proposal_id: int, action: str):
 
 
 @login_required
-@require_POST
 def proposal_swap(request, run_id: int):
+    """GET: pick the pair to exchange mentors with (searchable, paged). POST: swap."""
     run = _run(request, run_id)
+    if request.method == "POST":
+        return _swap(request, run)
+    first = run.proposals.select_related("mentor", "mentee").filter(pk=_int(request.GET.get("first"))).first()
+    if first is None:
+        messages.error(request, _("Pick the pair to swap from the list of proposed pairs."))
+        return redirect("pairing:run", run_id=run.pk)
+    name = request.GET.get("name", "").strip()[:100]
+    candidates = selectors.proposal_swap_candidates(proposal=first, name=name)
+    page = Paginator(candidates, selectors.SWAP_CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"run": run, "program": run.program, "first": first, "name": name, "page": page}
+    template = "pairing/_swap_candidates.html" if request.htmx else "pairing/swap_pick.html"
+    return render(request, template, context)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _swap(request, run: MatchRun):
     form = SwapForm(request.POST, proposals=run.proposals.select_related("run__program", "mentor", "mentee"))
     if not form.is_valid():
         messages.error(request, _("Pick the pair to swap with."))
@@ -163,8 +196,12 @@ def run_publish(request, run_id: int):
                 % {"count": len(relationships)},
             )
         return redirect("pairing:run", run_id=run.pk)
-    context = _run_context(run)
-    context["to_publish"] = [p for p in context["proposals"] if p.state != "rejected"]
+    context = {
+        "run": run,
+        "program": run.program,
+        "editable": run.status == RunStatus.SUCCEEDED and not run.is_published,
+        "to_publish": run.proposals.exclude(state=ProposalState.REJECTED).count(),
+    }
     return render(request, "pairing/publish_confirm.html", context)
 
 

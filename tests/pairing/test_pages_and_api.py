@@ -3,11 +3,12 @@ organisation, a participant, an org admin and someone from another organisation.
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentora.organisations.models import Role
-from mentora.pairing import services
+from mentora.organisations.models import Department, Role
+from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun, PairRule, ProposalState, RunStatus
 from mentora.relationships.models import Relationship
 from tests.factories import PASSWORD, PersonFactory, api_headers
@@ -171,6 +172,66 @@ def test_the_proposal_page_runs_a_fixed_number_of_queries(client, program, pam, 
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("pairing:run", args=[second.pk])).status_code == 200
     assert len(large) == len(small)
+
+
+def rows(response) -> int:
+    return response.content.decode().count('<tr id="proposal-')
+
+
+def test_the_proposal_page_is_paged_and_filtered_with_htmx_fragments(client, run, pam, cohort, monkeypatch):
+    monkeypatch.setattr(selectors, "PROPOSALS_PER_PAGE", 2)
+    login(client, pam)
+    url = reverse("pairing:run", args=[run.pk])
+    first = client.get(url)
+    assert rows(first) == 2 and "3 proposed pairs" in first.content.decode()
+    assert rows(client.get(url, {"page": 2})) == 1
+    assert rows(client.get(url, {"page": "nonsense"})) == 2
+
+    ella = cohort[1][0]
+    by_name = client.get(url, {"name": "ella"})
+    assert rows(by_name) == 1 and ella.full_name in by_name.content.decode()
+    engineering = Department.objects.get(name="Engineering")
+    in_engineering = run.proposals.filter(
+        Q(mentor__department=engineering) | Q(mentee__department=engineering)
+    ).count()
+    assert rows(client.get(url, {"department": engineering.pk, "page": 1})) == min(in_engineering, 2)
+    none = client.get(url, {"min_score": "1"})
+    assert rows(none) == 0 and "No pair matches these filters." in none.content.decode()
+    assert rows(client.get(url, {"min_score": "lots", "department": "x"})) == 2  # bad input is ignored
+
+    fragment = client.get(url, {"name": "ella"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="proposals")
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and html.startswith('<div id="proposals">') and "<html" not in html
+    assert rows(fragment) == 1
+
+
+def test_swapping_picks_the_other_pair_by_search_not_from_a_list_of_every_pair(client, run, pam):
+    login(client, pam)
+    page = client.get(reverse("pairing:run", args=[run.pk])).content.decode()
+    pairs_section = page.split('id="pairs-heading"')[1].split("</section>")[0]
+    assert 'name="first"' not in pairs_section and 'name="second"' not in pairs_section
+    proposals = list(run.proposals.order_by("id"))
+    first = proposals[0]
+    others = [p for p in proposals if p.mentor_id != first.mentor_id]
+    url = reverse("pairing:swap", args=[run.pk])
+    assert f"{url}?first={first.pk}" in page
+
+    picker = client.get(url, {"first": first.pk}).content.decode()
+    assert all(f'name="second" value="{p.pk}"' in picker for p in others)
+    assert f'name="second" value="{first.pk}"' not in picker
+    wanted = others[0]
+    found = client.get(
+        url, {"first": first.pk, "name": wanted.mentee.full_name[:4]}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert found.startswith('<div id="swap-candidates">') and f'value="{wanted.pk}"' in found
+    assert "No unlocked pair" in client.get(url, {"first": first.pk, "name": "zzz"}).content.decode()
+
+    lost = client.get(url, {"first": "abc"}, follow=True)
+    assert "Pick the pair to swap" in lost.content.decode()
+    response = client.post(url, {"first": first.pk, "second": wanted.pk})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.mentor_id == wanted.mentor_id
 
 
 def test_nobody_sees_a_private_self_assessment_through_an_explanation(client, run, pam, cohort):
