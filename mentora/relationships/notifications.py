@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mentora.relationships.models import Relationship
+from mentora.relationships.models import Relationship, RelationshipOrigin
 
 
 def _link() -> str:
@@ -37,7 +37,37 @@ def _send_to_both(relationship: Relationship, subject: str, body_for) -> None:
     _send(_to_both(relationship, subject, body_for))
 
 
+def _requested(relationship: Relationship) -> list[EmailMessage]:
+    """A mentee's request: the mentee has already said yes, so only the mentor is asked."""
+    mentor, mentee = relationship.mentor, relationship.mentee
+    program = relationship.program.name
+    return [
+        EmailMessage(
+            _("%(mentee)s asked you to be their mentor") % {"mentee": mentee.full_name},
+            _(
+                "Hello %(name)s,\n\n%(other)s asked you to be their mentor in “%(program)s”. "
+                "Please accept or decline — either answer is fine:\n%(link)s\n"
+            )
+            % {"name": mentor.full_name, "other": mentee.full_name, "program": program, "link": _link()},
+            None,
+            [mentor.email],
+        ),
+        EmailMessage(
+            _("Your request to %(mentor)s was sent") % {"mentor": mentor.full_name},
+            _(
+                "Hello %(name)s,\n\nYour request to %(other)s in “%(program)s” was sent. "
+                "We'll tell you when %(other)s answers.\n%(link)s\n"
+            )
+            % {"name": mentee.full_name, "other": mentor.full_name, "program": program, "link": _link()},
+            None,
+            [mentee.email],
+        ),
+    ]
+
+
 def _proposed(relationship: Relationship) -> list[EmailMessage]:
+    if relationship.origin == RelationshipOrigin.MENTEE_REQUEST:
+        return _requested(relationship)
     program = relationship.program.name
 
     def body(person, other):
@@ -68,7 +98,40 @@ def relationship_started(relationship: Relationship) -> None:
     )
 
 
+def _request_declined(relationship: Relationship) -> list[EmailMessage]:
+    """A mentee's request will not go ahead: the mentee chooses again from their shortlist."""
+    mentor, mentee = relationship.mentor, relationship.mentee
+    program, name = relationship.program, relationship.program.name
+    subject = _("A request in %(program)s will not go ahead") % {"program": name}
+    shortlist = settings.SITE_URL.rstrip("/") + reverse("pairing:choose_shortlist", args=[program.pk])
+    return [
+        EmailMessage(
+            subject,
+            _(
+                "Hello %(name)s,\n\nThe request from %(other)s in “%(program)s” will not go ahead. "
+                "No one is at fault.\n%(link)s\n"
+            )
+            % {"name": mentor.full_name, "other": mentee.full_name, "program": name, "link": _link()},
+            None,
+            [mentor.email],
+        ),
+        EmailMessage(
+            subject,
+            _(
+                "Hello %(name)s,\n\nYour request to %(other)s in “%(program)s” will not go ahead. "
+                "No one is at fault: you can choose another mentor from your shortlist:\n%(link)s\n"
+            )
+            % {"name": mentee.full_name, "other": mentor.full_name, "program": name, "link": shortlist},
+            None,
+            [mentee.email],
+        ),
+    ]
+
+
 def relationship_declined(relationship: Relationship) -> None:
+    if relationship.origin == RelationshipOrigin.MENTEE_REQUEST:
+        _send(_request_declined(relationship))
+        return
     program = relationship.program.name
 
     def body(person, other):

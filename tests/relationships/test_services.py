@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail.backends import locmem
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from mentora.programs.models import EnrolmentStatus, ProgramStatus
 from mentora.relationships import services
@@ -231,3 +232,47 @@ def test_a_batch_follows_the_rules_of_a_single_pairing(program, mentor, mentee, 
     with pytest.raises(ValidationError, match=message):
         bulk(program, [(mentor, mentee)])
     assert Relationship.objects.count() == before
+
+
+# ---- the wording of a mentee's request ----------------------------------------------------------
+
+
+def mail_to(person):
+    [message] = [message for message in mail.outbox if message.to == [person.email]]
+    return message
+
+
+def test_a_mentees_request_tells_the_mentee_it_was_sent_and_asks_the_mentor(
+    program, mentor, mentee, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        pair(program, mentor, mentee, origin=RelationshipOrigin.MENTEE_REQUEST)
+    to_mentee, to_mentor = mail_to(mentee), mail_to(mentor)
+    assert "Your request to Bob Baker" in to_mentee.body and "was sent" in to_mentee.body
+    assert "We'll tell you when Bob Baker answers." in to_mentee.body
+    assert "agree to start" not in to_mentee.body
+    assert to_mentor.subject == "Alice Archer asked you to be their mentor"
+    assert "Alice Archer asked you to be their mentor" in to_mentor.body
+    assert "accept or decline" in to_mentor.body
+
+
+def test_a_declined_request_points_the_mentee_to_their_shortlist(
+    program, mentor, mentee, django_capture_on_commit_callbacks
+):
+    request = pair(program, mentor, mentee, origin=RelationshipOrigin.MENTEE_REQUEST)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.relationship_decline(relationship=request, person=mentor)
+    to_mentee = mail_to(mentee)
+    assert "choose another mentor from your shortlist" in to_mentee.body
+    assert reverse("pairing:choose_shortlist", args=[program.pk]) in to_mentee.body
+    assert "program manager" not in to_mentee.body
+    assert "program manager" not in mail_to(mentor).body
+
+
+def test_a_declined_proposal_still_says_the_program_manager_will_help(
+    program, mentor, mentee, django_capture_on_commit_callbacks
+):
+    proposal = pair(program, mentor, mentee)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.relationship_decline(relationship=proposal, person=mentor)
+    assert "the program manager will help you" in mail_to(mentee).body
