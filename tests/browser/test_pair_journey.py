@@ -1,5 +1,6 @@
-"""A pair works together in their space, in a real browser: the mentee sets a goal, schedules a
-meeting and prepares questions; after it, the mentor logs it.
+"""A pair works together in their space, in a real browser: they agree, the mentee sets a goal,
+schedules a meeting and prepares questions; after it, the mentor logs it, answers a check-in and
+closes the relationship with a reflection.
 
 The journey is one function made of steps (helpers below), so that later steps slot in where the
 comments say: the agreement before the goal, a check-in and the closure after the log.
@@ -14,9 +15,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from mentora.agreements.models import Agreement, Closure, Reflection
+from mentora.checkins.models import CheckinAnswer
+from mentora.checkins.services import checkins_issue_due
 from mentora.goals.models import Goal
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.programs.models import ProgramStatus
+from mentora.relationships.models import Relationship, RelationshipStatus
 from tests.factories import PASSWORD, WantedSkillFactory
 from tests.programs.factories import ProgramFactory
 from tests.workspace.fixtures import active_relationship
@@ -154,13 +159,71 @@ def log_meeting(journey, page) -> None:
     journey.shot(page, "meeting-logged")
 
 
-def test_a_pair_sets_a_goal_schedules_and_logs_a_meeting(live_server, browser, pair, alice, bob):
+def agree(journey, page, *, write: bool) -> None:
+    """The agreement: the mentee writes it and confirms, the mentor confirms, one agenda step each."""
+    page.get_by_role("link", name="Open the agreement").click()
+    page.get_by_role("heading", name="Our mentoring agreement").wait_for()
+    if write:
+        page.get_by_label("Expectations", exact=True).fill("Alice brings questions; Bob shares his path.")
+        page.get_by_label("Confidentiality", exact=True).fill("What we say stays between us.")
+        page.get_by_label("How often we meet", exact=True).fill("Every two weeks, 45 minutes")
+        page.get_by_label("Where we meet", exact=True).fill("Café on the 3rd floor")
+        page.get_by_label("How either of us can end it", exact=True).fill("Either of us says so; no blame.")
+        page.get_by_role("button", name="Save the agreement").click()
+        page.get_by_text("Agreement saved.").wait_for()
+        step = "Introduce yourselves: background, what brought you here"
+    else:
+        step = "The mentee says what they want to grow in this cycle"
+    page.get_by_role("button", name="I confirm this agreement").click()
+    page.get_by_text("You confirmed on").wait_for()
+    # The first-meeting agenda is ticked in place (htmx).
+    page.get_by_role("button", name=step, pressed=False).click()
+    page.get_by_role("button", name=step, pressed=True).wait_for()
+    journey.shot(page, "agreement")
+    page.get_by_role("link", name="Our space with").click()
+    page.get_by_role("heading", name="Goals").wait_for()
+
+
+def time_passes_until_a_checkin_is_due(relationship) -> None:
+    Relationship.objects.filter(pk=relationship.pk).update(
+        started_at=timezone.now() - datetime.timedelta(days=29)
+    )
+    checkins_issue_due()
+
+
+def answer_checkin(journey, page) -> None:
+    page.reload()
+    page.locator("#checkins").get_by_role("link", name="Answer the Pulse check-in").click()
+    page.get_by_role("radio", name="4").check()
+    page.get_by_label("Every two weeks").check()
+    page.get_by_label("Anything blocking you?").fill("Finding a quiet room.")
+    journey.shot(page, "checkin")
+    page.get_by_role("button", name="Send my answer").click()
+    page.get_by_text("Thank you. Only you can see your answer.").wait_for()
+
+
+def close(journey, page) -> None:
+    page.goto(journey.live_server.url + reverse("relationships:mine"))
+    page.get_by_role("link", name="Open our space with Alice Archer").click()
+    page.get_by_role("link", name="Close, extend or reflect").click()
+    page.get_by_label("Our goals are met").check()
+    page.locator("form", has=page.get_by_role("button", name="Close the relationship")).get_by_label(
+        "What I learned"
+    ).fill("Mentors learn too: how to listen before advising.")
+    journey.shot(page, "closure-form")
+    page.get_by_role("button", name="Close the relationship").click()
+    page.get_by_text("kept as read-only history").first.wait_for()
+    assert "how to listen before advising" in page.inner_text("main")
+    journey.shot(page, "closed")
+
+
+def test_a_pair_agrees_sets_a_goal_meets_checks_in_and_closes(live_server, browser, pair, alice, bob):
     journey = Journey(browser, live_server)
 
     mentee = journey.sign_in(alice)
     open_space(journey, mentee, "Bob Baker")
     journey.shot(mentee, "space")
-    # Step slot: the pair fills in their agreement and the first-meeting agenda (agreements app).
+    agree(journey, mentee, write=True)
     set_goal(journey, mentee)
     schedule_meeting(journey, mentee)
 
@@ -169,12 +232,21 @@ def test_a_pair_sets_a_goal_schedules_and_logs_a_meeting(live_server, browser, p
     open_space(journey, mentor, "Alice Archer")
     assert "Give a talk at the all-hands" in mentor.inner_text("#goals")
     assert mentor.get_by_role("link", name="Set a goal").count() == 0
+    agree(journey, mentor, write=False)
     log_meeting(journey, mentor)
-    # Step slots: a check-in answered by each side (checkins app), then closure with reflections
-    # (agreements app), after which the space is read-only history.
+    time_passes_until_a_checkin_is_due(pair)
+    mentor.goto(live_server.url + reverse("workspace:pair", args=[pair.pk]))
+    answer_checkin(journey, mentor)
+    close(journey, mentor)
 
     goal = Goal.objects.get(relationship=pair)
     assert goal.progress == 25 and goal.milestones.get().is_done
     meeting = Meeting.objects.get(relationship=pair)
     assert meeting.status == MeetingStatus.HAPPENED and meeting.mentor_rating == 5
     assert meeting.prep.questions == "How do I open a talk to 200 people?"
+    agreement = Agreement.objects.get(relationship=pair)
+    assert agreement.is_confirmed and agreement.agenda_checks.count() == 2
+    assert CheckinAnswer.objects.get().checkin.respondent == bob
+    pair.refresh_from_db()
+    assert pair.status == RelationshipStatus.ENDED and Closure.objects.get().reason == "goals_met"
+    assert Reflection.objects.get().author == bob
