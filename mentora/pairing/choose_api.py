@@ -27,6 +27,7 @@ CONFLICT_CODES = {
     "mentor_full",
     "mentor_paused",
     "mentee_taken",
+    "mentee_locked",
     "already_paired",
     "declined_before",
     "not_pending",
@@ -137,6 +138,9 @@ class ShortlistOut(Schema):
     open_request: RequestOut | None = Field(
         description="My pending request or active relationship here; no shortlist while it is live."
     )
+    matched_by_manager: bool = Field(
+        False, description="A program manager matched me with a mentor: no shortlist, no requests."
+    )
 
 
 class RequestIn(Schema):
@@ -173,6 +177,13 @@ def shortlist(
     open_request = selectors.open_request_of(program=program, mentee=mentee)
     if open_request is not None:
         return {"entries": [], "empty_reasons": [], "open_request": open_request}
+    if selectors.matched_by_manager(program=program, mentee=mentee):
+        return {
+            "entries": [],
+            "empty_reasons": [str(services.MATCHED_BY_MANAGER)],
+            "open_request": None,
+            "matched_by_manager": True,
+        }
     result = selectors.shortlist_for(program=program, mentee=mentee, k=k)
     services.shortlist_exposure_record(
         program=program, mentee=mentee, mentor_ids=[item.mentor.person_id for item in result.items]

@@ -23,7 +23,7 @@ from mentora.matching.instance import parse_instance
 from mentora.matching.shortlist import Shortlister
 from mentora.pairing.explanations import public_reasons
 from mentora.pairing.instance_builder import build_instance
-from mentora.pairing.models import ShortlistExposure
+from mentora.pairing.models import PairRule, PairRuleKind, ShortlistExposure
 from mentora.people.models import OfferedSkill, Person, Skill
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, MatchingMode, Program
 from mentora.programs.permissions import can_manage_program
@@ -67,6 +67,12 @@ def approved_enrolment(*, program: Program, person: Person, role: str) -> Enrolm
     return Enrolment.objects.filter(
         program=program, person=person, role=role, status=EnrolmentStatus.APPROVED
     ).first()
+
+
+def matched_by_manager(*, program: Program, mentee: Person) -> bool:
+    """A program manager locked this mentee to a mentor (in a program with both matching and
+    choice): the mentee does not choose."""
+    return PairRule.objects.filter(program=program, mentee=mentee, kind=PairRuleKind.LOCK).exists()
 
 
 def choose_programs_for(*, person: Person | None) -> dict[str, list]:

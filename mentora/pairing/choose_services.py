@@ -18,6 +18,7 @@ from mentora.pairing.choose_selectors import (
     declined_mentor_ids,
     engine_allows,
     is_choose_program,
+    matched_by_manager,
     mentor_rooms,
     open_request_of,
 )
@@ -30,6 +31,10 @@ from mentora.relationships.models import Relationship, RelationshipOrigin
 NOTE_MAX_LENGTH = 500
 MENTOR_FULL = _lazy("This mentor is full. Please choose another mentor from your shortlist.")
 MENTEE_TAKEN = _lazy("You already have a mentor, or a request waiting for an answer, in this program.")
+MATCHED_BY_MANAGER = _lazy(
+    "The program manager has matched you with a mentor in this program, so there is no need to "
+    "choose one. You will be asked to confirm the pairing."
+)
 
 
 def _refusal(error: ValidationError, code: str, message) -> ValidationError:
@@ -44,7 +49,8 @@ def mentor_request_create(
     the mentor is notified and accepts or declines.
 
     Raises ValidationError with a code the API maps to a status: "mentor_full", "mentor_paused",
-    "mentee_taken" (one open request or relationship per program), "declined_before",
+    "mentee_taken" (one open request or relationship per program), "mentee_locked" (a manager
+    matched the mentee), "declined_before",
     "mentor_ineligible", "not_a_mentor", "not_a_mentee", "not_choose_mode".
     """
     if not is_choose_program(program):
@@ -59,6 +65,8 @@ def mentor_request_create(
         )
     if approved_enrolment(program=program, person=mentee, role=EnrolmentRole.MENTEE) is None:
         raise ValidationError(_("You are not an approved mentee in this program."), code="not_a_mentee")
+    if matched_by_manager(program=program, mentee=mentee):
+        raise ValidationError(str(MATCHED_BY_MANAGER), code="mentee_locked")
     room = mentor_rooms(program=program).get(mentor.pk)
     if room is None:
         raise ValidationError(_("This person is not a mentor in this program."), code="not_a_mentor")

@@ -63,7 +63,9 @@ def choose_shortlist(request, pk: int):
     context = {"program": program, "is_choose": selectors.is_choose_program(program)}
     if context["is_choose"]:
         context["open_request"] = selectors.open_request_of(program=program, mentee=mentee)
-        if context["open_request"] is None:
+        if context["open_request"] is None and selectors.matched_by_manager(program=program, mentee=mentee):
+            context["matched_by_manager"] = services.MATCHED_BY_MANAGER
+        elif context["open_request"] is None:
             shortlist = selectors.shortlist_for(program=program, mentee=mentee)
             services.shortlist_exposure_record(
                 program=program, mentee=mentee, mentor_ids=[item.mentor.person_id for item in shortlist.items]
@@ -80,6 +82,11 @@ def _mentor_page(request, program: Program, mentor_id: int, form: RequestForm, s
         is not None
     )
     open_request = selectors.open_request_of(program=program, mentee=viewer.person) if is_mentee else None
+    matched = (
+        is_mentee
+        and open_request is None
+        and selectors.matched_by_manager(program=program, mentee=viewer.person)
+    )
     return render(
         request,
         "pairing/choose_mentor.html",
@@ -90,8 +97,10 @@ def _mentor_page(request, program: Program, mentor_id: int, form: RequestForm, s
             "may_request": is_mentee
             and selectors.is_choose_program(program)
             and open_request is None
+            and not matched
             and mentor.person_id != viewer.person.pk,
             "open_request": open_request,
+            "matched_by_manager": services.MATCHED_BY_MANAGER if matched else "",
         },
         status=status,
     )

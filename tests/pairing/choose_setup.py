@@ -7,6 +7,7 @@ appear on a shortlist, a mentor profile or an API answer; so do the mentors'.
 from dataclasses import dataclass
 
 from mentora.organisations.models import Role
+from mentora.pairing.models import PairRule, PairRuleKind
 from mentora.people.models import Person
 from mentora.programs.models import EnrolmentRole, MatchingMode, Program, ProgramStatus
 from tests.factories import (
@@ -111,3 +112,10 @@ def cohort(org, alice, pam) -> Cohort:
     alice.save(update_fields=["manager"])
     enrol_mentor(program, name="", skill=skill, level=5, person=lou)
     return Cohort(program=program, skill=skill, alice=alice, mo=mo, mia=mia, max=max_, lou=lou, pam=pam)
+
+
+def lock(c: Cohort) -> None:
+    """In a program with both matching and choice, the manager locks Alice to Mia."""
+    c.program.matching_mode = MatchingMode.BOTH
+    c.program.save(update_fields=["matching_mode"])
+    PairRule.objects.create(program=c.program, mentor=c.mia, mentee=c.alice, kind=PairRuleKind.LOCK)

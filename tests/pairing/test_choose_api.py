@@ -8,7 +8,7 @@ from mentora.programs.models import MatchingMode
 from mentora.programs.services import mentor_availability_set
 from mentora.relationships.models import Relationship, RelationshipStatus
 from tests.factories import api_headers
-from tests.pairing.choose_setup import PRIVATE_WORDS, choose_program, cohort, enrol_mentee, enrol_mentor
+from tests.pairing.choose_setup import PRIVATE_WORDS, choose_program, cohort, enrol_mentee, enrol_mentor, lock
 
 MENTOR_FIELDS = {
     "id",
@@ -259,3 +259,13 @@ def test_availability_bad_input_and_reach(client, c):
 def test_the_api_needs_a_token(client, c):
     response = client.get(f"/api/choose/programs/{c.program.pk}/shortlist")
     assert_error(response, 401, "unauthenticated")
+
+
+def test_a_mentee_the_manager_matched_gets_no_shortlist_and_a_clear_refusal(client, c):
+    lock(c)
+    body = api(client, c.alice, "get", f"/programs/{c.program.pk}/shortlist").json()
+    assert body["entries"] == [] and body["matched_by_manager"] is True
+    assert "The program manager has matched you" in body["empty_reasons"][0]
+    response = api(client, c.alice, "post", f"/programs/{c.program.pk}/requests", {"mentor_id": c.mo.pk})
+    assert_error(response, 409, "mentee_locked")
+    assert not Relationship.objects.exists()

@@ -17,6 +17,7 @@ from tests.pairing.choose_setup import (
     cohort,
     enrol_mentee,
     enrol_mentor,
+    lock,
 )
 
 
@@ -315,3 +316,16 @@ def test_the_shortlist_page_needs_a_bounded_number_of_queries(client, c, django_
 def test_private_self_assessment_text_stays_on_its_owners_pages(client, c):
     client.force_login(c.alice.user)
     assert SECRET_REFLECTION not in client.get(shortlist_url(c)).content.decode()
+
+
+def test_a_mentee_the_manager_matched_is_told_so_instead_of_choosing(client, c):
+    lock(c)
+    client.force_login(c.alice.user)
+    text = client.get(shortlist_url(c)).content.decode()
+    assert "The program manager has matched you with a mentor" in text
+    assert mentor_url(c, c.mo) not in text and "Mia Mentor" not in text  # the lock is not revealed
+    profile = client.get(mentor_url(c, c.mo)).content.decode()
+    assert "Send my request" not in profile and "The program manager has matched you" in profile
+    refused = client.post(request_url(c, c.mo), {"note": ""}).content.decode()
+    assert "The program manager has matched you with a mentor" in refused
+    assert not Relationship.objects.exists()

@@ -12,7 +12,7 @@ from mentora.programs.models import MatchingMode
 from mentora.programs.services import mentor_availability_set
 from mentora.relationships.models import RelationshipOrigin, RelationshipStatus
 from tests.factories import PersonFactory
-from tests.pairing.choose_setup import PRIVATE_WORDS, choose_program, cohort, enrol_mentee, enrol_mentor
+from tests.pairing.choose_setup import PRIVATE_WORDS, choose_program, cohort, enrol_mentee, enrol_mentor, lock
 
 
 @pytest.fixture(autouse=True)
@@ -251,3 +251,14 @@ def test_unpausing_a_mentor_brings_them_back_at_once(c):
 def test_people_outside_any_program_get_nothing(org):
     nobody = PersonFactory(organisation=org, roles=[Role.PARTICIPANT])
     assert selectors.choose_programs_for(person=nobody) == {"as_mentee": [], "as_mentor": []}
+
+
+# ---- a mentee the program manager matched ----------------------------------------------------
+
+
+def test_a_mentee_the_manager_matched_cannot_request_a_mentor(c):
+    lock(c)
+    error = refusal(lambda: services.mentor_request_create(program=c.program, mentee=c.alice, mentor=c.mo))
+    assert error.code == "mentee_locked"
+    assert "The program manager has matched you with a mentor" in error.messages[0]
+    assert selectors.matched_by_manager(program=c.program, mentee=c.alice)
