@@ -1,13 +1,26 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test.utils import override_settings
 
 from mentora.organisations.models import Organisation
 from mentora.people.demo_org import demo_org_load
+from mentora.programs.demo_programs import DemoTooSmall, demo_programs_load
+
+# Loading the demo replays weeks of a program's life: nobody is emailed about it (the addresses
+# are under .test anyway), and no update email is left queued for a worker to send later.
+QUIET = {
+    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+}
 
 
 class Command(BaseCommand):
-    help = "Create a realistic synthetic organisation (deterministic for a seed), with demo log-ins."
+    help = (
+        "Create a realistic synthetic organisation (deterministic for a seed), with demo log-ins "
+        "and three demo programs."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=300, help="How many people (default 300).")
@@ -19,8 +32,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when the organisation already exists."
         )
+        parser.add_argument(
+            "--without-programs", action="store_true", help="Load the people only, no demo programs."
+        )
 
-    def handle(self, *args, people, seed, org_slug, name, if_empty, **options):
+    def handle(self, *args, people, seed, org_slug, name, if_empty, without_programs, **options):
         if people < 1:
             raise CommandError("--people must be at least 1.")
         if Organisation.objects.filter(slug=org_slug).exists():
@@ -31,10 +47,29 @@ class Command(BaseCommand):
                 f"Organisation “{org_slug}” already exists (use --if-empty or another --org-slug)."
             )
         started = time.perf_counter()
-        organisation = demo_org_load(people=people, seed=seed, slug=org_slug, name=name)
+        # One transaction: the demo loads whole or not at all, so --if-empty never sees half of it.
+        with override_settings(**QUIET), transaction.atomic():
+            organisation = demo_org_load(people=people, seed=seed, slug=org_slug, name=name)
+            loaded = time.perf_counter()
+            programs = None
+            if not without_programs:
+                try:
+                    with transaction.atomic():
+                        programs = demo_programs_load(organisation=organisation, seed=seed)
+                except DemoTooSmall as error:
+                    self.stdout.write(f"No demo programs: {error}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created “{organisation.name}” ({org_slug}) with {people} people, seed {seed}, "
-                f"in {time.perf_counter() - started:.1f} s."
+                f"in {loaded - started:.1f} s."
             )
         )
+        if programs is not None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created the demo programs “{programs.grow}”, “{programs.reverse}” and "
+                    f"“{programs.sales}” in {time.perf_counter() - loaded:.1f} s."
+                )
+            )
+            for note in programs.notes:
+                self.stdout.write(self.style.WARNING(note))
