@@ -59,5 +59,9 @@ def _register_routers() -> None:
     api.add_router("/pairs", notes_router)
     api.add_router("/calendar", calendar_router)
 
+    from mentora.core.api import router as home_router
+
+    api.add_router("/me", home_router)
+
 
 _register_routers()

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from mentora.core.roles import request_viewer
+from mentora.core.selectors import home_for
 from mentora.organisations.models import Role
 from mentora.people import selectors
 
@@ -17,6 +18,7 @@ def home(request):
         curates = viewer.manages_people
         if viewer.has_role(Role.PARTICIPANT) or not viewer.roles:
             context["completeness"] = selectors.profile_completeness(person=person)
+            context["home"] = home_for(viewer=viewer)
         if curates or viewer.has_role(Role.LEADER):
             context["overview"] = selectors.organisation_overview(organisation_id=org_id)
         if curates:

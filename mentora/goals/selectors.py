@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from mentora.goals.models import Goal, GoalComment, GoalStatus, ProgressUpdate
 from mentora.programs.models import Program
-from mentora.relationships.models import Relationship
+from mentora.relationships.models import Relationship, RelationshipStatus
 from mentora.workspace.access import Pair
 
 
@@ -27,6 +27,20 @@ def goal_list_for_relationship(*, relationship: Relationship) -> QuerySet:
 def goal_get_for_pair(*, pair: Pair, goal_id: int) -> Goal:
     """One of this pair's goals; 404 for a goal of any other relationship."""
     return get_object_or_404(goal_list_for_relationship(relationship=pair.relationship), pk=goal_id)
+
+
+def goal_list_open_for_person(*, person) -> QuerySet:
+    """Open goals of the person's active relationships, nearest target first (goal fields only:
+    no comments or updates)."""
+    return (
+        Goal.objects.filter(
+            Q(relationship__mentor=person) | Q(relationship__mentee=person),
+            relationship__status=RelationshipStatus.ACTIVE,
+            status=GoalStatus.OPEN,
+        )
+        .select_related("relationship__program", "relationship__mentor", "relationship__mentee")
+        .order_by("target_date", "id")
+    )
 
 
 def skill_choices_for_relationship(*, relationship: Relationship) -> list[tuple[int, str]]:

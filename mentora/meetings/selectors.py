@@ -48,6 +48,21 @@ def meeting_get_for_pair(*, pair: Pair, meeting_id: int) -> Meeting:
     )
 
 
+def meeting_get_next_for_person(*, person: Person) -> Meeting | None:
+    """The person's next scheduled meeting in any of their active relationships, or None."""
+    return (
+        Meeting.objects.filter(
+            Q(relationship__mentor=person) | Q(relationship__mentee=person),
+            relationship__status=RelationshipStatus.ACTIVE,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        )
+        .select_related("relationship__program", "relationship__mentor", "relationship__mentee")
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
 def meetings_starting_between(start: datetime.datetime, end: datetime.datetime) -> QuerySet:
     """Scheduled meetings of active relationships starting in [start, end): what reminders read."""
     return (
