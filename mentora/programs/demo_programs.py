@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from unittest import mock
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -120,15 +121,17 @@ class DemoPrograms:
 
 class _Clock:
     """The story's clock. `at(days, hour)` is a moment `days` from the real now (negative: past)
-    at a whole UTC hour; `moving()` makes `timezone.now()` return the current moment."""
+    at a whole hour of the current zone; `moving()` makes `timezone.now()` return the current
+    moment. A pair's events happen at their mentee's local hours (`local_to`)."""
 
-    def __init__(self, now: datetime.datetime) -> None:
+    def __init__(self, now: datetime.datetime, zone: str) -> None:
         self.now = now
         self.moment = now
+        self.zone = _zone(zone)
 
     def at(self, days: float, hour: int = 10, minute: int = 0) -> datetime.datetime:
-        day = (self.now + datetime.timedelta(days=days)).date()
-        return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=datetime.UTC)
+        day = (self.now + datetime.timedelta(days=days)).astimezone(self.zone).date()
+        return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone)
 
     def go(self, days: float, hour: int = 10, minute: int = 0) -> datetime.datetime:
         moment = self.at(days, hour, minute)
@@ -136,12 +139,27 @@ class _Clock:
         return moment
 
     def today(self) -> datetime.date:
-        return self.moment.date()
+        return timezone.localdate(self.moment)
+
+    @contextmanager
+    def local_to(self, person: Person) -> Iterator["_Clock"]:
+        home, self.zone = self.zone, _zone(person.time_zone)
+        try:
+            yield self
+        finally:
+            self.zone = home
 
     @contextmanager
     def moving(self) -> Iterator["_Clock"]:
         with mock.patch.object(timezone, "now", lambda: self.moment):
             yield self
+
+
+def _zone(name: str) -> datetime.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
 
 
 # ---------------------------------------------------------------------------------------------- cast
@@ -311,7 +329,7 @@ def demo_programs_load(
     """
     rng = random.Random(seed)
     cast = _cast(organisation)
-    clock = _Clock(now or timezone.now())
+    clock = _Clock(now or timezone.now(), organisation.default_time_zone)
     with clock.moving():
         grow = _grow(cast, clock, rng)
         reverse = _reverse(cast, clock, rng)
@@ -416,14 +434,8 @@ def _grow(cast: _Cast, clock: _Clock, rng: random.Random) -> Program:
     relationships = [demo_pair, *match_run_publish(run=run, by=manager)]
     program = program_set_status(program=program, status=ProgramStatus.RUNNING)
 
-    active, ended = _consents(relationships, cast, clock, rng)
-    _pair_life(program, active, cast, clock, rng)
-    clock.go(-20, hour=16)
-    relationship_end_no_fault(
-        relationship=ended,
-        person=ended.mentee,
-        reason="My team moved to the night shift and we could no longer find a time that worked.",
-    )
+    active, ending = _consents(relationships, cast, clock, rng)
+    _pair_life(active, ending, cast, clock, rng)
     return program
 
 
@@ -442,10 +454,11 @@ def _consents(
         if relationship == declined:
             continue
         day = -62 + rng.randint(0, 3)
-        clock.go(day, hour=9 + rng.randint(0, 4))
-        relationship_consent(relationship=relationship, person=relationship.mentee)
-        clock.go(day + rng.randint(0, 2), hour=14 + rng.randint(0, 3))
-        active.append(relationship_consent(relationship=relationship, person=relationship.mentor))
+        with clock.local_to(relationship.mentee):
+            clock.go(day, hour=9 + rng.randint(0, 4))
+            relationship_consent(relationship=relationship, person=relationship.mentee)
+            clock.go(day + rng.randint(0, 2), hour=14 + rng.randint(0, 3))
+            active.append(relationship_consent(relationship=relationship, person=relationship.mentor))
     ending = ordinary[2 * len(ordinary) // 3]
     return [r for r in active if r.pk != ending.pk], next(r for r in active if r.pk == ending.pk)
 
@@ -466,10 +479,10 @@ TOPICS = [
 
 
 def _pair_life(
-    program: Program, active: list[Relationship], cast: _Cast, clock: _Clock, rng: random.Random
+    active: list[Relationship], ending: Relationship, cast: _Cast, clock: _Clock, rng: random.Random
 ) -> None:
-    """Agreements, goals, meetings, notes, check-ins and advocacy, in time order per pair; check-in
-    sweeps at the days the worker would have run them."""
+    """Agreements, goals, meetings, notes, check-ins and advocacy, phase by phase in time order;
+    check-in sweeps on the days the worker would have run them; one relationship ends on the way."""
     demo = next(r for r in active if r.mentee_id == cast.mentee.pk and r.mentor_id == cast.mentor.pk)
     others = [r for r in active if r.pk != demo.pk]
     # Two pairs stopped meeting after the first meeting; one of them also says it is not useful.
@@ -480,23 +493,45 @@ def _pair_life(
     plans = {r.pk: _plan(r, rng, silent=r.pk in silent) for r in others}
 
     for relationship in others:
-        _ordinary_pair_start(relationship, plans[relationship.pk], clock, rng)
-    goals = _demo_pair_start(demo, clock)
+        with clock.local_to(relationship.mentee):
+            _ordinary_pair_start(relationship, plans[relationship.pk], clock, rng)
+    with clock.local_to(demo.mentee):
+        goals = _demo_pair_start(demo, clock)
+
+    for relationship in others:
+        with clock.local_to(relationship.mentee):
+            _ordinary_pair_middle(relationship, plans[relationship.pk], clock, rng)
+    with clock.local_to(demo.mentee):
+        _demo_pair_middle(demo, clock, goals)
 
     clock.go(-28, hour=6)
     checkins_issue_due(today=clock.today())
     for relationship in others:
-        _answer_pulse(relationship, clock, rng, low=relationship.pk == unhappy, days=(-27, -22), share=0.85)
-    _answer_pulse(demo, clock, rng, low=False, days=(-26, -26), share=1.0)
+        with clock.local_to(relationship.mentee):
+            _answer_pulse(
+                relationship, clock, rng, low=relationship.pk == unhappy, days=(-27, -22), share=0.85
+            )
+    with clock.local_to(demo.mentee):
+        _answer_pulse(demo, clock, rng, low=False, days=(-26, -26), share=1.0)
+
+    clock.go(-20, hour=16)
+    relationship_end_no_fault(
+        relationship=ending,
+        person=ending.mentee,
+        reason="My team moved to the night shift and we could no longer find a time that worked.",
+    )
 
     for relationship in others:
-        _ordinary_pair_middle(relationship, plans[relationship.pk], clock, rng)
-    _demo_pair_middle(demo, clock, goals)
+        with clock.local_to(relationship.mentee):
+            _ordinary_pair_next(relationship, plans[relationship.pk], clock, rng)
+    with clock.local_to(demo.mentee):
+        _demo_pair_next(demo, clock, goals)
 
     clock.go(-1, hour=6)
     checkins_issue_due(today=clock.today())
     for relationship in others:
-        _answer_pulse(relationship, clock, rng, low=relationship.pk == unhappy, days=(-1, -1), share=0.5)
+        with clock.local_to(relationship.mentee):
+            _answer_pulse(relationship, clock, rng, low=relationship.pk == unhappy, days=(-1, -1), share=0.5)
     mentor_pulse = Checkin.objects.get(
         relationship=demo, respondent=demo.mentor, status=CheckinStatus.PENDING
     )
@@ -509,19 +544,16 @@ def _pair_life(
     )
     # The demo mentee's second check-in stays pending: it is on their home page, to answer.
 
-    for relationship in others:
-        _ordinary_pair_next(relationship, plans[relationship.pk], clock, rng)
-    _demo_pair_next(demo, clock, goals)
-
 
 @dataclass
 class _Plan:
     started: datetime.date
     silent: bool
     agreement: bool
-    goal: bool
+    wants_goal: bool
     advocacy: bool
     upcoming: bool
+    goal: Goal | None = None
 
 
 def _plan(relationship: Relationship, rng: random.Random, *, silent: bool) -> _Plan:
@@ -529,7 +561,7 @@ def _plan(relationship: Relationship, rng: random.Random, *, silent: bool) -> _P
         started=relationship.started_at.date(),
         silent=silent,
         agreement=rng.random() < 0.7,
-        goal=rng.random() < 0.65,
+        wants_goal=rng.random() < 0.65,
         advocacy=rng.random() < 0.15,
         upcoming=not silent and rng.random() < 0.4,
     )
@@ -628,7 +660,7 @@ def _ordinary_pair_start(relationship: Relationship, plan: _Plan, clock: _Clock,
         clock.go(first, hour=18)
         for step in (AgendaStep.INTRODUCTIONS, AgendaStep.GOALS, AgendaStep.AGREEMENT):
             agenda_step_set(relationship=relationship, person=relationship.mentee, step=step, done=True)
-    if plan.goal:
+    if plan.wants_goal:
         clock.go(first + 1, hour=19)
         wanted = _wanted_ids(relationship.mentee)[:1]
         skill = relationship.mentee.wanted_skills.filter(skill_id__in=wanted).first()
@@ -738,7 +770,7 @@ def _demo_pair_start(relationship: Relationship, clock: _Clock) -> tuple[Goal, G
     mentee, mentor = relationship.mentee, relationship.mentor
     first = _days_from_now(clock, relationship.started_at.date()) + 5
     _agree(relationship, clock, first - 2, cadence="Every three weeks, 45 minutes", channel="Video call")
-    _meet(relationship, clock, day=first, hour=15, topics=TOPICS[0], ratings=(5, 5))
+    _meet(relationship, clock, day=first, hour=11, topics=TOPICS[0], ratings=(5, 5))
     clock.go(first, hour=18)
     for step in AgendaStep.values:
         agenda_step_set(relationship=relationship, person=mentee, step=step, done=True)
@@ -791,7 +823,7 @@ def _demo_pair_start(relationship: Relationship, clock: _Clock) -> tuple[Goal, G
 def _demo_pair_middle(relationship: Relationship, clock: _Clock, goals: tuple[Goal, Goal]) -> None:
     mentee, mentor = relationship.mentee, relationship.mentor
     main, _second = goals
-    _meet(relationship, clock, day=-34, hour=15, topics=TOPICS[1], ratings=(5, 4))
+    _meet(relationship, clock, day=-34, hour=11, topics=TOPICS[1], ratings=(5, 4))
     clock.go(-34, hour=19)
     milestone_set_done(milestone=main.milestones.get(position=1), person=mentee, done=True)
     progress_add(goal=main, person=mentee, percent=35, text="Finished the course; the exercises helped.")
@@ -813,7 +845,7 @@ def _demo_pair_middle(relationship: Relationship, clock: _Clock, goals: tuple[Go
 def _demo_pair_next(relationship: Relationship, clock: _Clock, goals: tuple[Goal, Goal]) -> None:
     mentee, mentor = relationship.mentee, relationship.mentor
     main, second = goals
-    _meet(relationship, clock, day=-13, hour=15, topics=TOPICS[2], ratings=(5, 5))
+    _meet(relationship, clock, day=-13, hour=11, topics=TOPICS[2], ratings=(5, 5))
     clock.go(-13, hour=19)
     milestone_set_done(milestone=main.milestones.get(position=2), person=mentee, done=True)
     progress_add(goal=main, person=mentee, percent=60, text="Paired on a real ticket; it went well.")
@@ -830,7 +862,7 @@ def _demo_pair_next(relationship: Relationship, clock: _Clock, goals: tuple[Goal
     upcoming = meeting_schedule(
         relationship=relationship,
         person=mentor,
-        starts_at=clock.at(3, 15),
+        starts_at=clock.at(3, 11),
         duration_minutes=45,
         video_url=f"https://meet.example.com/mentora-{relationship.pk}",
     )
