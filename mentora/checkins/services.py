@@ -137,14 +137,19 @@ def _expire_superseded_pulses(relationships: list[Relationship]) -> None:
     Checkin.objects.filter(pk__in=stale, status=CheckinStatus.PENDING).update(status=CheckinStatus.MISSED)
 
 
-def checkins_close_for_relationship(*, relationship: Relationship, today: date) -> None:
-    """At closure: unanswered pulses and the mid-point lapse; the end-of-cycle survey is asked
-    (once) and stays answerable after closing."""
+def checkins_lapse_for_relationship(*, relationship: Relationship) -> None:
+    """When a relationship stops, its unanswered pulses and mid-point survey lapse."""
     Checkin.objects.filter(
         relationship=relationship,
         status=CheckinStatus.PENDING,
         kind__in=[CheckinKind.PULSE, CheckinKind.MIDPOINT],
     ).update(status=CheckinStatus.MISSED)
+
+
+def checkins_close_for_relationship(*, relationship: Relationship, today: date) -> None:
+    """At closure: unanswered pulses and the mid-point lapse; the end-of-cycle survey is asked
+    (once) and stays answerable after closing."""
+    checkins_lapse_for_relationship(relationship=relationship)
     if not schedule_for(program=relationship.program).end_survey:
         return
     asked = set(

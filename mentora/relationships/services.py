@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from mentora.checkins.services import checkins_lapse_for_relationship
 from mentora.people.models import Person
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from mentora.relationships import notifications
@@ -258,6 +259,7 @@ def relationship_end_no_fault(
     relationship.ended_at = timezone.now()
     relationship.end_reason = (reason or "").strip()[:2000]
     relationship.save(update_fields=["status", "ended_by", "ended_at", "end_reason"])
+    checkins_lapse_for_relationship(relationship=relationship)
     transaction.on_commit(lambda: notifications.relationship_ended(relationship))
     return relationship
 

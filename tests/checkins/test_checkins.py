@@ -13,6 +13,7 @@ from mentora.checkins import selectors, services
 from mentora.checkins.models import Checkin, CheckinKind, CheckinStatus
 from mentora.meetings.models import Meeting
 from mentora.relationships.models import Relationship
+from mentora.relationships.services import relationship_end_no_fault
 from tests.factories import api_headers
 
 START = datetime.datetime(2031, 1, 1, 9, tzinfo=datetime.UTC)
@@ -375,3 +376,12 @@ def test_pending_checkins_show_in_the_pair_space(client, relationship, alice):
     client.force_login(alice.user)
     text = client.get(reverse("workspace:pair", args=[relationship.pk])).content.decode()
     assert 'id="checkins"' in text
+
+
+def test_a_no_fault_exit_lapses_the_pairs_open_checkins(relationship, alice):
+    started(relationship)
+    issue(datetime.date(2031, 1, 29))
+    assert selectors.checkins_pending_for(person=alice).exists()
+    relationship_end_no_fault(relationship=relationship, person=alice)
+    assert not selectors.checkins_pending_for(person=alice).exists()
+    assert Checkin.objects.filter(relationship=relationship, status=CheckinStatus.MISSED).count() == 2
