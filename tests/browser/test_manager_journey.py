@@ -4,8 +4,6 @@ publishes it: in a real browser (Debian's Chromium, never a downloaded one).
 Screenshots go to test-artifacts/.
 """
 
-import os
-
 import pytest
 from django.urls import reverse
 
@@ -13,17 +11,9 @@ from mentora.organisations.models import Role
 from mentora.pairing.models import MatchRun, RunStatus
 from mentora.programs.models import EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships.models import Relationship, RelationshipStatus
-from tests.browser.test_profile_journey import ARTIFACTS, CHROMIUM, browser_page  # noqa: F401
-from tests.factories import PASSWORD, OfferedSkillFactory, PersonFactory, SkillFactory, WantedSkillFactory
+from tests.browser.journey import Screenshots, sign_in
+from tests.factories import OfferedSkillFactory, PersonFactory, SkillFactory, WantedSkillFactory
 from tests.programs.factories import EnrolmentFactory
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's Chromium is not installed"),
-]
 
 
 @pytest.fixture
@@ -41,15 +31,12 @@ def demo_people(org):
     return mentors, mentees
 
 
-def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, browser_page, pam, demo_people):  # noqa: F811
+def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, browser_page, pam, demo_people):
     page = browser_page
-    shot = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-manager"
+    shot = Screenshots("manager")
     mentors, mentees = demo_people
 
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(pam.user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, pam)
 
     # 1. Design the program.
     page.goto(live_server.url + reverse("programs:create"))
@@ -59,7 +46,7 @@ def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, br
     page.get_by_label("Goals", exact=True).fill("Confidence at the table")
     page.get_by_label("Cycle starts on").fill("2031-01-01")
     page.get_by_label("Cycle ends on").fill("2031-12-31")
-    page.screenshot(path=ARTIFACTS / f"{shot}-1-design.png", full_page=True)
+    shot(page, "design")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/questionnaire/")
     program = Program.objects.get(name="Negotiators of tomorrow")
@@ -84,7 +71,7 @@ def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, br
     for person in [*mentors, *mentees]:
         page.get_by_role("button", name=f"Approve {person.full_name}").click()
         page.locator("td", has_text="Approved").nth(0).wait_for()
-    page.screenshot(path=ARTIFACTS / f"{shot}-2-approved.png", full_page=True)
+    shot(page, "approved")
     page.wait_for_function("() => !document.querySelector('button[value=approve]')", timeout=15_000)
     assert program.enrolments.filter(status=EnrolmentStatus.APPROVED).count() == 5
 
@@ -96,7 +83,7 @@ def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, br
     page.get_by_role("heading", name="Proposed pairs").wait_for()
     run = MatchRun.objects.get(program=program)
     assert run.status == RunStatus.SUCCEEDED
-    page.screenshot(path=ARTIFACTS / f"{shot}-3-proposals.png", full_page=True)
+    shot(page, "proposals")
 
     # 4. Inspect a pair: score, component chart and reasons; lock it.
     proposal = run.proposals.order_by("-score").first()
@@ -109,15 +96,15 @@ def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, br
     ).click()
     page.locator(f"#proposal-{proposal.pk}", has_text="Locked").wait_for()
     page.get_by_role("heading", name="Fairness").scroll_into_view_if_needed()
-    page.screenshot(path=ARTIFACTS / f"{shot}-4-inspected.png", full_page=True)
+    shot(page, "inspected")
 
     # 5. Publish, with a confirmation.
     page.get_by_role("link", name="Publish…").click()
     page.get_by_role("heading", name="Publish these pairs?").wait_for()
-    page.screenshot(path=ARTIFACTS / f"{shot}-5-confirm.png", full_page=True)
+    shot(page, "confirm")
     page.get_by_role("button", name="Yes, publish").click()
     page.get_by_text("Both sides of each pair are asked to consent.").wait_for()
-    page.screenshot(path=ARTIFACTS / f"{shot}-6-published.png", full_page=True)
+    shot(page, "published")
     assert (
         Relationship.objects.filter(program=program, status=RelationshipStatus.PENDING_CONSENT).count() == 3
     )

@@ -8,8 +8,6 @@ Uses Debian's Chromium (never a downloaded browser). Screenshots go to test-arti
 """
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -22,45 +20,10 @@ from mentora.goals.models import Goal
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.programs.models import ProgramStatus
 from mentora.relationships.models import Relationship, RelationshipStatus
-from tests.factories import PASSWORD, WantedSkillFactory
+from tests.browser.journey import Screenshots, new_page, sign_in
+from tests.factories import WantedSkillFactory
 from tests.programs.factories import ProgramFactory
 from tests.workspace.fixtures import active_relationship
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed (bin/setup --dev)"
-    ),
-]
-
-
-@pytest.fixture
-def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -76,20 +39,11 @@ class Journey:
 
     def __init__(self, browser, live_server):
         self.browser, self.live_server = browser, live_server
-        self.prefix = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-pair"
-        self.shots = 0
-
-    def shot(self, page, name: str) -> None:
-        self.shots += 1
-        page.screenshot(path=ARTIFACTS / f"{self.prefix}-{self.shots}-{name}.png", full_page=True)
+        self.shot = Screenshots("pair")
 
     def sign_in(self, person):
-        page = self.browser.new_context().new_page()
-        page.set_default_timeout(15_000)
-        page.goto(self.live_server.url + reverse("login"))
-        page.get_by_label("Username").fill(person.user.username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        page = new_page(self.browser)
+        sign_in(page, self.live_server, person)
         page.get_by_role("link", name="My mentoring").wait_for()
         return page
 
