@@ -5,12 +5,8 @@ Needs PostgreSQL and real connections, one per thread.
 """
 
 import datetime
-import threading
+from functools import partial
 
-import pytest
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from mentora.meetings import services as meeting_services
@@ -18,45 +14,30 @@ from mentora.meetings.models import Meeting
 from mentora.notes import services as note_services
 from mentora.notes.models import Note
 from mentora.programs.models import ProgramStatus
+from tests.concurrency import postgres_only, run_at_once
 from tests.factories import OrganisationFactory, PersonFactory
 from tests.programs.factories import ProgramFactory
 from tests.workspace.fixtures import active_relationship
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 TABS = 6
+
+pytestmark = postgres_only("needs PostgreSQL and concurrent connections")
 
 
 def race(action, count=TABS):
-    barrier = threading.Barrier(count)
-    wins, stale, surprises = [], [], []
-    lock = threading.Lock()
+    """Run `action(n)` for n in range(count) at once; return the tabs that won, the stale codes
+    and anything else raised."""
 
-    def run(n):
-        try:
-            barrier.wait(timeout=30)
-            action(n)
-            with lock:
-                wins.append(n)
-        except ValidationError as error:
-            with lock:
-                (stale if error.code == "stale" else surprises).append(error.code)
-        except Exception as error:  # anything else is the bug this test hunts for
-            with lock:
-                surprises.append(repr(error))
-        finally:
-            connection.close()
+    def tab(n):
+        action(n)
+        return n
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return wins, stale, surprises
+    outcomes = run_at_once([partial(tab, n) for n in range(count)])
+    stale = [error.code for error in outcomes.refusals if error.code == "stale"]
+    surprises = [error.code for error in outcomes.refusals if error.code != "stale"] + outcomes.surprises
+    return outcomes.results, stale, surprises
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL and concurrent connections")
-@pytest.mark.django_db(transaction=True)
 def test_concurrent_edits_of_one_meeting_and_one_shared_note_keep_exactly_one():
     org = OrganisationFactory()
     program = ProgramFactory(organisation=org, status=ProgramStatus.RUNNING)

@@ -4,29 +4,19 @@ exactly `capacity` requests succeed, every other mentee is told "this mentor is 
 Needs PostgreSQL's row locks and real connections, one per thread.
 """
 
-import threading
-
-import pytest
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import connection
+from functools import partial
 
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing.choose_services import mentor_request_create
 from mentora.relationships.models import Relationship, RelationshipOrigin
+from tests.concurrency import postgres_only, run_at_once
 from tests.factories import OrganisationFactory, SkillFactory
 from tests.pairing.choose_setup import choose_program, enrol_mentee, enrol_mentor
-
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 CAPACITY = 3
 MENTEES = 12
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL row locks and concurrent connections"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = postgres_only("needs PostgreSQL row locks and concurrent connections")
 
 
 def test_concurrent_requests_to_one_mentor_never_exceed_capacity():
@@ -37,30 +27,12 @@ def test_concurrent_requests_to_one_mentor_never_exceed_capacity():
     mentees = [enrol_mentee(program, name=f"Mentee {n}", skill=skill) for n in range(MENTEES)]
     selectors.shortlister_cache_clear()
 
-    barrier = threading.Barrier(MENTEES)
-    successes, refusals, surprises = [], [], []
-    lock = threading.Lock()
-
     def ask(mentee):
-        try:
-            barrier.wait(timeout=30)
-            relationship = mentor_request_create(program=program, mentee=mentee, mentor=mentor, note="Hi")
-            with lock:
-                successes.append(relationship.pk)
-        except ValidationError as error:
-            with lock:
-                refusals.append((error.code, " ".join(error.messages)))
-        except Exception as error:  # anything else is the bug this test hunts for
-            with lock:
-                surprises.append(repr(error))
-        finally:
-            connection.close()
+        return mentor_request_create(program=program, mentee=mentee, mentor=mentor, note="Hi").pk
 
-    threads = [threading.Thread(target=ask, args=(mentee,)) for mentee in mentees]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = run_at_once([partial(ask, mentee) for mentee in mentees], join_timeout=120)
+    successes, surprises = outcomes.results, outcomes.surprises
+    refusals = [(error.code, " ".join(error.messages)) for error in outcomes.refusals]
 
     assert surprises == []
     assert len(successes) == CAPACITY

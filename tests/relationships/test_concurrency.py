@@ -3,28 +3,21 @@
 Needs PostgreSQL's row locks and real connections, one per thread.
 """
 
-import threading
-
-import pytest
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import connection
+from functools import partial
 
 from mentora.programs.models import ProgramStatus
 from mentora.relationships.models import Relationship, RelationshipOrigin
 from mentora.relationships.services import relationship_create_pending, relationships_create_pending_bulk
+from tests.concurrency import postgres_only, run_at_once
 from tests.factories import OrganisationFactory, PersonFactory
 from tests.programs.factories import EnrolmentFactory, ProgramFactory
-
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 CAPACITY = 3
 MENTEES = 12
 
+pytestmark = postgres_only("needs PostgreSQL row locks and concurrent connections")
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL row locks and concurrent connections")
-@pytest.mark.django_db(transaction=True)
+
 def test_concurrent_requests_never_exceed_a_mentors_capacity():
     org = OrganisationFactory()
     program = ProgramFactory(organisation=org, status=ProgramStatus.MATCHING)
@@ -32,32 +25,14 @@ def test_concurrent_requests_never_exceed_a_mentors_capacity():
     EnrolmentFactory(program=program, person=mentor, role="mentor", capacity=CAPACITY)
     mentees = [EnrolmentFactory(program=program, role="mentee").person for _ in range(MENTEES)]
 
-    barrier = threading.Barrier(MENTEES)
-    successes, refusals, surprises = [], [], []
-    lock = threading.Lock()
-
     def request(mentee):
-        try:
-            barrier.wait(timeout=30)
-            relationship = relationship_create_pending(
-                program=program, mentor=mentor, mentee=mentee, origin=RelationshipOrigin.MENTEE_REQUEST
-            )
-            with lock:
-                successes.append(relationship.pk)
-        except ValidationError as error:
-            with lock:
-                refusals.append((error.code, " ".join(error.messages)))
-        except Exception as error:  # anything else is the bug this test hunts for
-            with lock:
-                surprises.append(repr(error))
-        finally:
-            connection.close()
+        return relationship_create_pending(
+            program=program, mentor=mentor, mentee=mentee, origin=RelationshipOrigin.MENTEE_REQUEST
+        ).pk
 
-    threads = [threading.Thread(target=request, args=(mentee,)) for mentee in mentees]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_at_once([partial(request, mentee) for mentee in mentees])
+    successes, surprises = outcomes.results, outcomes.surprises
+    refusals = [(error.code, " ".join(error.messages)) for error in outcomes.refusals]
 
     assert surprises == []
     assert len(successes) == CAPACITY
@@ -65,9 +40,6 @@ def test_concurrent_requests_never_exceed_a_mentors_capacity():
     assert Relationship.objects.filter(program=program, mentor=mentor).count() == CAPACITY
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL row locks and concurrent connections")
-@pytest.mark.django_db(transaction=True)
 def test_a_bulk_pairing_racing_single_requests_never_exceeds_capacity():
     """A run being published while mentees ask the same mentor: the batch is all or nothing, and
     together they never take more than `capacity` places."""
@@ -77,26 +49,6 @@ def test_a_bulk_pairing_racing_single_requests_never_exceeds_capacity():
     EnrolmentFactory(program=program, person=mentor, role="mentor", capacity=CAPACITY)
     mentees = [EnrolmentFactory(program=program, role="mentee").person for _ in range(MENTEES)]
     batch, singles = mentees[:CAPACITY], mentees[CAPACITY:]
-
-    barrier = threading.Barrier(len(singles) + 1)
-    created, surprises = [], []
-    lock = threading.Lock()
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            made = call()
-            with lock:
-                created.extend(made)
-        except ValidationError as error:
-            if error.code != "mentor_full":
-                with lock:
-                    surprises.append(repr(error))
-        except Exception as error:
-            with lock:
-                surprises.append(repr(error))
-        finally:
-            connection.close()
 
     def publish():
         return relationships_create_pending_bulk(
@@ -110,12 +62,11 @@ def test_a_bulk_pairing_racing_single_requests_never_exceeds_capacity():
             )
         ]
 
-    threads = [threading.Thread(target=run, args=(publish,))]
-    threads += [threading.Thread(target=run, args=(ask(mentee),)) for mentee in singles]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_at_once([publish, *(ask(mentee) for mentee in singles)])
+    created = [relationship for made in outcomes.results for relationship in made]
+    surprises = outcomes.surprises + [
+        repr(error) for error in outcomes.refusals if error.code != "mentor_full"
+    ]
 
     assert surprises == []
     assert len(created) == CAPACITY
