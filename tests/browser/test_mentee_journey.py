@@ -21,7 +21,7 @@ def fresh_shortlister():
 def signed_in(browser, live_server, person):
     page = new_page(browser)
     sign_in(page, live_server, person)
-    page.get_by_role("link", name="Mentor choice").wait_for()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentor choice").wait_for()
     return page
 
 
@@ -33,7 +33,7 @@ def test_a_mentee_picks_a_mentor_from_the_shortlist_and_the_mentor_accepts(
 
     # The mentee opens their shortlist from the navigation.
     page = signed_in(browser, live_server, c.alice)
-    page.get_by_role("link", name="Mentor choice").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentor choice").click()
     page.get_by_role("link", name=c.program.name).click()
     page.get_by_role("heading", name="Choose your mentor").wait_for()
     shortlist = page.locator("ol.shortlist")
@@ -58,7 +58,7 @@ def test_a_mentee_picks_a_mentor_from_the_shortlist_and_the_mentor_accepts(
 
     # The mentor sees the request with the note, and accepts.
     mentor_page = signed_in(browser, live_server, c.mo)
-    mentor_page.get_by_role("link", name="Mentor choice").click()
+    mentor_page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentor choice").click()
     mentor_page.get_by_role("link", name=c.program.name).click()
     mentor_page.get_by_role("heading", name="Requests from mentees").wait_for()
     assert "I want to write better Python tests." in mentor_page.inner_text("main")
