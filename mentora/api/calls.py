@@ -1,5 +1,7 @@
-"""Small helpers shared by the endpoints of the relationship-support apps (agreements, check-ins,
-advocacy, notifications): who is calling, and service refusals mapped onto the one error shape."""
+"""Small helpers shared by the API's endpoints: who is calling, and service refusals mapped onto the
+one error shape."""
+
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -7,7 +9,8 @@ from django.utils.translation import gettext as _
 from mentora.api.errors import ApiError
 from mentora.core.roles import Viewer, request_viewer
 
-# Refusals that conflict with the current state (409) rather than malformed input (422).
+# The relationship-support apps' (agreements, check-ins, advocacy) refusals that conflict with the
+# current state (409) rather than malformed input (422).
 CONFLICT_CODES = frozenset(
     {"stale", "not_active", "read_only", "already_answered", "not_pending", "empty", "incomplete"}
 )
@@ -20,16 +23,24 @@ def api_viewer(request) -> Viewer:
     return viewer
 
 
-def call_service(service, **kwargs):
-    """Run a service; answer its state conflicts with 409 and their own code (and, for a stale
-    version, the current version in `details`)."""
+def call_service(
+    service, /, *, conflicts: Collection[str] = CONFLICT_CODES, invalid: Collection[str] = (), **kwargs
+):
+    """Run a service; answer its refusals coded in `conflicts` with 409 and those in `invalid` with
+    422, each with its own code (a stale version's refusal that names the current version gives it
+    in `details`). Any other refusal goes on to the API's generic 422."""
     try:
         return service(**kwargs)
     except ValidationError as error:
         code = getattr(error, "code", None)
-        if code in CONFLICT_CODES:
+        if code in conflicts:
+            params = getattr(error, "params", None) or {}
             details = (
-                [{"field": "version", "message": str(error.params["version"])}] if code == "stale" else []
+                [{"field": "version", "message": str(params["version"])}]
+                if code == "stale" and "version" in params
+                else []
             )
             raise ApiError(409, code, " ".join(error.messages), details) from None
+        if code in invalid:
+            raise ApiError(422, code, " ".join(error.messages)) from None
         raise

@@ -11,11 +11,9 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from mentora.api.errors import ApiError
-from mentora.core.roles import request_viewer
+from mentora.api.calls import api_viewer
 from mentora.meetings import ical, selectors, services
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.meetings.times import local_to_utc, zone
@@ -219,10 +217,7 @@ def _feed_url(request, person) -> dict:
 
 
 def _person(request):
-    person = request_viewer(request).person
-    if person is None:
-        raise ApiError(403, "no_person", _("Your account is not linked to a person in any organisation."))
-    return person
+    return api_viewer(request).person
 
 
 @calendar_router.get("/feed", response=FeedOut, summary="My calendar subscription address")

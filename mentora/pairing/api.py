@@ -10,27 +10,21 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
-from mentora.core.roles import Viewer, request_viewer
+from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun, Proposal
 
 router = Router(tags=["matching"])
 
 
-def _viewer(request) -> Viewer:
-    viewer = request_viewer(request)
-    if viewer.person is None:
-        raise ApiError(403, "no_person", _("Your account is not linked to a person in any organisation."))
-    return viewer
-
-
 def _run(request, run_id: int) -> MatchRun:
-    return selectors.match_run_get_managed(viewer=_viewer(request), run_id=run_id)
+    return selectors.match_run_get_managed(viewer=api_viewer(request), run_id=run_id)
 
 
 def _proposal(request, proposal_id: int) -> Proposal:
-    return selectors.proposal_get_managed(viewer=_viewer(request), proposal_id=proposal_id)
+    return selectors.proposal_get_managed(viewer=api_viewer(request), proposal_id=proposal_id)
 
 
 # ---- schemas ---------------------------------------------------------------------------------
@@ -203,7 +197,7 @@ def _side(summary) -> dict[str, Any]:
 
 @router.post("/programs/{program_id}/runs", response={201: RunOut}, summary="Start a matching run")
 def run_create(request, program_id: int, payload: RunIn):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     program = selectors.program_get_for_matching(viewer=viewer, program_id=program_id)
     settings = payload.dict(exclude_none=True)
     run = services.match_run_create(program=program, created_by=viewer.person, settings=settings)
@@ -213,7 +207,7 @@ def run_create(request, program_id: int, payload: RunIn):
 
 @router.get("/programs/{program_id}/runs", response=list[RunOut], summary="List a program's runs")
 def run_list(request, program_id: int):
-    program = selectors.program_get_for_matching(viewer=_viewer(request), program_id=program_id)
+    program = selectors.program_get_for_matching(viewer=api_viewer(request), program_id=program_id)
     return [_run_out(run) for run in selectors.match_run_list(program=program)]
 
 

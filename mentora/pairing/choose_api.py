@@ -4,15 +4,15 @@ services as the pages, the API's one error shape; anything out of the caller's r
 """
 
 from datetime import date, datetime
+from functools import partial
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ApiError
-from mentora.core.roles import Viewer, request_viewer
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing import choose_services as services
 from mentora.people.models import Person
@@ -35,28 +35,12 @@ CONFLICT_CODES = {
 INPUT_CODES = {"mentor_ineligible", "not_a_mentor", "not_a_mentee", "not_choose_mode", "same_person"}
 
 
-def _viewer(request) -> Viewer:
-    viewer = request_viewer(request)
-    if viewer.person is None:
-        raise ApiError(403, "no_person", _("Your account is not linked to a person in any organisation."))
-    return viewer
-
-
-def _call(service, **kwargs):
-    """Run a service; answer its refusals with their own code."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        code = getattr(error, "code", None)
-        if code in CONFLICT_CODES:
-            raise ApiError(409, code, " ".join(error.messages)) from None
-        if code in INPUT_CODES:
-            raise ApiError(422, code, " ".join(error.messages)) from None
-        raise
+# Run a service; answer its refusals with their own code.
+_call = partial(call_service, conflicts=CONFLICT_CODES, invalid=INPUT_CODES)
 
 
 def _mentee_program(request, program_id: int):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     program = selectors.program_get_for_participant(viewer=viewer, program_id=program_id)
     if selectors.approved_enrolment(program=program, person=viewer.person, role=EnrolmentRole.MENTEE) is None:
         raise Http404
@@ -209,7 +193,7 @@ def shortlist(
     summary="A mentor's public profile (the program's participants and managers)",
 )
 def mentor_profile(request, program_id: int, mentor_id: int):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     program = selectors.program_get_for_profiles(viewer=viewer, program_id=program_id)
     return _mentor_out(selectors.mentor_profile_get(program=program, mentor_id=mentor_id))
 
@@ -226,7 +210,7 @@ def create_request(request, program_id: int, payload: RequestIn):
 
 @router.post("/requests/{int:request_id}/withdraw", response=RequestOut, summary="Withdraw my request")
 def withdraw(request, request_id: int):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     mentor_request = selectors.request_get_for_mentee(viewer=viewer, request_id=request_id)
     return _call(services.mentor_request_withdraw, request=mentor_request, mentee=viewer.person)
 
@@ -236,7 +220,7 @@ def withdraw(request, request_id: int):
 
 @router.get("/requests", response=list[RequestOut], summary="Requests waiting for my answer (mentors)")
 def waiting_requests(request, program_id: int | None = None):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     requests = selectors.requests_for_mentor(mentor=viewer.person).select_related("mentor")
     if program_id is not None:
         requests = requests.filter(program_id=program_id)
@@ -244,7 +228,7 @@ def waiting_requests(request, program_id: int | None = None):
 
 
 def _answer(request, request_id: int, *, accept: bool):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     mentor_request = selectors.request_get_for_mentor(viewer=viewer, request_id=request_id)
     return _call(services.mentor_request_answer, request=mentor_request, mentor=viewer.person, accept=accept)
 
@@ -265,7 +249,7 @@ def decline(request, request_id: int):
     summary="My capacity and pause as a mentor in this program",
 )
 def set_availability(request, program_id: int, payload: AvailabilityIn):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     program = selectors.program_get_for_participant(viewer=viewer, program_id=program_id)
     enrolment = selectors.approved_enrolment(program=program, person=viewer.person, role=EnrolmentRole.MENTOR)
     if enrolment is None:

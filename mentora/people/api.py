@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
-from mentora.core.roles import Viewer, request_viewer
 from mentora.organisations.models import Role
 from mentora.people import selectors, services
 from mentora.people.models import (
@@ -28,13 +28,6 @@ from mentora.people.permissions import Access, person_access
 from mentora.people.selectors import PersonFilters
 
 router = Router(tags=["people"])
-
-
-def _viewer(request) -> Viewer:
-    viewer = request_viewer(request)
-    if viewer.person is None:
-        raise ApiError(403, "no_person", _("Your account is not linked to a person in any organisation."))
-    return viewer
 
 
 def _max(model, field: str) -> int:
@@ -157,7 +150,7 @@ class PersonFiltersIn(Schema):
 
 @router.get("/", response=PersonPageOut, summary="List the people of my organisation")
 def list_people(request, filters: Query[PersonFiltersIn]):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     result = selectors.person_page(
         viewer=viewer,
         filters=PersonFilters(
@@ -180,7 +173,7 @@ def list_people(request, filters: Query[PersonFiltersIn]):
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person of my organisation")
 def get_person(request, person_id: int):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     person = selectors.person_get(viewer=viewer, person_id=person_id)
     return person_out(person, person_access(viewer, person))
 
@@ -202,7 +195,7 @@ class PersonPatchIn(Schema):
 
 @router.patch("/{int:person_id}", response=PersonOut, summary="Edit a person (program managers, org admins)")
 def patch_person(request, person_id: int, payload: PersonPatchIn):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     person = selectors.person_get(viewer=viewer, person_id=person_id)
     changes = payload.dict(exclude_unset=True)
     if "roles" in changes:
@@ -257,13 +250,13 @@ def _languages(codes: list[str]) -> list[Language]:
 
 @router.get("/me/profile", response=PersonOut, summary="My profile")
 def get_my_profile(request):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     return person_out(selectors.person_get(viewer=viewer, person_id=viewer.person.pk), Access.SELF)
 
 
 @router.put("/me/profile", response=PersonOut, summary="Replace my profile")
 def put_my_profile(request, payload: ProfileIn):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     services.profile_update(
         person=viewer.person,
         job_title=payload.job_title,
@@ -314,13 +307,13 @@ def _self_assessment_out(assessment: SelfAssessment | None) -> dict:
 
 @router.get("/me/self-assessment", response=SelfAssessmentOut, summary="My private self-assessment")
 def get_my_self_assessment(request):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     return _self_assessment_out(selectors.self_assessment_get(person=viewer.person))
 
 
 @router.put("/me/self-assessment", response=SelfAssessmentOut, summary="Replace my private self-assessment")
 def put_my_self_assessment(request, payload: SelfAssessmentIn):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     services.self_assessment_update(
         person=viewer.person,
         reflection=payload.reflection,
@@ -360,7 +353,7 @@ def _demographics_out(profile: DemographicProfile) -> dict:
 
 @router.get("/me/demographics", response=DemographicsOut, summary="My optional demographic answers")
 def get_my_demographics(request):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     profile = selectors.demographics_get(person=viewer.person)
     if profile is None:
         raise ApiError(404, "not_found", _("You have not given demographic answers."))
@@ -369,12 +362,12 @@ def get_my_demographics(request):
 
 @router.put("/me/demographics", response=DemographicsOut, summary="Give or update my demographic answers")
 def put_my_demographics(request, payload: DemographicsIn):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     return _demographics_out(services.demographics_set(person=viewer.person, **payload.dict()))
 
 
 @router.delete("/me/demographics", response={204: None}, summary="Withdraw consent: delete my answers")
 def delete_my_demographics(request):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     services.demographics_withdraw(person=viewer.person)
     return 204, None

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
-from mentora.core.roles import Viewer, request_viewer
 from mentora.programs import selectors, services
 from mentora.programs.models import (
     Enrolment,
@@ -33,15 +33,8 @@ from mentora.programs.permissions import can_create_program
 router = Router(tags=["programs"])
 
 
-def _viewer(request) -> Viewer:
-    viewer = request_viewer(request)
-    if viewer.person is None:
-        raise ApiError(403, "no_person", _("Your account is not linked to a person in any organisation."))
-    return viewer
-
-
 def _managed(request, program_id: int) -> Program:
-    return selectors.program_get_managed(viewer=_viewer(request), program_id=program_id)
+    return selectors.program_get_managed(viewer=api_viewer(request), program_id=program_id)
 
 
 # ---- schemas ---------------------------------------------------------------------------------
@@ -315,12 +308,12 @@ class OpenProgramOut(Schema):
 
 @router.get("/", response=list[ProgramSummaryOut], summary="Programs I manage")
 def list_managed(request):
-    return selectors.program_list_managed(viewer=_viewer(request))
+    return selectors.program_list_managed(viewer=api_viewer(request))
 
 
 @router.get("/open", response=list[OpenProgramOut], summary="Programs open to me")
 def list_open(request):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     return [
         {"program": item.program, "may_mentor": item.may_mentor, "enrolments": item.enrolments}
         for item in selectors.program_list_open_to(person=viewer.person)
@@ -329,7 +322,7 @@ def list_open(request):
 
 @router.post("/", response={201: ProgramOut}, summary="Design a program (as a draft)")
 def create_program(request, payload: ProgramIn):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     if not can_create_program(viewer):
         raise ApiError(403, "forbidden", _("Only program managers and organisation admins design programs."))
     program = services.program_create(actor=viewer.person, values=_program_values(payload, partial=False))
@@ -343,7 +336,7 @@ def get_program(request, program_id: int):
 
 @router.get("/{int:program_id}/public", response=ProgramPublicOut, summary="A program as participants see it")
 def get_program_public(request, program_id: int):
-    return selectors.program_get_visible(viewer=_viewer(request), program_id=program_id)
+    return selectors.program_get_visible(viewer=api_viewer(request), program_id=program_id)
 
 
 @router.patch("/{int:program_id}", response=ProgramOut, summary="Change a program's design")
@@ -415,7 +408,7 @@ def gaps(request, program_id: int):
 @router.get("/{int:program_id}/questions", response=list[QuestionOut], summary="The intake questionnaire")
 def list_questions(request, program_id: int):
     """Managers see every question; participants of a visible program see the questions too."""
-    program = selectors.program_get_visible(viewer=_viewer(request), program_id=program_id)
+    program = selectors.program_get_visible(viewer=api_viewer(request), program_id=program_id)
     return selectors.questions_for(program=program)
 
 
@@ -459,14 +452,14 @@ def delete_question(request, program_id: int, question_id: int):
 def invite(request, program_id: int, payload: InviteIn):
     program = _managed(request, program_id)
     invitations = services.program_invite(
-        program=program, actor=_viewer(request).person, emails=payload.emails
+        program=program, actor=api_viewer(request).person, emails=payload.emails
     )
     return 201, invitations
 
 
 @router.post("/{int:program_id}/enrolments", response={201: EnrolmentOut}, summary="Enrol myself")
 def enrol(request, program_id: int, payload: EnrolIn):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     invitation = None
     if payload.invitation_token:
         invitation = services.invitation_resolve(token=payload.invitation_token, person=viewer.person)
@@ -498,13 +491,13 @@ def list_enrolments(
 
 @router.get("/{int:program_id}/enrolments/mine", response=list[EnrolmentOut], summary="My enrolments")
 def my_enrolments(request, program_id: int):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     program = selectors.program_get_visible(viewer=viewer, program_id=program_id)
     return selectors.enrolments_of(person=viewer.person, program=program)
 
 
 def _enrolment_for_viewer(request, program_id: int, enrolment_id: int) -> Enrolment:
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     program = get_object_or_404(Program, pk=program_id, organisation_id=viewer.organisation_id)
     return selectors.enrolment_get_for_viewer(viewer=viewer, program=program, enrolment_id=enrolment_id)
 
@@ -527,7 +520,7 @@ def decide(request, program_id: int, enrolment_id: int, payload: DecisionIn):
     program = _managed(request, program_id)
     enrolment = get_object_or_404(Enrolment, pk=enrolment_id, program=program)
     return services.enrolment_decide(
-        enrolment=enrolment, actor=_viewer(request).person, approve=payload.approve
+        enrolment=enrolment, actor=api_viewer(request).person, approve=payload.approve
     )
 
 

@@ -2,14 +2,12 @@
 relationships and manual pairing for its managers. Same services as the pages."""
 
 from datetime import datetime
+from functools import partial
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from mentora.api.errors import ApiError
-from mentora.core.roles import Viewer, request_viewer
+from mentora.api.calls import api_viewer, call_service
 from mentora.people.models import Person
 from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
@@ -28,22 +26,8 @@ CONFLICT_CODES = {
 }
 
 
-def _viewer(request) -> Viewer:
-    viewer = request_viewer(request)
-    if viewer.person is None:
-        raise ApiError(403, "no_person", _("Your account is not linked to a person in any organisation."))
-    return viewer
-
-
-def _call(service, **kwargs):
-    """Run a service; answer its state conflicts with 409 and their own code."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        code = getattr(error, "code", None)
-        if code in CONFLICT_CODES:
-            raise ApiError(409, code, " ".join(error.messages)) from None
-        raise
+# Run a service; answer its state conflicts with 409 and their own code.
+_call = partial(call_service, conflicts=CONFLICT_CODES)
 
 
 class PersonRefOut(Schema):
@@ -99,7 +83,7 @@ def _mine(relationship: Relationship, person) -> dict:
 
 @router.get("/", response=list[MyRelationshipOut], summary="My relationships")
 def list_mine(request):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     return [
         _mine(relationship, viewer.person)
         for relationship in selectors.relationship_list_for_person(person=viewer.person)
@@ -110,7 +94,7 @@ def list_mine(request):
     "/program/{int:program_id}", response=list[ManagedRelationshipOut], summary="A program's relationships"
 )
 def list_for_program(request, program_id: int):
-    program = program_get_managed(viewer=_viewer(request), program_id=program_id)
+    program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     return selectors.relationship_list_for_program(program=program)
 
 
@@ -118,7 +102,7 @@ def list_for_program(request, program_id: int):
     "/", response={201: ManagedRelationshipOut}, summary="Pair a mentor and a mentee by hand (managers)"
 )
 def pair(request, payload: PairIn):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     program = program_get_managed(viewer=viewer, program_id=payload.program_id)
     people = Person.objects.filter(organisation_id=program.organisation_id)
     relationship = _call(
@@ -134,7 +118,7 @@ def pair(request, payload: PairIn):
 
 
 def _party(request, relationship_id: int):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     return viewer, selectors.relationship_get_for_party(viewer=viewer, relationship_id=relationship_id)
 
 
