@@ -17,6 +17,7 @@ from mentora.programs.models import (
     ProgramFormat,
     QuestionKind,
 )
+from mentora.programs.services import PROGRAM_FIELDS, QUESTION_FIELDS
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -41,30 +42,7 @@ class ProgramForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = [
-            "name",
-            "strategic_objective",
-            "purpose",
-            "goals",
-            "program_type",
-            "format",
-            "starts_on",
-            "ends_on",
-            "meetings_per_month",
-            "eligible_departments",
-            "min_seniority",
-            "max_seniority",
-            "eligible_locations",
-            "mentor_min_seniority",
-            "default_mentor_capacity",
-            "matching_mode",
-            "weight_goal_fit",
-            "weight_purpose",
-            "weight_diversity",
-            "weight_practical",
-            "weight_preference",
-            "similarity_diversity_dial",
-        ]
+        fields = PROGRAM_FIELDS
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -105,7 +83,7 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = IntakeQuestion
-        fields = ["prompt", "help_text", "kind", "choices", "audience", "required", "feeds"]
+        fields = QUESTION_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,32 +45,32 @@ from mentora.programs.selectors import (
     questions_for,
 )
 
-PROGRAM_FIELDS = frozenset(
-    {
-        "name",
-        "strategic_objective",
-        "purpose",
-        "goals",
-        "program_type",
-        "format",
-        "starts_on",
-        "ends_on",
-        "meetings_per_month",
-        "min_seniority",
-        "max_seniority",
-        "eligible_locations",
-        "mentor_min_seniority",
-        "default_mentor_capacity",
-        "matching_mode",
-        "weight_goal_fit",
-        "weight_purpose",
-        "weight_diversity",
-        "weight_practical",
-        "weight_preference",
-        "similarity_diversity_dial",
-    }
+# What a program's design and a questionnaire question may set, in the order their forms show it.
+PROGRAM_FIELDS = (
+    "name",
+    "strategic_objective",
+    "purpose",
+    "goals",
+    "program_type",
+    "format",
+    "starts_on",
+    "ends_on",
+    "meetings_per_month",
+    "eligible_departments",
+    "min_seniority",
+    "max_seniority",
+    "eligible_locations",
+    "mentor_min_seniority",
+    "default_mentor_capacity",
+    "matching_mode",
+    "weight_goal_fit",
+    "weight_purpose",
+    "weight_diversity",
+    "weight_practical",
+    "weight_preference",
+    "similarity_diversity_dial",
 )
-QUESTION_FIELDS = frozenset({"prompt", "help_text", "kind", "choices", "audience", "required", "feeds"})
+QUESTION_FIELDS = ("prompt", "help_text", "kind", "choices", "audience", "required", "feeds")
 EDITABLE_QUESTIONNAIRE = (ProgramStatus.DRAFT, ProgramStatus.OPEN)
 
 # Which status may follow which: draft → open → matching → running → closed, with one way back
@@ -90,17 +90,19 @@ LONG_TEXT_MAX = 4000
 MAX_PICKED_SKILLS = 10
 
 
+def _reject_unknown(values: dict[str, Any], known, message: str) -> None:
+    unknown = set(values).difference(known)
+    if unknown:
+        raise ValidationError(message % {"fields": ", ".join(sorted(unknown))})
+
+
 # --- program design ---------------------------------------------------------------------------
 
 
 def _checked_values(values: dict[str, Any]) -> tuple[dict[str, Any], list | None]:
     values = dict(values)
     departments = values.pop("eligible_departments", None)
-    unknown = set(values) - PROGRAM_FIELDS
-    if unknown:
-        raise ValidationError(
-            _("Unknown program fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _reject_unknown(values, PROGRAM_FIELDS, _("Unknown program fields: %(fields)s"))
     if "eligible_locations" in values:
         values["eligible_locations"] = _clean_locations(values["eligible_locations"])
     return values, departments
@@ -242,11 +244,7 @@ def _ensure_questionnaire_editable(program: Program) -> None:
 @transaction.atomic
 def intake_question_add(*, program: Program, values: dict[str, Any]) -> IntakeQuestion:
     _ensure_questionnaire_editable(program)
-    unknown = set(values) - QUESTION_FIELDS
-    if unknown:
-        raise ValidationError(
-            _("Unknown question fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _reject_unknown(values, QUESTION_FIELDS, _("Unknown question fields: %(fields)s"))
     # Lock the program row so that two questions added at once never get the same position.
     Program.objects.select_for_update().filter(pk=program.pk).first()
     position = (program.questions.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -259,11 +257,7 @@ def intake_question_add(*, program: Program, values: dict[str, Any]) -> IntakeQu
 @transaction.atomic
 def intake_question_update(*, question: IntakeQuestion, values: dict[str, Any]) -> IntakeQuestion:
     _ensure_questionnaire_editable(question.program)
-    unknown = set(values) - QUESTION_FIELDS
-    if unknown:
-        raise ValidationError(
-            _("Unknown question fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    _reject_unknown(values, QUESTION_FIELDS, _("Unknown question fields: %(fields)s"))
     if "kind" in values and values["kind"] != question.kind and question.answers.exists():
         raise ValidationError({"kind": _("People have answered this question; its type cannot change.")})
     for name, value in values.items():
