@@ -10,9 +10,7 @@ import csv
 import io
 import re
 import zipfile
-import zoneinfo
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -38,6 +36,7 @@ from mentora.people.models import (
     SkillCategory,
     WantedSkill,
 )
+from mentora.people.services import time_zone_names
 
 COLUMNS = (
     "employee_id",
@@ -341,11 +340,6 @@ class _Row:
     rename_user: bool = False
 
 
-@cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 def _language_code(raw: str) -> str:
     parts = re.split(r"[-_]", raw.strip())
     code = parts[0].lower()
@@ -449,7 +443,7 @@ class _Checker:
         value = cells.get("time_zone", "")
         if not value:
             return
-        if value not in _time_zones():
+        if value not in time_zone_names():
             self.error(row.line, "time_zone", value, _("Unknown time zone; use a name like Europe/Paris."))
             return
         row.fields["time_zone"] = value
