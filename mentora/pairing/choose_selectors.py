@@ -449,11 +449,11 @@ def requests_for_mentor(*, mentor: Person, program: Program | None = None) -> Qu
     return requests.order_by("created_at", "id")
 
 
-def request_get_for_mentor(*, viewer: Viewer, request_id: int) -> Relationship:
-    """A mentee's request addressed to the viewer; 404 for anyone else, the mentee included."""
+def _request_get(*, viewer: Viewer, request_id: int, side: str) -> Relationship:
+    """A mentee's request in which the viewer is `side` ("mentor" or "mentee"); 404 for anyone else."""
     request = (
         Relationship.objects.filter(
-            pk=request_id, mentor=viewer.person, origin=RelationshipOrigin.MENTEE_REQUEST
+            pk=request_id, origin=RelationshipOrigin.MENTEE_REQUEST, **{side: viewer.person}
         )
         .select_related("program", "mentor", "mentee")
         .first()
@@ -463,18 +463,12 @@ def request_get_for_mentor(*, viewer: Viewer, request_id: int) -> Relationship:
     if request is None:
         raise Http404
     return request
+
+
+def request_get_for_mentor(*, viewer: Viewer, request_id: int) -> Relationship:
+    """A mentee's request addressed to the viewer; 404 for anyone else, the mentee included."""
+    return _request_get(viewer=viewer, request_id=request_id, side="mentor")
 
 
 def request_get_for_mentee(*, viewer: Viewer, request_id: int) -> Relationship:
-    request = (
-        Relationship.objects.filter(
-            pk=request_id, mentee=viewer.person, origin=RelationshipOrigin.MENTEE_REQUEST
-        )
-        .select_related("program", "mentor", "mentee")
-        .first()
-        if viewer.person
-        else None
-    )
-    if request is None:
-        raise Http404
-    return request
+    return _request_get(viewer=viewer, request_id=request_id, side="mentee")
