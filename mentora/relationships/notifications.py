@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from mentora.people.models import Person
 from mentora.relationships.models import Relationship, RelationshipOrigin
 
 
@@ -18,9 +19,19 @@ def _link() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("relationships:mine")
 
 
-def _to_both(relationship: Relationship, subject: str, body_for) -> list[EmailMessage]:
+def _email(
+    subject: str, text: str, *, to: Person, other: Person, program: str, link: str | None = None
+) -> EmailMessage:
+    """An email to `to` about `other`; `text` may use %(name)s (theirs), %(other)s, %(program)s and
+    %(link)s (their relationships page unless another `link` is given)."""
+    values = {"name": to.full_name, "other": other.full_name, "program": program, "link": link or _link()}
+    return EmailMessage(subject, text % values, None, [to.email])
+
+
+def _to_both(relationship: Relationship, subject: str, text: str) -> list[EmailMessage]:
+    program = relationship.program.name
     return [
-        EmailMessage(subject, body_for(person, other), None, [person.email])
+        _email(subject, text, to=person, other=other, program=program)
         for person, other in (
             (relationship.mentor, relationship.mentee),
             (relationship.mentee, relationship.mentor),
@@ -33,8 +44,8 @@ def _send(messages: list[EmailMessage]) -> None:
     get_connection(fail_silently=False).send_messages(messages)
 
 
-def _send_to_both(relationship: Relationship, subject: str, body_for) -> None:
-    _send(_to_both(relationship, subject, body_for))
+def _send_to_both(relationship: Relationship, subject: str, text: str) -> None:
+    _send(_to_both(relationship, subject, text))
 
 
 def _requested(relationship: Relationship) -> list[EmailMessage]:
@@ -42,25 +53,25 @@ def _requested(relationship: Relationship) -> list[EmailMessage]:
     mentor, mentee = relationship.mentor, relationship.mentee
     program = relationship.program.name
     return [
-        EmailMessage(
+        _email(
             _("%(mentee)s asked you to be their mentor") % {"mentee": mentee.full_name},
             _(
                 "Hello %(name)s,\n\n%(other)s asked you to be their mentor in “%(program)s”. "
                 "Please accept or decline — either answer is fine:\n%(link)s\n"
-            )
-            % {"name": mentor.full_name, "other": mentee.full_name, "program": program, "link": _link()},
-            None,
-            [mentor.email],
+            ),
+            to=mentor,
+            other=mentee,
+            program=program,
         ),
-        EmailMessage(
+        _email(
             _("Your request to %(mentor)s was sent") % {"mentor": mentor.full_name},
             _(
                 "Hello %(name)s,\n\nYour request to %(other)s in “%(program)s” was sent. "
                 "We'll tell you when %(other)s answers.\n%(link)s\n"
-            )
-            % {"name": mentee.full_name, "other": mentor.full_name, "program": program, "link": _link()},
-            None,
-            [mentee.email],
+            ),
+            to=mentee,
+            other=mentor,
+            program=program,
         ),
     ]
 
@@ -68,15 +79,14 @@ def _requested(relationship: Relationship) -> list[EmailMessage]:
 def _proposed(relationship: Relationship) -> list[EmailMessage]:
     if relationship.origin == RelationshipOrigin.MENTEE_REQUEST:
         return _requested(relationship)
-    program = relationship.program.name
-
-    def body(person, other):
-        return _(
+    return _to_both(
+        relationship,
+        _("A new pairing in %(program)s") % {"program": relationship.program.name},
+        _(
             "Hello %(name)s,\n\nYou have been paired with %(other)s in “%(program)s”. "
             "Please say whether you agree to start — either answer is fine:\n%(link)s\n"
-        ) % {"name": person.full_name, "other": other.full_name, "program": program, "link": _link()}
-
-    return _to_both(relationship, _("A new pairing in %(program)s") % {"program": program}, body)
+        ),
+    )
 
 
 def relationships_proposed(relationships: Iterable[Relationship]) -> None:
@@ -85,16 +95,13 @@ def relationships_proposed(relationships: Iterable[Relationship]) -> None:
 
 
 def relationship_started(relationship: Relationship) -> None:
-    program = relationship.program.name
-
-    def body(person, other):
-        return _(
+    _send_to_both(
+        relationship,
+        _("Your relationship in %(program)s has started") % {"program": relationship.program.name},
+        _(
             "Hello %(name)s,\n\nYou and %(other)s have both agreed: your relationship in “%(program)s” "
             "has started.\n%(link)s\n"
-        ) % {"name": person.full_name, "other": other.full_name, "program": program, "link": _link()}
-
-    _send_to_both(
-        relationship, _("Your relationship in %(program)s has started") % {"program": program}, body
+        ),
     )
 
 
@@ -105,25 +112,26 @@ def _request_declined(relationship: Relationship) -> list[EmailMessage]:
     subject = _("A request in %(program)s will not go ahead") % {"program": name}
     shortlist = settings.SITE_URL.rstrip("/") + reverse("pairing:choose_shortlist", args=[program.pk])
     return [
-        EmailMessage(
+        _email(
             subject,
             _(
                 "Hello %(name)s,\n\nThe request from %(other)s in “%(program)s” will not go ahead. "
                 "No one is at fault.\n%(link)s\n"
-            )
-            % {"name": mentor.full_name, "other": mentee.full_name, "program": name, "link": _link()},
-            None,
-            [mentor.email],
+            ),
+            to=mentor,
+            other=mentee,
+            program=name,
         ),
-        EmailMessage(
+        _email(
             subject,
             _(
                 "Hello %(name)s,\n\nYour request to %(other)s in “%(program)s” will not go ahead. "
                 "No one is at fault: you can choose another mentor from your shortlist:\n%(link)s\n"
-            )
-            % {"name": mentee.full_name, "other": mentor.full_name, "program": name, "link": shortlist},
-            None,
-            [mentee.email],
+            ),
+            to=mentee,
+            other=mentor,
+            program=name,
+            link=shortlist,
         ),
     ]
 
@@ -132,25 +140,23 @@ def relationship_declined(relationship: Relationship) -> None:
     if relationship.origin == RelationshipOrigin.MENTEE_REQUEST:
         _send(_request_declined(relationship))
         return
-    program = relationship.program.name
-
-    def body(person, other):
-        return _(
+    _send_to_both(
+        relationship,
+        _("A pairing in %(program)s will not go ahead") % {"program": relationship.program.name},
+        _(
             "Hello %(name)s,\n\nThe pairing with %(other)s in “%(program)s” will not go ahead. "
             "No one is at fault; the program manager will help you find another match.\n%(link)s\n"
-        ) % {"name": person.full_name, "other": other.full_name, "program": program, "link": _link()}
-
-    _send_to_both(relationship, _("A pairing in %(program)s will not go ahead") % {"program": program}, body)
+        ),
+    )
 
 
 def relationship_ended(relationship: Relationship) -> None:
-    program = relationship.program.name
-
-    def body(person, other):
-        return _(
+    _send_to_both(
+        relationship,
+        _("Your relationship in %(program)s has ended") % {"program": relationship.program.name},
+        _(
             "Hello %(name)s,\n\nYour relationship with %(other)s in “%(program)s” has ended. "
             "This is a no-fault exit: nobody is to blame, and the program manager can help you "
             "find a new match.\n%(link)s\n"
-        ) % {"name": person.full_name, "other": other.full_name, "program": program, "link": _link()}
-
-    _send_to_both(relationship, _("Your relationship in %(program)s has ended") % {"program": program}, body)
+        ),
+    )
