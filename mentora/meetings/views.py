@@ -119,57 +119,67 @@ def _back(pair, meeting):
     return redirect("meetings:detail", pair.relationship.pk, meeting.pk)
 
 
+def _change(
+    request, relationship_id: int, meeting_id: int, *, form, form_name: str, service, values, done: str
+):
+    """Apply one form's change to a meeting through `service` (with `values(form)`): back to the
+    meeting with `done`, or the meeting's page again with the form's errors (400, 409 for a conflict)."""
+    pair = _pair(request, relationship_id)
+    meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
+    if form.is_valid():
+        try:
+            service(meeting=meeting, person=pair.person, **values(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _detail(request, pair, meeting, status=_error_status(error), **{form_name: form})
+        messages.success(request, done)
+        return _back(pair, meeting)
+    return _detail(request, pair, meeting, status=400, **{form_name: form})
+
+
 @login_required
 @require_POST
 def meeting_edit(request, relationship_id: int, meeting_id: int):
-    pair = _pair(request, relationship_id)
-    meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
-    form = _meeting_form(request)
-    if form.is_valid():
-        try:
-            services.meeting_reschedule(
-                meeting=meeting, person=pair.person, version=form.cleaned_data["version"] or 0, **_slot(form)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return _detail(request, pair, meeting, status=_error_status(error), edit_form=form)
-        messages.success(request, _("Meeting changed. Calendars subscribed to Mentora update by themselves."))
-        return _back(pair, meeting)
-    return _detail(request, pair, meeting, status=400, edit_form=form)
+    return _change(
+        request,
+        relationship_id,
+        meeting_id,
+        form=_meeting_form(request),
+        form_name="edit_form",
+        service=services.meeting_reschedule,
+        values=lambda form: {"version": form.cleaned_data["version"] or 0, **_slot(form)},
+        done=_("Meeting changed. Calendars subscribed to Mentora update by themselves."),
+    )
 
 
 @login_required
 @require_POST
 def meeting_cancel(request, relationship_id: int, meeting_id: int):
-    pair = _pair(request, relationship_id)
-    meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
-    form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.meeting_cancel(meeting=meeting, person=pair.person, version=form.cleaned_data["version"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return _detail(request, pair, meeting, status=_error_status(error), cancel_form=form)
-        messages.success(request, _("Meeting cancelled."))
-        return _back(pair, meeting)
-    return _detail(request, pair, meeting, status=400, cancel_form=form)
+    return _change(
+        request,
+        relationship_id,
+        meeting_id,
+        form=VersionForm(request.POST),
+        form_name="cancel_form",
+        service=services.meeting_cancel,
+        values=lambda form: {"version": form.cleaned_data["version"]},
+        done=_("Meeting cancelled."),
+    )
 
 
 @login_required
 @require_POST
 def meeting_log(request, relationship_id: int, meeting_id: int):
-    pair = _pair(request, relationship_id)
-    meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
-    form = LogForm(request.POST)
-    if form.is_valid():
-        try:
-            services.meeting_log(meeting=meeting, person=pair.person, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return _detail(request, pair, meeting, status=_error_status(error), log_form=form)
-        messages.success(request, _("Meeting logged. Thank you."))
-        return _back(pair, meeting)
-    return _detail(request, pair, meeting, status=400, log_form=form)
+    return _change(
+        request,
+        relationship_id,
+        meeting_id,
+        form=LogForm(request.POST),
+        form_name="log_form",
+        service=services.meeting_log,
+        values=lambda form: form.cleaned_data,
+        done=_("Meeting logged. Thank you."),
+    )
 
 
 @login_required
