@@ -1,7 +1,15 @@
 import pytest
+from django.urls import get_resolver
 
 from mentora.organisations.models import Role
 from tests.factories import OrganisationFactory, PersonFactory, SkillFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def url_configuration_loaded():
+    """Import the URLconf (and with it every API schema) before any test freezes time: pydantic
+    cannot build a schema from freezegun's stand-in date class."""
+    assert get_resolver().url_patterns
 
 
 @pytest.fixture(autouse=True)
