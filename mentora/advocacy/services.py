@@ -53,13 +53,11 @@ def advocacy_action_create(
     _ensure_mentor(relationship, person)
     fields = _clean(relationship, kind, occurred_on, description, timezone.localdate())
     action = AdvocacyAction.objects.create(relationship=relationship, **fields)
-    transaction.on_commit(
-        lambda: notify_relationship_update(
-            relationship_id=relationship.pk,
-            recipient_id=relationship.mentee_id,
-            event="advocacy_recorded",
-            period=f"advocacy-{action.pk}",
-        )
+    notify_relationship_update(
+        relationship_id=relationship.pk,
+        recipient_id=relationship.mentee_id,
+        event="advocacy_recorded",
+        period=f"advocacy-{action.pk}",
     )
     return action
 

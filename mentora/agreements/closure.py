@@ -65,13 +65,11 @@ def relationship_close_with_reason(
     if learned:
         Reflection.objects.create(relationship=relationship, author=person, learned=learned)
     checkins_close_for_relationship(relationship=relationship, today=timezone.localdate())
-    transaction.on_commit(
-        lambda: notify_relationship_update(
-            relationship_id=relationship.pk,
-            recipient_id=_partner_id(relationship, person),
-            event="closed",
-            period="closed",
-        )
+    notify_relationship_update(
+        relationship_id=relationship.pk,
+        recipient_id=_partner_id(relationship, person),
+        event="closed",
+        period="closed",
     )
     return closure
 
@@ -103,13 +101,11 @@ def relationship_extend(
     extension = Extension.objects.create(
         relationship=relationship, ends_on=ends_on, previous_ends_on=current, extended_by=person
     )
-    transaction.on_commit(
-        lambda: notify_relationship_update(
-            relationship_id=relationship.pk,
-            recipient_id=_partner_id(relationship, person),
-            event="extended",
-            period=f"extended-{extension.pk}",
-        )
+    notify_relationship_update(
+        relationship_id=relationship.pk,
+        recipient_id=_partner_id(relationship, person),
+        event="extended",
+        period=f"extended-{extension.pk}",
     )
     return extension
 

@@ -85,13 +85,11 @@ def agreement_update(
     agreement = Agreement.objects.get(relationship=relationship)
     if not updated:
         raise _stale(agreement)
-    transaction.on_commit(
-        lambda: notify_relationship_update(
-            relationship_id=relationship.pk,
-            recipient_id=relationship.mentee_id if side == "mentor" else relationship.mentor_id,
-            event="agreement_changed",
-            period=f"v{agreement.version}",
-        )
+    notify_relationship_update(
+        relationship_id=relationship.pk,
+        recipient_id=relationship.mentee_id if side == "mentor" else relationship.mentor_id,
+        event="agreement_changed",
+        period=f"v{agreement.version}",
     )
     return agreement
 
@@ -122,13 +120,11 @@ def agreement_confirm(*, relationship: Relationship, person: Person, expected_ve
     agreement.refresh_from_db()
     if not updated:
         raise _stale(agreement)
-    transaction.on_commit(
-        lambda: notify_relationship_update(
-            relationship_id=relationship.pk,
-            recipient_id=relationship.mentee_id if side == "mentor" else relationship.mentor_id,
-            event="agreement_confirmed",
-            period=f"v{agreement.version}-{side}",
-        )
+    notify_relationship_update(
+        relationship_id=relationship.pk,
+        recipient_id=relationship.mentee_id if side == "mentor" else relationship.mentor_id,
+        event="agreement_confirmed",
+        period=f"v{agreement.version}-{side}",
     )
     return agreement
 

@@ -219,10 +219,12 @@ def relationship_update_send(*, relationship_id: int, recipient_id: int, event: 
 
 
 def notify_relationship_update(*, relationship_id: int, recipient_id: int, event: str, period: str) -> None:
-    """Queue an update email to one side (call it from `transaction.on_commit`)."""
+    """Queue an update email to one side once the current transaction commits (none if it rolls back)."""
     from mentora.notifications.tasks import send_relationship_update
 
-    send_relationship_update.enqueue(relationship_id, recipient_id, event, period)
+    transaction.on_commit(
+        lambda: send_relationship_update.enqueue(relationship_id, recipient_id, event, period)
+    )
 
 
 # ------------------------------------------------------------------------------------ the sweep
