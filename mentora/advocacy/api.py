@@ -9,7 +9,7 @@ from mentora.advocacy import selectors, services
 from mentora.advocacy.models import AdvocacyKind
 from mentora.api.calls import api_viewer, call_service
 from mentora.programs.selectors import program_get_managed
-from mentora.workspace.access import pair_for_viewer
+from mentora.workspace.api import api_pair
 
 router = Router(tags=["advocacy"])
 
@@ -42,20 +42,16 @@ class KpisOut(Schema):
     by_kind: dict[str, int]
 
 
-def _pair(request, relationship_id: int):
-    return pair_for_viewer(viewer=api_viewer(request), relationship_id=relationship_id)
-
-
 @router.get("/relationships/{int:relationship_id}", response=list[ActionOut], summary="Our advocacy log")
 def action_list(request, relationship_id: int):
-    return selectors.advocacy_actions_for(relationship=_pair(request, relationship_id).relationship)
+    return selectors.advocacy_actions_for(relationship=api_pair(request, relationship_id).relationship)
 
 
 @router.post(
     "/relationships/{int:relationship_id}", response={201: ActionOut}, summary="Record an action (mentor)"
 )
 def action_create(request, relationship_id: int, payload: ActionIn):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     action = call_service(
         services.advocacy_action_create, relationship=pair.relationship, person=pair.person, **payload.dict()
     )
@@ -68,7 +64,7 @@ def action_create(request, relationship_id: int, payload: ActionIn):
     summary="Edit an action (mentor)",
 )
 def action_update(request, relationship_id: int, action_id: int, payload: ActionIn):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     return call_service(services.advocacy_action_update, action=action, person=pair.person, **payload.dict())
 
@@ -79,7 +75,7 @@ def action_update(request, relationship_id: int, action_id: int, payload: Action
     summary="Delete an action (mentor)",
 )
 def action_delete(request, relationship_id: int, action_id: int):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     call_service(services.advocacy_action_delete, action=action, person=pair.person)
     return 204, None
@@ -91,7 +87,7 @@ def action_delete(request, relationship_id: int, action_id: int):
     summary="Confirm it happened (mentee)",
 )
 def action_confirm(request, relationship_id: int, action_id: int):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     return call_service(services.advocacy_action_confirm, action=action, person=pair.person)
 

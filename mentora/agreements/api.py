@@ -6,8 +6,8 @@ from ninja import Field, Router, Schema
 
 from mentora.agreements import closure, selectors, services
 from mentora.agreements.models import AgendaStep, ClosureReason
-from mentora.api.calls import api_viewer, call_service
-from mentora.workspace.access import pair_for_viewer
+from mentora.api.calls import call_service
+from mentora.workspace.api import api_pair
 
 router = Router(tags=["agreements"])
 
@@ -79,10 +79,6 @@ class ReflectionIn(Schema):
     learned: str
 
 
-def _pair(request, relationship_id: int):
-    return pair_for_viewer(viewer=api_viewer(request), relationship_id=relationship_id)
-
-
 def _agreement_out(relationship) -> dict:
     agreement = selectors.agreement_for(relationship=relationship)
     return {
@@ -120,12 +116,12 @@ def _closure_out(relationship) -> dict:
 
 @router.get("/{int:relationship_id}", response=AgreementOut, summary="Our agreement")
 def agreement_get(request, relationship_id: int):
-    return _agreement_out(_pair(request, relationship_id).relationship)
+    return _agreement_out(api_pair(request, relationship_id).relationship)
 
 
 @router.put("/{int:relationship_id}", response=AgreementOut, summary="Edit our agreement")
 def agreement_put(request, relationship_id: int, payload: AgreementIn):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     fields = payload.dict()
     version = fields.pop("version")
     call_service(
@@ -140,7 +136,7 @@ def agreement_put(request, relationship_id: int, payload: AgreementIn):
 
 @router.post("/{int:relationship_id}/confirm", response=AgreementOut, summary="I confirm this version")
 def agreement_confirm(request, relationship_id: int, payload: VersionIn):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     call_service(
         services.agreement_confirm,
         relationship=pair.relationship,
@@ -152,7 +148,7 @@ def agreement_confirm(request, relationship_id: int, payload: VersionIn):
 
 @router.put("/{int:relationship_id}/agenda/{step}", response=AgreementOut, summary="Tick an agenda step")
 def agenda_put(request, relationship_id: int, step: AgendaStep, payload: AgendaIn):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     call_service(
         services.agenda_step_set,
         relationship=pair.relationship,
@@ -165,12 +161,12 @@ def agenda_put(request, relationship_id: int, step: AgendaStep, payload: AgendaI
 
 @router.get("/{int:relationship_id}/closure", response=ClosureOut, summary="End date, closure, reflections")
 def closure_get(request, relationship_id: int):
-    return _closure_out(_pair(request, relationship_id).relationship)
+    return _closure_out(api_pair(request, relationship_id).relationship)
 
 
 @router.post("/{int:relationship_id}/close", response=ClosureOut, summary="Close (goals met, cycle ended)")
 def closure_close(request, relationship_id: int, payload: CloseIn):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     call_service(
         closure.relationship_close_with_reason,
         relationship=pair.relationship,
@@ -183,7 +179,7 @@ def closure_close(request, relationship_id: int, payload: CloseIn):
 
 @router.post("/{int:relationship_id}/extend", response=ClosureOut, summary="Extend to a new end date")
 def closure_extend(request, relationship_id: int, payload: ExtendIn):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     call_service(
         closure.relationship_extend,
         relationship=pair.relationship,
@@ -195,7 +191,7 @@ def closure_extend(request, relationship_id: int, payload: ExtendIn):
 
 @router.put("/{int:relationship_id}/reflection", response=ClosureOut, summary="Write what I learned")
 def reflection_put(request, relationship_id: int, payload: ReflectionIn):
-    pair = _pair(request, relationship_id)
+    pair = api_pair(request, relationship_id)
     call_service(
         closure.reflection_save, relationship=pair.relationship, person=pair.person, learned=payload.learned
     )
