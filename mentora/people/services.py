@@ -283,9 +283,6 @@ def self_assessment_update(
     return assessment
 
 
-DEMOGRAPHIC_TEXT_FIELDS = ("gender", "age_band", "ethnicity", "disability")
-
-
 def demographics_set(
     *,
     person: Person,
