@@ -9,7 +9,7 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
     `organisation_path` is the lookup from the model to its organisation id.
     """
 
-    organisation_path = "organisation"
+    organisation_path = "organisation_id"
 
     @staticmethod
     def staff_organisation_id(request) -> int | None:
@@ -23,7 +23,7 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
         org_id = self.staff_organisation_id(request)
         if org_id is None:
             return queryset
-        return queryset.filter(**{f"{self.organisation_path}_id": org_id})
+        return queryset.filter(**{self.organisation_path: org_id})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         org_id = self.staff_organisation_id(request)
@@ -43,11 +43,6 @@ class OrganisationAdmin(OrganisationScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     organisation_path = "pk"
 
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        org_id = self.staff_organisation_id(request)
-        return queryset if org_id is None else queryset.filter(pk=org_id)
-
 
 @admin.register(Department)
 class DepartmentAdmin(OrganisationScopedAdmin):
@@ -59,7 +54,7 @@ class DepartmentAdmin(OrganisationScopedAdmin):
 
 @admin.register(RoleMembership)
 class RoleMembershipAdmin(OrganisationScopedAdmin):
-    organisation_path = "person__organisation"
+    organisation_path = "person__organisation_id"
     list_display = ["person", "role", "granted_at"]
     list_filter = ["role"]
     search_fields = ["person__full_name", "person__email"]

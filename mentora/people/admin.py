@@ -98,7 +98,7 @@ class LanguageAdmin(admin.ModelAdmin):
 class SuperuserOnlyAdmin(OrganisationScopedAdmin):
     """Private data: invisible in the admin to everyone but superusers, whatever their permissions."""
 
-    organisation_path = "person__organisation"
+    organisation_path = "person__organisation_id"
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
