@@ -23,7 +23,7 @@ from mentora.matching.explain import explain_pairs, unmatched_reasons
 from mentora.matching.flow import assign
 from mentora.matching.instance import COMPONENTS, Instance, Program
 from mentora.matching.population import Population, build_population, lookup_pairs
-from mentora.matching.scoring import Edges, score_edges, top_per_group
+from mentora.matching.scoring import Edges, group_positions, score_edges, top_per_group
 from mentora.matching.stable import blocking_pairs, deferred_acceptance
 
 CIRCLE_PENALTY = 2.0  # weight subtracted from a pair that must not share a circle
@@ -149,7 +149,6 @@ def rankings(prep: Prepared, li: np.ndarray, ri: np.ndarray) -> tuple[np.ndarray
     the remaining acceptable partners after them by score.
     """
     e, pop = prep.edges, prep.pop
-    neg = -e.score
     if prep.program.ranking_source == "preferences":
         ranks = np.append(pop.pref_rank, np.iinfo(np.int64).max // 4)  # unranked partners come last
         pos, found = lookup_pairs(pop.pref_keys, e.u * pop.n + e.v)
@@ -160,25 +159,7 @@ def rankings(prep: Prepared, li: np.ndarray, ri: np.ndarray) -> tuple[np.ndarray
         mentee_primary = np.zeros(len(e), dtype=np.int64)
         mentor_primary = np.zeros(len(e), dtype=np.int64)
     # ties broken by the partner's index (edges are sorted by (mentee, mentor), and the sorts are stable)
-    return _positions(li, mentee_primary, neg), _positions(ri, mentor_primary, neg)
-
-
-def _positions(group: np.ndarray, primary: np.ndarray, neg_score: np.ndarray) -> np.ndarray:
-    """Position of each edge in its group's list ordered by (primary, -score, original order)."""
-    if not primary.any():
-        if len(group) == 0:
-            return np.zeros(0, dtype=np.int64)
-        lo, hi = float(neg_score.min()), float(neg_score.max())
-        key = group.astype(np.float64) + (neg_score - lo) / (hi - lo + 1e-12) * 0.999
-        order = np.argsort(key, kind="stable")
-    else:
-        order = np.lexsort((np.arange(len(group)), neg_score, primary, group))
-    g = group[order]
-    first = np.r_[True, g[1:] != g[:-1]] if len(g) else np.zeros(0, dtype=bool)
-    starts = np.maximum.accumulate(np.where(first, np.arange(len(g)), 0)) if len(g) else g
-    pos = np.empty(len(g), dtype=np.int64)
-    pos[order] = np.arange(len(g)) - starts
-    return pos
+    return group_positions(li, e.score, mentee_primary), group_positions(ri, e.score, mentor_primary)
 
 
 # ---------------------------------------------------------------------------------------------- result parts

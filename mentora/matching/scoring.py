@@ -135,19 +135,26 @@ def score_edges(pop: Population, program: Program, u: np.ndarray, v: np.ndarray)
     return Edges(u, v, comps, score)
 
 
-def top_per_group(group: np.ndarray, score: np.ndarray, k: int | np.ndarray) -> np.ndarray:
-    """Boolean mask keeping the k (or k[group]) highest-scoring edges of each group (ties by position)."""
-    if len(score) == 0:
-        return np.zeros(0, dtype=bool)
-    # one float key per edge: group, then descending score; a stable sort keeps ties in position order
-    lo, hi = float(score.min()), float(score.max())
-    key = group.astype(np.float64) + (hi - score) / (hi - lo + 1e-12) * 0.999
-    order = np.argsort(key, kind="stable")
+def group_positions(group: np.ndarray, score: np.ndarray, primary: np.ndarray | None = None) -> np.ndarray:
+    """Position of each edge in its group's list ordered by (primary, descending score, original order)."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if primary is None or not primary.any():
+        # one float key per edge: group, then descending score; a stable sort keeps ties in position order
+        lo, hi = float(score.min()), float(score.max())
+        key = group.astype(np.float64) + (hi - score) / (hi - lo + 1e-12) * 0.999
+        order = np.argsort(key, kind="stable")
+    else:
+        order = np.lexsort((np.arange(len(group)), -score, primary, group))
     g = group[order]
     first = np.r_[True, g[1:] != g[:-1]]
     starts = np.maximum.accumulate(np.where(first, np.arange(len(g)), 0))
-    rank = np.arange(len(g)) - starts
-    keep = np.zeros(len(score), dtype=bool)
-    limit = k if np.isscalar(k) else np.asarray(k)[g]
-    keep[order[rank < limit]] = True
-    return keep
+    pos = np.empty(len(g), dtype=np.int64)
+    pos[order] = np.arange(len(g)) - starts
+    return pos
+
+
+def top_per_group(group: np.ndarray, score: np.ndarray, k: int | np.ndarray) -> np.ndarray:
+    """Boolean mask keeping the k (or k[group]) highest-scoring edges of each group (ties by position)."""
+    limit = k if np.isscalar(k) else np.asarray(k)[group]
+    return group_positions(group, score) < limit
