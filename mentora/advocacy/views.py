@@ -9,13 +9,8 @@ from django.views.decorators.http import require_POST
 
 from mentora.advocacy import selectors, services
 from mentora.advocacy.forms import AdvocacyForm
-from mentora.core.roles import request_viewer
 from mentora.programs.forms import add_service_errors
-from mentora.workspace.access import pair_for_viewer
-
-
-def _pair(request, relationship_id: int):
-    return pair_for_viewer(viewer=request_viewer(request), relationship_id=relationship_id)
+from mentora.workspace.access import request_pair
 
 
 def _log_context(pair, form=None) -> dict:
@@ -29,7 +24,7 @@ def _log_context(pair, form=None) -> dict:
 
 @login_required
 def advocacy_log(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     if request.method != "POST":
         return render(request, "advocacy/log.html", _log_context(pair))
     if pair.side != "mentor":
@@ -50,7 +45,7 @@ def advocacy_log(request, relationship_id: int):
 
 @login_required
 def advocacy_edit(request, relationship_id: int, action_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     if pair.side != "mentor":
         raise PermissionDenied(_("Only the mentor records sponsorship actions; the mentee confirms them."))
@@ -73,7 +68,7 @@ def advocacy_edit(request, relationship_id: int, action_id: int):
 @login_required
 @require_POST
 def advocacy_delete(request, relationship_id: int, action_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     try:
         services.advocacy_action_delete(action=action, person=pair.person)
@@ -87,7 +82,7 @@ def advocacy_delete(request, relationship_id: int, action_id: int):
 @login_required
 @require_POST
 def advocacy_confirm(request, relationship_id: int, action_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     try:
         action = services.advocacy_action_confirm(action=action, person=pair.person)

@@ -11,13 +11,8 @@ from django.views.decorators.http import require_POST
 from mentora.agreements import closure, selectors, services
 from mentora.agreements.forms import AgreementForm, CloseForm, ExtendForm, ReflectionForm, VersionForm
 from mentora.agreements.models import AgendaStep
-from mentora.core.roles import request_viewer
 from mentora.programs.forms import add_service_errors
-from mentora.workspace.access import pair_for_viewer
-
-
-def _pair(request, relationship_id: int):
-    return pair_for_viewer(viewer=request_viewer(request), relationship_id=relationship_id)
+from mentora.workspace.access import request_pair
 
 
 def _agreement_context(pair, form=None, stale=None) -> dict:
@@ -36,7 +31,7 @@ def _agreement_context(pair, form=None, stale=None) -> dict:
 
 @login_required
 def agreement(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     if request.method != "POST":
         return render(request, "agreements/agreement.html", _agreement_context(pair))
     form = AgreementForm(request.POST)
@@ -73,7 +68,7 @@ def agreement(request, relationship_id: int):
 @login_required
 @require_POST
 def agreement_confirm(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
@@ -95,7 +90,7 @@ def agreement_confirm(request, relationship_id: int):
 @login_required
 @require_POST
 def agenda_step(request, relationship_id: int, step: str):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     error = None
     if step not in AgendaStep.values:
         error = _("Unknown agenda step.")
@@ -143,14 +138,14 @@ def _closure_context(pair, **forms) -> dict:
 
 @login_required
 def closure_page(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     return render(request, "agreements/closure.html", _closure_context(pair))
 
 
 @login_required
 @require_POST
 def closure_close(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -171,7 +166,7 @@ def closure_close(request, relationship_id: int):
 @login_required
 @require_POST
 def closure_extend(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     form = ExtendForm(request.POST)
     if form.is_valid():
         try:
@@ -191,7 +186,7 @@ def closure_extend(request, relationship_id: int):
 @login_required
 @require_POST
 def closure_reflection(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     form = ReflectionForm(request.POST)
     if form.is_valid():
         try:

@@ -8,15 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentora.core.roles import request_viewer
 from mentora.goals import selectors, services
 from mentora.goals.forms import CommentForm, GoalForm, MilestoneForm, ProgressForm
 from mentora.programs.forms import add_service_errors
-from mentora.workspace.access import pair_for_viewer
-
-
-def _pair(request, relationship_id: int):
-    return pair_for_viewer(viewer=request_viewer(request), relationship_id=relationship_id)
+from mentora.workspace.access import request_pair
 
 
 def _goal_fields(form: GoalForm) -> dict:
@@ -33,7 +28,7 @@ def _goal_fields(form: GoalForm) -> dict:
 
 @login_required
 def goal_new(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     if not pair.is_mentee:
         raise PermissionDenied(_("Only the mentee edits their goals; the mentor can comment."))
     form = GoalForm(
@@ -55,7 +50,7 @@ def goal_new(request, relationship_id: int):
 
 @login_required
 def goal_edit(request, relationship_id: int, goal_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     goal = selectors.goal_get_for_pair(pair=pair, goal_id=goal_id)
     if not pair.is_mentee:
         raise PermissionDenied(_("Only the mentee edits their goals; the mentor can comment."))
@@ -92,7 +87,7 @@ def _detail(request, pair, goal, **forms):
 
 @login_required
 def goal_detail(request, relationship_id: int, goal_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     return _detail(request, pair, selectors.goal_get_for_pair(pair=pair, goal_id=goal_id))
 
 
@@ -103,7 +98,7 @@ def _back(relationship_id: int, goal_id: int):
 @login_required
 @require_POST
 def progress_add(request, relationship_id: int, goal_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     goal = selectors.goal_get_for_pair(pair=pair, goal_id=goal_id)
     form = ProgressForm(request.POST)
     if form.is_valid():
@@ -120,7 +115,7 @@ def progress_add(request, relationship_id: int, goal_id: int):
 @login_required
 @require_POST
 def comment_add(request, relationship_id: int, goal_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     goal = selectors.goal_get_for_pair(pair=pair, goal_id=goal_id)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -156,7 +151,7 @@ def _milestones(request, pair, goal, form=None):
 @login_required
 @require_POST
 def milestone_add(request, relationship_id: int, goal_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     goal = selectors.goal_get_for_pair(pair=pair, goal_id=goal_id)
     form = MilestoneForm(request.POST)
     if form.is_valid():
@@ -173,7 +168,7 @@ def milestone_add(request, relationship_id: int, goal_id: int):
 @require_POST
 def milestone_update(request, relationship_id: int, goal_id: int, milestone_id: int):
     """Tick, untick or move one milestone (`action` = done, undone, up or down)."""
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     goal = selectors.goal_get_for_pair(pair=pair, goal_id=goal_id)
     milestone = get_object_or_404(goal.milestones.all(), pk=milestone_id)
     action = request.POST.get("action")

@@ -16,13 +16,9 @@ from mentora.meetings import ical, selectors, services
 from mentora.meetings.forms import LogForm, MeetingForm, PrepForm, VersionForm
 from mentora.meetings.models import MeetingStatus
 from mentora.programs.forms import add_service_errors
-from mentora.workspace.access import pair_for_viewer
+from mentora.workspace.access import request_pair
 
 CONFLICT_CODES = {"stale", "not_scheduled", "not_yet", "read_only"}
-
-
-def _pair(request, relationship_id: int):
-    return pair_for_viewer(viewer=request_viewer(request), relationship_id=relationship_id)
 
 
 def _meeting_form(request, **kwargs) -> MeetingForm:
@@ -45,7 +41,7 @@ def _slot(form: MeetingForm) -> dict:
 
 @login_required
 def meeting_new(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     form = _meeting_form(request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,7 +107,7 @@ def _error_status(error: ValidationError) -> int:
 
 @login_required
 def meeting_detail(request, relationship_id: int, meeting_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     return _detail(request, pair, selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id))
 
 
@@ -124,7 +120,7 @@ def _change(
 ):
     """Apply one form's change to a meeting through `service` (with `values(form)`): back to the
     meeting with `done`, or the meeting's page again with the form's errors (400, 409 for a conflict)."""
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
     if form.is_valid():
         try:
@@ -185,7 +181,7 @@ def meeting_log(request, relationship_id: int, meeting_id: int):
 @login_required
 @require_POST
 def meeting_prep(request, relationship_id: int, meeting_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
     form = PrepForm(request.POST)
     status, saved = 400, False
@@ -227,7 +223,7 @@ def meeting_url(request, meeting) -> str:
 
 @login_required
 def meeting_ics(request, relationship_id: int, meeting_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
     content = ical.calendar_bytes([meeting], person=pair.person, url_for=lambda m: meeting_url(request, m))
     return _ics_response(content, f"mentoring-{meeting.starts_at:%Y%m%d}.ics")

@@ -9,16 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentora.core.roles import request_viewer
 from mentora.notes import selectors, services
 from mentora.notes.forms import NoteForm
 from mentora.programs.forms import add_service_errors
-from mentora.workspace.access import pair_for_viewer
+from mentora.workspace.access import request_pair
 from mentora.workspace.panels import render_panel
-
-
-def _pair(request, relationship_id: int):
-    return pair_for_viewer(viewer=request_viewer(request), relationship_id=relationship_id)
 
 
 def _to_space(relationship_id: int):
@@ -28,7 +23,7 @@ def _to_space(relationship_id: int):
 @login_required
 @require_POST
 def note_create(request, relationship_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     form = NoteForm(request.POST)
     saved = False
     if form.is_valid():
@@ -56,7 +51,7 @@ def note_create(request, relationship_id: int):
 
 @login_required
 def note_edit(request, relationship_id: int, note_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     note = selectors.note_get_for_pair(pair=pair, note_id=note_id)
     is_author = note.author_id == pair.person.pk
     initial = {"title": note.title, "body": note.body, "visibility": note.visibility, "version": note.version}
@@ -91,7 +86,7 @@ def note_edit(request, relationship_id: int, note_id: int):
 @login_required
 @require_POST
 def note_delete(request, relationship_id: int, note_id: int):
-    pair = _pair(request, relationship_id)
+    pair = request_pair(request, relationship_id)
     note = selectors.note_get_for_pair(pair=pair, note_id=note_id)
     try:
         services.note_delete(note=note, person=pair.person)

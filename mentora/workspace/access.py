@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from mentora.core.roles import Viewer
+from mentora.core.roles import Viewer, request_viewer
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship, RelationshipStatus
 from mentora.relationships.selectors import relationship_get_for_party
@@ -43,6 +43,11 @@ def pair_for_viewer(*, viewer: Viewer, relationship_id: int) -> Pair:
     """The viewer's side of a relationship; 404 for anyone who is not its mentor or mentee."""
     relationship = relationship_get_for_party(viewer=viewer, relationship_id=relationship_id)
     return Pair(relationship=relationship, person=viewer.person, side=relationship.side_of(viewer.person))
+
+
+def request_pair(request, relationship_id: int) -> Pair:
+    """`pair_for_viewer` for a page's signed-in viewer."""
+    return pair_for_viewer(viewer=request_viewer(request), relationship_id=relationship_id)
 
 
 def read_only_reason(relationship: Relationship) -> str | None:

@@ -3,14 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from mentora.core.roles import request_viewer
-from mentora.workspace.access import pair_for_viewer, read_only_reason
+from mentora.workspace.access import read_only_reason, request_pair
 from mentora.workspace.panels import render_panels
 
 
 @login_required
 def pair_space(request, relationship_id: int):
-    pair = pair_for_viewer(viewer=request_viewer(request), relationship_id=relationship_id)
+    pair = request_pair(request, relationship_id)
     return render(
         request,
         "workspace/pair.html",
