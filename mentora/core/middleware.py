@@ -10,16 +10,13 @@ class ViewerTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tz_name = "UTC"
+        zone = zoneinfo.ZoneInfo("UTC")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             person = getattr(user, "person", None)
             if person is not None:
-                tz_name = person.time_zone
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(tz_name))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.activate(zoneinfo.ZoneInfo("UTC"))
+                zone = person.zone
+        timezone.activate(zone)
         try:
             return self.get_response(request)
         finally:

@@ -135,13 +135,6 @@ class Home:
         return bool(self.as_mentor or self.as_mentee)
 
 
-def _viewer_zone(person) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _partner(relationship: Relationship, person):
     return relationship.mentee if relationship.side_of(person) == "mentor" else relationship.mentor
 
@@ -206,7 +199,7 @@ def home_for(*, viewer: Viewer) -> Home | None:
     person = viewer.person
     if person is None:
         return None
-    tz = _viewer_zone(person)
+    tz = person.zone
     requests = list(requests_for_mentor(mentor=person))
     # A mentee's request waiting for the viewer is answered from "Requests waiting for you".
     request_ids = {request.pk for request in requests}

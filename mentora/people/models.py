@@ -4,6 +4,8 @@ Private data lives in its own tables (SelfAssessment, DemographicProfile) so tha
 query for a profile page can leak it by accident: it must be joined on purpose.
 """
 
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -150,6 +152,14 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Their time zone; UTC if `time_zone` does not name one (nothing checks it on save)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
 
 
 class OfferedSkill(models.Model):
