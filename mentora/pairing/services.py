@@ -128,20 +128,29 @@ def run_settings_clean(*, program: Program, settings: dict[str, Any] | None) -> 
 # ---------------------------------------------------------------------------------------------- create
 
 
-def _free_participants(program: Program) -> tuple[int, int, int]:
-    """(free mentees, mentors with a free place, those mentors' free places) right now."""
+def _current_pool(program: Program) -> tuple[set[int], dict[int, int]]:
+    """Free mentees and free places per mentor (0 when full; paused mentors left out), read now."""
     today = timezone.localdate()
     approved = Enrolment.objects.filter(
         program=program, status=EnrolmentStatus.APPROVED, person__is_active=True
     )
     live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-    mentees = approved.filter(role=EnrolmentRole.MENTEE).exclude(person__in=live.values("mentee_id")).count()
-    mentors = approved.filter(role=EnrolmentRole.MENTOR).filter(
-        Q(paused_until__isnull=True) | Q(paused_until__lte=today)
-    )
+    taken = set(live.values_list("mentee_id", flat=True))
+    mentees = set(approved.filter(role=EnrolmentRole.MENTEE).values_list("person_id", flat=True)) - taken
     used = dict(live.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
-    free = [max(cap - used.get(pid, 0), 0) for pid, cap in mentors.values_list("person_id", "capacity")]
-    return mentees, sum(1 for f in free if f), sum(free)
+    places = {
+        person_id: max(capacity - used.get(person_id, 0), 0)
+        for person_id, capacity in approved.filter(role=EnrolmentRole.MENTOR)
+        .filter(Q(paused_until__isnull=True) | Q(paused_until__lte=today))
+        .values_list("person_id", "capacity")
+    }
+    return mentees, places
+
+
+def _free_participants(program: Program) -> tuple[int, int, int]:
+    """(free mentees, mentors with a free place, those mentors' free places) right now."""
+    mentees, places = _current_pool(program)
+    return len(mentees), sum(1 for free in places.values() if free), sum(places.values())
 
 
 def match_run_create(
@@ -242,25 +251,6 @@ def _fail(run_id: int, message: str, timings: dict[str, float]) -> MatchRun:
         status=RunStatus.FAILED, stage=_("Failed"), error=message, timings=timings, finished_at=timezone.now()
     )
     return MatchRun.objects.get(pk=run_id)
-
-
-def _current_pool(program: Program) -> tuple[set[int], dict[int, int]]:
-    """Free mentees and free places per mentor, read now (after the solve)."""
-    today = timezone.localdate()
-    approved = Enrolment.objects.filter(
-        program=program, status=EnrolmentStatus.APPROVED, person__is_active=True
-    )
-    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-    taken = set(live.values_list("mentee_id", flat=True))
-    mentees = set(approved.filter(role=EnrolmentRole.MENTEE).values_list("person_id", flat=True)) - taken
-    used = dict(live.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
-    places = {
-        person_id: max(capacity - used.get(person_id, 0), 0)
-        for person_id, capacity in approved.filter(role=EnrolmentRole.MENTOR)
-        .filter(Q(paused_until__isnull=True) | Q(paused_until__lte=today))
-        .values_list("person_id", "capacity")
-    }
-    return mentees, places
 
 
 def _save_proposals(run: MatchRun, result: dict, locked: list, excluded: list[dict]) -> list[dict]:
