@@ -91,19 +91,18 @@ class Population:
         if dense is not None:
             out = dense[person, s].astype(np.int16)
         else:
-            keys = self._offered_keys
-            q = person.astype(np.int64) * len(self.skills) + s
-            pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
-            out = np.where(keys[pos] == q, self._offered_levels[pos], 0).astype(np.int16)
+            keys, levels = self._offered_lookup
+            pos, found = lookup_pairs(keys, person.astype(np.int64) * len(self.skills) + s)
+            out = np.where(found, levels[pos], 0).astype(np.int16)
         return np.where(valid, out, 0)
 
     @cached_property
-    def _offered_keys(self) -> np.ndarray:
+    def _offered_lookup(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted keys person * len(skills) + skill of the offered entries, and their levels."""
         coo = self.offered.tocoo()
         keys = coo.row.astype(np.int64) * len(self.skills) + coo.col
         order = np.argsort(keys)
-        self._offered_levels = coo.data[order].astype(np.int16)
-        return keys[order]
+        return keys[order], coo.data[order].astype(np.int16)
 
     @cached_property
     def tfidf(self) -> tuple[sp.csr_matrix, list[str]]:
