@@ -72,9 +72,9 @@ class Shortlister:
             raise InstanceError("unknown person", field="mentee", person=mentee_id)
         i = pop.index[mentee_id]
         free = pop.capacity[self.right] - self._per_mentor(assigned)
-        v = self.right[(self.right != i) & (free > 0)]
-        free = free[(self.right != i) & (free > 0)]
-        shown = self._per_mentor(exposure)[np.isin(self.right, v)]
+        available = (self.right != i) & (free > 0)
+        v, free = self.right[available], free[available]
+        shown = self._per_mentor(exposure)[available]
         u = np.full(len(v), i)
         ok = eligible(pop, program, u, v)
         edges = score_edges(pop, program, u[ok], v[ok])
