@@ -17,8 +17,7 @@ from mentora.meetings.forms import LogForm, MeetingForm, PrepForm, VersionForm
 from mentora.meetings.models import MeetingStatus
 from mentora.programs.forms import add_service_errors
 from mentora.workspace.access import request_pair
-
-CONFLICT_CODES = {"stale", "not_scheduled", "not_yet", "read_only"}
+from mentora.workspace.api import CONFLICT_CODES
 
 
 def _meeting_form(request, **kwargs) -> MeetingForm:
