@@ -19,13 +19,9 @@ from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship, RelationshipStatus
 from mentora.relationships.services import relationship_close
-from mentora.workspace.access import ensure_writable
+from mentora.workspace.access import ensure_writable, partner_id
 
 MAX_EXTENSION = timedelta(days=366)
-
-
-def _partner_id(relationship: Relationship, person: Person) -> int:
-    return relationship.mentee_id if person.pk == relationship.mentor_id else relationship.mentor_id
 
 
 def _clean_learned(learned: str) -> str:
@@ -67,7 +63,7 @@ def relationship_close_with_reason(
     checkins_close_for_relationship(relationship=relationship, today=timezone.localdate())
     notify_relationship_update(
         relationship_id=relationship.pk,
-        recipient_id=_partner_id(relationship, person),
+        recipient_id=partner_id(relationship, person),
         event="closed",
         period="closed",
     )
@@ -103,7 +99,7 @@ def relationship_extend(
     )
     notify_relationship_update(
         relationship_id=relationship.pk,
-        recipient_id=_partner_id(relationship, person),
+        recipient_id=partner_id(relationship, person),
         event="extended",
         period=f"extended-{extension.pk}",
     )

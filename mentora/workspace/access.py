@@ -39,6 +39,11 @@ class Pair:
         return read_only_reason(self.relationship) is not None
 
 
+def partner_id(relationship: Relationship, person: Person) -> int:
+    """The other side's person id, for one of the pair."""
+    return relationship.mentee_id if person.pk == relationship.mentor_id else relationship.mentor_id
+
+
 def pair_for_viewer(*, viewer: Viewer, relationship_id: int) -> Pair:
     """The viewer's side of a relationship; 404 for anyone who is not its mentor or mentee."""
     relationship = relationship_get_for_party(viewer=viewer, relationship_id=relationship_id)
