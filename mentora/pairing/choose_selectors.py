@@ -24,7 +24,8 @@ from mentora.matching.shortlist import Shortlister
 from mentora.pairing.explanations import public_reasons
 from mentora.pairing.instance_builder import build_instance
 from mentora.pairing.models import PairRule, PairRuleKind, ShortlistExposure
-from mentora.people.models import OfferedSkill, Person, Skill
+from mentora.pairing.selectors import program_skill_names
+from mentora.people.models import OfferedSkill, Person
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, MatchingMode, Program
 from mentora.programs.permissions import can_manage_program
 from mentora.programs.selectors import VISIBLE_TO_PARTICIPANTS
@@ -343,10 +344,6 @@ def engine_allows(*, program: Program, mentee: Person, mentor: Person) -> bool |
 # ---- the shortlist ---------------------------------------------------------------------------
 
 
-def _skill_names(program: Program) -> dict[str, str]:
-    return dict(Skill.objects.filter(organisation_id=program.organisation_id).values_list("slug", "name"))
-
-
 @dataclass(frozen=True)
 class ShortlistItem:
     rank: int
@@ -403,7 +400,7 @@ def shortlist_for(*, program: Program, mentee: Person, k: int = SHORTLIST_SIZE) 
         exposure=exposure_counts(program=program, mentee=mentee),
         assigned=_assigned(shortlister, rooms),
     )
-    names = _skill_names(program)
+    names = program_skill_names(program=program)
     if not entries:
         return Shortlist(empty_reasons=public_reasons(shortlister.why_empty(mentee_id), names))
     people = _public_people(int(entry.mentor) for entry in entries)

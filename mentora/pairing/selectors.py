@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from mentora.core.roles import Viewer
 from mentora.matching.instance import COMPONENTS
 from mentora.pairing.models import MatchRun, Proposal, ProposalState
-from mentora.people.models import Person
+from mentora.people.models import Person, Skill
 from mentora.programs.models import Program
 from mentora.programs.permissions import can_manage_program
 
@@ -68,6 +68,11 @@ def proposal_get_managed(*, viewer: Viewer, proposal_id: int) -> Proposal:
     )
     _managed_or_raise(viewer, proposal.run.program if proposal else None)
     return proposal
+
+
+def program_skill_names(*, program: Program) -> dict[str, str]:
+    """Skill slug → name in the program's organisation, to put names in the engine's reasons."""
+    return dict(Skill.objects.filter(organisation_id=program.organisation_id).values_list("slug", "name"))
 
 
 def match_run_list(*, program: Program) -> QuerySet:

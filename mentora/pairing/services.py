@@ -34,7 +34,8 @@ from mentora.pairing.models import (
     ProposalState,
     RunStatus,
 )
-from mentora.people.models import Person, Skill
+from mentora.pairing.selectors import program_skill_names
+from mentora.people.models import Person
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin
 from mentora.relationships.services import PAIRABLE_STATUSES, PairRefused, relationships_create_pending_bulk
@@ -256,9 +257,7 @@ def _fail(run_id: int, message: str, timings: dict[str, float]) -> MatchRun:
 def _save_proposals(run: MatchRun, result: dict, locked: list, excluded: list[dict]) -> list[dict]:
     """Write the proposals; people who left, were disenrolled or paused during the run are dropped
     with a note."""
-    skill_names = dict(
-        Skill.objects.filter(organisation_id=run.program.organisation_id).values_list("slug", "name")
-    )
+    skill_names = program_skill_names(program=run.program)
     mentees, places = _current_pool(run.program)
     notes = [dict(note) for note in excluded]
     left: set[tuple[str, str]] = set()
@@ -428,9 +427,7 @@ def proposal_swap(*, first: Proposal, second: Proposal) -> tuple[Proposal, Propo
     ]
     if problems:
         raise ValidationError([_("This swap breaks a matching rule.")] + problems, code="ineligible")
-    skill_names = dict(
-        Skill.objects.filter(organisation_id=first.run.program.organisation_id).values_list("slug", "name")
-    )
+    skill_names = program_skill_names(program=first.run.program)
     for proposal, evaluation in zip((first, second), evaluations, strict=True):
         proposal.mentor_id = int(evaluation.mentor)
         proposal.score = evaluation.score
