@@ -19,7 +19,7 @@ from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship, RelationshipStatus
 from mentora.relationships.services import relationship_close
-from mentora.workspace.access import ensure_writable, partner_id
+from mentora.workspace.access import ensure_writable
 
 MAX_EXTENSION = timedelta(days=366)
 
@@ -63,7 +63,7 @@ def relationship_close_with_reason(
     checkins_close_for_relationship(relationship=relationship, today=timezone.localdate())
     notify_relationship_update(
         relationship_id=relationship.pk,
-        recipient_id=partner_id(relationship, person),
+        recipient_id=relationship.partner_id_of(person),
         event="closed",
         period="closed",
     )
@@ -99,7 +99,7 @@ def relationship_extend(
     )
     notify_relationship_update(
         relationship_id=relationship.pk,
-        recipient_id=partner_id(relationship, person),
+        recipient_id=relationship.partner_id_of(person),
         event="extended",
         period=f"extended-{extension.pk}",
     )

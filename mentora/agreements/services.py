@@ -15,7 +15,7 @@ from mentora.agreements.models import SHORT_LIMIT, TEXT_LIMIT, AgendaCheck, Agen
 from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship
-from mentora.workspace.access import ensure_writable, partner_id
+from mentora.workspace.access import ensure_writable
 
 AGREEMENT_FIELDS = {
     "expectations": TEXT_LIMIT,
@@ -87,7 +87,7 @@ def agreement_update(
         raise _stale(agreement)
     notify_relationship_update(
         relationship_id=relationship.pk,
-        recipient_id=partner_id(relationship, person),
+        recipient_id=relationship.partner_id_of(person),
         event="agreement_changed",
         period=f"v{agreement.version}",
     )
@@ -122,7 +122,7 @@ def agreement_confirm(*, relationship: Relationship, person: Person, expected_ve
         raise _stale(agreement)
     notify_relationship_update(
         relationship_id=relationship.pk,
-        recipient_id=partner_id(relationship, person),
+        recipient_id=relationship.partner_id_of(person),
         event="agreement_confirmed",
         period=f"v{agreement.version}-{side}",
     )

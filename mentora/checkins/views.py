@@ -39,7 +39,7 @@ def checkin_answer(request, checkin_id: int):
             messages.success(request, _("Thank you. Only you can see your answer."))
             return redirect("checkins:answer", checkin.pk)
     relationship = checkin.relationship
-    partner = relationship.mentee if relationship.mentor_id == viewer.person.pk else relationship.mentor
+    partner = relationship.partner_of(viewer.person)
     return render(
         request,
         "checkins/answer.html",

@@ -135,12 +135,8 @@ class Home:
         return bool(self.as_mentor or self.as_mentee)
 
 
-def _partner(relationship: Relationship, person):
-    return relationship.mentee if relationship.side_of(person) == "mentor" else relationship.mentor
-
-
 def _relationship(relationship: Relationship, person) -> HomeRelationship:
-    partner = _partner(relationship, person)
+    partner = relationship.partner_of(person)
     active = relationship.status == RelationshipStatus.ACTIVE
     return HomeRelationship(
         id=relationship.pk,
@@ -161,7 +157,7 @@ def _meeting(meeting, person, tz: zoneinfo.ZoneInfo) -> HomeMeeting:
     return HomeMeeting(
         id=meeting.pk,
         relationship_id=relationship.pk,
-        partner_name=_partner(relationship, person).full_name,
+        partner_name=relationship.partner_of(person).full_name,
         starts_at=meeting.starts_at.astimezone(tz),
         ends_at=meeting.ends_at.astimezone(tz),
         duration_minutes=meeting.duration_minutes,
@@ -219,7 +215,7 @@ def home_for(*, viewer: Viewer) -> Home | None:
             HomeGoal(
                 id=goal.pk,
                 relationship_id=goal.relationship_id,
-                partner_name=_partner(goal.relationship, person).full_name,
+                partner_name=goal.relationship.partner_of(person).full_name,
                 mine=goal.relationship.mentee_id == person.pk,
                 title=goal.title,
                 progress=goal.progress,
@@ -232,7 +228,7 @@ def home_for(*, viewer: Viewer) -> Home | None:
             HomeCheckin(
                 id=checkin.pk,
                 relationship_id=checkin.relationship_id,
-                partner_name=_partner(checkin.relationship, person).full_name,
+                partner_name=checkin.relationship.partner_of(person).full_name,
                 program_name=checkin.relationship.program.name,
                 kind=checkin.kind,
                 kind_label=str(checkin.get_kind_display()),

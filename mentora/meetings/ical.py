@@ -22,7 +22,7 @@ def _utc(value: datetime.datetime) -> datetime.datetime:
 
 def meeting_event(meeting: Meeting, *, person: Person, url: str) -> Event:
     relationship = meeting.relationship
-    partner = relationship.mentee if relationship.mentor_id == person.pk else relationship.mentor
+    partner = relationship.partner_of(person)
     event = Event()
     event.add("uid", f"{meeting.uid}@mentora")
     event.add("dtstamp", _utc(meeting.updated_at))

@@ -172,7 +172,7 @@ def checkin_reminder_send(*, checkin_id: int, overdue: bool) -> int:
     if checkin is None:
         return 0
     relationship = checkin.relationship
-    partner = relationship.mentee if checkin.respondent_id == relationship.mentor_id else relationship.mentor
+    partner = relationship.partner_of(checkin.respondent)
     return int(
         notification_deliver(
             kind=NotificationKind.CHECKIN_REMINDER,

@@ -113,6 +113,14 @@ class Relationship(models.Model):
             return "mentee"
         return None
 
+    def partner_id_of(self, person) -> int:
+        """The other side's person id, for one of the pair's two people."""
+        return self.mentee_id if person.pk == self.mentor_id else self.mentor_id
+
+    def partner_of(self, person) -> Person:
+        """The other side, for one of the pair's two people."""
+        return self.mentee if person.pk == self.mentor_id else self.mentor
+
     def has_consented(self, person) -> bool:
         side = self.side_of(person)
         if side == "mentor":

@@ -38,7 +38,7 @@ def my_relationships(*, person) -> list[MyRelationship]:
         MyRelationship(
             relationship=relationship,
             side=relationship.side_of(person),
-            other=relationship.mentee if relationship.side_of(person) == "mentor" else relationship.mentor,
+            other=relationship.partner_of(person),
             i_consented=relationship.has_consented(person),
             i_ended=relationship.ended_by_id == person.pk,
         )

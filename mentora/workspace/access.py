@@ -14,7 +14,6 @@ from mentora.people.models import Person
 from mentora.relationships.models import Relationship, RelationshipStatus
 from mentora.relationships.selectors import relationship_get_for_party
 
-MENTOR = "mentor"
 MENTEE = "mentee"
 
 
@@ -28,7 +27,7 @@ class Pair:
 
     @property
     def partner(self) -> Person:
-        return self.relationship.mentee if self.side == MENTOR else self.relationship.mentor
+        return self.relationship.partner_of(self.person)
 
     @property
     def is_mentee(self) -> bool:
@@ -37,11 +36,6 @@ class Pair:
     @property
     def read_only(self) -> bool:
         return read_only_reason(self.relationship) is not None
-
-
-def partner_id(relationship: Relationship, person: Person) -> int:
-    """The other side's person id, for one of the pair."""
-    return relationship.mentee_id if person.pk == relationship.mentor_id else relationship.mentor_id
 
 
 def pair_for_viewer(*, viewer: Viewer, relationship_id: int) -> Pair:
