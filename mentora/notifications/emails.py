@@ -1,6 +1,5 @@
 """The reminder and update emails, written in the recipient's language and time zone."""
 
-import zoneinfo
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -13,23 +12,16 @@ from django.utils.translation import gettext as _
 from mentora.people.models import Person
 
 
-def recipient_zone(person: Person) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 @contextmanager
 def as_recipient(person: Person):
     """Render as the recipient will read it: the site's language, their time zone."""
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(recipient_zone(person)):
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(person.zone):
         yield
 
 
 def local_time(moment: datetime, person: Person) -> str:
     """e.g. "Monday 31 March 2031, 10:00 (BST, Europe/London)"."""
-    zone = recipient_zone(person)
+    zone = person.zone
     local = timezone.localtime(moment, zone)
     return f"{date_format(local, 'l j F Y')}, {date_format(local, 'H:i')} ({local.tzname()}, {zone.key})"
 

@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -112,14 +111,6 @@ def compress_manager_chains(manager_of: dict[int, int | None], keep: Iterable[in
         return None if found == person else found
 
     return {person: nearest(person) for person in keep}
-
-
-def _valid_time_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name or "UTC"
 
 
 def _answer_text(value: Any) -> str:
@@ -271,7 +262,7 @@ def build(
             "id": str(pk),
             "roles": sorted(with_roles),
             "seniority": person.seniority,
-            "timezone": _valid_time_zone(person.time_zone),
+            "timezone": person.zone.key,
             "offered_skills": {o.skill.slug: o.level for o in person.offered_skills.all()},
             "wanted_skills": wanted,
             "self_assessment": self_assessed.get(pk, {}),
