@@ -62,7 +62,7 @@ class MeetingChangeIn(MeetingIn):
     version: int
 
 
-class VersionIn(Schema):
+class MeetingVersionIn(Schema):
     version: int
 
 
@@ -81,7 +81,7 @@ class PrepIn(Schema):
 
 
 class FeedOut(Schema):
-    url: str
+    url: str | None
 
 
 def _prep(meeting: Meeting) -> dict:
@@ -165,7 +165,7 @@ def meeting_reschedule(request, relationship_id: int, meeting_id: int, payload: 
 @router.post(
     "/{int:relationship_id}/meetings/{int:meeting_id}/cancel", response=MeetingOut, summary="Cancel a meeting"
 )
-def meeting_cancel(request, relationship_id: int, meeting_id: int, payload: VersionIn):
+def meeting_cancel(request, relationship_id: int, meeting_id: int, payload: MeetingVersionIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
     api_call(services.meeting_cancel, meeting=meeting, person=pair.person, version=payload.version)
     return _fresh(pair, meeting)
@@ -213,20 +213,22 @@ def meeting_ics(request, relationship_id: int, meeting_id: int):
 
 def _feed_url(request, person) -> dict:
     token = selectors.calendar_feed_token(person=person)
-    return {"url": request.build_absolute_uri(reverse("calendar:feed", args=[token]))}
+    return {"url": request.build_absolute_uri(reverse("calendar:feed", args=[token])) if token else None}
 
 
 def _person(request):
     return api_viewer(request).person
 
 
-@calendar_router.get("/feed", response=FeedOut, summary="My calendar subscription address")
+@calendar_router.get(
+    "/feed", response=FeedOut, summary="My calendar subscription address (null until I make one)"
+)
 def feed_get(request):
     return _feed_url(request, _person(request))
 
 
 @calendar_router.post(
-    "/feed/reset", response=FeedOut, summary="Revoke my calendar address and make a new one"
+    "/feed/reset", response=FeedOut, summary="Make my calendar address, revoking the one I had"
 )
 def feed_reset(request):
     person = _person(request)

@@ -6,10 +6,13 @@ raised whenever the event changes for a calendar (time, place, cancellation).
 """
 
 import datetime
+import secrets
 import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from mentora.people.models import Person
@@ -115,15 +118,41 @@ class MeetingPrep(models.Model):
         return f"Preparation for {self.meeting}"
 
 
+# A feed token is `lookup` followed by `secret`, both random: the database finds the row by `lookup`
+# alone and the secret is then compared in constant time, so response times reveal nothing of it.
+FEED_LOOKUP_LENGTH = 16
+FEED_SECRET_LENGTH = 43
+
+
+def new_feed_lookup() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def new_feed_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class CalendarFeed(models.Model):
-    """A person's calendar subscription; raising `generation` revokes every earlier feed URL."""
+    """A person's calendar subscription address; replacing its keys revokes the earlier URL."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_feed")
-    generation = models.PositiveIntegerField(default=1)
+    lookup = models.CharField(max_length=FEED_LOOKUP_LENGTH, unique=True, editable=False)
+    secret = models.CharField(max_length=FEED_SECRET_LENGTH, editable=False)
 
     class Meta:
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(Exact(Length("lookup"), FEED_LOOKUP_LENGTH))
+                & Q(Exact(Length("secret"), FEED_SECRET_LENGTH)),
+                name="meetings_calendarfeed_full_length_keys",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.person}"
+
+    @property
+    def token(self) -> str:
+        return self.lookup + self.secret

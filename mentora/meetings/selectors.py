@@ -1,19 +1,24 @@
 """Reads for meetings: a pair's meetings, what reminders need, and a person's calendar."""
 
 import datetime
+import secrets
 from dataclasses import dataclass
 
-from django.core import signing
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from mentora.meetings.models import CalendarFeed, Meeting, MeetingStatus
+from mentora.meetings.models import (
+    FEED_LOOKUP_LENGTH,
+    FEED_SECRET_LENGTH,
+    CalendarFeed,
+    Meeting,
+    MeetingStatus,
+)
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship, RelationshipStatus
 from mentora.workspace.access import Pair
 
-FEED_SALT = "mentora.meetings.calendar-feed"
 # How far back a calendar subscription reaches: enough for recent history, small enough to poll.
 FEED_HISTORY = datetime.timedelta(days=180)
 
@@ -89,20 +94,18 @@ def meetings_for_calendar(*, person: Person) -> QuerySet:
     )
 
 
-def calendar_feed_token(*, person: Person) -> str:
-    """The signed token in a person's calendar URL (calendar apps cannot sign in)."""
-    feed, _created = CalendarFeed.objects.get_or_create(person=person)
-    return signing.Signer(salt=FEED_SALT).sign_object({"p": person.pk, "g": feed.generation})
+def calendar_feed_token(*, person: Person) -> str | None:
+    """The token in a person's calendar URL, or None until they make one (calendar apps cannot sign in)."""
+    feed = CalendarFeed.objects.filter(person=person).only("lookup", "secret").first()
+    return feed.token if feed else None
 
 
 def calendar_feed_person(*, token: str) -> Person | None:
-    """The person a calendar token belongs to, or None if it is forged or was revoked."""
-    try:
-        data = signing.Signer(salt=FEED_SALT).unsign_object(token)
-        person_id, generation = int(data["p"]), int(data["g"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    """The active person a calendar token belongs to, or None if it is unknown or was revoked."""
+    if len(token) != FEED_LOOKUP_LENGTH + FEED_SECRET_LENGTH:
         return None
-    feed = CalendarFeed.objects.select_related("person").filter(person_id=person_id).first()
-    if feed is None or feed.generation != generation or not feed.person.is_active:
+    lookup, secret = token[:FEED_LOOKUP_LENGTH], token[FEED_LOOKUP_LENGTH:]
+    feed = CalendarFeed.objects.select_related("person").filter(lookup=lookup).first()
+    if feed is None or not secrets.compare_digest(feed.secret, secret) or not feed.person.is_active:
         return None
     return feed.person

@@ -23,6 +23,8 @@ from mentora.meetings.models import (
     Meeting,
     MeetingPrep,
     MeetingStatus,
+    new_feed_lookup,
+    new_feed_secret,
 )
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship
@@ -231,10 +233,8 @@ def meeting_prep_save(
 
 
 def calendar_feed_reset(*, person: Person) -> CalendarFeed:
-    """Revoke every calendar URL this person gave out; the next one is new."""
-    with transaction.atomic():
-        feed, created = CalendarFeed.objects.select_for_update().get_or_create(person=person)
-        if not created:
-            feed.generation += 1
-            feed.save(update_fields=["generation"])
+    """Give the person a new calendar address; the one they had, if any, stops working."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        person=person, defaults={"lookup": new_feed_lookup(), "secret": new_feed_secret()}
+    )
     return feed

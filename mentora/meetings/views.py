@@ -233,16 +233,18 @@ def calendar_subscribe(request):
     """The page with the viewer's calendar subscription address, and a way to revoke it."""
     person = request_viewer(request).person
     if request.method == "POST":
+        had_one = selectors.calendar_feed_token(person=person) is not None
         services.calendar_feed_reset(person=person)
-        messages.success(request, _("A new address was made. The old one no longer works."))
+        if had_one:
+            messages.success(request, _("A new address was made. The old one no longer works."))
         return redirect("calendar:subscribe")
     token = selectors.calendar_feed_token(person=person)
-    feed_url = request.build_absolute_uri(reverse("calendar:feed", args=[token]))
+    feed_url = request.build_absolute_uri(reverse("calendar:feed", args=[token])) if token else None
     return render(request, "meetings/calendar.html", {"feed_url": feed_url})
 
 
 def calendar_feed(request, token: str):
-    """A person's meetings for calendar apps, which cannot sign in: the signed token is the key."""
+    """A person's meetings for calendar apps, which cannot sign in: the random token is the key."""
     person = selectors.calendar_feed_person(token=token)
     if person is None:
         raise Http404

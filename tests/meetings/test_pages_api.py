@@ -5,6 +5,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -228,16 +229,18 @@ def test_a_change_raises_the_sequence_and_a_cancellation_shows_in_the_ics(client
     assert str(event["SUMMARY"]) == "Mentoring with Alice Archer"
 
 
-def test_the_calendar_feed_needs_only_its_signed_address(
+def test_the_calendar_feed_needs_only_its_random_address(
     client, relationship, other_relationship, alice, dora
 ):
     ours = schedule(relationship, alice)
     schedule(other_relationship, dora)
     client.force_login(alice.user)
     page = client.get(reverse("calendar:subscribe")).content.decode()
+    assert "You have no calendar address yet." in page
+    assert client.post(reverse("calendar:subscribe")).status_code == 302
     token = selectors.calendar_feed_token(person=alice)
     feed = reverse("calendar:feed", args=[token])
-    assert feed in page
+    assert feed in client.get(reverse("calendar:subscribe")).content.decode()
     client.logout()
     response = client.get(feed)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
@@ -251,6 +254,32 @@ def test_the_calendar_feed_needs_only_its_signed_address(
     assert client.get(feed).status_code == 404
     new = api(client, alice, "get", "/api/calendar/feed").json()["url"]
     assert client.get(new).status_code == 200
+
+
+def test_an_old_signed_calendar_address_is_not_found(client, settings, alice):
+    """Before feeds had random keys, anyone who knew SECRET_KEY could sign a token for any person."""
+    services.calendar_feed_reset(person=alice)
+    forged = signing.Signer(salt="mentora.meetings.calendar-feed").sign_object({"p": alice.pk, "g": 1})
+    assert client.get(reverse("calendar:feed", args=[forged])).status_code == 404
+    lookup = selectors.calendar_feed_token(person=alice)[:16]
+    assert client.get(reverse("calendar:feed", args=[lookup + "x" * 43])).status_code == 404
+
+
+def test_a_feed_shows_only_its_owners_meetings_whatever_organisation(client, relationship, alice, charlie):
+    schedule(relationship, alice)
+    services.calendar_feed_reset(person=charlie)
+    response = client.get(reverse("calendar:feed", args=[selectors.calendar_feed_token(person=charlie)]))
+    assert response.status_code == 200 and parse(response.content) == []
+
+
+def test_the_api_makes_and_replaces_my_calendar_address(client, alice):
+    assert api(client, alice, "get", "/api/calendar/feed").json() == {"url": None}
+    first = api(client, alice, "post", "/api/calendar/feed/reset").json()["url"]
+    assert api(client, alice, "get", "/api/calendar/feed").json()["url"] == first
+    assert client.get(first).status_code == 200
+    second = api(client, alice, "post", "/api/calendar/feed/reset").json()["url"]
+    assert second != first
+    assert client.get(first).status_code == 404 and client.get(second).status_code == 200
 
 
 # ---- preparation, log, pages -----------------------------------------------------------------

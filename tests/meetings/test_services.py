@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from mentora.meetings import selectors, services
-from mentora.meetings.models import Meeting, MeetingStatus
+from mentora.meetings.models import CalendarFeed, Meeting, MeetingStatus
 from mentora.relationships.services import relationship_end_no_fault
 
 UTC = datetime.UTC
@@ -182,6 +182,9 @@ def test_reminders_read_scheduled_meetings_of_active_pairs_in_a_window(
 
 
 def test_calendar_tokens_name_their_person_until_reset(alice, bob):
+    assert selectors.calendar_feed_token(person=alice) is None  # reading makes nothing
+    assert not CalendarFeed.objects.exists()
+    services.calendar_feed_reset(person=alice)
     token = selectors.calendar_feed_token(person=alice)
     assert selectors.calendar_feed_person(token=token) == alice
     assert selectors.calendar_feed_token(person=alice) == token
@@ -190,4 +193,22 @@ def test_calendar_tokens_name_their_person_until_reset(alice, bob):
     services.calendar_feed_reset(person=alice)
     assert selectors.calendar_feed_person(token=token) is None
     assert selectors.calendar_feed_person(token=selectors.calendar_feed_token(person=alice)) == alice
-    assert selectors.calendar_feed_token(person=bob) != token
+    services.calendar_feed_reset(person=bob)
+    assert selectors.calendar_feed_token(person=bob) != selectors.calendar_feed_token(person=alice)
+
+
+def test_calendar_tokens_are_random_not_derived_from_the_secret_key(alice, settings):
+    services.calendar_feed_reset(person=alice)
+    first = selectors.calendar_feed_token(person=alice)
+    settings.SECRET_KEY = "another-key-entirely"
+    assert selectors.calendar_feed_person(token=first) == alice
+    services.calendar_feed_reset(person=alice)
+    assert selectors.calendar_feed_token(person=alice) != first
+
+
+def test_a_calendar_token_stops_working_when_its_person_is_deactivated(alice):
+    services.calendar_feed_reset(person=alice)
+    token = selectors.calendar_feed_token(person=alice)
+    alice.is_active = False
+    alice.save()
+    assert selectors.calendar_feed_person(token=token) is None
