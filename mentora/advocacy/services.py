@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.advocacy.models import DESCRIPTION_LIMIT, AdvocacyAction, AdvocacyKind
+from mentora.core.text import control_character_errors
 from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship
@@ -41,6 +42,8 @@ def _clean(relationship: Relationship, kind: str, occurred_on, description: str,
             "limit": DESCRIPTION_LIMIT,
             "length": len(description),
         }
+    for field, error in control_character_errors(multi_line={"description": description}).items():
+        errors.setdefault(field, error.message)
     if errors:
         raise ValidationError(errors)
     return {"kind": kind, "occurred_on": occurred_on, "description": description}

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.agreements.models import SHORT_LIMIT, TEXT_LIMIT, AgendaCheck, AgendaStep, Agreement
+from mentora.core.text import check_texts
 from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship
@@ -43,6 +44,10 @@ def _clean_fields(fields: dict) -> dict:
         clean[name] = value
     if errors:
         raise ValidationError(errors, code="too_long")
+    check_texts(
+        single_line={name: value for name, value in clean.items() if AGREEMENT_FIELDS[name] == SHORT_LIMIT},
+        multi_line={name: value for name, value in clean.items() if AGREEMENT_FIELDS[name] == TEXT_LIMIT},
+    )
     return clean
 
 

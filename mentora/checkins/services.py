@@ -23,6 +23,7 @@ from mentora.checkins.models import (
     MeetingFrequency,
 )
 from mentora.checkins.selectors import schedule_for
+from mentora.core.text import control_character_errors
 from mentora.people.models import Person
 from mentora.programs.models import Program
 from mentora.relationships.models import Relationship, RelationshipStatus
@@ -181,6 +182,8 @@ def _clean_answer(usefulness, meeting_frequency, blockers) -> tuple[int, str, st
             "limit": BLOCKERS_LIMIT,
             "length": len(blockers),
         }
+    for field, error in control_character_errors(multi_line={"blockers": blockers}).items():
+        errors.setdefault(field, error.message)
     if errors:
         raise ValidationError(errors)
     return usefulness, meeting_frequency, blockers

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.core.text import check_model_texts
 from mentora.goals.models import Goal, GoalComment, GoalStatus, Milestone, ProgressUpdate
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship
@@ -34,6 +35,7 @@ def _wanted_skills(relationship: Relationship, skill_ids: Iterable[int]) -> list
 
 
 def _validate(goal: Goal) -> None:
+    check_model_texts(goal)
     goal.full_clean(exclude=["relationship", "skills"])
 
 
@@ -100,6 +102,7 @@ def milestone_add(*, goal: Goal, person: Person, title: str) -> Milestone:
     Goal.objects.select_for_update().filter(pk=goal.pk).first()
     last = goal.milestones.aggregate(last=Max("position"))["last"] or 0
     milestone = Milestone(goal=goal, title=title.strip(), position=last + 1)
+    check_model_texts(milestone)
     milestone.full_clean(exclude=["goal"])
     milestone.save()
     return milestone
@@ -135,6 +138,7 @@ def progress_add(*, goal: Goal, person: Person, percent: int, text: str = "") ->
     if not 0 <= percent <= 100:
         raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
     update = ProgressUpdate(goal=goal, author=person, percent=percent, text=text.strip())
+    check_model_texts(update)
     update.full_clean(exclude=["goal", "author"])
     update.save()
     goal.progress = percent
@@ -148,6 +152,7 @@ def comment_add(*, goal: Goal, person: Person, text: str) -> GoalComment:
     """Either side comments on a goal: the mentor's way to take part without editing it."""
     ensure_writable(relationship=goal.relationship, person=person)
     comment = GoalComment(goal=goal, author=person, text=text.strip())
+    check_model_texts(comment)
     comment.full_clean(exclude=["goal", "author"])
     comment.save()
     return comment

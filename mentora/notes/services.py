@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.core.text import control_character_errors
 from mentora.notes.models import NOTE_MAX_CHARS, Note, NoteVisibility
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship
@@ -30,6 +31,9 @@ def _clean(*, visibility: str, title: str, body: str) -> dict:
         errors["body"] = [size_limit_message(len(body))]
     if len(title) > 200:
         errors["title"] = [_("Keep the title under 200 characters.")]
+    texts = control_character_errors(single_line={"title": title}, multi_line={"body": body})
+    for field, error in texts.items():
+        errors.setdefault(field, [error.message])
     if errors:
         raise ValidationError(errors)
     return {"visibility": visibility, "title": title, "body": body}

@@ -23,6 +23,7 @@ from django.utils import timezone
 from mentora.checkins.models import Checkin, CheckinKind, CheckinStatus
 from mentora.checkins.selectors import schedule_for, silent_relationships
 from mentora.checkins.services import checkins_issue_due
+from mentora.core.text import one_line
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.meetings.selectors import meetings_starting_between
 from mentora.notifications import emails
@@ -92,7 +93,7 @@ def notification_deliver(
         return False
     try:
         subject, body = compose()
-        send_mail(subject, body, None, [recipient.email], fail_silently=False)
+        send_mail(one_line(subject), body, None, [recipient.email], fail_silently=False)
     except Exception as error:
         SentNotification.objects.filter(pk=claim.pk, status=DeliveryStatus.CLAIMED).update(
             status=DeliveryStatus.FAILED, error=str(error)[:500]

@@ -6,7 +6,7 @@ they can know (organisation boundaries, the reporting line, time zones) and rais
 """
 
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TypedDict, Unpack
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.core.roles import Viewer
+from mentora.core.text import control_character_errors
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
 from mentora.people.models import (
     MAX_HOURS_PER_MONTH,
@@ -59,6 +60,11 @@ def _check_length(errors: _Errors, model, field: str, value: str) -> None:
     limit = model._meta.get_field(field).max_length
     if limit is not None and len(value) > limit:
         errors.add(field, _("At most %(limit)d characters, please.") % {"limit": limit})
+
+
+def _check_texts(errors: _Errors, **fields: Mapping[str, object]) -> None:
+    for field, error in control_character_errors(**fields).items():
+        errors.add(field, error.message)
 
 
 def _check_range(errors: _Errors, field: str, value: int, low: int, high: int) -> None:
@@ -161,6 +167,11 @@ def profile_update(
         ("purpose", purpose),
     ]:
         _check_length(errors, Person, name, value)
+    _check_texts(
+        errors,
+        single_line={"job_title": job_title, "location": location, "time_zone": time_zone},
+        multi_line={"goals": goals, "purpose": purpose},
+    )
     _check_range(errors, "seniority", seniority, 1, MAX_SENIORITY)
     _check_range(errors, "availability_hours_per_month", availability_hours_per_month, 0, MAX_HOURS_PER_MONTH)
     if meeting_mode not in MeetingMode.values:
@@ -215,6 +226,7 @@ def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChan
     for name in ("full_name", "email", "employee_id", "job_title", "job_family", "location"):
         if name in changes:
             _check_length(errors, Person, name, changes[name])
+    _check_texts(errors, single_line=dict(changes))
     if "full_name" in changes and not changes["full_name"].strip():
         errors.add("full_name", _("A name is required."))
     if "email" in changes:
@@ -269,6 +281,7 @@ def self_assessment_update(
     """The owner's private self-assessment: free text and an honest level (0–5) per skill."""
     errors = _Errors()
     _check_length(errors, SelfAssessment, "reflection", reflection)
+    _check_texts(errors, multi_line={"reflection": reflection})
     levels = _skill_rows(errors, person, "ratings", ratings, range(MAX_SKILL_LEVEL + 1))
     errors.raise_if_any()
 
@@ -300,6 +313,7 @@ def demographics_set(
     values = {"gender": gender, "age_band": age_band, "ethnicity": ethnicity, "disability": disability}
     for name, value in values.items():
         _check_length(errors, DemographicProfile, name, value)
+    _check_texts(errors, single_line=values)
     errors.raise_if_any()
 
     profile, created = DemographicProfile.objects.get_or_create(

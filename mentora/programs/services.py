@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.core.text import check_model_texts, check_texts, one_line
 from mentora.organisations.models import Department, Role
 from mentora.people.models import Person, Skill
 from mentora.programs.models import (
@@ -120,6 +121,8 @@ def _clean_locations(locations) -> list[str]:
 
 
 def _validate_program(program: Program) -> None:
+    check_model_texts(program)
+    check_texts(single_line={"eligible_locations": " ".join(program.eligible_locations or [])})
     program.full_clean()
     if program.format not in AVAILABLE_FORMATS:
         raise ValidationError({"format": _("This format is not available yet.")})
@@ -215,6 +218,8 @@ def program_set_curriculum(*, program: Program, items: list[tuple[str, str]]) ->
     cleaned = [(title.strip(), (description or "").strip()) for title, description in items]
     if any(not title for title, _description in cleaned):
         raise ValidationError({"items": _("Every curriculum item needs a title.")})
+    for title, description in cleaned:
+        check_texts(single_line={"items": title}, multi_line={"items": description})
     program.curriculum_items.all().delete()
     return CurriculumItem.objects.bulk_create(
         CurriculumItem(program=program, position=position, title=title[:200], description=description)
@@ -233,6 +238,9 @@ def _clean_question(question: IntakeQuestion) -> None:
         question.choices = choices
     else:
         question.choices = []
+    check_model_texts(question)
+    for choice in question.choices:
+        check_texts(single_line={"choices": choice})
     question.full_clean(exclude=["program", "position"])
 
 
@@ -289,6 +297,7 @@ def _clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> A
             raise ValidationError(_("Keep this answer under %(limit)s characters.") % {"limit": limit})
         if not text and question.required:
             raise ValidationError(_("Please answer this question."))
+        check_texts(multi_line={"answer": text})
         return text or None
     if kind == QuestionKind.SINGLE_CHOICE:
         if raw not in question.choices:
@@ -378,7 +387,7 @@ def _send_invitation(invitation: Invitation) -> None:
     link = settings.SITE_URL.rstrip("/") + reverse("programs:invitation", args=[invitation_token(invitation)])
     program = invitation.program
     send_mail(
-        subject=_("You are invited to %(program)s") % {"program": program.name},
+        subject=one_line(_("You are invited to %(program)s") % {"program": program.name}),
         message=_(
             "Hello %(name)s,\n\nYou are invited to take part in “%(program)s”.\n\n%(purpose)s\n\n"
             "Enrol here (the link works for %(days)s days):\n%(link)s\n"

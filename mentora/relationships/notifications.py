@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from mentora.core.text import one_line
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship, RelationshipOrigin
 
@@ -25,7 +26,7 @@ def _email(
     """An email to `to` about `other`; `text` may use %(name)s (theirs), %(other)s, %(program)s and
     %(link)s (their relationships page unless another `link` is given)."""
     values = {"name": to.full_name, "other": other.full_name, "program": program, "link": link or _link()}
-    return EmailMessage(subject, text % values, None, [to.email])
+    return EmailMessage(one_line(subject), text % values, None, [to.email])
 
 
 def _to_both(relationship: Relationship, subject: str, text: str) -> list[EmailMessage]:

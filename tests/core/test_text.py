@@ -1,0 +1,37 @@
+"""Control characters in stored texts: what a single-line and a multi-line field refuse."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from mentora.core.text import check_texts, has_control_character, one_line
+
+
+@pytest.mark.parametrize(
+    "value", ["Line\nbreak", "Carriage\rreturn", "Tab\tbed", "N\x00UL", "Sep\u2028arator", "\x85"]
+)
+def test_a_single_line_refuses_line_breaks_tabs_and_other_controls(value):
+    assert has_control_character(value)
+
+
+@pytest.mark.parametrize("value", ["Zoë Ødegård", "محمد‌رضا", "👩‍💻 Dev", "Jean-Luc Picard"])
+def test_names_in_any_script_pass(value):
+    assert not has_control_character(value)
+
+
+def test_a_multi_line_text_keeps_line_breaks_and_tabs_but_not_nul():
+    assert not has_control_character("First line\r\n\tsecond line", multi_line=True)
+    assert has_control_character("before\x00after", multi_line=True)
+    assert has_control_character("bell\x07", multi_line=True)
+
+
+def test_each_bad_field_gets_its_own_error_with_a_code():
+    with pytest.raises(ValidationError) as caught:
+        check_texts(
+            single_line={"name": "A\nB", "place": "Lisbon", "unset": None}, multi_line={"body": "x\x00"}
+        )
+    assert set(caught.value.error_dict) == {"name", "body"}
+    assert caught.value.error_dict["name"][0].code == "control_character"
+
+
+def test_one_line_folds_any_break_into_a_single_space():
+    assert one_line("Future\r\n leads\u2028 2031\t") == "Future leads 2031"
