@@ -41,7 +41,7 @@ class AgreementIn(Schema):
     ending: str = ""
 
 
-class VersionIn(Schema):
+class AgreementVersionIn(Schema):
     version: int = Field(ge=0)
 
 
@@ -135,7 +135,7 @@ def agreement_put(request, relationship_id: int, payload: AgreementIn):
 
 
 @router.post("/{int:relationship_id}/confirm", response=AgreementOut, summary="I confirm this version")
-def agreement_confirm(request, relationship_id: int, payload: VersionIn):
+def agreement_confirm(request, relationship_id: int, payload: AgreementVersionIn):
     pair = api_pair(request, relationship_id)
     call_service(
         services.agreement_confirm,

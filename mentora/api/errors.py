@@ -5,6 +5,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -18,6 +19,23 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.details = details or []
+
+
+class ErrorDetailOut(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorBodyOut(Schema):
+    code: str
+    message: str
+    details: list[ErrorDetailOut]
+
+
+class ErrorOut(Schema):
+    """The body of every error answer; the OpenAPI schema documents it for each error status."""
+
+    error: ErrorBodyOut
 
 
 def error_body(code: str, message: str, details: list | None = None) -> dict:

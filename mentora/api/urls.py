@@ -1,11 +1,10 @@
 """The REST API root. Each domain app contributes a router; see docs/api.md."""
 
-from ninja import NinjaAPI
-
 from mentora.api.auth import TokenAuth
 from mentora.api.errors import install_error_handlers
+from mentora.api.openapi import MentoraAPI
 
-api = NinjaAPI(
+api = MentoraAPI(
     title="Mentora API",
     version="1",
     description="REST API for Mentora. Authenticate with `Authorization: Bearer <token>`.",

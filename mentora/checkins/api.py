@@ -6,6 +6,7 @@ from datetime import date, datetime
 from ninja import Field, Router, Schema
 
 from mentora.api.calls import api_viewer, call_service
+from mentora.api.schemas import PersonRefOut
 from mentora.checkins import selectors, services
 from mentora.checkins.models import BLOCKERS_LIMIT, CheckinKind, CheckinStatus, MeetingFrequency
 from mentora.programs.selectors import program_get_managed
@@ -13,7 +14,7 @@ from mentora.programs.selectors import program_get_managed
 router = Router(tags=["check-ins"])
 
 
-class AnswerOut(Schema):
+class CheckinAnswerOut(Schema):
     usefulness: int
     meeting_frequency: MeetingFrequency
     blockers: str
@@ -26,7 +27,7 @@ class CheckinOut(Schema):
     status: CheckinStatus
     due_on: date
     answered_at: datetime | None
-    answer: AnswerOut | None = Field(None, description="Yours; nobody else can read it.")
+    answer: CheckinAnswerOut | None = Field(None, description="Yours; nobody else can read it.")
 
 
 class AnswerIn(Schema):
@@ -60,11 +61,6 @@ class AggregatesOut(Schema):
     with_blockers: int | None
     by_side: dict[str, CellOut] | None
     by_kind: dict[str, CellOut] | None
-
-
-class PersonRefOut(Schema):
-    id: int
-    full_name: str
 
 
 class AtRiskOut(Schema):

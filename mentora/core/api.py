@@ -13,7 +13,7 @@ from mentora.core.selectors import home_for
 router = Router(tags=["home"])
 
 
-class RelationshipOut(Schema):
+class HomeRelationshipOut(Schema):
     id: int
     side: str
     status: str
@@ -25,7 +25,7 @@ class RelationshipOut(Schema):
     space_url: str | None
 
 
-class MeetingOut(Schema):
+class HomeMeetingOut(Schema):
     id: int
     relationship_id: int
     partner_name: str
@@ -38,7 +38,7 @@ class MeetingOut(Schema):
     ics_url: str
 
 
-class GoalOut(Schema):
+class HomeGoalOut(Schema):
     id: int
     relationship_id: int
     partner_name: str
@@ -49,7 +49,7 @@ class GoalOut(Schema):
     url: str
 
 
-class CheckinOut(Schema):
+class HomeCheckinOut(Schema):
     id: int
     relationship_id: int
     partner_name: str
@@ -59,7 +59,7 @@ class CheckinOut(Schema):
     url: str
 
 
-class RequestOut(Schema):
+class HomeRequestOut(Schema):
     id: int
     program_id: int
     program_name: str
@@ -68,31 +68,31 @@ class RequestOut(Schema):
     url: str
 
 
-class EnrolmentOut(Schema):
+class HomeEnrolmentOut(Schema):
     role: str
     status: str
 
 
-class ProgramOut(Schema):
+class HomeProgramOut(Schema):
     id: int
     name: str
     status: str
     starts_on: datetime.date | None
     may_mentor: bool
-    enrolments: list[EnrolmentOut]
+    enrolments: list[HomeEnrolmentOut]
     url: str
 
 
 class HomeOut(Schema):
     time_zone: str
-    as_mentor: list[RelationshipOut]
-    as_mentee: list[RelationshipOut]
-    next_meeting: MeetingOut | None
-    goals: list[GoalOut]
-    checkins: list[CheckinOut]
-    requests: list[RequestOut]
-    my_programs: list[ProgramOut]
-    open_programs: list[ProgramOut]
+    as_mentor: list[HomeRelationshipOut]
+    as_mentee: list[HomeRelationshipOut]
+    next_meeting: HomeMeetingOut | None
+    goals: list[HomeGoalOut]
+    checkins: list[HomeCheckinOut]
+    requests: list[HomeRequestOut]
+    my_programs: list[HomeProgramOut]
+    open_programs: list[HomeProgramOut]
 
 
 @router.get("/home", response=HomeOut, summary="My home: relationships, next meeting, goals, check-ins")

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ApiError
+from mentora.api.schemas import PersonRefOut
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing import choose_services as services
 from mentora.people.models import Person
@@ -50,7 +51,7 @@ def _mentee_program(request, program_id: int):
 # ---- schemas ---------------------------------------------------------------------------------
 
 
-class OfferedSkillOut(Schema):
+class MentorSkillOut(Schema):
     skill: str
     level: int
 
@@ -66,7 +67,7 @@ class MentorPublicOut(Schema):
     time_zone: str
     meeting_mode: str
     languages: list[str]
-    offered_skills: list[OfferedSkillOut]
+    offered_skills: list[MentorSkillOut]
     goals: str
     capacity: int
     free_places: int
@@ -98,12 +99,7 @@ class ShortlistEntryOut(Schema):
     mentor: MentorPublicOut
 
 
-class PersonRefOut(Schema):
-    id: int
-    full_name: str
-
-
-class RequestOut(Schema):
+class MentorRequestOut(Schema):
     id: int
     program_id: int
     mentor: PersonRefOut
@@ -119,7 +115,7 @@ class RequestOut(Schema):
 class ShortlistOut(Schema):
     entries: list[ShortlistEntryOut]
     empty_reasons: list[str] = Field(description="Why nobody is shortlisted, when nobody is.")
-    open_request: RequestOut | None = Field(
+    open_request: MentorRequestOut | None = Field(
         description="My pending request or active relationship here; no shortlist while it is live."
     )
     matched_by_manager: bool = Field(
@@ -132,7 +128,7 @@ class RequestIn(Schema):
     note: str = Field("", max_length=services.NOTE_MAX_LENGTH)
 
 
-class AvailabilityIn(Schema):
+class MyAvailabilityIn(Schema):
     capacity: int
     paused_until: date | None = Field(
         None, description="Not taking new mentees until this date; null to resume."
@@ -198,7 +194,7 @@ def mentor_profile(request, program_id: int, mentor_id: int):
     return _mentor_out(selectors.mentor_profile_get(program=program, mentor_id=mentor_id))
 
 
-@router.post("/programs/{int:program_id}/requests", response={201: RequestOut}, summary="Ask a mentor")
+@router.post("/programs/{int:program_id}/requests", response={201: MentorRequestOut}, summary="Ask a mentor")
 def create_request(request, program_id: int, payload: RequestIn):
     program, mentee = _mentee_program(request, program_id)
     mentor = get_object_or_404(Person, pk=payload.mentor_id, organisation_id=program.organisation_id)
@@ -208,7 +204,7 @@ def create_request(request, program_id: int, payload: RequestIn):
     return 201, relationship
 
 
-@router.post("/requests/{int:request_id}/withdraw", response=RequestOut, summary="Withdraw my request")
+@router.post("/requests/{int:request_id}/withdraw", response=MentorRequestOut, summary="Withdraw my request")
 def withdraw(request, request_id: int):
     viewer = api_viewer(request)
     mentor_request = selectors.request_get_for_mentee(viewer=viewer, request_id=request_id)
@@ -218,7 +214,7 @@ def withdraw(request, request_id: int):
 # ---- mentor side -----------------------------------------------------------------------------
 
 
-@router.get("/requests", response=list[RequestOut], summary="Requests waiting for my answer (mentors)")
+@router.get("/requests", response=list[MentorRequestOut], summary="Requests waiting for my answer (mentors)")
 def waiting_requests(request, program_id: int | None = None):
     viewer = api_viewer(request)
     requests = selectors.requests_for_mentor(mentor=viewer.person).select_related("mentor")
@@ -233,12 +229,16 @@ def _answer(request, request_id: int, *, accept: bool):
     return _call(services.mentor_request_answer, request=mentor_request, mentor=viewer.person, accept=accept)
 
 
-@router.post("/requests/{int:request_id}/accept", response=RequestOut, summary="Accept a mentee's request")
+@router.post(
+    "/requests/{int:request_id}/accept", response=MentorRequestOut, summary="Accept a mentee's request"
+)
 def accept(request, request_id: int):
     return _answer(request, request_id, accept=True)
 
 
-@router.post("/requests/{int:request_id}/decline", response=RequestOut, summary="Decline a mentee's request")
+@router.post(
+    "/requests/{int:request_id}/decline", response=MentorRequestOut, summary="Decline a mentee's request"
+)
 def decline(request, request_id: int):
     return _answer(request, request_id, accept=False)
 
@@ -248,7 +248,7 @@ def decline(request, request_id: int):
     response=AvailabilityOut,
     summary="My capacity and pause as a mentor in this program",
 )
-def set_availability(request, program_id: int, payload: AvailabilityIn):
+def set_availability(request, program_id: int, payload: MyAvailabilityIn):
     viewer = api_viewer(request)
     program = selectors.program_get_for_participant(viewer=viewer, program_id=program_id)
     enrolment = selectors.approved_enrolment(program=program, person=viewer.person, role=EnrolmentRole.MENTOR)

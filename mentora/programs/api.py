@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
+from mentora.api.schemas import PersonRefOut
 from mentora.programs import selectors, services
 from mentora.programs.models import (
     Enrolment,
@@ -213,11 +214,6 @@ class EnrolIn(Schema):
     invitation_token: str | None = Field(None, description="The token from an emailed invitation link.")
 
 
-class PersonRefOut(Schema):
-    id: int
-    full_name: str
-
-
 class EnrolmentOut(Schema):
     id: int
     program_id: int
@@ -230,14 +226,14 @@ class EnrolmentOut(Schema):
     decided_at: datetime | None
 
 
-class AnswerOut(Schema):
+class IntakeAnswerOut(Schema):
     question_id: int
     prompt: str
     value: Any
 
 
 class EnrolmentDetailOut(EnrolmentOut):
-    answers: list[AnswerOut]
+    answers: list[IntakeAnswerOut]
 
     @staticmethod
     def resolve_answers(enrolment: Enrolment) -> list[dict]:
@@ -251,7 +247,7 @@ class DecisionIn(Schema):
     approve: bool
 
 
-class AvailabilityIn(Schema):
+class EnrolmentAvailabilityIn(Schema):
     capacity: int
     paused_until: date | None = None
 
@@ -529,7 +525,7 @@ def decide(request, program_id: int, enrolment_id: int, payload: DecisionIn):
     response=EnrolmentOut,
     summary="A mentor's capacity and pause (the mentor or the program's managers)",
 )
-def set_availability(request, program_id: int, enrolment_id: int, payload: AvailabilityIn):
+def set_availability(request, program_id: int, enrolment_id: int, payload: EnrolmentAvailabilityIn):
     enrolment = _enrolment_for_viewer(request, program_id, enrolment_id)
     return services.mentor_availability_set(
         enrolment=enrolment, capacity=payload.capacity, paused_until=payload.paused_until

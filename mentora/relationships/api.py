@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from mentora.api.calls import api_viewer, call_service
+from mentora.api.schemas import PersonRefOut
 from mentora.people.models import Person
 from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
@@ -28,11 +29,6 @@ CONFLICT_CODES = {
 
 # Run a service; answer its state conflicts with 409 and their own code.
 _call = partial(call_service, conflicts=CONFLICT_CODES)
-
-
-class PersonRefOut(Schema):
-    id: int
-    full_name: str
 
 
 class RelationshipOut(Schema):
