@@ -6,22 +6,24 @@ read the file into plain rows → check every row against the file and the organ
 The column format is documented in docs/import.md.
 """
 
-import csv
-import io
 import re
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mentora.core.text import has_control_character
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
+from mentora.people.import_files import Unreadable, read_rows
 from mentora.people.models import (
     MAX_HOURS_PER_MONTH,
     MAX_SENIORITY,
@@ -69,9 +71,10 @@ COLUMN_ALIASES = {
     "availability": "availability_hours_per_month",
     "hours_per_month": "availability_hours_per_month",
 }
+# Text columns that may hold line breaks (TextFields); every other cell is one line.
+MULTI_LINE_COLUMNS = ("goals", "purpose")
 IMPORTED_SKILL_CATEGORY = "Imported"
 DEPARTMENT_SEPARATOR = ">"
-MAX_ROWS = 50_000
 DEFAULT_OFFERED_LEVEL = 3
 DEFAULT_WANTED_PRIORITY = Priority.MEDIUM
 LIST_SPLIT = re.compile(r"[;,]")
@@ -222,71 +225,14 @@ class ImportReport:
         }
 
 
-class _Rejected(Exception):
-    """The file as a whole cannot be read; carries the issues to report."""
-
-    def __init__(self, issues: list[ImportIssue]):
-        super().__init__(issues[0].message)
-        self.issues = issues
-
-
 # ---------------------------------------------------------------------------------------------
-# Reading: bytes → header + rows of stripped strings, each with its line number.
+# Reading (mentora.people.import_files): bytes → header + rows of stripped strings, each with its
+# line number.
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _Rejected(
-            [ImportIssue(1, "", "", _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))]
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    try:
-        for cells in reader:
-            rows.append((reader.line_num, [cell.strip() for cell in cells]))
-    except csv.Error as exc:
-        raise _Rejected([ImportIssue(reader.line_num, "", "", _("Unreadable CSV: %s") % exc)]) from exc
-    return rows
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _Rejected([ImportIssue(1, "", "", _("The file is not a readable XLSX workbook."))]) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-
-
-def _read_file(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
-    name = filename.lower()
-    if name.endswith(".xlsx") or (not name.endswith(".csv") and data[:4] == b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if name.endswith((".xls", ".ods", ".numbers")):
-        raise _Rejected([ImportIssue(1, "", filename, _("Save the sheet as .xlsx or .csv (UTF-8)."))])
-    return _read_csv(data)
+def visible(value: str, *, multi_line: bool = False) -> str:
+    """The text with each refused control character shown as U+FFFD, safe to report and store."""
+    return "".join("\ufffd" if has_control_character(char, multi_line=multi_line) else char for char in value)
 
 
 def _normalise_header(name: str) -> str:
@@ -579,10 +525,25 @@ class _Checker:
                 for index, column in enumerate(columns)
                 if column in COLUMNS
             }
+            self.control_characters(line, cells)
             rows.append(self.check_row(line, cells, lines_by_employee_id, lines_by_email))
         if "manager" in columns:
             self.resolve_managers(rows)
         return rows
+
+    def control_characters(self, line: int, cells: dict) -> None:
+        """NUL and the other control characters nobody types are refused here, in the check, because
+        PostgreSQL refuses NUL only when the import writes: a dry run must refuse what the import would.
+        The cell's control characters are then made visible, so that no later step sends them on."""
+        for column, value in cells.items():
+            multi_line = column in MULTI_LINE_COLUMNS
+            if has_control_character(value, multi_line=multi_line):
+                cells[column] = visible(value, multi_line=multi_line)
+                if multi_line:
+                    message = _("Remove the control characters (such as NUL) from this text.")
+                else:
+                    message = _("Use a single line without control characters (such as a line break or NUL).")
+                self.error(line, column, cells[column], message)
 
     def check_row(self, line: int, cells: dict, lines_by_employee_id: dict, lines_by_email: dict) -> _Row:
         employee_id = cells["employee_id"]
@@ -1030,45 +991,132 @@ def _issue_order(issue: ImportIssue) -> tuple[int, int]:
     return issue.line, COLUMNS.index(issue.column) if issue.column in COLUMNS else -1
 
 
-def people_import(*, organisation: Organisation, file, filename: str, dry_run: bool = False) -> ImportReport:
+Progress = Callable[[int, str], None]
+PROGRESS_EVERY = 5000  # rows read between two progress reports
+
+
+def _no_progress(percent: int, stage: str) -> None:
+    pass
+
+
+def _state(organisation: Organisation) -> tuple:
+    """A cheap fingerprint of everything the check reads: when it is the same before the check and
+    inside the write transaction, the plan made outside the transaction still holds."""
+    org_people = Person.objects.filter(organisation=organisation)
+    fingerprint: list = []
+    for queryset, stamp in (
+        (org_people, "updated_at"),
+        (Department.objects.filter(organisation=organisation), None),
+        (Skill.objects.filter(organisation=organisation), None),
+        (SkillAlias.objects.filter(organisation=organisation), None),
+        (Language.objects.all(), None),
+        (Person.languages.through.objects.filter(person__organisation=organisation), None),
+        (OfferedSkill.objects.filter(person__organisation=organisation), None),
+        (WantedSkill.objects.filter(person__organisation=organisation), None),
+        (RoleMembership.objects.filter(person__organisation=organisation), None),
+        (get_user_model().objects.all(), None),
+    ):
+        aggregates = {"count": Count("pk"), "last": Max("pk")}
+        if stamp:
+            aggregates["changed"] = Max(stamp)
+        fingerprint.append(tuple(queryset.aggregate(**aggregates).values()))
+    return tuple(fingerprint)
+
+
+def _prepare(
+    organisation: Organisation, data: bytes, filename: str, report: ImportReport, progress: Progress
+) -> tuple[list[_Row], _Checker, _Plan] | None:
+    """Read, check and plan, writing nothing; None when the report has errors."""
+    lines: list[tuple[int, list[str]]] = []
+    try:
+        for line in read_rows(data, filename, max_rows=settings.PEOPLE_IMPORT_MAX_ROWS):
+            lines.append(line)
+            if len(lines) % PROGRESS_EVERY == 0:
+                progress(10, _("Reading the file: %d rows") % len(lines))
+    except Unreadable as unreadable:
+        report.errors = [ImportIssue(unreadable.line, "", visible(unreadable.value), unreadable.message)]
+        return None
+    if not lines or lines[0][0] != 1 or not any(lines[0][1]):
+        report.errors = [
+            ImportIssue(1, "", "", _("The file is empty: the first line must name the columns."))
+        ]
+        return None
+    columns, header_issues, missing_required = _parse_header([visible(cell) for cell in lines[0][1]])
+    if missing_required:
+        report.errors = header_issues
+        return None
+
+    progress(30, _("Checking %d rows") % (len(lines) - 1))
+    checker = _Checker(organisation)
+    checker.issues.extend(header_issues)
+    rows = checker.check(columns, lines[1:])
+    checker.check_accounts(rows)
+    report.rows = len(rows)
+    if checker.issues:
+        report.errors = sorted(checker.issues, key=_issue_order)
+        return None
+    report.new_skills = sorted(checker.new_skills.values(), key=str.lower)
+    report.new_languages = sorted(checker.new_languages)
+    report.new_departments = [name for name, _parent in checker.new_departments.values()]
+    plan = _plan(rows, checker, _load_current(organisation), report)
+    return rows, checker, plan
+
+
+def import_too_large_message(max_bytes: int) -> str:
+    return _("The file is larger than %(limit)d MB: split it and import the parts one after the other.") % {
+        "limit": max_bytes // (1024 * 1024)
+    }
+
+
+def people_import(
+    *,
+    organisation: Organisation,
+    file,
+    filename: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Create or update (by employee id) the organisation's people from an HR export.
 
     All or nothing: when any row is bad, nothing is written and the report lists every problem.
     A dry run checks and counts exactly as an import would, and writes nothing.
+    The file is read and checked outside any transaction, so that other people's writes go on
+    meanwhile (SQLite has one writer at a time); only the planned writes run in one transaction.
     """
     report = ImportReport(dry_run=dry_run)
-    data = file.read()
+    progress = progress or _no_progress
+    max_bytes = settings.PEOPLE_IMPORT_MAX_BYTES
+    data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        report.errors = [ImportIssue(1, "", "", import_too_large_message(max_bytes))]
+        return report
+    state = _state(organisation)
+    prepared = _prepare(organisation, data, filename or "", report, progress)
+    if prepared is None or dry_run:
+        return report
+    progress(60, _("Writing %d rows") % report.rows)
     try:
-        lines = _read_file(data, filename or "")
-    except _Rejected as rejected:
-        report.errors = rejected.issues
-        return report
-    if not lines or not any(lines[0][1]):
+        with transaction.atomic():
+            if _state(organisation) != state:
+                # Someone changed the organisation during the check: check again, inside the
+                # transaction (which holds SQLite's write lock, so nothing changes any more).
+                report = ImportReport(dry_run=dry_run)
+                prepared = _prepare(organisation, data, filename or "", report, progress)
+                if prepared is None:
+                    return report
+            _write(organisation, *prepared)
+    except IntegrityError:
+        # PostgreSQL lets other writers in during the transaction; a constraint then refuses the clash.
+        report = ImportReport(dry_run=dry_run)
         report.errors = [
-            ImportIssue(1, "", "", _("The file is empty: the first line must name the columns."))
+            ImportIssue(
+                1,
+                "",
+                "",
+                _(
+                    "Nothing was imported: the organisation's people changed during the import. "
+                    "Import the file again."
+                ),
+            )
         ]
-        return report
-    columns, header_issues, missing_required = _parse_header(lines[0][1])
-    if missing_required:
-        report.errors = header_issues
-        return report
-    if len(lines) - 1 > MAX_ROWS:
-        report.errors = [ImportIssue(1, "", "", _("More than %d rows: split the file.") % MAX_ROWS)]
-        return report
-
-    with transaction.atomic():
-        checker = _Checker(organisation)
-        checker.issues.extend(header_issues)
-        rows = checker.check(columns, lines[1:])
-        checker.check_accounts(rows)
-        report.rows = len(rows)
-        if checker.issues:
-            report.errors = sorted(checker.issues, key=_issue_order)
-            return report
-        report.new_skills = sorted(checker.new_skills.values(), key=str.lower)
-        report.new_languages = sorted(checker.new_languages)
-        report.new_departments = [name for name, _parent in checker.new_departments.values()]
-        plan = _plan(rows, checker, _load_current(organisation), report)
-        if not dry_run:
-            _write(organisation, rows, checker, plan)
     return report
