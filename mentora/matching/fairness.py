@@ -53,6 +53,8 @@ def fairness_report(
     matched = ~np.isnan(score)
     report: dict[str, Any] = {
         "participants": len(participants),
+        # Who the figures cover, so that an app can tell how many people changed between reports.
+        "participant_ids": sorted(pop.ids[i] for i in participants),
         "matched": int(matched.sum()),
         "match_rate": float(matched.mean()) if len(participants) else 0.0,
         "by": {},

@@ -15,15 +15,17 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells, membership_changed_enough
 from mentora.core.roles import Viewer
 from mentora.matching.instance import COMPONENTS
-from mentora.pairing.models import MatchRun, Proposal, ProposalState
+from mentora.pairing.models import MatchRun, Proposal, ProposalState, RunStatus
 from mentora.people.models import Person, Skill
 from mentora.programs.models import Program
 from mentora.programs.permissions import can_manage_program
 
-# Consented demographic groups smaller than this are not shown, so nobody can be singled out.
-MIN_GROUP_SIZE = 5
+# Groupings by something the manager may not read about a person (people.permissions): besides
+# hiding small cells, their figures are held back until enough people changed (`_held_back`).
+PRIVATE_GROUPINGS = ("demographic_group", "under_sponsored")
 
 NOTE_MESSAGES = {
     "paused": gettext_noop("paused: not taking new mentees"),
@@ -150,11 +152,13 @@ class FairnessGroup:
 
 @dataclass
 class FairnessView:
+    key: str
     grouping: str
     groups: list[FairnessGroup]
     gap_match_rate: float | None
     gap_mean_score: float | None
     hidden_groups: int = 0
+    held_back: bool = False
 
 
 @dataclass
@@ -165,6 +169,7 @@ class RunReport:
     fairness: list[FairnessView] = field(default_factory=list)
     mentor_load: dict[str, Any] = field(default_factory=dict)
     match_rate: float | None = None
+    min_group_size: int = MIN_AGGREGATE_GROUP
 
 
 GROUPING_LABELS = {
@@ -175,31 +180,72 @@ GROUPING_LABELS = {
 }
 
 
-def _fairness(report: dict[str, Any]) -> list[FairnessView]:
+def _fairness(report: dict[str, Any], *, held_back: set[str]) -> list[FairnessView]:
+    """The report's groupings with every small cell hidden (core.privacy), and the groupings in
+    `held_back` hidden whole; gaps are computed over the shown groups only."""
     views = []
     for grouping, data in (report.get("by") or {}).items():
-        groups, hidden = [], 0
-        for label, group in sorted(data.get("groups", {}).items()):
-            if grouping == "demographic_group" and group["people"] < MIN_GROUP_SIZE:
-                hidden += 1
-                continue
-            groups.append(
-                FairnessGroup(
-                    label, group["people"], group["matched"], group["match_rate"], group["mean_score"]
-                )
-            )
+        sizes = {label: group["people"] for label, group in data.get("groups", {}).items()}
+        hidden = set(sizes) if grouping in held_back else hidden_cells(sizes)
+        groups = [
+            FairnessGroup(label, group["people"], group["matched"], group["match_rate"], group["mean_score"])
+            for label, group in sorted(data.get("groups", {}).items())
+            if label not in hidden
+        ]
         rates = [g.match_rate for g in groups]
         means = [g.mean_score for g in groups if g.mean_score is not None]
         views.append(
             FairnessView(
+                key=grouping,
                 grouping=_(GROUPING_LABELS.get(grouping, grouping)),
                 groups=groups,
                 gap_match_rate=round(max(rates) - min(rates), 4) if rates else None,
                 gap_mean_score=round(max(means) - min(means), 4) if means else None,
-                hidden_groups=hidden,
+                hidden_groups=len(hidden),
+                held_back=grouping in held_back,
             )
         )
     return views
+
+
+def _held_back(run: MatchRun) -> set[str]:
+    """The private groupings of this run whose figures would differ from figures already shown
+    (in any earlier run of the program) by fewer than MIN_AGGREGATE_GROUP people joining or
+    leaving: re-running after approving one applicant must not reveal that person's group.
+
+    Runs are judged in the order they finished (when their figures could first be read), each
+    against every earlier run whose figures were shown, so any two shown runs differ by none or
+    by enough people. A re-run of the same people shows its figures (new weights, same people)
+    unless a group's size moved, as when someone edited their demographic profile in between.
+    """
+    if run.finished_at is None:
+        return set(PRIVATE_GROUPINGS)
+    runs = list(
+        MatchRun.objects.filter(
+            program_id=run.program_id, status=RunStatus.SUCCEEDED, finished_at__lte=run.finished_at
+        )
+        .order_by("finished_at", "pk")
+        .values_list("pk", "result__fairness")
+    )
+    shown: dict[str, list[tuple[frozenset[str], dict[str, int]]]] = {g: [] for g in PRIVATE_GROUPINGS}
+    for run_id, fairness in runs:
+        fairness = fairness or {}
+        # Reports from before the engine listed its participants cannot be compared: held back.
+        people = frozenset(fairness["participant_ids"]) if "participant_ids" in fairness else None
+        held = set()
+        for grouping in PRIVATE_GROUPINGS:
+            groups = (fairness.get("by") or {}).get(grouping, {}).get("groups", {})
+            sizes = {label: group["people"] for label, group in groups.items()}
+            if people is not None and all(
+                membership_changed_enough(earlier, people) and (earlier != people or earlier_sizes == sizes)
+                for earlier, earlier_sizes in shown[grouping]
+            ):
+                shown[grouping].append((people, sizes))
+            else:
+                held.add(grouping)
+        if run_id == run.pk:
+            return held
+    return set(PRIVATE_GROUPINGS)
 
 
 def run_report(*, run: MatchRun) -> RunReport:
@@ -224,7 +270,7 @@ def run_report(*, run: MatchRun) -> RunReport:
             }
             for note in run.notes
         ],
-        fairness=_fairness(fairness),
+        fairness=_fairness(fairness, held_back=_held_back(run) if fairness.get("by") else set()),
         mentor_load=fairness.get("mentor_load", {}),
         match_rate=fairness.get("match_rate"),
     )
@@ -245,7 +291,7 @@ class RunSummary:
     total_score: float
     mean_score: float | None
     match_rate: float | None
-    fairness_gap: float | None  # largest gap in mean score between departments
+    fairness_gap: float | None  # largest gap in mean score between the departments shown
 
 
 def _summary(run: MatchRun) -> tuple[RunSummary, set[tuple[int, int]]]:
@@ -255,7 +301,8 @@ def _summary(run: MatchRun) -> tuple[RunSummary, set[tuple[int, int]]]:
     total = sum(score for _, _, score in pairs)
     fairness = (run.result or {}).get("fairness", {})
     participants = fairness.get("participants", 0) + (run.result or {}).get("locked_pairs", 0)
-    gap = ((fairness.get("by") or {}).get("department") or {}).get("largest_gap", {}).get("mean_score")
+    departments = [view for view in _fairness(fairness, held_back=set()) if view.key == "department"]
+    gap = departments[0].gap_mean_score if departments else None
     summary = RunSummary(
         run=run,
         pairs=len(pairs),
