@@ -7,14 +7,23 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+ENV_TRUE = {"1", "true", "yes", "on"}
+ENV_FALSE = {"0", "false", "no", "off", ""}
+
+
 def envbool(name: str, default: str = "False") -> bool:
-    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+    # A typo such as DEBUG=Flase must stop the start, not quietly read as False (or True).
+    value = os.environ.get(name, default)
+    if value.strip().lower() not in ENV_TRUE | ENV_FALSE:
+        raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}.")
+    return value.strip().lower() in ENV_TRUE
 
 
 def envint(name: str, default: str) -> int:
@@ -25,13 +34,19 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "True")
+DEBUG = envbool("DEBUG", "False")
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The key signs sessions and password-reset links. There is no built-in fallback: it comes from the
+# environment or from a file of its own (bin/setup writes a random one to var/, which git ignores).
+SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is not set and {SECRET_KEY_FILE} does not exist: set SECRET_KEY (or SECRET_KEY_FILE), "
+        "or run bin/setup, which creates a random key."
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -47,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -69,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "mentora.core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -138,6 +156,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names (collectstatic) let WhiteNoise tell browsers to keep static files for ten years.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -167,10 +190,32 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2_621_44
 PEOPLE_IMPORT_MAX_BYTES = envint("PEOPLE_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 PEOPLE_IMPORT_MAX_ROWS = envint("PEOPLE_IMPORT_MAX_ROWS", "50000")
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "True")
-    CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "True")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS and security headers; README "Production settings" lists the values for a public server.
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(not DEBUG))
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(not DEBUG))
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD")
+if envbool("SECURE_PROXY_SSL_HEADER"):
+    # Only behind a proxy that sets X-Forwarded-Proto itself: otherwise a client could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No inline script or style anywhere: styles live in static/css/mentora.css, scripts in static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# django-axes would also count failures per address; locking out by username alone is deliberate (see
+# AXES_LOCKOUT_PARAMETERS), and `check --deploy` must stay clean for the production settings.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LOGGING = {
     "version": 1,

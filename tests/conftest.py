@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 from django.urls import get_resolver
 
 from mentora.organisations.models import Role
@@ -10,6 +11,19 @@ def url_configuration_loaded():
     """Import the URLconf (and with it every API schema) before any test freezes time: pydantic
     cannot build a schema from freezegun's stand-in date class."""
     assert get_resolver().url_patterns
+
+
+@pytest.fixture(autouse=True, scope="session")
+def static_files_without_collectstatic():
+    """Pages render from the source static files: hashed names (the manifest) are made by collectstatic
+    when deploying, and tests/core/test_security_settings.py checks that storage on its own."""
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
