@@ -93,4 +93,7 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, NinjaValidationError):
+            # A body the API's parser refused (see mentora.api.parser), not one it could not read.
+            return on_schema_error(request, exc.__cause__)
         return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)

@@ -3,12 +3,14 @@
 from mentora.api.auth import TokenAuth
 from mentora.api.errors import install_error_handlers
 from mentora.api.openapi import MentoraAPI
+from mentora.api.parser import NulRefusingParser
 
 api = MentoraAPI(
     title="Mentora API",
     version="1",
     description="REST API for Mentora. Authenticate with `Authorization: Bearer <token>`.",
     auth=TokenAuth(),
+    parser=NulRefusingParser(),
     urls_namespace="api",
     docs_url="/docs",
 )
