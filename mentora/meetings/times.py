@@ -18,6 +18,14 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
 
 def local_to_utc(value: datetime.datetime, tz_name: str) -> datetime.datetime:
     """A naive wall-clock time in `tz_name` (or an aware time, kept as is) as an aware UTC time."""
+    try:
+        return _local_to_utc(value, tz_name)
+    except OverflowError:
+        # Year 1 east of Greenwich, or year 9999 west of it, has no UTC time that Python can hold.
+        raise ValidationError({"starts_at": _("Choose a date and time in the years to come.")}) from None
+
+
+def _local_to_utc(value: datetime.datetime, tz_name: str) -> datetime.datetime:
     if value.tzinfo is not None:
         return value.astimezone(datetime.UTC)
     tz = zone(tz_name)
