@@ -4,6 +4,7 @@ SQLite is the embedded default; set DATABASE_URL for PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,7 +67,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "mentora.core",
+    "mentora.accounts",
     "mentora.organisations",
     "mentora.people",
     "mentora.programs",
@@ -87,16 +90,20 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "mentora.core.permissions_policy.PermissionsPolicyMiddleware",
+    "mentora.api.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentora.core.middleware.ActivePersonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mentora.core.middleware.ViewerTimezoneMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its explanatory page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mentora.urls"
@@ -142,9 +149,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "mentora.accounts.backends.ActivePersonBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Brute force: a username is locked out after AXES_FAILURE_LIMIT wrong passwords (sign-in page and
+# /admin/ alike) until the cool-off ends or an org admin unlocks it ("Locked accounts" page).
+# By username, not address: one office behind one address must not lock itself out.
+AXES_ENABLED = envbool("AXES_ENABLED", "True")
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mentora.accounts.views.locked_out"
+# Wrong API tokens are counted per client address in the cache (see mentora/api/auth.py).
+API_TOKEN_FAILURE_LIMIT = envint("API_TOKEN_FAILURE_LIMIT", "20")
+API_TOKEN_FAILURE_WINDOW = envint("API_TOKEN_FAILURE_WINDOW_SECONDS", "900")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -20,6 +20,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/", include("mentora.accounts.urls")),
     path("accounts/tokens/", api_views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", api_views.api_token_delete, name="api_token_delete"),
     path("people/", include("mentora.people.urls")),

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import get_resolver
 
@@ -29,6 +30,14 @@ def static_files_without_collectstatic():
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def sign_in_throttles_off(settings):
+    """`client.login` authenticates without a request, which django-axes refuses; the lock-out
+    tests turn it back on (tests/accounts). The cache holds the API's wrong-token counters."""
+    settings.AXES_ENABLED = False
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 {"error": {"code": "not_found", "message": "…", "details": [{"field": …, "message": …}]}}
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -90,6 +91,12 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(Http404)
     def on_not_found(request, exc):
         return api.create_response(request, error_body("not_found", "Not found."), status=404)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_large(request, exc):
+        # Django reads the body only when ninja asks for it, so the size limit surfaces here.
+        message = f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+        return api.create_response(request, error_body("too_large", message), status=413)
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):

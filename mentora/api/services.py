@@ -1,24 +1,55 @@
+from collections.abc import Collection
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mentora.api.models import TOKEN_PREFIX_LENGTH, ApiToken, hash_token
+from mentora.api.models import (
+    DEFAULT_TOKEN_DAYS,
+    MAX_TOKEN_DAYS,
+    TOKEN_PREFIX_LENGTH,
+    ApiToken,
+    TokenScope,
+    hash_token,
+)
 
 
-def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with its raw value, which is never stored."""
+def api_token_create(
+    *, user, name: str, scope: str = TokenScope.READ_WRITE, days: int = DEFAULT_TOKEN_DAYS
+) -> tuple[ApiToken, str]:
+    """Create a token valid for `days` days and return it with its raw value, which is never stored."""
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose a scope from the list.")})
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationError({"days": _("Choose from 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}})
     raw = ApiToken.new_raw_value()
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=raw[4 : 4 + TOKEN_PREFIX_LENGTH], digest=hash_token(raw)
+        user=user,
+        name=name,
+        scope=scope,
+        prefix=raw[4 : 4 + TOKEN_PREFIX_LENGTH],
+        digest=hash_token(raw),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     return token, raw
 
 
-def api_token_authenticate(*, raw: str):
-    """Return the active user owning this raw token, or None."""
-    token = ApiToken.objects.select_related("user").filter(digest=hash_token(raw)).first()
+def api_token_authenticate(*, raw: str) -> ApiToken | None:
+    """The unexpired token with this raw value, if its user may still sign in; else None."""
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user__person")
+        .filter(digest=hash_token(raw), expires_at__gt=now)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    person = getattr(token.user, "person", None)
+    if person is not None and not person.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
 
 
 def api_token_revoke(*, user, token_id: int) -> None:
@@ -26,3 +57,9 @@ def api_token_revoke(*, user, token_id: int) -> None:
     deleted, _per_model = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
         raise ApiToken.DoesNotExist
+
+
+def api_tokens_revoke_all(*, user_ids: Collection[int]) -> int:
+    """Delete every token of these users (a leaver, a changed password). Returns how many."""
+    deleted, _per_model = ApiToken.objects.filter(user_id__in=user_ids).delete()
+    return deleted

@@ -60,6 +60,10 @@ def _register_routers() -> None:
     api.add_router("/pairs", notes_router)
     api.add_router("/calendar", calendar_router)
 
+    from mentora.accounts.api import router as accounts_router
+
+    api.add_router("/accounts", accounts_router)
+
     from mentora.core.api import router as home_router
 
     api.add_router("/me", home_router)

@@ -8,6 +8,7 @@ Private data (self-assessment, demographics) is only ever served on `/me/` endpo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
@@ -179,8 +180,13 @@ def get_person(request, person_id: int):
 
 
 class PersonPatchIn(Schema):
+    """The e-mail is not here: it is the sign-in name, changed through
+    `POST /api/accounts/email-change` and a confirmed link.
+    Unknown fields are refused rather than ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
     full_name: str = Field(None, min_length=1, max_length=_max(Person, "full_name"))
-    email: str = Field(None, max_length=_max(Person, "email"))
     employee_id: str = Field(None, max_length=_max(Person, "employee_id"))
     job_title: str = Field(None, max_length=_max(Person, "job_title"))
     job_family: str = Field(None, max_length=_max(Person, "job_family"))

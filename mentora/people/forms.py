@@ -162,7 +162,8 @@ class ProfileForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
-    """What a program manager or org admin edits on someone's record."""
+    """What a program manager or org admin edits on someone's record. Not the e-mail, which is the
+    sign-in name: `EmailChangeForm` starts its confirmed change."""
 
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     seniority = forms.IntegerField(label=_("Seniority level"), min_value=1, max_value=MAX_SENIORITY)
@@ -174,7 +175,6 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = [
             "full_name",
-            "email",
             "employee_id",
             "job_title",
             "job_family",
@@ -198,8 +198,9 @@ class PersonForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
-        data["department_id"] = data.pop("department").pk if data["department"] else None
-        data["manager_id"] = data.pop("manager").pk if data["manager"] else None
+        department, manager = data.pop("department"), data.pop("manager")
+        data["department_id"] = department.pk if department else None
+        data["manager_id"] = manager.pk if manager else None
         return data
 
 

@@ -13,9 +13,13 @@ Levels of access to a person, from the viewer's side:
   Nobody else reads them: not line managers, not program managers, not org admins
   (the matching engine reads self-assessments; fairness reports use aggregates only).
 
-Editing someone else's record is for program managers and org admins of the same organisation;
-granting or revoking the org admin role is for org admins only.
+Editing someone else's record is for program managers and org admins of the same organisation,
+and never of someone who outranks them (org admin > program manager > everyone else): a program
+manager cannot deactivate an org admin, change their roles or start a change of their sign-in
+e-mail. Granting or revoking the org admin role is for org admins only.
 """
+
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -62,8 +66,26 @@ def can_read_private(viewer: Viewer, person: Person) -> bool:
     return viewer.person is not None and viewer.person.pk == person.pk
 
 
+# Ranks for "who edits whom"; every role not listed ranks 0.
+ROLE_RANKS = {Role.ORG_ADMIN: 2, Role.PROGRAM_MANAGER: 1}
+
+
+def role_rank(roles: Iterable[str]) -> int:
+    """The rank of someone's highest role."""
+    return max((ROLE_RANKS.get(role, 0) for role in roles), default=0)
+
+
+def person_rank(person: Person) -> int:
+    return role_rank(membership.role for membership in person.role_memberships.all())
+
+
 def can_edit_person(viewer: Viewer, person: Person) -> bool:
-    return same_organisation(viewer, person) and viewer.manages_people
+    """A program manager or org admin of the same organisation, not outranked by the person."""
+    return (
+        same_organisation(viewer, person)
+        and viewer.manages_people
+        and person_rank(person) <= role_rank(viewer.roles)
+    )
 
 
 def can_grant_role(viewer: Viewer, role: str) -> bool:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.accounts.services import account_access_end, account_access_restore
 from mentora.core.roles import Viewer
 from mentora.core.text import control_character_errors
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
@@ -33,7 +34,7 @@ from mentora.people.models import (
     Skill,
     WantedSkill,
 )
-from mentora.people.permissions import can_edit_person, can_grant_role
+from mentora.people.permissions import can_edit_person, can_grant_role, same_organisation
 from mentora.people.reporting_line import manager_chain_ids
 
 
@@ -203,8 +204,10 @@ def profile_update(
 
 
 class PersonChanges(TypedDict, total=False):
+    """What `person_update` changes. Not the e-mail: it is the sign-in name, changed only through
+    the confirmed flow of `mentora.accounts.services.email_change_request`."""
+
     full_name: str
-    email: str
     employee_id: str
     job_title: str
     job_family: str
@@ -219,25 +222,23 @@ class PersonChanges(TypedDict, total=False):
 
 @transaction.atomic
 def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChanges]) -> Person:
-    """A program manager or org admin edits someone's record. Only the given fields change."""
+    """A program manager or org admin edits someone's record. Only the given fields change.
+
+    Deactivating someone ends their access at once (sign-in, sessions, API tokens)."""
+    unknown = set(changes) - set(PersonChanges.__annotations__)
+    if unknown:
+        raise TypeError(f"person_update cannot change {', '.join(sorted(unknown))}")
     if not can_edit_person(actor, person):
+        if same_organisation(actor, person) and actor.manages_people:
+            raise PermissionDenied(_("Nobody may edit someone whose role is higher than their own."))
         raise PermissionDenied(_("Only program managers and org admins may edit people."))
     errors = _Errors()
-    for name in ("full_name", "email", "employee_id", "job_title", "job_family", "location"):
+    for name in ("full_name", "employee_id", "job_title", "job_family", "location"):
         if name in changes:
             _check_length(errors, Person, name, changes[name])
     _check_texts(errors, single_line=dict(changes))
     if "full_name" in changes and not changes["full_name"].strip():
         errors.add("full_name", _("A name is required."))
-    if "email" in changes:
-        if not changes["email"].strip():
-            errors.add("email", _("An email address is required."))
-        elif (
-            Person.objects.filter(organisation_id=person.organisation_id, email__iexact=changes["email"])
-            .exclude(pk=person.pk)
-            .exists()
-        ):
-            errors.add("email", _("Someone in this organisation already has this email address."))
     if (
         changes.get("employee_id")
         and Person.objects.filter(organisation_id=person.organisation_id, employee_id=changes["employee_id"])
@@ -254,15 +255,25 @@ def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChan
     if "manager_id" in changes:
         _check_manager(errors, person, changes["manager_id"])
     roles = changes.pop("roles", None)
+    current = set(person.role_memberships.values_list("role", flat=True))
     if roles is not None:
-        current = set(person.role_memberships.values_list("role", flat=True))
         wanted = set(roles)
         if not wanted <= set(Role.values):
             errors.add("roles", _("Unknown role."))
         elif any(not can_grant_role(actor, role) for role in current ^ wanted):
             errors.add("roles", _("Only org admins may grant or revoke the org admin role."))
+    deactivating = person.is_active and changes.get("is_active") is False
+    if deactivating and actor.person is not None and person.pk == actor.person.pk:
+        errors.add("is_active", _("You cannot deactivate yourself: ask another manager."))
+    losing_admin = Role.ORG_ADMIN in current and (
+        deactivating or (roles is not None and Role.ORG_ADMIN not in roles)
+    )
+    if person.is_active and losing_admin and not _other_org_admin_exists(person):
+        field = "is_active" if deactivating else "roles"
+        errors.add(field, _("The organisation needs at least one active org admin: appoint another first."))
     errors.raise_if_any()
 
+    reactivating = not person.is_active and changes.get("is_active") is True
     for name, value in changes.items():
         setattr(person, name, value)
     if changes:
@@ -271,7 +282,24 @@ def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChan
         person.role_memberships.exclude(role__in=roles).delete()
         for role in wanted - current:
             RoleMembership.objects.create(person=person, role=role)
+    if deactivating:
+        account_access_end(user_ids=[person.user_id])
+    elif reactivating:
+        account_access_restore(user_ids=[person.user_id])
     return person
+
+
+def _other_org_admin_exists(person: Person) -> bool:
+    """Is there an active org admin besides `person`? Serialised per organisation, so that two
+    admins removing each other at the same time cannot both succeed on PostgreSQL."""
+    Organisation.objects.select_for_update().filter(pk=person.organisation_id).first()
+    return (
+        RoleMembership.objects.filter(
+            role=Role.ORG_ADMIN, person__organisation_id=person.organisation_id, person__is_active=True
+        )
+        .exclude(person=person)
+        .exists()
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from mentora.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("locked/", views.lockout_list, name="lockouts"),
+    path("locked/<int:person_id>/unlock/", views.lockout_release, name="unlock"),
+]
