@@ -18,6 +18,7 @@ class CheckinAnswerOut(Schema):
     usefulness: int
     meeting_frequency: MeetingFrequency
     blockers: str
+    tell_program_manager: bool
 
 
 class CheckinOut(Schema):
@@ -34,6 +35,9 @@ class AnswerIn(Schema):
     usefulness: int = Field(description="1 = not useful … 5 = very useful")
     meeting_frequency: MeetingFrequency
     blockers: str = Field("", description=f"At most {BLOCKERS_LIMIT} characters.")
+    tell_program_manager: bool = Field(
+        False, description="Let the program's managers see that this pair would like help (not the answer)."
+    )
 
 
 class ScheduleIO(Schema):
@@ -50,17 +54,26 @@ class CellOut(Schema):
     usefulness_mean: float | None
 
 
+class PeriodOut(Schema):
+    starts_on: date
+    ends_on: date = Field(description="Excluded: the period covers answers received before this day.")
+    answers: int
+    usefulness_mean: float
+    frequency: dict[MeetingFrequency, int | None] = Field(description="null: hidden, too few answers.")
+    with_blockers: int | None
+    by_side: dict[str, CellOut | None]
+    by_kind: dict[CheckinKind, CellOut | None]
+
+
 class AggregatesOut(Schema):
     min_group_size: int
     issued: int
     answered: int
     response_rate: float | None
-    suppressed: bool = Field(description="True while fewer answers than min_group_size exist.")
-    usefulness_mean: float | None
-    frequency: dict[str, int] | None
-    with_blockers: int | None
-    by_side: dict[str, CellOut] | None
-    by_kind: dict[str, CellOut] | None
+    periods: list[PeriodOut] = Field(
+        description="Closed calendar months with at least min_group_size answers, newest first; "
+        "frozen once published. The current month is never included."
+    )
 
 
 class AtRiskOut(Schema):
@@ -123,8 +136,9 @@ def settings_put(request, program_id: int, payload: ScheduleIO):
 )
 def aggregates(request, program_id: int):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    services.checkin_periods_publish(program=program)
     result = selectors.program_checkin_aggregates(program=program)
-    return {**result.__dict__, "response_rate": result.response_rate, "suppressed": result.suppressed}
+    return {**result.__dict__, "response_rate": result.response_rate}
 
 
 @router.get(

@@ -29,6 +29,14 @@ class CheckinAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. Only you see this answer."),
     )
+    tell_program_manager = forms.BooleanField(
+        label=_("Tell the program manager that our pair would like help"),
+        required=False,
+        help_text=_(
+            "Optional. If you tick this, the program manager sees that your pair asked for help and "
+            "may contact you both. They still never see your answers."
+        ),
+    )
 
 
 class CheckinScheduleForm(forms.ModelForm):

@@ -1,19 +1,20 @@
 """Pulse check-ins: short surveys to each side of a pair, configured per program.
 
 Answers live in their own table (CheckinAnswer) and are read by their author alone: the partner
-never sees them and program managers see aggregates over at least MIN_GROUP_SIZE answers only
-(`mentora.checkins.selectors`).
+never sees them, and program managers see figures per closed period over at least
+MIN_AGGREGATE_GROUP answers (CheckinPeriodFigures, frozen once published) and the pairs whose
+respondent chose to ask them for help (`mentora.checkins.selectors`).
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.people.models import Person
 from mentora.programs.models import Program
 from mentora.relationships.models import Relationship
 
-MIN_GROUP_SIZE = 3
 BLOCKERS_LIMIT = 2000
 MAX_CADENCE_WEEKS = 12
 
@@ -126,6 +127,10 @@ class CheckinAnswer(models.Model):
         _("how often do you meet?"), max_length=16, choices=MeetingFrequency.choices
     )
     blockers = models.TextField(_("anything blocking you?"), blank=True, max_length=BLOCKERS_LIMIT)
+    # The one answer a manager may attribute to a pair, because its author chose to say it.
+    tell_program_manager = models.BooleanField(
+        _("tell the program manager that our pair would like help"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -143,3 +148,40 @@ class CheckinAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to check-in {self.checkin_id}"
+
+
+class CheckinPeriodFigures(models.Model):
+    """The published figures of a program's answers received in [starts_on, ends_on): whole
+    calendar months (UTC), closed, holding at least MIN_AGGREGATE_GROUP answers. Written once and
+    never updated, so that reading them again after someone answers reveals nothing.
+
+    `figures` holds counts and means by answer code (frequency, blockers, side, survey kind),
+    with the cells a manager may not see already left out (None).
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="checkin_periods")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until (excluded)"))
+    answers = models.PositiveIntegerField(_("answers"))
+    usefulness_mean = models.FloatField(_("mean usefulness"))
+    figures = models.JSONField(_("figures"), default=dict)
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "starts_on"]
+        verbose_name = _("published check-in figures")
+        verbose_name_plural = _("published check-in figures")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "starts_on"], name="checkin_period_unique_start"),
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="checkin_period_not_empty"),
+            models.CheckConstraint(
+                condition=Q(answers__gte=MIN_AGGREGATE_GROUP), name="checkin_period_min_answers"
+            ),
+            models.CheckConstraint(
+                condition=Q(usefulness_mean__gte=1, usefulness_mean__lte=5),
+                name="checkin_period_usefulness_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in figures of {self.program} from {self.starts_on} to {self.ends_on}"

@@ -1,37 +1,42 @@
 """Reads for check-ins.
 
 Privacy: an answer is read by its author alone. `checkin_get_for_respondent` answers 404 to
-anyone else (the partner included). Program managers get `program_checkin_aggregates` and
-`at_risk_pairs` only: aggregates over at least MIN_GROUP_SIZE answers, and a breakdown (by side,
-by survey kind) only when every non-empty cell of it reaches that size, so that no answer can be
-recovered by subtracting one cell from the total. At-risk pairs carry a reason category, never
-the answer itself.
+anyone else (the partner included). Program managers read:
+
+- `program_checkin_aggregates`: the figures published per closed period (whole calendar months
+  holding at least MIN_AGGREGATE_GROUP answers, `services.checkin_periods_publish`), frozen once
+  published, with small cells hidden in every breakdown (`core.privacy.hidden_cells`). The open
+  month is never shown, so reading, letting one person answer and reading again shows the same
+  figures; only how many check-ins were sent and answered is live.
+- `at_risk_pairs`: pairs flagged only from what is the manager's to see (no meeting for a while, a
+  check-in overdue) or because a respondent chose "tell the program manager" in their answer.
+  No other part of an answer flags a pair: a low score would name the pair right after one answer.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentora.checkins.models import (
-    MIN_GROUP_SIZE,
     Checkin,
     CheckinAnswer,
     CheckinKind,
+    CheckinPeriodFigures,
     CheckinSchedule,
     CheckinStatus,
     MeetingFrequency,
 )
+from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.people.models import Person
 from mentora.programs.models import Program
 from mentora.relationships.models import Relationship, RelationshipStatus
 
-LOW_USEFULNESS = 2
+SIDE_LABELS = {"mentor": _("Mentors"), "mentee": _("Mentees")}
 
 
 def schedule_for(*, program: Program) -> CheckinSchedule:
@@ -76,81 +81,82 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class PeriodFigures:
+    """One published period. Breakdowns are keyed by answer code; None marks a hidden cell."""
+
+    starts_on: date
+    ends_on: date  # excluded
+    answers: int
+    usefulness_mean: float
+    frequency: dict[str, int | None]
+    with_blockers: int | None
+    by_side: dict[str, Cell | None]
+    by_kind: dict[str, Cell | None]
+
+    @property
+    def last_day(self) -> date:
+        return self.ends_on - timedelta(days=1)
+
+    @property
+    def frequency_rows(self) -> list[tuple[str, int | None]]:
+        return [(str(label), self.frequency.get(code)) for code, label in MeetingFrequency.choices]
+
+    @property
+    def side_rows(self) -> list[tuple[str, Cell | None]]:
+        return [(str(label), self.by_side.get(code)) for code, label in SIDE_LABELS.items()]
+
+    @property
+    def kind_rows(self) -> list[tuple[str, Cell | None]]:
+        return [(str(label), self.by_kind.get(code)) for code, label in CheckinKind.choices]
+
+
+@dataclass(frozen=True)
 class CheckinAggregates:
     min_group_size: int
     issued: int
     answered: int
-    usefulness_mean: float | None
-    frequency: dict[str, int] | None
-    with_blockers: int | None
-    by_side: dict[str, Cell] | None
-    by_kind: dict[str, Cell] | None
+    periods: list[PeriodFigures]  # newest first
 
     @property
     def response_rate(self) -> float | None:
         return self.answered / self.issued if self.issued else None
 
-    @property
-    def suppressed(self) -> bool:
-        return self.answered < self.min_group_size
 
-
-def _breakdown(rows: list[tuple[str, int]], labels) -> dict[str, Cell] | None:
-    """Per-cell counts and means, or None when any non-empty cell is below the group size."""
-    groups: dict[str, list[int]] = {}
-    for key, usefulness in rows:
-        groups.setdefault(key, []).append(usefulness)
-    if any(0 < len(values) < MIN_GROUP_SIZE for values in groups.values()):
-        return None
-    return {
-        str(label): Cell(
-            answers=len(groups.get(key, [])),
-            usefulness_mean=(sum(groups[key]) / len(groups[key])) if groups.get(key) else None,
-        )
-        for key, label in labels
-    }
+def _cells(raw: dict) -> dict[str, Cell | None]:
+    return {code: Cell(**cell) if cell is not None else None for code, cell in raw.items()}
 
 
 def program_checkin_aggregates(*, program: Program) -> CheckinAggregates:
-    checkins = Checkin.objects.filter(relationship__program=program)
-    issued = checkins.count()
-    answers = list(
-        CheckinAnswer.objects.filter(checkin__relationship__program=program).values_list(
-            "usefulness",
-            "meeting_frequency",
-            "blockers",
-            "checkin__kind",
-            "checkin__respondent_id",
-            "checkin__relationship__mentor_id",
+    """Live counts of check-ins sent and answered; answers only through published periods."""
+    counts = Checkin.objects.filter(relationship__program=program).aggregate(
+        issued=Count("pk"), answered=Count("pk", filter=Q(status=CheckinStatus.ANSWERED))
+    )
+    periods = [
+        PeriodFigures(
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            answers=row.answers,
+            usefulness_mean=row.usefulness_mean,
+            frequency=row.figures["frequency"],
+            with_blockers=row.figures["with_blockers"],
+            by_side=_cells(row.figures["by_side"]),
+            by_kind=_cells(row.figures["by_kind"]),
         )
-    )
-    answered = len(answers)
-    if answered < MIN_GROUP_SIZE:
-        return CheckinAggregates(MIN_GROUP_SIZE, issued, answered, None, None, None, None, None)
-    frequency = Counter(row[1] for row in answers)
-    side_rows = [("mentor" if row[4] == row[5] else "mentee", row[0]) for row in answers]
-    return CheckinAggregates(
-        min_group_size=MIN_GROUP_SIZE,
-        issued=issued,
-        answered=answered,
-        usefulness_mean=sum(row[0] for row in answers) / answered,
-        frequency={str(label): frequency.get(value, 0) for value, label in MeetingFrequency.choices},
-        with_blockers=sum(1 for row in answers if row[2]),
-        by_side=_breakdown(side_rows, [("mentor", _("Mentors")), ("mentee", _("Mentees"))]),
-        by_kind=_breakdown([(row[3], row[0]) for row in answers], CheckinKind.choices),
-    )
+        for row in CheckinPeriodFigures.objects.filter(program=program).order_by("-starts_on")
+    ]
+    return CheckinAggregates(MIN_AGGREGATE_GROUP, counts["issued"], counts["answered"], periods)
 
 
 # ---------------------------------------------------------------------------------- at-risk pairs
 
 
 class RiskReason:
-    LOW_USEFULNESS = "low_usefulness"
+    HELP_REQUESTED = "help_requested"
     SILENT = "silent"
     OVERDUE_CHECKIN = "overdue_checkin"
 
     LABELS = {
-        LOW_USEFULNESS: _("Low usefulness reported"),
+        HELP_REQUESTED: _("Asked the program manager for help"),
         SILENT: _("No meeting for a while"),
         OVERDUE_CHECKIN: _("Check-in overdue"),
     }
@@ -190,7 +196,8 @@ def silent_relationships(*, relationships: list[Relationship], weeks: int, now: 
 
 
 def at_risk_pairs(*, program: Program, now: datetime | None = None) -> list[AtRiskPair]:
-    """Active pairs showing a sign of marginal mentoring, with the reason categories only."""
+    """Active pairs showing a sign of marginal mentoring, with the reason categories only: a help
+    request its respondent chose to send, no meeting for a while, a check-in overdue."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     schedule = schedule_for(program=program)
@@ -201,16 +208,17 @@ def at_risk_pairs(*, program: Program, now: datetime | None = None) -> list[AtRi
     )
     flagged: dict[int, AtRiskPair] = {r.pk: AtRiskPair(relationship=r) for r in relationships}
 
-    latest: dict[tuple[int, int], int] = {}
-    for relationship_id, respondent_id, usefulness in (
+    # A respondent's latest answer decides: asking for help once does not flag the pair forever.
+    latest: dict[tuple[int, int], bool] = {}
+    for relationship_id, respondent_id, asked in (
         CheckinAnswer.objects.filter(checkin__relationship__in=relationships)
         .order_by("checkin__answered_at", "pk")
-        .values_list("checkin__relationship_id", "checkin__respondent_id", "usefulness")
+        .values_list("checkin__relationship_id", "checkin__respondent_id", "tell_program_manager")
     ):
-        latest[(relationship_id, respondent_id)] = usefulness
-    for (relationship_id, _respondent), usefulness in latest.items():
-        if usefulness <= LOW_USEFULNESS and RiskReason.LOW_USEFULNESS not in flagged[relationship_id].reasons:
-            flagged[relationship_id].reasons.append(RiskReason.LOW_USEFULNESS)
+        latest[(relationship_id, respondent_id)] = asked
+    for (relationship_id, _respondent), asked in latest.items():
+        if asked and RiskReason.HELP_REQUESTED not in flagged[relationship_id].reasons:
+            flagged[relationship_id].reasons.append(RiskReason.HELP_REQUESTED)
 
     for relationship_id in sorted(
         silent_relationships(relationships=relationships, weeks=schedule.silent_after_weeks, now=now)
@@ -231,17 +239,15 @@ def at_risk_pairs(*, program: Program, now: datetime | None = None) -> list[AtRi
 # ---------------------------------------------------------------------------------- KPIs
 
 
-def usefulness_mean_by_program(*, organisation_id: int) -> dict[int, float | None]:
-    """Mean usefulness per program of the organisation; None below the minimum group size."""
-    rows = (
-        CheckinAnswer.objects.filter(checkin__relationship__program__organisation_id=organisation_id)
-        .values("checkin__relationship__program_id")
-        .annotate(n=Count("pk"), mean=Avg("usefulness"))
-    )
-    return {
-        row["checkin__relationship__program_id"]: (row["mean"] if row["n"] >= MIN_GROUP_SIZE else None)
-        for row in rows
-    }
+def usefulness_mean_by_program(*, organisation_id: int) -> dict[int, float]:
+    """Mean usefulness per program of the organisation over its published periods only."""
+    totals: dict[int, tuple[int, float]] = {}
+    for program_id, answers, mean in CheckinPeriodFigures.objects.filter(
+        program__organisation_id=organisation_id
+    ).values_list("program_id", "answers", "usefulness_mean"):
+        count, weighted = totals.get(program_id, (0, 0.0))
+        totals[program_id] = (count + answers, weighted + answers * mean)
+    return {program_id: weighted / count for program_id, (count, weighted) in totals.items()}
 
 
 def checkin_response_rate(*, program: Program) -> float | None:

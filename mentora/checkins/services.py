@@ -1,10 +1,10 @@
-"""Writes for check-ins: program settings, issuing due surveys, answering.
+"""Writes for check-ins: program settings, issuing due surveys, answering, publishing figures.
 
 Issuing is idempotent: a check-in is unique per (relationship, respondent, kind, due date), so a
 second sweep on the same day inserts nothing.
 """
 
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,11 +18,13 @@ from mentora.checkins.models import (
     Checkin,
     CheckinAnswer,
     CheckinKind,
+    CheckinPeriodFigures,
     CheckinSchedule,
     CheckinStatus,
     MeetingFrequency,
 )
 from mentora.checkins.selectors import schedule_for
+from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells
 from mentora.core.text import control_character_errors
 from mentora.people.models import Person
 from mentora.programs.models import Program
@@ -191,9 +193,16 @@ def _clean_answer(usefulness, meeting_frequency, blockers) -> tuple[int, str, st
 
 @transaction.atomic
 def checkin_answer(
-    *, checkin: Checkin, person: Person, usefulness: int, meeting_frequency: str, blockers: str = ""
+    *,
+    checkin: Checkin,
+    person: Person,
+    usefulness: int,
+    meeting_frequency: str,
+    blockers: str = "",
+    tell_program_manager: bool = False,
 ) -> CheckinAnswer:
-    """Answer my own check-in, once. Only its respondent may; the answer stays private to them."""
+    """Answer my own check-in, once. Only its respondent may; the answer stays private to them,
+    except that, if they chose to, the program manager sees that their pair would like help."""
     if checkin.respondent_id != person.pk:
         raise PermissionDenied(_("You can only answer your own check-ins."))
     usefulness, meeting_frequency, blockers = _clean_answer(usefulness, meeting_frequency, blockers)
@@ -211,5 +220,104 @@ def checkin_answer(
             raise ValidationError(_("You have already answered this check-in."), code="already_answered")
         raise ValidationError(_("This check-in is closed and can no longer be answered."), code="not_pending")
     return CheckinAnswer.objects.create(
-        checkin=checkin, usefulness=usefulness, meeting_frequency=meeting_frequency, blockers=blockers
+        checkin=checkin,
+        usefulness=usefulness,
+        meeting_frequency=meeting_frequency,
+        blockers=blockers,
+        tell_program_manager=tell_program_manager,
     )
+
+
+# ---------------------------------------------------------------------------------- published figures
+
+
+def _month_start(moment: datetime) -> date:
+    return moment.astimezone(UTC).date().replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _cells(values: dict[str, list[int]]) -> dict[str, dict | None]:
+    """Count and mean usefulness per cell; hidden cells (core.privacy) are None."""
+    hidden = hidden_cells({code: len(scores) for code, scores in values.items()})
+    return {
+        code: None
+        if code in hidden
+        else {"answers": len(scores), "usefulness_mean": sum(scores) / len(scores) if scores else None}
+        for code, scores in values.items()
+    }
+
+
+def _figures(rows: list[tuple]) -> dict:
+    """rows: (usefulness, meeting_frequency, blockers, kind, respondent_id, mentor_id)."""
+    frequency = {code: sum(1 for row in rows if row[1] == code) for code in MeetingFrequency.values}
+    hidden_frequency = hidden_cells(frequency)
+    blocked = sum(1 for row in rows if row[2])
+    sides: dict[str, list[int]] = {"mentor": [], "mentee": []}
+    kinds: dict[str, list[int]] = {code: [] for code in CheckinKind.values}
+    for usefulness, _frequency, _blockers, kind, respondent_id, mentor_id in rows:
+        sides["mentor" if respondent_id == mentor_id else "mentee"].append(usefulness)
+        kinds[kind].append(usefulness)
+    return {
+        "frequency": {code: None if code in hidden_frequency else n for code, n in frequency.items()},
+        "with_blockers": None if hidden_cells({"with": blocked, "without": len(rows) - blocked}) else blocked,
+        "by_side": _cells(sides),
+        "by_kind": _cells(kinds),
+    }
+
+
+@transaction.atomic
+def checkin_periods_publish(*, program: Program, now: datetime | None = None) -> list[CheckinPeriodFigures]:
+    """Publish the program's answers received in closed calendar months (UTC), once a run of months
+    since the last published period holds at least MIN_AGGREGATE_GROUP answers. Published figures
+    are never recomputed, and answers received after a period was published fall into a later one.
+
+    Called before managers read the figures: the first read after a month closes publishes it.
+    """
+    open_since = _month_start(now or timezone.now())
+    Program.objects.select_for_update().filter(pk=program.pk).exists()  # one publisher at a time
+    published_until = (
+        CheckinPeriodFigures.objects.filter(program=program)
+        .order_by("-ends_on")
+        .values_list("ends_on", flat=True)
+        .first()
+    )
+    answers = CheckinAnswer.objects.filter(
+        checkin__relationship__program=program, checkin__answered_at__lt=_midnight(open_since)
+    )
+    if published_until is not None:
+        answers = answers.filter(checkin__answered_at__gte=_midnight(published_until))
+    by_month: dict[date, list[tuple]] = {}
+    for answered_at, *row in answers.order_by("checkin__answered_at", "pk").values_list(
+        "checkin__answered_at",
+        "usefulness",
+        "meeting_frequency",
+        "blockers",
+        "checkin__kind",
+        "checkin__respondent_id",
+        "checkin__relationship__mentor_id",
+    ):
+        by_month.setdefault(_month_start(answered_at), []).append(tuple(row))
+    periods, pending, starts_on = [], [], published_until
+    for month, rows in sorted(by_month.items()):
+        starts_on = starts_on or month
+        pending += rows
+        if len(pending) >= MIN_AGGREGATE_GROUP:
+            periods.append(
+                CheckinPeriodFigures(
+                    program=program,
+                    starts_on=starts_on,
+                    ends_on=_next_month(month),
+                    answers=len(pending),
+                    usefulness_mean=sum(row[0] for row in pending) / len(pending),
+                    figures=_figures(pending),
+                )
+            )
+            starts_on, pending = _next_month(month), []
+    return CheckinPeriodFigures.objects.bulk_create(periods)

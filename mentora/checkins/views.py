@@ -10,6 +10,7 @@ from mentora.advocacy.selectors import sponsorship_kpis
 from mentora.checkins import selectors, services
 from mentora.checkins.forms import CheckinAnswerForm, CheckinScheduleForm
 from mentora.core.decorators import person_required
+from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.core.roles import request_viewer
 from mentora.programs.forms import add_service_errors
 from mentora.programs.selectors import program_get_managed
@@ -21,7 +22,10 @@ def my_checkins(request):
     return render(
         request,
         "checkins/my_checkins.html",
-        {"checkins": selectors.checkins_pending_for(person=viewer.person)},
+        {
+            "checkins": selectors.checkins_pending_for(person=viewer.person),
+            "min_group_size": MIN_AGGREGATE_GROUP,
+        },
     )
 
 
@@ -66,6 +70,7 @@ def program_checkins(request, program_id: int):
         else:
             messages.success(request, _("Check-in settings saved."))
             return redirect("checkins:program", program.pk)
+    services.checkin_periods_publish(program=program)
     return render(
         request,
         "checkins/program.html",

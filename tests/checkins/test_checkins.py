@@ -1,16 +1,18 @@
-"""Check-ins: issuing, answering, privacy from every other role, aggregates with a minimum group
-size, at-risk pairs, KPIs, settings — services, pages and API."""
+"""Check-ins: issuing, answering, privacy from every other role, at-risk pairs, KPIs, settings —
+services, pages and API. Published figures and the differencing attacks: test_aggregate_privacy."""
 
 import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
 from mentora.checkins import selectors, services
-from mentora.checkins.models import Checkin, CheckinKind, CheckinStatus
+from mentora.checkins.models import Checkin, CheckinKind, CheckinPeriodFigures, CheckinStatus
+from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.meetings.models import Meeting
 from mentora.relationships.models import Relationship
 from mentora.relationships.services import relationship_end_no_fault
@@ -34,10 +36,15 @@ def issue(on: datetime.date) -> int:
     return services.checkins_issue_due(today=on)
 
 
-def answer(person, usefulness=4, blockers=""):
+def answer(person, usefulness=4, blockers="", tell_program_manager=False):
     checkin = selectors.checkins_pending_for(person=person).first()
     return services.checkin_answer(
-        checkin=checkin, person=person, usefulness=usefulness, meeting_frequency="monthly", blockers=blockers
+        checkin=checkin,
+        person=person,
+        usefulness=usefulness,
+        meeting_frequency="monthly",
+        blockers=blockers,
+        tell_program_manager=tell_program_manager,
     )
 
 
@@ -224,7 +231,12 @@ def test_nobody_but_the_author_reads_an_answer(client, relationship, outsiders, 
 def test_the_author_reads_their_answer_by_api(client, relationship, alice):
     checkin = _answered_checkin(relationship, alice)
     body = api(client, alice, "get", f"/api/checkins/{checkin.pk}").json()
-    assert body["answer"] == {"usefulness": 1, "meeting_frequency": "rarely", "blockers": SECRET}
+    assert body["answer"] == {
+        "usefulness": 1,
+        "meeting_frequency": "rarely",
+        "blockers": SECRET,
+        "tell_program_manager": False,
+    }
 
 
 def test_api_answer_and_bad_input(client, relationship, alice):
@@ -249,35 +261,6 @@ def test_api_answer_and_bad_input(client, relationship, alice):
 
 
 # ---- aggregates for managers -------------------------------------------------------------------
-
-
-def test_managers_see_aggregates_only_from_the_minimum_group_size(
-    client, relationship, other_relationship, alice, bob, dora, pam
-):
-    started(relationship, other_relationship)
-    issue(datetime.date(2031, 1, 29))
-    answer(alice, 1, blockers=SECRET)
-    answer(bob, 4)
-    aggregates = selectors.program_checkin_aggregates(program=relationship.program)
-    assert aggregates.suppressed and aggregates.usefulness_mean is None and aggregates.frequency is None
-    client.force_login(pam.user)
-    url = reverse("checkins:program", args=[relationship.program_id])
-    assert "Not enough answers yet" in client.get(url).content.decode()
-    api_url = f"/api/checkins/programs/{relationship.program_id}/aggregates"
-    body = api(client, pam, "get", api_url).json()
-    assert body["usefulness_mean"] is None and body["answered"] == 2 and body["suppressed"]
-
-    answer(dora, 4)
-    aggregates = selectors.program_checkin_aggregates(program=relationship.program)
-    assert aggregates.usefulness_mean == pytest.approx(3.0)
-    assert aggregates.with_blockers == 1
-    # Three mentee-or-mentor answers split 2 mentees / 1 mentor: the split would reveal Bob's answer.
-    assert aggregates.by_side is None
-    assert aggregates.by_kind is not None and aggregates.by_kind["Pulse check-in"].answers == 3
-    body = api(client, pam, "get", api_url).json()
-    assert body["usefulness_mean"] == pytest.approx(3.0) and body["by_side"] is None
-    text = client.get(url).content.decode()
-    assert "3.0" in text and SECRET not in text and "hidden: one side has too few answers" in text
 
 
 @pytest.mark.parametrize("role", ["line manager", "another pair's mentee", "other organisation"])
@@ -322,7 +305,7 @@ def test_at_risk_pairs_with_reason_categories(
     started(relationship, other_relationship)
     now = datetime.datetime(2031, 2, 20, 12, tzinfo=datetime.UTC)
     issue(datetime.date(2031, 1, 29))
-    answer(alice, 2, blockers=SECRET)
+    answer(alice, 2, blockers=SECRET, tell_program_manager=True)
     answer(bob, 5)
     # Mo and Dora met last week; Alice and Bob never did. Dora has not answered (due 22 days ago).
     Meeting.objects.create(
@@ -333,7 +316,7 @@ def test_at_risk_pairs_with_reason_categories(
         for item in selectors.at_risk_pairs(program=relationship.program, now=now)
     }
     assert pairs == {
-        relationship.pk: ["low_usefulness", "silent"],
+        relationship.pk: ["help_requested", "silent"],
         other_relationship.pk: ["overdue_checkin"],
     }
     assert selectors.at_risk_count(program=relationship.program, now=now) == 2
@@ -348,7 +331,7 @@ def test_at_risk_pairs_with_reason_categories(
 def test_a_recovered_pair_is_no_longer_flagged(relationship, alice):
     started(relationship)
     issue(datetime.date(2031, 1, 29))
-    answer(alice, 1)
+    answer(alice, 1, tell_program_manager=True)
     issue(datetime.date(2031, 2, 26))
     answer(alice, 4)
     now = datetime.datetime(2031, 2, 27, tzinfo=datetime.UTC)
@@ -356,18 +339,49 @@ def test_a_recovered_pair_is_no_longer_flagged(relationship, alice):
         relationship=relationship, starts_at=now - datetime.timedelta(days=3), duration_minutes=30
     )
     reasons = [item.reasons for item in selectors.at_risk_pairs(program=relationship.program, now=now)]
-    assert all("low_usefulness" not in r for r in reasons)
+    assert all("help_requested" not in r for r in reasons)
 
 
 def test_kpi_selectors(relationship, other_relationship, alice, bob, dora, org):
     started(relationship, other_relationship)
     issue(datetime.date(2031, 1, 29))
-    answer(alice, 2)
-    answer(bob, 4)
-    assert selectors.usefulness_mean_by_program(organisation_id=org.pk) == {relationship.program_id: None}
-    answer(dora, 3)
-    assert selectors.usefulness_mean_by_program(organisation_id=org.pk) == {relationship.program_id: 3.0}
+    with freeze_time(datetime.datetime(2031, 1, 30, tzinfo=datetime.UTC)):
+        answer(alice, 2)
+        answer(bob, 4)
+        answer(dora, 3)
     assert selectors.checkin_response_rate(program=relationship.program) == pytest.approx(3 / 4)
+    services.checkin_periods_publish(
+        program=relationship.program, now=datetime.datetime(2031, 3, 1, tzinfo=datetime.UTC)
+    )
+    assert selectors.usefulness_mean_by_program(organisation_id=org.pk) == {}  # 3 answers: not published
+    CheckinPeriodFigures.objects.create(
+        program=relationship.program,
+        starts_on=datetime.date(2030, 11, 1),
+        ends_on=datetime.date(2030, 12, 1),
+        answers=5,
+        usefulness_mean=4.0,
+    )
+    CheckinPeriodFigures.objects.create(
+        program=relationship.program,
+        starts_on=datetime.date(2030, 12, 1),
+        ends_on=datetime.date(2031, 1, 1),
+        answers=15,
+        usefulness_mean=2.0,
+    )
+    assert selectors.usefulness_mean_by_program(organisation_id=org.pk) == {
+        relationship.program_id: pytest.approx(2.5)
+    }
+
+
+def test_published_figures_hold_at_least_the_minimum_number_of_answers(relationship):
+    with pytest.raises(IntegrityError):
+        CheckinPeriodFigures.objects.create(
+            program=relationship.program,
+            starts_on=datetime.date(2031, 1, 1),
+            ends_on=datetime.date(2031, 2, 1),
+            answers=MIN_AGGREGATE_GROUP - 1,
+            usefulness_mean=3.0,
+        )
 
 
 def test_pending_checkins_show_in_the_pair_space(client, relationship, alice):
