@@ -10,7 +10,7 @@ from django.urls import reverse
 from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun
-from tests.factories import DemographicProfileFactory, api_headers
+from tests.factories import DemographicProfileFactory, DepartmentFactory, api_headers
 from tests.pairing.conftest import enrol_mentee, enrol_mentor
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,15 @@ def test_locking_one_pair_and_running_again_does_not_reveal_the_locked_mentees_g
     client.force_login(pam.user)
     text = client.get(reverse("pairing:run", args=[second.pk])).content.decode()
     assert "Held back: fewer than 5 people joined or left" in text
+
+
+def test_the_run_comparison_gap_leaves_small_departments_out(client, program, pam, skill):
+    big, small = (DepartmentFactory(organisation=program.organisation, name=n) for n in ("Big", "Small"))
+    enrol_mentor(program, name="Maya Mentor", skill=skill, capacity=10)
+    for i in range(6):
+        enrol_mentee(program, name=f"Mentee {i}", skill=skill, department=big)
+    enrol_mentee(program, name="Solo Mentee", skill=skill, department=small)
+    run = run_now(program, pam)
+    body = client.get(f"/api/matching/runs/{run.pk}/compare/{run.pk}", headers=api_headers(pam)).json()
+    # Both departments are hidden (Small is one person, and Big would give it away): no gap to show.
+    assert body["first"]["fairness_gap"] is None
