@@ -1,12 +1,19 @@
-"""`POST /api/people/import`: the bulk import, for HR systems that push their export."""
+"""`/api/people/import`: the bulk import, for HR systems that push their export.
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+The upload is answered at once with the import job (202); the job runs in the background and
+`GET /api/people/import/{id}` follows it to its report.
+"""
+
+from datetime import datetime
+
 from ninja import File, Form, Router, Schema, UploadedFile
+from ninja.responses import Status
 
-from mentora.api.errors import ApiError
+from mentora.api.errors import ApiError, ErrorOut
+from mentora.api.schemas import Id
 from mentora.core.roles import request_viewer
-from mentora.people.importing import people_import
+from mentora.people.import_jobs import ImportTooLarge, people_import_get, people_import_start
+from mentora.people.models import ImportStatus, PeopleImport
 
 router = Router(tags=["people"])
 
@@ -22,24 +29,63 @@ class ImportReportOut(Schema):
     new_languages: list[str]
 
 
-@router.post("/import", response=ImportReportOut, summary="Import people from a CSV or XLSX export")
-def people_import_endpoint(request, file: File[UploadedFile], dry_run: Form[bool] = False):
-    """All or nothing, upsert by employee id (see docs/import.md).
+class ImportProblemOut(Schema):
+    row: int
+    column: str
+    value: str
+    message: str
 
-    A file with any problem imports nothing and answers 422 `import_rejected`, with one detail per
-    problem: `{"row", "column", "value", "message"}` (row 1 is the header).
+
+class ImportJobOut(Schema):
+    id: int
+    status: str
+    dry_run: bool
+    filename: str
+    progress: int
+    stage: str
+    created_at: datetime
+    finished_at: datetime | None
+    report: ImportReportOut | None
+    problems: list[ImportProblemOut]
+
+
+def _job_out(job: PeopleImport) -> dict:
+    report = job.report if job.is_finished else None
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "dry_run": job.dry_run,
+        "filename": job.filename,
+        "progress": job.progress,
+        "stage": job.stage,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "report": report if job.status == ImportStatus.DONE else None,
+        "problems": (report or {}).get("errors", []),
+    }
+
+
+@router.post(
+    "/import",
+    response={202: ImportJobOut, 413: ErrorOut},
+    summary="Start importing people from a CSV or XLSX export",
+)
+def people_import_endpoint(request, file: File[UploadedFile], dry_run: Form[bool] = False):
+    """All or nothing, upsert by employee id (see docs/import.md). Answers 202 with the queued job;
+    follow it with `GET /api/people/import/{id}`. A file over the size limit answers 413 `file_too_large`.
     """
-    viewer = request_viewer(request)
-    if viewer.person is None or not viewer.manages_people:
-        raise PermissionDenied(_("Only program managers and organisation admins can import people."))
-    report = people_import(
-        organisation=viewer.person.organisation, file=file, filename=file.name or "", dry_run=dry_run
-    )
-    if not report.ok:
-        raise ApiError(
-            422,
-            "import_rejected",
-            _("Nothing was imported: the file has %d problem(s).") % len(report.errors),
-            [issue.as_dict() for issue in report.errors],
+    try:
+        job = people_import_start(
+            viewer=request_viewer(request), upload=file, filename=file.name or "", dry_run=dry_run
         )
-    return report.as_dict()
+    except ImportTooLarge as refused:
+        raise ApiError(413, "file_too_large", refused.message) from refused
+    return Status(202, _job_out(job))
+
+
+@router.get("/import/{import_id}", response=ImportJobOut, summary="Follow a people import")
+def people_import_job_endpoint(request, import_id: Id):
+    """`status` is queued, running, done (`report` holds the counts), rejected (the file has problems,
+    nothing was written: one entry of `problems` per problem, row 1 being the header) or failed
+    (nothing was written). Only imports of the caller's organisation are found."""
+    return _job_out(people_import_get(viewer=request_viewer(request), import_id=import_id))

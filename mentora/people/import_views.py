@@ -1,15 +1,16 @@
-"""The bulk import page: upload an HR export, check it or import it, read the report."""
+"""The bulk import page: upload an HR export, check it or import it, follow it and read the report."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mentora.core.decorators import person_required
 from mentora.core.roles import request_viewer
-from mentora.people.importing import COLUMNS, REQUIRED_COLUMNS, people_import
+from mentora.people.import_jobs import ImportTooLarge, people_import_get, people_import_start
+from mentora.people.importing import COLUMNS, REQUIRED_COLUMNS, ImportReport
 
 
 class PeopleImportForm(forms.Form):
@@ -17,6 +18,7 @@ class PeopleImportForm(forms.Form):
         label=gettext_lazy("HR export"),
         help_text=gettext_lazy("A .csv (UTF-8, comma or semicolon) or .xlsx file, one row per person."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        error_messages={"required": gettext_lazy("Choose a file to upload.")},
     )
     dry_run = forms.BooleanField(
         label=gettext_lazy("Check without importing"),
@@ -26,29 +28,50 @@ class PeopleImportForm(forms.Form):
     )
 
 
+def _render(request, template: str, context: dict, status: int = 200):
+    context = {"columns": COLUMNS, "required_columns": REQUIRED_COLUMNS, **context}
+    if request.htmx:
+        # htmx swaps only successful answers: a refused upload's fragment is sent as 200.
+        response = render(request, f"people/_{template}.html", context)
+    else:
+        response = render(request, "people/import.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _job_context(job) -> dict:
+    report = ImportReport.from_dict(job.report) if job.is_finished and job.report else None
+    return {"job": job, "report": report}
+
+
 @person_required
 def person_import(request):
-    """Program managers and org admins import their organisation's people."""
+    """Program managers and org admins import their organisation's people, in the background."""
     viewer = request_viewer(request)
     if not viewer.manages_people:
         raise PermissionDenied(_("Only program managers and organisation admins can import people."))
-    report = None
-    if request.method == "POST":
-        form = PeopleImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            report = people_import(
-                organisation=viewer.person.organisation,
-                file=upload,
-                filename=upload.name,
-                dry_run=form.cleaned_data["dry_run"],
+    if request.method != "POST":
+        return _render(request, "import_report", {"form": PeopleImportForm()})
+    form = PeopleImportForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = people_import_start(
+                viewer=viewer, upload=upload, filename=upload.name, dry_run=form.cleaned_data["dry_run"]
             )
-    else:
-        form = PeopleImportForm()
-    context = {"form": form, "report": report, "columns": COLUMNS, "required_columns": REQUIRED_COLUMNS}
-    if request.htmx and request.method == "POST":
-        response = render(request, "people/_import_report.html", context)
-    else:
-        response = render(request, "people/import.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+        except ImportTooLarge as refused:
+            form.add_error("file", refused.message)
+            status = 413
+        else:
+            if request.htmx:
+                return _render(request, "import_job", {"form": PeopleImportForm(), **_job_context(job)})
+            return redirect("people:import_job", pk=job.pk)
+    return _render(request, "import_report", {"form": form}, status=status)
+
+
+@person_required
+def person_import_job(request, pk: int):
+    """One import's progress (polled by htmx while it runs), then its report."""
+    job = people_import_get(viewer=request_viewer(request), import_id=pk)
+    return _render(request, "import_job", {"form": PeopleImportForm(), **_job_context(job)})

@@ -224,6 +224,15 @@ class ImportReport:
             "errors": [issue.as_dict() for issue in self.errors],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportReport":
+        """The report as `as_dict` stored it (a background import keeps its report as JSON)."""
+        errors = [
+            ImportIssue(issue["row"], issue["column"], issue["value"], issue["message"])
+            for issue in data.get("errors", [])
+        ]
+        return cls(**{**data, "errors": errors})
+
 
 # ---------------------------------------------------------------------------------------------
 # Reading (mentora.people.import_files): bytes → header + rows of stripped strings, each with its

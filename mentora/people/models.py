@@ -269,3 +269,58 @@ class DemographicProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Demographics of {self.person}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    REJECTED = "rejected", _("Rejected")  # the file has problems: nothing was written
+    FAILED = "failed", _("Failed")  # an unexpected error: nothing was written
+
+
+FINISHED_IMPORT_STATUSES = (ImportStatus.DONE.value, ImportStatus.REJECTED.value, ImportStatus.FAILED.value)
+
+
+class PeopleImport(models.Model):
+    """One upload of the bulk people import, run by a background task (docs/import.md).
+
+    The uploaded file is kept only until the task has read it; the report stays.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people_imports")
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file content"), blank=True)
+    dry_run = models.BooleanField(_("check without importing"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="people_import_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="people_import_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(status__in=FINISHED_IMPORT_STATUSES),
+                name="people_import_finished_has_an_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="people_import_org_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_IMPORT_STATUSES

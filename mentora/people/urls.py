@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("import/", import_views.person_import, name="import"),
+    path("import/<int:pk>/", import_views.person_import_job, name="import_job"),
     path("me/", views.my_profile, name="me"),
     path("me/edit/", views.profile_edit, name="profile_edit"),
     path("me/self-assessment/", views.self_assessment_edit, name="self_assessment"),

@@ -1,0 +1,117 @@
+"""The import as a background job: claimed once, checked without a transaction, written all or nothing."""
+
+import io
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from mentora.core.roles import viewer_for
+from mentora.organisations.models import Department, RoleMembership
+from mentora.people import importing
+from mentora.people.import_jobs import people_import_run, people_import_start
+from mentora.people.importing import people_import
+from mentora.people.models import ImportStatus, PeopleImport, Person, Skill
+from tests.factories import PersonFactory
+
+FILE = (
+    b"employee_id,email,full_name,offered_skills,department\n"
+    b"N1,nina@acme.test,Nina New,Rust:4,Platform\n"
+    b"N2,omar@acme.test,Omar Old,Go:2,Platform\n"
+)
+
+
+def start(pam, content: bytes = FILE, *, dry_run: bool = False) -> PeopleImport:
+    upload = SimpleUploadedFile("people.csv", content, content_type="text/csv")
+    return people_import_start(
+        viewer=viewer_for(pam.user), upload=upload, filename="people.csv", dry_run=dry_run
+    )
+
+
+def test_a_job_runs_once_and_drops_the_file_once_read(org, pam):
+    job = start(pam)
+
+    finished = people_import_run(import_id=job.pk)
+
+    assert finished.status == ImportStatus.DONE
+    assert (finished.progress, finished.report["created"]) == (100, 2)
+    assert bytes(finished.content) == b""
+    assert people_import_run(import_id=job.pk) is None
+    assert Person.objects.filter(organisation=org, employee_id__in=["N1", "N2"]).count() == 2
+
+
+def test_a_rejected_file_ends_the_job_rejected_with_its_problems(org, pam):
+    job = start(pam, b"employee_id,email\nN1,not-an-email\n")
+
+    finished = people_import_run(import_id=job.pk)
+
+    assert finished.status == ImportStatus.REJECTED
+    assert [(p["row"], p["column"]) for p in finished.report["errors"]] == [(2, "email")]
+
+
+def test_a_write_that_fails_half_way_leaves_nothing_written(org, pam, monkeypatch):
+    def broken_bulk_create(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    # Role memberships are the last write: people, accounts, skills and departments are written by then.
+    monkeypatch.setattr(RoleMembership.objects, "bulk_create", broken_bulk_create)
+    job = start(pam)
+
+    finished = people_import_run(import_id=job.pk)
+
+    assert finished.status == ImportStatus.FAILED
+    assert "nothing was imported" in finished.report["errors"][0]["message"]
+    assert not Person.objects.filter(organisation=org, employee_id__in=["N1", "N2"]).exists()
+    assert not get_user_model().objects.filter(username__in=["nina@acme.test", "omar@acme.test"]).exists()
+    assert not Skill.objects.filter(organisation=org, name__in=["Rust", "Go"]).exists()
+    assert not Department.objects.filter(organisation=org, name="Platform").exists()
+
+
+def test_a_change_to_the_organisation_during_the_check_is_checked_again_before_writing(org, monkeypatch):
+    check = importing._Checker.check
+    calls = []
+
+    def check_while_someone_adds_n1(self, columns, lines):
+        if not calls:  # after the organisation was loaded: this check cannot see N1
+            PersonFactory(organisation=org, employee_id="N1", full_name="Nora Early")
+        calls.append(1)
+        return check(self, columns, lines)
+
+    monkeypatch.setattr(importing._Checker, "check", check_while_someone_adds_n1)
+
+    report = people_import(organisation=org, file=io.BytesIO(FILE), filename="people.csv")
+
+    assert len(calls) == 2
+    assert (report.created, report.updated) == (1, 1), report.errors
+    assert Person.objects.get(organisation=org, employee_id="N1").email == "nina@acme.test"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_check_holds_no_transaction_so_another_organisation_writes_meanwhile(org, other_org, monkeypatch):
+    check = importing._Checker.check
+    seen = {}
+
+    def check_while_globex_writes(self, columns, lines):
+        seen["in_transaction"] = connection.in_atomic_block
+
+        def globex_writes():
+            try:
+                Department.objects.create(organisation=other_org, name="Globex sales")
+                seen["written"] = True
+            finally:
+                connection.close()
+
+        writer = threading.Thread(target=globex_writes)
+        writer.start()
+        writer.join()
+        return check(self, columns, lines)
+
+    monkeypatch.setattr(importing._Checker, "check", check_while_globex_writes)
+
+    report = people_import(organisation=org, file=io.BytesIO(FILE), filename="people.csv")
+
+    assert report.ok, report.errors
+    assert seen == {"in_transaction": False, "written": True}
+    assert Department.objects.filter(organisation=other_org, name="Globex sales").exists()
