@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.core.text import control_character_errors
 from mentora.meetings.models import (
     MAX_ACTUAL_DURATION_MINUTES,
     MAX_DURATION_MINUTES,
@@ -62,6 +63,10 @@ def _validate_slot(
     place, video_url = place.strip(), video_url.strip()
     if len(place) > 200:
         errors["place"] = [_("Keep the place under 200 characters.")]
+    for field, error in control_character_errors(
+        single_line={"place": place, "video_url": video_url}
+    ).items():
+        errors.setdefault(field, [error.message])
     if video_url:
         try:
             URLValidator(schemes=["https", "http"])(video_url)
@@ -183,6 +188,8 @@ def meeting_log(
         errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
     if len(topics) > TEXT_LIMIT:
         errors["topics"] = [_("Keep the topics under %(max)s characters.") % {"max": TEXT_LIMIT}]
+    for field, error in control_character_errors(multi_line={"topics": topics}).items():
+        errors.setdefault(field, [error.message])
     if errors:
         raise ValidationError(errors)
     changes = {
@@ -216,6 +223,10 @@ def meeting_prep_save(
         for field, text in (("agenda", agenda), ("questions", questions))
         if len(text) > TEXT_LIMIT
     }
+    for field, error in control_character_errors(
+        multi_line={"agenda": agenda, "questions": questions}
+    ).items():
+        errors.setdefault(field, [error.message])
     if errors:
         raise ValidationError(errors)
     if version == 0:

@@ -89,6 +89,9 @@ INVITATION_MAX_AGE_SECONDS = 14 * 24 * 3600
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 4000
 MAX_PICKED_SKILLS = 10
+# Program cycles fall within these dates: check-ins and reports compute dates around a cycle's
+# ends, which Python cannot do near year 1 or year 9999.
+FIRST_CYCLE_DAY, LAST_CYCLE_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def _reject_unknown(values: dict[str, Any], known, message: str) -> None:
@@ -121,6 +124,15 @@ def _clean_locations(locations) -> list[str]:
 
 
 def _validate_program(program: Program) -> None:
+    for field in ("starts_on", "ends_on"):
+        day = getattr(program, field)
+        if isinstance(day, date) and not FIRST_CYCLE_DAY <= day <= LAST_CYCLE_DAY:
+            raise ValidationError(
+                {
+                    field: _("Choose a date from %(first)s to %(last)s.")
+                    % {"first": FIRST_CYCLE_DAY.isoformat(), "last": LAST_CYCLE_DAY.isoformat()}
+                }
+            )
     check_model_texts(program)
     check_texts(single_line={"eligible_locations": " ".join(program.eligible_locations or [])})
     program.full_clean()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from mentora.checkins.services import checkins_lapse_for_relationship
+from mentora.core.text import check_texts
 from mentora.people.models import Person
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from mentora.relationships import notifications
@@ -143,6 +144,7 @@ def relationship_create_pending(
     Raises ValidationError with code "mentor_full" when the mentor has no room left.
     """
     _check_request(program=program, origin=origin)
+    check_texts(multi_line={"note": note})
     try:
         with transaction.atomic():
             pool = _lock_pool(program=program, mentor_ids={mentor.pk}, mentee_ids={mentee.pk})
@@ -254,6 +256,7 @@ def relationship_end_no_fault(
     _side(relationship, person)
     if relationship.status != RelationshipStatus.ACTIVE:
         raise ValidationError(_("Only an active relationship can be ended."), code="not_active")
+    check_texts(multi_line={"reason": reason})
     relationship.status = RelationshipStatus.ENDED
     relationship.ended_by = person
     relationship.ended_at = timezone.now()

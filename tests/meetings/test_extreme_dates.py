@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from mentora.meetings.models import Meeting
 from tests.factories import api_headers
+from tests.meetings.test_services import soon
 
 
 @pytest.mark.parametrize(
@@ -40,3 +41,18 @@ def test_the_page_refuses_a_meeting_outside_the_calendar(client, relationship, a
     )
     assert response.status_code == 200
     assert not Meeting.objects.exists()
+
+
+def test_a_place_on_two_lines_is_refused(client, relationship, alice):
+    response = client.post(
+        f"/api/pairs/{relationship.pk}/meetings",
+        {
+            "starts_at": soon().isoformat(),
+            "duration_minutes": 60,
+            "place": "Room 1\r\nLOCATION:elsewhere",
+        },
+        content_type="application/json",
+        headers=api_headers(alice),
+    )
+    assert response.status_code == 422
+    assert [detail["field"] for detail in response.json()["error"]["details"]] == ["place"]

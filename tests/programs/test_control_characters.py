@@ -1,4 +1,5 @@
-"""A line break in a name is refused before it is saved, and one already saved never breaks an e-mail."""
+"""What a name or a date may hold: a line break is refused before it is saved (one already saved never
+breaks an e-mail), and a program cycle stays within dates Python can compute around."""
 
 import pytest
 from django.core import mail
@@ -85,3 +86,13 @@ def test_names_saved_before_the_check_still_reach_both_people(
     assert to_bob.subject == "Alice Archer asked you to be their mentor"
     assert "Future\nleads" in to_bob.body
     assert all("\n" not in message.message()["Subject"] for message in mail.outbox)
+
+
+@pytest.mark.parametrize(("field", "day"), [("starts_on", "0001-01-01"), ("ends_on", "9999-12-31")])
+def test_a_program_cycle_at_the_edge_of_the_calendar_is_refused(client, pam, field, day):
+    response = client.post(
+        "/api/programs/", {**DESIGN, field: day}, content_type="application/json", headers=api_headers(pam)
+    )
+    assert response.status_code == 422
+    assert [detail["field"] for detail in response.json()["error"]["details"]] == [field]
+    assert not Program.objects.exists()
