@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.journey import ARTIFACTS, new_page
+from tests.browser.journey import ARTIFACTS, csp_violations, new_page
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test's own
 # fixtures and assertions are still synchronous and safe.
@@ -44,12 +44,14 @@ def pytest_itemcollected(item):
 def browser():
     playwright_sync = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
+    csp_violations.clear()
     with playwright_sync.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
             browser.close()
+    assert csp_violations == [], "the Content-Security-Policy refused something on a page"
 
 
 @pytest.fixture

@@ -11,10 +11,20 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 15_000
 
 
+# What the Content-Security-Policy refused on any page; the `browser` fixture fails a journey with any.
+csp_violations: list[str] = []
+
+
+def _record_csp_violation(page, message) -> None:
+    if "Content Security Policy" in message.text:
+        csp_violations.append(f"{page.url}: {message.text}")
+
+
 def new_page(browser):
     """A page in a fresh context: its own cookies, so each person signs in separately."""
     page = browser.new_context().new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    page.on("console", lambda message: _record_csp_violation(page, message))
     return page
 
 
