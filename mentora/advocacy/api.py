@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from mentora.advocacy import selectors, services
 from mentora.advocacy.models import AdvocacyKind
 from mentora.api.calls import api_viewer, call_service
+from mentora.api.schemas import Id
 from mentora.programs.selectors import program_get_managed
 from mentora.workspace.api import api_pair
 
@@ -43,14 +44,14 @@ class KpisOut(Schema):
 
 
 @router.get("/relationships/{int:relationship_id}", response=list[ActionOut], summary="Our advocacy log")
-def action_list(request, relationship_id: int):
+def action_list(request, relationship_id: Id):
     return selectors.advocacy_actions_for(relationship=api_pair(request, relationship_id).relationship)
 
 
 @router.post(
     "/relationships/{int:relationship_id}", response={201: ActionOut}, summary="Record an action (mentor)"
 )
-def action_create(request, relationship_id: int, payload: ActionIn):
+def action_create(request, relationship_id: Id, payload: ActionIn):
     pair = api_pair(request, relationship_id)
     action = call_service(
         services.advocacy_action_create, relationship=pair.relationship, person=pair.person, **payload.dict()
@@ -63,7 +64,7 @@ def action_create(request, relationship_id: int, payload: ActionIn):
     response=ActionOut,
     summary="Edit an action (mentor)",
 )
-def action_update(request, relationship_id: int, action_id: int, payload: ActionIn):
+def action_update(request, relationship_id: Id, action_id: Id, payload: ActionIn):
     pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     return call_service(services.advocacy_action_update, action=action, person=pair.person, **payload.dict())
@@ -74,7 +75,7 @@ def action_update(request, relationship_id: int, action_id: int, payload: Action
     response={204: None},
     summary="Delete an action (mentor)",
 )
-def action_delete(request, relationship_id: int, action_id: int):
+def action_delete(request, relationship_id: Id, action_id: Id):
     pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     call_service(services.advocacy_action_delete, action=action, person=pair.person)
@@ -86,14 +87,14 @@ def action_delete(request, relationship_id: int, action_id: int):
     response=ActionOut,
     summary="Confirm it happened (mentee)",
 )
-def action_confirm(request, relationship_id: int, action_id: int):
+def action_confirm(request, relationship_id: Id, action_id: Id):
     pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     return call_service(services.advocacy_action_confirm, action=action, person=pair.person)
 
 
 @router.get("/programs/{int:program_id}/kpis", response=KpisOut, summary="Sponsorship KPIs (managers)")
-def kpis(request, program_id: int):
+def kpis(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     result = selectors.sponsorship_kpis(program=program)
     return {

@@ -3,10 +3,12 @@
 from datetime import date, datetime
 
 from ninja import Field, Router, Schema
+from pydantic import StrictBool
 
 from mentora.agreements import closure, selectors, services
 from mentora.agreements.models import AgendaStep, ClosureReason
 from mentora.api.calls import call_service
+from mentora.api.schemas import Id
 from mentora.workspace.api import api_pair
 
 router = Router(tags=["agreements"])
@@ -46,7 +48,7 @@ class AgreementVersionIn(Schema):
 
 
 class AgendaIn(Schema):
-    done: bool
+    done: StrictBool
 
 
 class ReflectionOut(Schema):
@@ -115,12 +117,12 @@ def _closure_out(relationship) -> dict:
 
 
 @router.get("/{int:relationship_id}", response=AgreementOut, summary="Our agreement")
-def agreement_get(request, relationship_id: int):
+def agreement_get(request, relationship_id: Id):
     return _agreement_out(api_pair(request, relationship_id).relationship)
 
 
 @router.put("/{int:relationship_id}", response=AgreementOut, summary="Edit our agreement")
-def agreement_put(request, relationship_id: int, payload: AgreementIn):
+def agreement_put(request, relationship_id: Id, payload: AgreementIn):
     pair = api_pair(request, relationship_id)
     fields = payload.dict()
     version = fields.pop("version")
@@ -135,7 +137,7 @@ def agreement_put(request, relationship_id: int, payload: AgreementIn):
 
 
 @router.post("/{int:relationship_id}/confirm", response=AgreementOut, summary="I confirm this version")
-def agreement_confirm(request, relationship_id: int, payload: AgreementVersionIn):
+def agreement_confirm(request, relationship_id: Id, payload: AgreementVersionIn):
     pair = api_pair(request, relationship_id)
     call_service(
         services.agreement_confirm,
@@ -147,7 +149,7 @@ def agreement_confirm(request, relationship_id: int, payload: AgreementVersionIn
 
 
 @router.put("/{int:relationship_id}/agenda/{step}", response=AgreementOut, summary="Tick an agenda step")
-def agenda_put(request, relationship_id: int, step: AgendaStep, payload: AgendaIn):
+def agenda_put(request, relationship_id: Id, step: AgendaStep, payload: AgendaIn):
     pair = api_pair(request, relationship_id)
     call_service(
         services.agenda_step_set,
@@ -160,12 +162,12 @@ def agenda_put(request, relationship_id: int, step: AgendaStep, payload: AgendaI
 
 
 @router.get("/{int:relationship_id}/closure", response=ClosureOut, summary="End date, closure, reflections")
-def closure_get(request, relationship_id: int):
+def closure_get(request, relationship_id: Id):
     return _closure_out(api_pair(request, relationship_id).relationship)
 
 
 @router.post("/{int:relationship_id}/close", response=ClosureOut, summary="Close (goals met, cycle ended)")
-def closure_close(request, relationship_id: int, payload: CloseIn):
+def closure_close(request, relationship_id: Id, payload: CloseIn):
     pair = api_pair(request, relationship_id)
     call_service(
         closure.relationship_close_with_reason,
@@ -178,7 +180,7 @@ def closure_close(request, relationship_id: int, payload: CloseIn):
 
 
 @router.post("/{int:relationship_id}/extend", response=ClosureOut, summary="Extend to a new end date")
-def closure_extend(request, relationship_id: int, payload: ExtendIn):
+def closure_extend(request, relationship_id: Id, payload: ExtendIn):
     pair = api_pair(request, relationship_id)
     call_service(
         closure.relationship_extend,
@@ -190,7 +192,7 @@ def closure_extend(request, relationship_id: int, payload: ExtendIn):
 
 
 @router.put("/{int:relationship_id}/reflection", response=ClosureOut, summary="Write what I learned")
-def reflection_put(request, relationship_id: int, payload: ReflectionIn):
+def reflection_put(request, relationship_id: Id, payload: ReflectionIn):
     pair = api_pair(request, relationship_id)
     call_service(
         closure.reflection_save, relationship=pair.relationship, person=pair.person, learned=payload.learned

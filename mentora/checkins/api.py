@@ -4,9 +4,10 @@ and at-risk pairs (its managers only; never an individual answer)."""
 from datetime import date, datetime
 
 from ninja import Field, Router, Schema
+from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer, call_service
-from mentora.api.schemas import PersonRefOut
+from mentora.api.schemas import Id, PersonRefOut
 from mentora.checkins import selectors, services
 from mentora.checkins.models import BLOCKERS_LIMIT, CheckinKind, CheckinStatus, MeetingFrequency
 from mentora.programs.selectors import program_get_managed
@@ -41,10 +42,10 @@ class AnswerIn(Schema):
 
 
 class ScheduleIO(Schema):
-    enabled: bool
+    enabled: StrictBool
     cadence_weeks: int
-    midpoint_survey: bool
-    end_survey: bool
+    midpoint_survey: StrictBool
+    end_survey: StrictBool
     silent_after_weeks: int
     overdue_after_days: int
 
@@ -103,13 +104,13 @@ def pending(request):
 
 
 @router.get("/{int:checkin_id}", response=CheckinOut, summary="One of my check-ins, with my answer")
-def checkin_get(request, checkin_id: int):
+def checkin_get(request, checkin_id: Id):
     viewer = api_viewer(request)
     return _out(selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id))
 
 
 @router.post("/{int:checkin_id}/answer", response=CheckinOut, summary="Answer my check-in")
-def checkin_answer(request, checkin_id: int, payload: AnswerIn):
+def checkin_answer(request, checkin_id: Id, payload: AnswerIn):
     viewer = api_viewer(request)
     checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)
     call_service(services.checkin_answer, checkin=checkin, person=viewer.person, **payload.dict())
@@ -120,13 +121,13 @@ def checkin_answer(request, checkin_id: int, payload: AnswerIn):
 @router.get(
     "/programs/{int:program_id}/settings", response=ScheduleIO, summary="A program's check-in settings"
 )
-def settings_get(request, program_id: int):
+def settings_get(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     return selectors.schedule_for(program=program)
 
 
 @router.put("/programs/{int:program_id}/settings", response=ScheduleIO, summary="Change check-in settings")
-def settings_put(request, program_id: int, payload: ScheduleIO):
+def settings_put(request, program_id: Id, payload: ScheduleIO):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     return services.checkin_schedule_update(program=program, **payload.dict())
 
@@ -134,7 +135,7 @@ def settings_put(request, program_id: int, payload: ScheduleIO):
 @router.get(
     "/programs/{int:program_id}/aggregates", response=AggregatesOut, summary="Answers in aggregate (managers)"
 )
-def aggregates(request, program_id: int):
+def aggregates(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     services.checkin_periods_publish(program=program)
     result = selectors.program_checkin_aggregates(program=program)
@@ -144,7 +145,7 @@ def aggregates(request, program_id: int):
 @router.get(
     "/programs/{int:program_id}/at-risk", response=list[AtRiskOut], summary="Pairs at risk (managers)"
 )
-def at_risk(request, program_id: int):
+def at_risk(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     return [
         {

@@ -6,7 +6,9 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from pydantic import StrictBool
 
+from mentora.api.schemas import Id
 from mentora.goals import selectors, services
 from mentora.goals.models import GoalStatus
 from mentora.workspace.api import api_call, api_pair
@@ -76,7 +78,7 @@ class GoalIn(Schema):
     plan: str
     relevance: str
     target_date: datetime.date
-    skill_ids: list[int] = []
+    skill_ids: list[Id] = []
 
 
 class GoalUpdateIn(GoalIn):
@@ -88,7 +90,7 @@ class MilestoneIn(Schema):
 
 
 class MilestoneChangeIn(Schema):
-    done: bool | None = None
+    done: StrictBool | None = None
     move: Literal["up", "down"] | None = None
 
 
@@ -107,13 +109,13 @@ def _goal(request, relationship_id: int, goal_id: int):
 
 
 @router.get("/{int:relationship_id}/goals", response=list[GoalOut], summary="The pair's goals")
-def goal_list(request, relationship_id: int):
+def goal_list(request, relationship_id: Id):
     pair = api_pair(request, relationship_id)
     return selectors.goal_list_for_relationship(relationship=pair.relationship)
 
 
 @router.post("/{int:relationship_id}/goals", response={201: GoalOut}, summary="Set a goal (the mentee)")
-def goal_create(request, relationship_id: int, payload: GoalIn):
+def goal_create(request, relationship_id: Id, payload: GoalIn):
     pair = api_pair(request, relationship_id)
     goal = api_call(
         services.goal_create, relationship=pair.relationship, person=pair.person, **payload.dict()
@@ -122,14 +124,14 @@ def goal_create(request, relationship_id: int, payload: GoalIn):
 
 
 @router.get("/{int:relationship_id}/goals/{int:goal_id}", response=GoalOut, summary="One goal")
-def goal_get(request, relationship_id: int, goal_id: int):
+def goal_get(request, relationship_id: Id, goal_id: Id):
     return _goal(request, relationship_id, goal_id)[1]
 
 
 @router.put(
     "/{int:relationship_id}/goals/{int:goal_id}", response=GoalOut, summary="Edit a goal (the mentee)"
 )
-def goal_update(request, relationship_id: int, goal_id: int, payload: GoalUpdateIn):
+def goal_update(request, relationship_id: Id, goal_id: Id, payload: GoalUpdateIn):
     pair, goal = _goal(request, relationship_id, goal_id)
     api_call(services.goal_update, goal=goal, person=pair.person, **payload.dict())
     return selectors.goal_get_for_pair(pair=pair, goal_id=goal.pk)
@@ -140,7 +142,7 @@ def goal_update(request, relationship_id: int, goal_id: int, payload: GoalUpdate
     response={201: MilestoneOut},
     summary="Add a milestone (the mentee)",
 )
-def milestone_add(request, relationship_id: int, goal_id: int, payload: MilestoneIn):
+def milestone_add(request, relationship_id: Id, goal_id: Id, payload: MilestoneIn):
     pair, goal = _goal(request, relationship_id, goal_id)
     return 201, api_call(services.milestone_add, goal=goal, person=pair.person, title=payload.title)
 
@@ -150,9 +152,7 @@ def milestone_add(request, relationship_id: int, goal_id: int, payload: Mileston
     response=MilestoneOut,
     summary="Tick, untick or move a milestone (the mentee)",
 )
-def milestone_change(
-    request, relationship_id: int, goal_id: int, milestone_id: int, payload: MilestoneChangeIn
-):
+def milestone_change(request, relationship_id: Id, goal_id: Id, milestone_id: Id, payload: MilestoneChangeIn):
     pair, goal = _goal(request, relationship_id, goal_id)
     milestone = get_object_or_404(goal.milestones.all(), pk=milestone_id)
     if payload.done is not None:
@@ -171,7 +171,7 @@ def milestone_change(
     response={201: ProgressOut},
     summary="Record progress (the mentee)",
 )
-def progress_add(request, relationship_id: int, goal_id: int, payload: ProgressIn):
+def progress_add(request, relationship_id: Id, goal_id: Id, payload: ProgressIn):
     pair, goal = _goal(request, relationship_id, goal_id)
     return 201, api_call(services.progress_add, goal=goal, person=pair.person, **payload.dict())
 
@@ -181,6 +181,6 @@ def progress_add(request, relationship_id: int, goal_id: int, payload: ProgressI
     response={201: CommentOut},
     summary="Comment on a goal (either side)",
 )
-def comment_add(request, relationship_id: int, goal_id: int, payload: CommentIn):
+def comment_add(request, relationship_id: Id, goal_id: Id, payload: CommentIn):
     pair, goal = _goal(request, relationship_id, goal_id)
     return 201, api_call(services.comment_add, goal=goal, person=pair.person, text=payload.text)

@@ -9,7 +9,6 @@ a region of the graph; see ``peer._region_bound`` for how the rest of the graph 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -130,15 +129,21 @@ class BlossomLP:
         for e in edges.tolist():
             self.xs[e].SetUb(0.0)
 
-    def run(self, deadline: float, max_rounds: int = 60) -> LPResult:
+    def run(self, max_iterations: int, max_rounds: int) -> LPResult:
+        """Cut rounds until the LP is integral, no cut is violated, or the rounds or the simplex
+        iterations (all rounds together) run out.  Counting iterations rather than seconds keeps
+        the result the same on any machine."""
         n, u, v, inside, solver = self.n, self.u, self.v, self.inside, self.solver
         inf = solver.infinity()
         res = LPResult(x=np.zeros(len(u)), upper=float("inf"), y=np.zeros(n))
+        left = max_iterations
         for rnd in range(max_rounds):
-            if time.monotonic() > deadline:
+            if left <= 0:
                 break
-            solver.SetTimeLimit(max(1, int((deadline - time.monotonic()) * 1000)))
-            if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            solver.SetSolverSpecificParametersAsString(f"max_number_of_iterations: {left}")
+            status = solver.Solve()
+            left -= solver.iterations()
+            if status != pywraplp.Solver.OPTIMAL:
                 break
             x = np.array([xv.solution_value() for xv in self.xs])
             # Maximisation with <= rows: every dual has one sign, GLOP reports it negated.

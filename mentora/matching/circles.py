@@ -15,16 +15,18 @@ Method (numpy + OR-Tools CP-SAT, no Django):
    finds a feasible partition or proves that none exists.
 3. Improvement: simulated annealing over moves and swaps proposed along usefulness edges, with the
    objective change computed incrementally from adjacency lists; every accepted step keeps every
-   group valid, so feasibility is never lost.  Budgets are counted in steps (deterministic for a
-   seed); the wall-clock limit only cuts a run short.
+   group valid, so feasibility is never lost.
 4. Tiny instances (``n <= _EXACT_N``) are solved to optimality with CP-SAT instead.
+
+Every budget is a count of work, never seconds: local-search steps, and CP-SAT's deterministic time
+with one worker and a fixed seed.  ``effort`` multiplies them all.  So the same instance, seed and
+effort give the same partition on any machine, however busy.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -35,7 +37,15 @@ __all__ = ["CircleSpec", "Circles", "form_circles"]
 
 _EXACT_N = 14  # up to this many people, CP-SAT solves the whole problem exactly
 _CPSAT_FEASIBILITY_N = 300  # up to this many, CP-SAT settles feasibility when repair fails
-_STEPS_PER_PERSON = 120  # annealing budget
+# Budgets at effort 1.  CP-SAT's are in its deterministic time (reproducible work units).
+_STEPS_PER_PERSON = 120  # annealing steps
+_REPAIR_STEPS = (400, 10_000)  # repair steps per start: so many per person, plus a constant
+_REPAIR_STARTS = 4  # all starts of one construction share this many starts' repair steps
+_EXACT_DTIME = 10.0
+_FEASIBILITY_DTIME = 5.0
+_WINDOW_DTIME = 0.5
+_WINDOWS = 10  # CP-SAT windows per construction
+_OUT_OF_WORK = "no feasible partition found within the work budget (a higher effort may find one)"
 
 
 @dataclass(frozen=True)
@@ -322,7 +332,6 @@ def _repair(
     order: list[int],
     pos: list[int],
     steps: int,
-    deadline: float,
 ) -> bool:
     """Penalty local search: moves and swaps (mostly between groups close in time zone), downhill
     or sideways, rarely uphill.  When the start already meets sizes and time-zone spans, those
@@ -335,8 +344,6 @@ def _repair(
         if not bad:
             return True
         if step % 512 == 0:
-            if time.monotonic() > deadline:
-                break
             bad = [gi for gi, x in enumerate(viol) if x > 0]
             if not bad:
                 return True
@@ -382,33 +389,35 @@ def _repair(
     return all(x == 0 for x in viol)
 
 
-def _window_repair(pb: _Problem, st: _State, deadline: float, seed: int) -> bool:
+def _window_repair(pb: _Problem, st: _State, seed: int, windows: int, dtime: float) -> tuple[bool, int]:
     """Exact repair of what the local search left: for each invalid group, CP-SAT re-partitions
-    it together with the groups nearest in time zone (growing windows).  True when all valid."""
+    it together with the groups nearest in time zone (growing windows), at most ``windows`` times,
+    each within ``dtime``.  Returns (every group valid, windows left)."""
     for radius in (2, 4, 8):
         bad = [gi for gi, m in enumerate(st.members) if not pb.valid(m)]
         if not bad:
-            return True
+            return True, windows
         centre = [sum(pb.tz[p] for p in m) / len(m) if m else 0.0 for m in st.members]
         by_tz = sorted(range(len(st.members)), key=lambda gi: (centre[gi], gi))
         rank = {gi: i for i, gi in enumerate(by_tz)}
         for gi in bad:
             if pb.valid(st.members[gi]):
                 continue  # fixed by an earlier window
-            if time.monotonic() > deadline:
-                return False
+            if windows <= 0:
+                return False, 0
+            windows -= 1
             i = rank[gi]
             window = by_tz[max(0, i - radius) : i + radius + 1]
             people = sorted(p for gx in window for p in st.members[gx])
             sub = pb.subset(people)
-            groups, _ = _cpsat(sub, False, min(2.0, deadline - time.monotonic()), seed, len(window))
+            groups, _ = _cpsat(sub, False, dtime, seed, len(window))
             if groups is None or len(groups) != len(window):
                 continue
             for gx, g in zip(window, groups, strict=True):
                 for x in g:
                     st.grp[people[x]] = gx
                 st.members[gx] = [people[x] for x in g]
-    return all(pb.valid(m) for m in st.members)
+    return all(pb.valid(m) for m in st.members), windows
 
 
 def _anneal(
@@ -418,7 +427,6 @@ def _anneal(
     order: list[int],
     pos: list[int],
     steps: int,
-    deadline: float,
 ) -> None:
     """Simulated annealing over moves and swaps that keep every group valid."""
     if steps <= 0 or not any(pb.nbr):
@@ -432,8 +440,6 @@ def _anneal(
     temp = t0
     for step in range(steps):
         if step % 1024 == 0:
-            if time.monotonic() > deadline:
-                break
             temp = t0 * (t_end / t0) ** (step / steps)
         p = rng.randrange(pb.n)
         nb_p = nbr[p]
@@ -486,10 +492,10 @@ def _anneal(
 
 
 def _cpsat(
-    pb: _Problem, optimize: bool, time_limit_s: float, seed: int, n_groups: int | None = None
+    pb: _Problem, optimize: bool, dtime: float, seed: int, n_groups: int | None = None
 ) -> tuple[list[list[int]] | None, bool]:
     """(groups, proven): proven means optimal when optimising, infeasible when groups is None.
-    With ``n_groups``, exactly that many groups."""
+    With ``n_groups``, exactly that many groups.  ``dtime``: CP-SAT deterministic time."""
     n, a, b = pb.n, pb.a, pb.b
     kmax = n // a if n_groups is None else n_groups
     m = cp_model.CpModel()
@@ -549,8 +555,9 @@ def _cpsat(
         if terms:
             m.maximize(sum(terms))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
-    solver.parameters.num_workers = 1  # deterministic for a seed
+    # Deterministic time and one worker: the answer can't depend on the machine's speed or load.
+    solver.parameters.max_deterministic_time = dtime
+    solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     status = solver.solve(m)
     if status == cp_model.INFEASIBLE:
@@ -582,10 +589,10 @@ def _improve(
     rng: random.Random,
     order: list[int],
     pos: list[int],
-    deadline: float,
+    effort: float,
 ) -> list[list[int]]:
     st = _State(pb, groups)
-    _anneal(pb, st, rng, order, pos, _STEPS_PER_PERSON * pb.n, deadline)
+    _anneal(pb, st, rng, order, pos, round(effort * _STEPS_PER_PERSON * pb.n))
     return [sorted(g) for g in st.members]
 
 
@@ -595,7 +602,7 @@ def _construct(
     rng: random.Random,
     order: list[int],
     pos: list[int],
-    deadline: float,
+    effort: float,
     random_start: bool,
 ) -> list[list[int]] | None:
     """A valid partition: blocks (by time zone, or random for the baseline), then repair."""
@@ -603,6 +610,8 @@ def _construct(
     # Outside [lo, hi] no partition meets sizes and spans (contiguous blocks are without loss there).
     tries = [g for g in counts if lo[pb.n] <= g <= hi[pb.n]][: 3 if random_start else 12]
     # Pass 1, cheap: local repair for each group count, fewest groups (largest circles) first.
+    per_start = round(effort * (_REPAIR_STEPS[0] * pb.n + _REPAIR_STEPS[1]))
+    steps_left = _REPAIR_STARTS * per_start
     stuck: list[_State] = []
     for g in tries:
         if random_start:
@@ -614,17 +623,17 @@ def _construct(
         else:
             start = _tz_blocks(pb, order, g, lo, hi) or _even_blocks(order, g)
         st = _State(pb, start)
-        if _repair(pb, st, rng, order, pos, 400 * pb.n + 10_000, deadline):
+        steps = min(per_start, steps_left)
+        steps_left -= steps
+        if _repair(pb, st, rng, order, pos, steps):
             return [sorted(m) for m in st.members]
         stuck.append(st)
-        if time.monotonic() > deadline:
-            return None
     # Pass 2, exact: CP-SAT windows, most groups (most slack) first.
+    windows = _WINDOWS
     for st in stuck[::-1]:
-        if _window_repair(pb, st, deadline, rng.randrange(2**31)):
+        valid, windows = _window_repair(pb, st, rng.randrange(2**31), windows, effort * _WINDOW_DTIME)
+        if valid:
             return [sorted(m) for m in st.members]
-        if time.monotonic() > deadline:
-            break
     return None
 
 
@@ -640,11 +649,12 @@ def form_circles(
     seniority: np.ndarray,
     can_facilitate: np.ndarray,
     seed: int = 0,
-    time_limit_s: float = 30.0,
+    effort: float = 1.0,
     compute_baseline: bool = False,
 ) -> Circles:
     """Partition people 0..n-1 into circles; see the module docstring for the method."""
-    start = time.monotonic()
+    if not (math.isfinite(effort) and effort > 0):
+        raise ValueError(f"effort must be a positive number, got {effort!r}")
     u = np.asarray(u, dtype=np.int64)
     v = np.asarray(v, dtype=np.int64)
     w = np.asarray(w, dtype=np.float64)
@@ -696,35 +706,29 @@ def form_circles(
     if reasons:
         return _infeasible(pb, order, reasons)
 
-    deadline = start + time_limit_s
     rng = random.Random(seed)
     groups: list[list[int]] | None = None
     if n <= _EXACT_N:
-        groups, proven = _cpsat(pb, True, time_limit_s * 0.8, seed)
+        groups, proven = _cpsat(pb, True, effort * _EXACT_DTIME, seed)
         if groups is None and proven:
             return _infeasible(pb, order, ["no partition meets every constraint (proven by CP-SAT)"])
     if groups is None:
-        groups = _construct(pb, counts, rng, order, pos, deadline, random_start=False)
+        groups = _construct(pb, counts, rng, order, pos, effort, random_start=False)
         if groups is None and n <= _CPSAT_FEASIBILITY_N:
-            groups, proven = _cpsat(pb, False, max(0.5, deadline - time.monotonic()), seed)
+            groups, proven = _cpsat(pb, False, effort * _FEASIBILITY_DTIME, seed)
             if groups is None:
-                why = (
-                    "no partition meets every constraint (proven by CP-SAT)"
-                    if proven
-                    else "no feasible partition found within the time limit"
-                )
+                why = "no partition meets every constraint (proven by CP-SAT)" if proven else _OUT_OF_WORK
                 return _infeasible(pb, order, [why])
         if groups is None:
-            return _infeasible(pb, order, ["no feasible partition found within the time limit"])
-        groups = _improve(pb, groups, rng, order, pos, deadline)
+            return _infeasible(pb, order, [_OUT_OF_WORK])
+        groups = _improve(pb, groups, rng, order, pos, effort)
     baseline = None
     if compute_baseline:
-        # Same step budget and its own time limit, from a random valid partition.
-        b_deadline = time.monotonic() + time_limit_s
+        # The same budgets, from a random valid partition.
         brng = random.Random(seed + 1)
-        bgroups = _construct(pb, counts, brng, order, pos, b_deadline, random_start=True)
+        bgroups = _construct(pb, counts, brng, order, pos, effort, random_start=True)
         if bgroups is not None:
-            baseline = pb.objective(_improve(pb, bgroups, brng, order, pos, b_deadline))
+            baseline = pb.objective(_improve(pb, bgroups, brng, order, pos, effort))
     groups = sorted((sorted(g) for g in groups), key=lambda g: g[0])
     violations = [msg for gi, g in enumerate(groups) for msg in pb.describe(gi, g)]
     return Circles(

@@ -414,7 +414,7 @@ def _solve_peer(prep: Prepared, timer: _Timer) -> dict[str, Any]:
             a[keep],
             b[keep],
             np.round(weights[keep], 6),
-            time_limit_s=program.time_limit_s,
+            effort=program.effort,
             seed=program.seed,
         )
         last["res"] = res
@@ -505,7 +505,7 @@ def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
         seniority=pop.seniority.astype(np.int64),
         can_facilitate=can_facilitate,
         seed=program.seed,
-        time_limit_s=program.time_limit_s,
+        effort=program.effort,
     )
     timer.lap("solve")
     group_of = np.full(pop.n, -1)

@@ -35,6 +35,7 @@ FAIRNESS_GROUPS = ("department", "seniority", "demographic_group", "under_sponso
 RANKING_SOURCES = ("scores", "preferences")
 MAX_LEVEL = 5
 MAX_SENIORITY = 10
+MIN_EFFORT, MAX_EFFORT = 0.1, 10.0
 DEFAULT_SELF_LEVEL = 1
 
 
@@ -119,7 +120,9 @@ class Program:
     ranking_source: str = "scores"
     reference_date: str = "2025-01-15"
     seed: int = 0
-    time_limit_s: float = 60.0
+    # Multiplies the peer and circle solvers' work budgets (steps, LP iterations, CP-SAT deterministic
+    # time): never a wall-clock limit, so the same instance and seed give the same result on any machine.
+    effort: float = 1.0
     circles: CircleRules = field(default_factory=CircleRules)
 
     def constraint(self, name: str) -> bool:
@@ -314,6 +317,12 @@ def _optional_int(raw: dict, key: str, *, lo: int) -> int | None:
 
 def parse_program(raw: Any) -> Program:
     _expect(isinstance(raw, dict), "must be an object", field="program")
+    _expect(
+        "time_limit_s" not in raw,
+        "time_limit_s is no longer read: results must not depend on the machine's speed; "
+        "use effort (a multiplier of the deterministic work budgets, default 1)",
+        field="program.time_limit_s",
+    )
     unknown = set(raw) - _PROGRAM_KEYS
     _expect(not unknown, f"unknown field(s) {sorted(unknown)}", field="program")
     fmt = raw.get("format", "one_to_one")
@@ -429,7 +438,7 @@ def parse_program(raw: Any) -> Program:
         ranking_source=ranking,
         reference_date=ref,
         seed=_int(raw.get("seed", 0), field="program.seed", person=None, lo=0),
-        time_limit_s=_num(raw.get("time_limit_s", 60), field="program.time_limit_s", person=None, lo=0.1),
+        effort=_num(raw.get("effort", 1), field="program.effort", person=None, lo=MIN_EFFORT, hi=MAX_EFFORT),
         circles=circles,
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 
 from mentora.api.calls import api_viewer
+from mentora.api.schemas import Id
 from mentora.meetings import ical, selectors, services
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.meetings.times import local_to_utc, zone
@@ -125,13 +126,13 @@ def _fresh(pair: Pair, meeting: Meeting) -> dict:
 
 
 @router.get("/{int:relationship_id}/meetings", response=list[MeetingOut], summary="The pair's meetings")
-def meeting_list(request, relationship_id: int):
+def meeting_list(request, relationship_id: Id):
     pair = api_pair(request, relationship_id)
     return [_out(m, pair) for m in selectors.meeting_list_for_relationship(relationship=pair.relationship)]
 
 
 @router.post("/{int:relationship_id}/meetings", response={201: MeetingOut}, summary="Schedule a meeting")
-def meeting_schedule(request, relationship_id: int, payload: MeetingIn):
+def meeting_schedule(request, relationship_id: Id, payload: MeetingIn):
     pair = api_pair(request, relationship_id)
     meeting = api_call(
         services.meeting_schedule, relationship=pair.relationship, person=pair.person, **_slot(payload, pair)
@@ -140,7 +141,7 @@ def meeting_schedule(request, relationship_id: int, payload: MeetingIn):
 
 
 @router.get("/{int:relationship_id}/meetings/{int:meeting_id}", response=MeetingOut, summary="One meeting")
-def meeting_get(request, relationship_id: int, meeting_id: int):
+def meeting_get(request, relationship_id: Id, meeting_id: Id):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
     return _out(meeting, pair)
 
@@ -150,7 +151,7 @@ def meeting_get(request, relationship_id: int, meeting_id: int):
     response=MeetingOut,
     summary="Reschedule a meeting (409 `stale` if it changed since `version`)",
 )
-def meeting_reschedule(request, relationship_id: int, meeting_id: int, payload: MeetingChangeIn):
+def meeting_reschedule(request, relationship_id: Id, meeting_id: Id, payload: MeetingChangeIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
     api_call(
         services.meeting_reschedule,
@@ -165,7 +166,7 @@ def meeting_reschedule(request, relationship_id: int, meeting_id: int, payload: 
 @router.post(
     "/{int:relationship_id}/meetings/{int:meeting_id}/cancel", response=MeetingOut, summary="Cancel a meeting"
 )
-def meeting_cancel(request, relationship_id: int, meeting_id: int, payload: MeetingVersionIn):
+def meeting_cancel(request, relationship_id: Id, meeting_id: Id, payload: MeetingVersionIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
     api_call(services.meeting_cancel, meeting=meeting, person=pair.person, version=payload.version)
     return _fresh(pair, meeting)
@@ -176,7 +177,7 @@ def meeting_cancel(request, relationship_id: int, meeting_id: int, payload: Meet
     response=MeetingOut,
     summary="Log a meeting afterwards: outcome, duration, topics and my rating",
 )
-def meeting_log(request, relationship_id: int, meeting_id: int, payload: LogIn):
+def meeting_log(request, relationship_id: Id, meeting_id: Id, payload: LogIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
     api_call(services.meeting_log, meeting=meeting, person=pair.person, **payload.dict())
     return _fresh(pair, meeting)
@@ -185,7 +186,7 @@ def meeting_log(request, relationship_id: int, meeting_id: int, payload: LogIn):
 @router.get(
     "/{int:relationship_id}/meetings/{int:meeting_id}/prep", response=PrepOut, summary="The preparation"
 )
-def prep_get(request, relationship_id: int, meeting_id: int):
+def prep_get(request, relationship_id: Id, meeting_id: Id):
     return _prep(_meeting(request, relationship_id, meeting_id)[1])
 
 
@@ -194,7 +195,7 @@ def prep_get(request, relationship_id: int, meeting_id: int):
     response=PrepOut,
     summary="Save the agenda and questions (the mentee; `version` 0 the first time)",
 )
-def prep_save(request, relationship_id: int, meeting_id: int, payload: PrepIn):
+def prep_save(request, relationship_id: Id, meeting_id: Id, payload: PrepIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
     api_call(services.meeting_prep_save, meeting=meeting, person=pair.person, **payload.dict())
     return _prep(selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting.pk))
@@ -205,7 +206,7 @@ def prep_save(request, relationship_id: int, meeting_id: int, payload: PrepIn):
     summary="The meeting as iCalendar (text/calendar)",
     openapi_extra={"responses": {200: {"content": {"text/calendar": {}}, "description": "RFC 5545"}}},
 )
-def meeting_ics(request, relationship_id: int, meeting_id: int):
+def meeting_ics(request, relationship_id: Id, meeting_id: Id):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
     content = ical.calendar_bytes([meeting], person=pair.person, url_for=lambda m: meeting_url(request, m))
     return HttpResponse(content, content_type="text/calendar; charset=utf-8")

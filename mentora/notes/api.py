@@ -5,6 +5,7 @@ import datetime
 
 from ninja import Router, Schema
 
+from mentora.api.schemas import Id
 from mentora.notes import selectors, services
 from mentora.notes.models import NoteVisibility
 from mentora.workspace.api import api_call, api_pair
@@ -41,13 +42,13 @@ class NoteChangeIn(Schema):
 @router.get(
     "/{int:relationship_id}/notes", response=list[NoteOut], summary="Shared notes and my private notes"
 )
-def note_list(request, relationship_id: int):
+def note_list(request, relationship_id: Id):
     pair = api_pair(request, relationship_id)
     return selectors.note_list_visible_to(relationship=pair.relationship, person=pair.person)
 
 
 @router.post("/{int:relationship_id}/notes", response={201: NoteOut}, summary="Write a note")
-def note_create(request, relationship_id: int, payload: NoteIn):
+def note_create(request, relationship_id: Id, payload: NoteIn):
     pair = api_pair(request, relationship_id)
     return 201, api_call(
         services.note_create, relationship=pair.relationship, person=pair.person, **payload.dict()
@@ -55,7 +56,7 @@ def note_create(request, relationship_id: int, payload: NoteIn):
 
 
 @router.get("/{int:relationship_id}/notes/{int:note_id}", response=NoteOut, summary="One note")
-def note_get(request, relationship_id: int, note_id: int):
+def note_get(request, relationship_id: Id, note_id: Id):
     pair = api_pair(request, relationship_id)
     return selectors.note_get_for_pair(pair=pair, note_id=note_id)
 
@@ -65,14 +66,14 @@ def note_get(request, relationship_id: int, note_id: int):
     response=NoteOut,
     summary="Change a note (409 `stale` if it changed since `version`)",
 )
-def note_update(request, relationship_id: int, note_id: int, payload: NoteChangeIn):
+def note_update(request, relationship_id: Id, note_id: Id, payload: NoteChangeIn):
     pair = api_pair(request, relationship_id)
     note = selectors.note_get_for_pair(pair=pair, note_id=note_id)
     return api_call(services.note_update, note=note, person=pair.person, **payload.dict())
 
 
 @router.delete("/{int:relationship_id}/notes/{int:note_id}", response={204: None}, summary="Delete my note")
-def note_delete(request, relationship_id: int, note_id: int):
+def note_delete(request, relationship_id: Id, note_id: Id):
     pair = api_pair(request, relationship_id)
     note = selectors.note_get_for_pair(pair=pair, note_id=note_id)
     api_call(services.note_delete, note=note, person=pair.person)

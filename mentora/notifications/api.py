@@ -1,6 +1,7 @@
 """My email preferences."""
 
 from ninja import Router, Schema
+from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer
 from mentora.notifications.selectors import preferences_for
@@ -10,10 +11,10 @@ router = Router(tags=["notifications"])
 
 
 class PreferencesIO(Schema):
-    meeting_reminder: bool
-    silent_pair_nudge: bool
-    checkin_reminder: bool
-    relationship_update: bool
+    meeting_reminder: StrictBool
+    silent_pair_nudge: StrictBool
+    checkin_reminder: StrictBool
+    relationship_update: StrictBool
 
 
 @router.get("/preferences", response=PreferencesIO, summary="Which emails I get")

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
+from mentora.api.schemas import Id
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun, Proposal
@@ -95,8 +96,8 @@ class ProposalOut(Schema):
 
 
 class SwapIn(Schema):
-    first: int
-    second: int
+    first: Id
+    second: Id
 
 
 class RunCompareSide(Schema):
@@ -196,7 +197,7 @@ def _side(summary) -> dict[str, Any]:
 
 
 @router.post("/programs/{program_id}/runs", response={201: RunOut}, summary="Start a matching run")
-def run_create(request, program_id: int, payload: RunIn):
+def run_create(request, program_id: Id, payload: RunIn):
     viewer = api_viewer(request)
     program = selectors.program_get_for_matching(viewer=viewer, program_id=program_id)
     settings = payload.dict(exclude_none=True)
@@ -206,40 +207,40 @@ def run_create(request, program_id: int, payload: RunIn):
 
 
 @router.get("/programs/{program_id}/runs", response=list[RunOut], summary="List a program's runs")
-def run_list(request, program_id: int):
+def run_list(request, program_id: Id):
     program = selectors.program_get_for_matching(viewer=api_viewer(request), program_id=program_id)
     return [_run_out(run) for run in selectors.match_run_list(program=program)]
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="A run: status, progress and result summary")
-def run_get(request, run_id: int):
+def run_get(request, run_id: Id):
     return _run_out(_run(request, run_id))
 
 
 @router.get("/runs/{run_id}/proposals", response=list[ProposalOut], summary="A run's proposed pairs")
-def proposal_list(request, run_id: int):
+def proposal_list(request, run_id: Id):
     return [_proposal_out(p) for p in selectors.proposal_list(run=_run(request, run_id))]
 
 
 @router.post("/proposals/{proposal_id}/lock", response=ProposalOut, summary="Lock a pair across re-runs")
-def proposal_lock(request, proposal_id: int):
+def proposal_lock(request, proposal_id: Id):
     proposal = _proposal(request, proposal_id)
     return _proposal_out(services.proposal_lock(proposal=proposal, by=request_viewer(request).person))
 
 
 @router.post("/proposals/{proposal_id}/forbid", response=ProposalOut, summary="Forbid a pair")
-def proposal_forbid(request, proposal_id: int):
+def proposal_forbid(request, proposal_id: Id):
     proposal = _proposal(request, proposal_id)
     return _proposal_out(services.proposal_forbid(proposal=proposal, by=request_viewer(request).person))
 
 
 @router.post("/proposals/{proposal_id}/clear", response=ProposalOut, summary="Undo a lock or a forbid")
-def proposal_clear(request, proposal_id: int):
+def proposal_clear(request, proposal_id: Id):
     return _proposal_out(services.proposal_clear(proposal=_proposal(request, proposal_id)))
 
 
 @router.post("/runs/{run_id}/swap", response=list[ProposalOut], summary="Exchange the mentors of two pairs")
-def proposal_swap(request, run_id: int, payload: SwapIn):
+def proposal_swap(request, run_id: Id, payload: SwapIn):
     run = _run(request, run_id)
     proposals = {p.pk: p for p in run.proposals.select_related("run__program", "mentor", "mentee")}
     if payload.first not in proposals or payload.second not in proposals:
@@ -251,7 +252,7 @@ def proposal_swap(request, run_id: int, payload: SwapIn):
 
 
 @router.get("/runs/{run_id}/compare/{other_id}", response=CompareOut, summary="Compare two runs")
-def run_compare(request, run_id: int, other_id: int):
+def run_compare(request, run_id: Id, other_id: Id):
     comparison = selectors.match_run_compare(run_a=_run(request, run_id), run_b=_run(request, other_id))
     return {
         "first": _side(comparison.first),
@@ -261,7 +262,7 @@ def run_compare(request, run_id: int, other_id: int):
 
 
 @router.post("/runs/{run_id}/publish", response=PublishOut, summary="Publish: proposals become relationships")
-def run_publish(request, run_id: int):
+def run_publish(request, run_id: Id):
     run = _run(request, run_id)
     relationships = services.match_run_publish(run=run, by=request_viewer(request).person)
     return {"run_id": run.pk, "relationship_ids": [r.pk for r in relationships]}

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ApiError
-from mentora.api.schemas import PersonRefOut
+from mentora.api.schemas import Id, PersonRefOut
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing import choose_services as services
 from mentora.people.models import Person
@@ -124,7 +124,7 @@ class ShortlistOut(Schema):
 
 
 class RequestIn(Schema):
-    mentor_id: int
+    mentor_id: Id
     note: str = Field("", max_length=services.NOTE_MAX_LENGTH)
 
 
@@ -145,7 +145,7 @@ class AvailabilityOut(Schema):
 
 @router.get("/programs/{int:program_id}/shortlist", response=ShortlistOut, summary="My ranked shortlist")
 def shortlist(
-    request, program_id: int, k: int = Query(selectors.SHORTLIST_SIZE, ge=1, le=selectors.MAX_SHORTLIST_SIZE)
+    request, program_id: Id, k: int = Query(selectors.SHORTLIST_SIZE, ge=1, le=selectors.MAX_SHORTLIST_SIZE)
 ):
     program, mentee = _mentee_program(request, program_id)
     if not selectors.is_choose_program(program):
@@ -188,14 +188,14 @@ def shortlist(
     response=MentorPublicOut,
     summary="A mentor's public profile (the program's participants and managers)",
 )
-def mentor_profile(request, program_id: int, mentor_id: int):
+def mentor_profile(request, program_id: Id, mentor_id: Id):
     viewer = api_viewer(request)
     program = selectors.program_get_for_profiles(viewer=viewer, program_id=program_id)
     return _mentor_out(selectors.mentor_profile_get(program=program, mentor_id=mentor_id))
 
 
 @router.post("/programs/{int:program_id}/requests", response={201: MentorRequestOut}, summary="Ask a mentor")
-def create_request(request, program_id: int, payload: RequestIn):
+def create_request(request, program_id: Id, payload: RequestIn):
     program, mentee = _mentee_program(request, program_id)
     mentor = get_object_or_404(Person, pk=payload.mentor_id, organisation_id=program.organisation_id)
     relationship = _call(
@@ -205,7 +205,7 @@ def create_request(request, program_id: int, payload: RequestIn):
 
 
 @router.post("/requests/{int:request_id}/withdraw", response=MentorRequestOut, summary="Withdraw my request")
-def withdraw(request, request_id: int):
+def withdraw(request, request_id: Id):
     viewer = api_viewer(request)
     mentor_request = selectors.request_get_for_mentee(viewer=viewer, request_id=request_id)
     return _call(services.mentor_request_withdraw, request=mentor_request, mentee=viewer.person)
@@ -215,7 +215,7 @@ def withdraw(request, request_id: int):
 
 
 @router.get("/requests", response=list[MentorRequestOut], summary="Requests waiting for my answer (mentors)")
-def waiting_requests(request, program_id: int | None = None):
+def waiting_requests(request, program_id: Id | None = None):
     viewer = api_viewer(request)
     requests = selectors.requests_for_mentor(mentor=viewer.person).select_related("mentor")
     if program_id is not None:
@@ -232,14 +232,14 @@ def _answer(request, request_id: int, *, accept: bool):
 @router.post(
     "/requests/{int:request_id}/accept", response=MentorRequestOut, summary="Accept a mentee's request"
 )
-def accept(request, request_id: int):
+def accept(request, request_id: Id):
     return _answer(request, request_id, accept=True)
 
 
 @router.post(
     "/requests/{int:request_id}/decline", response=MentorRequestOut, summary="Decline a mentee's request"
 )
-def decline(request, request_id: int):
+def decline(request, request_id: Id):
     return _answer(request, request_id, accept=False)
 
 
@@ -248,7 +248,7 @@ def decline(request, request_id: int):
     response=AvailabilityOut,
     summary="My capacity and pause as a mentor in this program",
 )
-def set_availability(request, program_id: int, payload: MyAvailabilityIn):
+def set_availability(request, program_id: Id, payload: MyAvailabilityIn):
     viewer = api_viewer(request)
     program = selectors.program_get_for_participant(viewer=viewer, program_id=program_id)
     enrolment = selectors.approved_enrolment(program=program, person=viewer.person, role=EnrolmentRole.MENTOR)

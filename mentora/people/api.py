@@ -8,10 +8,11 @@ Private data (self-assessment, demographics) is only ever served on `/me/` endpo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
+from mentora.api.schemas import Id
 from mentora.organisations.models import Role
 from mentora.people import selectors, services
 from mentora.people.models import (
@@ -141,9 +142,9 @@ class PersonFiltersIn(Schema):
     q: str = Field(
         "", max_length=200, description="Name, job title, offered skill (managers: email, employee id too)"
     )
-    department: int | None = None
+    department: Id | None = None
     location: str = ""
-    skill: int | None = Field(None, description="Offers this skill (id)")
+    skill: Id | None = Field(None, description="Offers this skill (id)")
     seniority: int | None = Field(None, description="Program managers and org admins only")
     role: Role | None = Field(None, description="Program managers and org admins only")
     page: int = Field(1, ge=1)
@@ -173,7 +174,7 @@ def list_people(request, filters: Query[PersonFiltersIn]):
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person of my organisation")
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     viewer = api_viewer(request)
     person = selectors.person_get(viewer=viewer, person_id=person_id)
     return person_out(person, person_access(viewer, person))
@@ -190,17 +191,17 @@ class PersonPatchIn(Schema):
     employee_id: str = Field(None, max_length=_max(Person, "employee_id"))
     job_title: str = Field(None, max_length=_max(Person, "job_title"))
     job_family: str = Field(None, max_length=_max(Person, "job_family"))
-    department_id: int | None = None
-    manager_id: int | None = None
+    department_id: Id | None = None
+    manager_id: Id | None = None
     seniority: int = Field(None, ge=1, le=MAX_SENIORITY)
     location: str = Field(None, max_length=_max(Person, "location"))
     time_zone: str = Field(None, max_length=64)
-    is_active: bool = None
+    is_active: StrictBool = None
     roles: list[Role] = None
 
 
 @router.patch("/{int:person_id}", response=PersonOut, summary="Edit a person (program managers, org admins)")
-def patch_person(request, person_id: int, payload: PersonPatchIn):
+def patch_person(request, person_id: Id, payload: PersonPatchIn):
     viewer = api_viewer(request)
     person = selectors.person_get(viewer=viewer, person_id=person_id)
     changes = payload.dict(exclude_unset=True)
@@ -215,12 +216,12 @@ def patch_person(request, person_id: int, payload: PersonPatchIn):
 
 
 class OfferedSkillIn(Schema):
-    skill_id: int
+    skill_id: Id
     level: int = Field(..., ge=1, le=MAX_SKILL_LEVEL)
 
 
 class WantedSkillIn(Schema):
-    skill_id: int
+    skill_id: Id
     priority: int = Field(
         Priority.MEDIUM, ge=Priority.HIGH, le=Priority.LOW, description="1 high, 2 medium, 3 low"
     )
@@ -230,8 +231,8 @@ class ProfileIn(Schema):
     """The whole profile: fields left out are reset to their defaults, skill lists are replaced."""
 
     job_title: str = Field("", max_length=_max(Person, "job_title"))
-    department_id: int | None = None
-    manager_id: int | None = None
+    department_id: Id | None = None
+    manager_id: Id | None = None
     seniority: int = Field(1, ge=1, le=MAX_SENIORITY)
     location: str = Field("", max_length=_max(Person, "location"))
     time_zone: str = Field("UTC", max_length=64, description="IANA name, e.g. Europe/Paris")
@@ -286,7 +287,7 @@ def put_my_profile(request, payload: ProfileIn):
 
 
 class RatingIO(Schema):
-    skill_id: int
+    skill_id: Id
     level: int = Field(..., ge=0, le=MAX_SKILL_LEVEL)
 
 
@@ -329,12 +330,12 @@ def put_my_self_assessment(request, payload: SelfAssessmentIn):
 
 
 class DemographicsIn(Schema):
-    consent: bool = Field(..., description="Must be true: nothing is stored without consent")
+    consent: StrictBool = Field(..., description="Must be true: nothing is stored without consent")
     gender: str = Field("", max_length=_max(DemographicProfile, "gender"))
     age_band: str = Field("", max_length=_max(DemographicProfile, "age_band"))
     ethnicity: str = Field("", max_length=_max(DemographicProfile, "ethnicity"))
     disability: str = Field("", max_length=_max(DemographicProfile, "disability"))
-    under_sponsored: bool = False
+    under_sponsored: StrictBool = False
 
 
 class DemographicsOut(Schema):

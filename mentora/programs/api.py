@@ -10,10 +10,11 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
-from mentora.api.schemas import PersonRefOut
+from mentora.api.schemas import Id, PersonRefOut
 from mentora.programs import selectors, services
 from mentora.programs.models import (
     Enrolment,
@@ -107,7 +108,7 @@ class ProgramIn(Schema):
     starts_on: date
     ends_on: date
     meetings_per_month: int = 1
-    eligible_department_ids: list[int] = []
+    eligible_department_ids: list[Id] = []
     min_seniority: int = 1
     max_seniority: int = 10
     eligible_locations: list[str] = []
@@ -132,7 +133,7 @@ class ProgramPatch(Schema):
     starts_on: date | None = None
     ends_on: date | None = None
     meetings_per_month: int | None = None
-    eligible_department_ids: list[int] | None = None
+    eligible_department_ids: list[Id] | None = None
     min_seniority: int | None = None
     max_seniority: int | None = None
     eligible_locations: list[str] | None = None
@@ -180,7 +181,7 @@ class QuestionIn(Schema):
     kind: QuestionKind
     choices: list[str] = []
     audience: QuestionAudience = QuestionAudience.EVERYONE
-    required: bool = True
+    required: StrictBool = True
     feeds: MatchingComponent = MatchingComponent.INFORMATIONAL
 
 
@@ -190,7 +191,7 @@ class QuestionPatch(Schema):
     kind: QuestionKind | None = None
     choices: list[str] | None = None
     audience: QuestionAudience | None = None
-    required: bool | None = None
+    required: StrictBool | None = None
     feeds: MatchingComponent | None = None
 
 
@@ -244,7 +245,7 @@ class EnrolmentDetailOut(EnrolmentOut):
 
 
 class DecisionIn(Schema):
-    approve: bool
+    approve: StrictBool
 
 
 class EnrolmentAvailabilityIn(Schema):
@@ -326,34 +327,34 @@ def create_program(request, payload: ProgramIn):
 
 
 @router.get("/{int:program_id}", response=ProgramOut, summary="A program I manage")
-def get_program(request, program_id: int):
+def get_program(request, program_id: Id):
     return _managed(request, program_id)
 
 
 @router.get("/{int:program_id}/public", response=ProgramPublicOut, summary="A program as participants see it")
-def get_program_public(request, program_id: int):
+def get_program_public(request, program_id: Id):
     return selectors.program_get_visible(viewer=api_viewer(request), program_id=program_id)
 
 
 @router.patch("/{int:program_id}", response=ProgramOut, summary="Change a program's design")
-def update_program(request, program_id: int, payload: ProgramPatch):
+def update_program(request, program_id: Id, payload: ProgramPatch):
     program = _managed(request, program_id)
     return services.program_update(program=program, values=_program_values(payload, partial=True))
 
 
 @router.delete("/{int:program_id}", response={204: None}, summary="Delete a draft program")
-def delete_program(request, program_id: int):
+def delete_program(request, program_id: Id):
     services.program_delete(program=_managed(request, program_id))
     return 204, None
 
 
 @router.post("/{int:program_id}/status", response=ProgramOut, summary="Move a program through its lifecycle")
-def set_status(request, program_id: int, payload: StatusIn):
+def set_status(request, program_id: Id, payload: StatusIn):
     return services.program_set_status(program=_managed(request, program_id), status=payload.status)
 
 
 @router.put("/{int:program_id}/curriculum", response=ProgramOut, summary="Replace a coaching curriculum")
-def set_curriculum(request, program_id: int, payload: CurriculumIn):
+def set_curriculum(request, program_id: Id, payload: CurriculumIn):
     program = _managed(request, program_id)
     services.program_set_curriculum(
         program=program, items=[(item.title, item.description) for item in payload.items]
@@ -362,7 +363,7 @@ def set_curriculum(request, program_id: int, payload: CurriculumIn):
 
 
 @router.get("/{int:program_id}/gaps", response=GapsOut, summary="Who is missing")
-def gaps(request, program_id: int):
+def gaps(request, program_id: Id):
     gaps = selectors.program_gaps(program=_managed(request, program_id))
     messages = []
     if gaps.shortfall:
@@ -402,14 +403,14 @@ def gaps(request, program_id: int):
 
 
 @router.get("/{int:program_id}/questions", response=list[QuestionOut], summary="The intake questionnaire")
-def list_questions(request, program_id: int):
+def list_questions(request, program_id: Id):
     """Managers see every question; participants of a visible program see the questions too."""
     program = selectors.program_get_visible(viewer=api_viewer(request), program_id=program_id)
     return selectors.questions_for(program=program)
 
 
 @router.post("/{int:program_id}/questions", response={201: QuestionOut}, summary="Add an intake question")
-def add_question(request, program_id: int, payload: QuestionIn):
+def add_question(request, program_id: Id, payload: QuestionIn):
     question = services.intake_question_add(program=_managed(request, program_id), values=payload.dict())
     return 201, question
 
@@ -424,7 +425,7 @@ def _question(request, program_id: int, question_id: int) -> IntakeQuestion:
 @router.patch(
     "/{int:program_id}/questions/{int:question_id}", response=QuestionOut, summary="Change a question"
 )
-def update_question(request, program_id: int, question_id: int, payload: QuestionPatch):
+def update_question(request, program_id: Id, question_id: Id, payload: QuestionPatch):
     values = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
     return services.intake_question_update(
         question=_question(request, program_id, question_id), values=values
@@ -434,7 +435,7 @@ def update_question(request, program_id: int, question_id: int, payload: Questio
 @router.delete(
     "/{int:program_id}/questions/{int:question_id}", response={204: None}, summary="Delete a question"
 )
-def delete_question(request, program_id: int, question_id: int):
+def delete_question(request, program_id: Id, question_id: Id):
     services.intake_question_delete(question=_question(request, program_id, question_id))
     return 204, None
 
@@ -445,7 +446,7 @@ def delete_question(request, program_id: int, question_id: int):
 @router.post(
     "/{int:program_id}/invitations", response={201: list[InvitationOut]}, summary="Invite people by email"
 )
-def invite(request, program_id: int, payload: InviteIn):
+def invite(request, program_id: Id, payload: InviteIn):
     program = _managed(request, program_id)
     invitations = services.program_invite(
         program=program, actor=api_viewer(request).person, emails=payload.emails
@@ -454,7 +455,7 @@ def invite(request, program_id: int, payload: InviteIn):
 
 
 @router.post("/{int:program_id}/enrolments", response={201: EnrolmentOut}, summary="Enrol myself")
-def enrol(request, program_id: int, payload: EnrolIn):
+def enrol(request, program_id: Id, payload: EnrolIn):
     viewer = api_viewer(request)
     invitation = None
     if payload.invitation_token:
@@ -478,7 +479,7 @@ def enrol(request, program_id: int, payload: EnrolIn):
 @router.get("/{int:program_id}/enrolments", response=list[EnrolmentOut], summary="Enrolments (managers)")
 def list_enrolments(
     request,
-    program_id: int,
+    program_id: Id,
     status: EnrolmentStatus | None = None,
     role: EnrolmentRole | None = None,
 ):
@@ -486,7 +487,7 @@ def list_enrolments(
 
 
 @router.get("/{int:program_id}/enrolments/mine", response=list[EnrolmentOut], summary="My enrolments")
-def my_enrolments(request, program_id: int):
+def my_enrolments(request, program_id: Id):
     viewer = api_viewer(request)
     program = selectors.program_get_visible(viewer=viewer, program_id=program_id)
     return selectors.enrolments_of(person=viewer.person, program=program)
@@ -503,7 +504,7 @@ def _enrolment_for_viewer(request, program_id: int, enrolment_id: int) -> Enrolm
     response=EnrolmentDetailOut,
     summary="One enrolment with its intake answers (its author and the program's managers)",
 )
-def get_enrolment(request, program_id: int, enrolment_id: int):
+def get_enrolment(request, program_id: Id, enrolment_id: Id):
     return _enrolment_for_viewer(request, program_id, enrolment_id)
 
 
@@ -512,7 +513,7 @@ def get_enrolment(request, program_id: int, enrolment_id: int):
     response=EnrolmentOut,
     summary="Approve or decline an application",
 )
-def decide(request, program_id: int, enrolment_id: int, payload: DecisionIn):
+def decide(request, program_id: Id, enrolment_id: Id, payload: DecisionIn):
     program = _managed(request, program_id)
     enrolment = get_object_or_404(Enrolment, pk=enrolment_id, program=program)
     return services.enrolment_decide(
@@ -525,7 +526,7 @@ def decide(request, program_id: int, enrolment_id: int, payload: DecisionIn):
     response=EnrolmentOut,
     summary="A mentor's capacity and pause (the mentor or the program's managers)",
 )
-def set_availability(request, program_id: int, enrolment_id: int, payload: EnrolmentAvailabilityIn):
+def set_availability(request, program_id: Id, enrolment_id: Id, payload: EnrolmentAvailabilityIn):
     enrolment = _enrolment_for_viewer(request, program_id, enrolment_id)
     return services.mentor_availability_set(
         enrolment=enrolment, capacity=payload.capacity, paused_until=payload.paused_until

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from mentora.api.calls import api_viewer, call_service
-from mentora.api.schemas import PersonRefOut
+from mentora.api.schemas import Id, PersonRefOut
 from mentora.people.models import Person
 from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
@@ -60,9 +60,9 @@ class MyRelationshipOut(RelationshipOut):
 
 
 class PairIn(Schema):
-    program_id: int
-    mentor_id: int
-    mentee_id: int
+    program_id: Id
+    mentor_id: Id
+    mentee_id: Id
     note: str = Field("", max_length=1000)
 
 
@@ -89,7 +89,7 @@ def list_mine(request):
 @router.get(
     "/program/{int:program_id}", response=list[ManagedRelationshipOut], summary="A program's relationships"
 )
-def list_for_program(request, program_id: int):
+def list_for_program(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     return selectors.relationship_list_for_program(program=program)
 
@@ -119,7 +119,7 @@ def _party(request, relationship_id: int):
 
 
 @router.post("/{int:relationship_id}/consent", response=MyRelationshipOut, summary="I agree to start")
-def consent(request, relationship_id: int):
+def consent(request, relationship_id: Id):
     viewer, relationship = _party(request, relationship_id)
     relationship = _call(services.relationship_consent, relationship=relationship, person=viewer.person)
     return _mine(relationship, viewer.person)
@@ -128,7 +128,7 @@ def consent(request, relationship_id: int):
 @router.post(
     "/{int:relationship_id}/decline", response=MyRelationshipOut, summary="Decline a pending pairing"
 )
-def decline(request, relationship_id: int):
+def decline(request, relationship_id: Id):
     viewer, relationship = _party(request, relationship_id)
     relationship = _call(services.relationship_decline, relationship=relationship, person=viewer.person)
     return _mine(relationship, viewer.person)
@@ -137,7 +137,7 @@ def decline(request, relationship_id: int):
 @router.post(
     "/{int:relationship_id}/end", response=MyRelationshipOut, summary="End a relationship without blame"
 )
-def end(request, relationship_id: int, payload: EndIn):
+def end(request, relationship_id: Id, payload: EndIn):
     viewer, relationship = _party(request, relationship_id)
     relationship = _call(
         services.relationship_end_no_fault,

@@ -17,9 +17,7 @@ def test_circles_partition_everyone_and_meet_every_spread_rule():
         min_distinct_seniority=2,
         require_facilitator=True,
     )
-    inst = generate_instance(peers=120, seed=11, program_format="circles").with_program(
-        circles=rules, time_limit_s=10.0
-    )
+    inst = generate_instance(peers=120, seed=11, program_format="circles").with_program(circles=rules)
     result = solve(inst)
     by_id = {p.id: p for p in inst.people}
     members = [m for g in result["groups"] for m in g["members"]]

@@ -80,6 +80,9 @@ def test_it_round_trips_through_json():
         (["program", "format"], "speed_dating", "program.format", None),
         (["program", "diversity_dial"], 1.5, "program.diversity_dial", None),
         (["program", "weights"], {"astrology": 1}, "program.weights", None),
+        (["program", "effort"], 0, "program.effort", None),
+        (["program", "effort"], 11, "program.effort", None),
+        (["program", "effort"], "lots", "program.effort", None),
     ],
 )
 def test_it_names_the_field_and_person_of_a_mistake(path, value, field, person):
@@ -90,6 +93,19 @@ def test_it_names_the_field_and_person_of_a_mistake(path, value, field, person):
     assert field in str(err.value)
     if person:
         assert repr(person) in str(err.value)
+
+
+def test_it_refuses_a_wall_clock_time_limit_and_names_its_replacement():
+    with pytest.raises(InstanceError, match="effort") as err:
+        parse_instance(broken(["program", "time_limit_s"], 60))
+    assert err.value.field == "program.time_limit_s"
+
+
+def test_effort_defaults_to_one_and_round_trips():
+    assert parse_instance(GOOD).program.effort == 1.0
+    inst = parse_instance(broken(["program", "effort"], 2.5))
+    assert inst.program.effort == 2.5
+    assert instance_to_json(inst)["program"]["effort"] == 2.5
 
 
 def test_it_rejects_a_manager_cycle():
