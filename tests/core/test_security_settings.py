@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "False",
     "ALLOWED_HOSTS": "mentora.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://mentora.example.org",
+    "SITE_URL": "https://mentora.example.org",
     "SECURE_SSL_REDIRECT": "True",
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
