@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from mentora.accounts import selectors, services
 from mentora.api.calls import api_viewer
+from mentora.api.schemas import Id
 from mentora.core.roles import Viewer
 from mentora.people.selectors import person_get
 
@@ -48,7 +49,7 @@ def list_lockouts(request):
 
 
 @router.post("/lockouts/{int:person_id}/unlock", response={204: None}, summary="Unlock someone's sign-in")
-def unlock(request, person_id: int):
+def unlock(request, person_id: Id):
     """Org admins only, for a person of their organisation (anyone else's id answers 404)."""
     viewer = _org_admin(request)
     services.lockout_release(actor=viewer, person=person_get(viewer=viewer, person_id=person_id))

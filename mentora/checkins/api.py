@@ -36,7 +36,7 @@ class AnswerIn(Schema):
     usefulness: int = Field(description="1 = not useful … 5 = very useful")
     meeting_frequency: MeetingFrequency
     blockers: str = Field("", description=f"At most {BLOCKERS_LIMIT} characters.")
-    tell_program_manager: bool = Field(
+    tell_program_manager: StrictBool = Field(
         False, description="Let the program's managers see that this pair would like help (not the answer)."
     )
 
