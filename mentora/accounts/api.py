@@ -1,13 +1,13 @@
-"""Account endpoints: org admins' locked-account list and unlock."""
+"""Account endpoints: org admins' locked-account list and unlock; sign-in e-mail changes."""
 
 import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from mentora.accounts import selectors, services
-from mentora.api.calls import api_viewer
+from mentora.api.calls import api_viewer, call_service
 from mentora.api.schemas import Id
 from mentora.core.roles import Viewer
 from mentora.people.selectors import person_get
@@ -54,3 +54,55 @@ def unlock(request, person_id: Id):
     viewer = _org_admin(request)
     services.lockout_release(actor=viewer, person=person_get(viewer=viewer, person_id=person_id))
     return 204, None
+
+
+class EmailChangeIn(Schema):
+    person_id: Id
+    new_email: str = Field(..., max_length=254)
+
+
+class EmailChangeOut(Schema):
+    person_id: int
+    pending_email: str
+
+
+@router.post(
+    "/email-change",
+    response={202: EmailChangeOut},
+    summary="Ask to change a sign-in e-mail (confirmed by link)",
+)
+def email_change(request, payload: EmailChangeIn):
+    """Your own, or that of a person you may edit (program managers, org admins; never someone whose
+    role is higher than yours). A signed link, valid three days and once, goes to the new address and
+    a notice to the current one; nothing changes until the link is confirmed."""
+    viewer = api_viewer(request)
+    person = person_get(viewer=viewer, person_id=payload.person_id)
+    pending = services.email_change_request(actor=viewer, person=person, new_email=payload.new_email)
+    return 202, {"person_id": person.pk, "pending_email": pending}
+
+
+class EmailConfirmIn(Schema):
+    token: str = Field(..., max_length=1000, description="The token from the link sent to the new address")
+
+
+class EmailConfirmOut(Schema):
+    person_id: int
+    email: str
+
+
+@router.post(
+    "/email-change/confirm",
+    auth=None,
+    response=EmailConfirmOut,
+    summary="Confirm a sign-in e-mail change (the link's token is the credential)",
+)
+def email_change_confirm(request, payload: EmailConfirmIn):
+    """An expired, altered or unknown token answers 422; one already used or outdated by another
+    change answers 409 `stale`."""
+    person = call_service(
+        services.email_change_confirm,
+        conflicts={"stale"},
+        invalid={"invalid", "expired"},
+        token=payload.token,
+    )
+    return {"person_id": person.pk, "email": person.email}

@@ -2,14 +2,17 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.accounts import selectors, services
+from mentora.accounts.forms import EmailChangeForm
 from mentora.core.decorators import person_required
 from mentora.core.roles import request_viewer
+from mentora.people.forms import apply_service_errors
+from mentora.people.permissions import can_edit_person
 from mentora.people.selectors import person_get
 
 
@@ -43,3 +46,45 @@ def lockout_release(request, person_id: int):
     services.lockout_release(actor=viewer, person=person)
     messages.success(request, _("%(name)s can sign in again.") % {"name": person.full_name})
     return redirect("accounts:lockouts")
+
+
+@person_required
+def email_change(request, person_id: int):
+    """Ask for a change of someone's sign-in e-mail: theirs, or of a person the manager may edit."""
+    viewer = request_viewer(request)
+    person = person_get(viewer=viewer, person_id=person_id)
+    is_self = person.pk == viewer.person.pk
+    if not is_self and not can_edit_person(viewer, person):
+        raise PermissionDenied(_("You may not change this person's sign-in e-mail."))
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_email = services.email_change_request(
+                actor=viewer, person=person, new_email=form.cleaned_data["new_email"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(exc, form)
+        else:
+            messages.success(
+                request,
+                _("A confirmation link was sent to %(new)s; the e-mail changes when it is opened.")
+                % {"new": new_email},
+            )
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "registration/email_change_form.html", {"form": form, "person": person})
+
+
+def email_confirm(request, token: str):
+    """The link from the confirmation e-mail: shows what will change, and changes it on POST (so
+    that a mail scanner opening the link changes nothing)."""
+    try:
+        if request.method == "POST":
+            person = services.email_change_confirm(token=token)
+            return render(request, "registration/email_change_done.html", {"person": person})
+        person, new_email = services.email_change_preview(token=token)
+    except ValidationError as exc:
+        return render(
+            request, "registration/email_change_confirm.html", {"error": exc.messages[0]}, status=400
+        )
+    context = {"person": person, "new_email": new_email}
+    return render(request, "registration/email_change_confirm.html", context)
