@@ -21,7 +21,11 @@ router = Router(tags=["matching"])
 
 
 def _run(request, run_id: int) -> MatchRun:
-    return selectors.match_run_get_managed(viewer=api_viewer(request), run_id=run_id)
+    run = selectors.match_run_get_managed(viewer=api_viewer(request), run_id=run_id)
+    # A run whose worker died is marked failed when its managers look (there is no other sweep).
+    if services.match_runs_fail_abandoned(program_id=run.program_id):
+        run.refresh_from_db()
+    return run
 
 
 def _proposal(request, proposal_id: int) -> Proposal:
@@ -77,6 +81,11 @@ class RunOut(Schema):
     started_at: datetime | None
     finished_at: datetime | None
     published_at: datetime | None
+    heartbeat_at: datetime | None = Field(
+        description="The last sign of life from the worker running it; a running run without one "
+        "for five minutes is marked failed."
+    )
+    waiting_for_worker: bool = Field(description="Queued for over two minutes: is a worker running?")
     summary: RunSummaryOut | None
 
 
@@ -159,8 +168,10 @@ def _run_out(run: MatchRun) -> dict[str, Any]:
                 "started_at",
                 "finished_at",
                 "published_at",
+                "heartbeat_at",
             )
         },
+        "waiting_for_worker": run.is_waiting_for_worker,
         "summary": summary,
     }
 
@@ -209,6 +220,7 @@ def run_create(request, program_id: Id, payload: RunIn):
 @router.get("/programs/{program_id}/runs", response=list[RunOut], summary="List a program's runs")
 def run_list(request, program_id: Id):
     program = selectors.program_get_for_matching(viewer=api_viewer(request), program_id=program_id)
+    services.match_runs_fail_abandoned(program_id=program.pk)
     return [_run_out(run) for run in selectors.match_run_list(program=program)]
 
 

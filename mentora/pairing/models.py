@@ -5,8 +5,11 @@ A run's input snapshot holds private data (self-assessments, consented demograph
 the engine and by nobody else, and never rendered or returned by the API.
 """
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentora.people.models import Person
@@ -21,6 +24,13 @@ class RunStatus(models.TextChoices):
 
 
 FINISHED_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+# The worker running a run writes `heartbeat_at` every HEARTBEAT_SECONDS; a running run without a
+# heartbeat for RUN_LEASE has lost its worker (killed, out of memory, redeployed).
+HEARTBEAT_SECONDS = 30
+RUN_LEASE = timedelta(minutes=5)
+# A run still queued after this long is waiting for a worker that may not be running at all.
+QUEUE_PATIENCE = timedelta(minutes=2)
 
 
 class MatchRun(models.Model):
@@ -37,6 +47,9 @@ class MatchRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("The last time the worker running this run said it was alive.")
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
@@ -67,6 +80,10 @@ class MatchRun(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_waiting_for_worker(self) -> bool:
+        return self.status == RunStatus.QUEUED and self.created_at < timezone.now() - QUEUE_PATIENCE
 
 
 class ProposalState(models.TextChoices):

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +30,8 @@ from mentora.pairing.evaluation import evaluate_pairs
 from mentora.pairing.explanations import public_reasons
 from mentora.pairing.instance_builder import ENGINE_FORMATS, build
 from mentora.pairing.models import (
+    HEARTBEAT_SECONDS,
+    RUN_LEASE,
     MatchRun,
     PairRule,
     PairRuleKind,
@@ -197,26 +202,87 @@ def _dispatch(run_id: int, *, inline: bool) -> None:
 # ---------------------------------------------------------------------------------------------- execute
 
 
+class _RunAbandoned(Exception):
+    """The run was declared abandoned (see `match_runs_fail_abandoned`) while this worker ran it."""
+
+
+def _running(run_id: int):
+    # Every write of a running run is conditional on it still running: once declared abandoned, a
+    # worker that was only slow must not overwrite the failure the manager has already seen.
+    return MatchRun.objects.filter(pk=run_id, status=RunStatus.RUNNING)
+
+
 def _progress(run_id: int, progress: int, stage: str) -> None:
-    MatchRun.objects.filter(pk=run_id).update(progress=progress, stage=stage)
+    _running(run_id).update(progress=progress, stage=stage, heartbeat_at=timezone.now())
+
+
+@contextmanager
+def _heartbeat(run_id: int) -> Iterator[None]:
+    """Beat every HEARTBEAT_SECONDS from a thread of its own, so that a long solve (which cannot
+    report progress) still shows that its worker is alive."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                _running(run_id).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"match-run-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def match_runs_fail_abandoned(*, program_id: int | None = None) -> int:
+    """Mark failed, with a reason, the running runs whose worker has stopped beating; the manager
+    can start the run again. Returns how many."""
+    now = timezone.now()
+    abandoned = MatchRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - RUN_LEASE)
+    if program_id is not None:
+        abandoned = abandoned.filter(program_id=program_id)
+    return abandoned.update(
+        status=RunStatus.FAILED,
+        stage=_("Failed"),
+        error=_(
+            "The matching worker stopped before this run finished (it was restarted or ran out of "
+            "memory). Nothing was saved from this run: start the run again."
+        ),
+        finished_at=now,
+    )
 
 
 def match_run_execute(*, run_id: int) -> MatchRun | None:
     """Load → solve → save, with progress and timings. Never raises for bad data: the run is marked
-    failed with a message a manager can act on. Returns None when another worker has the run."""
+    failed with a message a manager can act on. Returns None when another worker has the run, or
+    when the run was declared abandoned while this worker was running it."""
+    now = timezone.now()
     claimed = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), progress=5, stage=_("Loading participants")
+        status=RunStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=5,
+        stage=_("Loading participants"),
     )
     if not claimed:
         return None
-    run = MatchRun.objects.select_related("program").get(pk=run_id)
+    with _heartbeat(run_id):
+        return _execute(MatchRun.objects.select_related("program").get(pk=run_id))
+
+
+def _execute(run: MatchRun) -> MatchRun | None:
+    run_id = run.pk
     timings: dict[str, float] = {}
     try:
         started = time.perf_counter()
         built = build(program=run.program, settings=run.settings)
         timings["load"] = round(time.perf_counter() - started, 3)
-        MatchRun.objects.filter(pk=run_id).update(
-            input_snapshot=built.instance, progress=25, stage=_("Matching")
+        _running(run_id).update(
+            input_snapshot=built.instance, progress=25, stage=_("Matching"), heartbeat_at=timezone.now()
         )
 
         started = time.perf_counter()
@@ -228,27 +294,32 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
         started = time.perf_counter()
         with transaction.atomic():
             notes = _save_proposals(run, result, locked, built.excluded)
-        timings["save"] = round(time.perf_counter() - started, 3)
+            timings["save"] = round(time.perf_counter() - started, 3)
+            timings["total"] = round(sum(timings.values()), 3)
+            finished = _running(run_id).update(
+                status=RunStatus.SUCCEEDED,
+                progress=100,
+                stage=_("Finished"),
+                timings=timings,
+                notes=notes,
+                finished_at=timezone.now(),
+            )
+            if not finished:
+                raise _RunAbandoned
+    except _RunAbandoned:
+        logger.warning("Matching run %s finished after it was declared abandoned: result dropped", run_id)
+        return None
     except (InstanceError, ValueError, ValidationError) as exc:
         logger.warning("Matching run %s failed: %s", run_id, exc)
         return _fail(run_id, _("The matching could not run: %(error)s") % {"error": exc}, timings)
     except Exception:
         logger.exception("Matching run %s failed", run_id)
         return _fail(run_id, _("An unexpected error stopped this run. Please try again."), timings)
-    timings["total"] = round(sum(timings.values()), 3)
-    MatchRun.objects.filter(pk=run_id).update(
-        status=RunStatus.SUCCEEDED,
-        progress=100,
-        stage=_("Finished"),
-        timings=timings,
-        notes=notes,
-        finished_at=timezone.now(),
-    )
     return MatchRun.objects.get(pk=run_id)
 
 
 def _fail(run_id: int, message: str, timings: dict[str, float]) -> MatchRun:
-    MatchRun.objects.filter(pk=run_id).update(
+    _running(run_id).update(
         status=RunStatus.FAILED, stage=_("Failed"), error=message, timings=timings, finished_at=timezone.now()
     )
     return MatchRun.objects.get(pk=run_id)

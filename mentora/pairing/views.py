@@ -21,11 +21,17 @@ from mentora.programs.selectors import program_gaps
 
 
 def _program(request, program_id: int):
-    return selectors.program_get_for_matching(viewer=request_viewer(request), program_id=program_id)
+    program = selectors.program_get_for_matching(viewer=request_viewer(request), program_id=program_id)
+    # A run whose worker died is marked failed when its managers look (there is no other sweep).
+    services.match_runs_fail_abandoned(program_id=program.pk)
+    return program
 
 
 def _run(request, run_id: int) -> MatchRun:
-    return selectors.match_run_get_managed(viewer=request_viewer(request), run_id=run_id)
+    run = selectors.match_run_get_managed(viewer=request_viewer(request), run_id=run_id)
+    if services.match_runs_fail_abandoned(program_id=run.program_id):
+        run.refresh_from_db()
+    return run
 
 
 @login_required
