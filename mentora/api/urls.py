@@ -26,6 +26,10 @@ def _register_routers() -> None:
 
     api.add_router("/people", people_import_router)
 
+    from mentora.people.export_api import router as people_export_router
+
+    api.add_router("/people", people_export_router)
+
     from mentora.programs.api import router as programs_router
     from mentora.relationships.api import router as relationships_router
 

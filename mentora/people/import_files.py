@@ -6,6 +6,7 @@ legitimate file holds, not with what a hostile one claims. An XLSX is a zip of X
 unpacked size is checked before it is parsed (zip bombs), the XML parser refuses any document type
 declaration (entity expansion, "billion laughs") and malformed XML is a refusal, not a crash. The
 worksheet's `<dimension>` is never read: rows and cells are taken from where they are.
+A cell our export protected against formulas (`'=…`) reads back as the value it was.
 """
 
 import csv
@@ -17,6 +18,8 @@ from collections.abc import Callable, Iterator
 from pyexpat import ExpatError, ParserCreate
 
 from django.utils.translation import gettext as _
+
+from mentora.core.exports import restore
 
 # More columns than any HR export of ours has; trailing empty columns are ignored, not counted.
 MAX_COLUMNS = 100
@@ -81,7 +84,7 @@ def _csv_rows(data: bytes, *, max_rows: int) -> Iterator[Row]:
             line, last_line = last_line + 1, reader.line_num
             if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
                 raise _too_many_columns(line)
-            yield line, [cell.strip() for cell in cells[:MAX_COLUMNS]]
+            yield line, [restore(cell.strip()) for cell in cells[:MAX_COLUMNS]]
     except UnicodeDecodeError as exc:
         raise Unreadable(1, _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from exc
     except csv.Error as exc:
@@ -324,7 +327,7 @@ def _sheet_rows(archive: zipfile.ZipFile, name: str, strings: list[str], *, max_
         elif tag == "rPh":
             collector.phonetic -= 1
         elif tag == "c":
-            value = _cell_value(cell["type"], collector.reset(), strings, row_number).strip()
+            value = restore(_cell_value(cell["type"], collector.reset(), strings, row_number).strip())
             if value:
                 if cell["column"] > MAX_COLUMNS:
                     raise _too_many_columns(row_number)
