@@ -4,7 +4,9 @@ every read goes through the same selector as the pages."""
 import datetime
 
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
+from mentora.api.pagination import Pages
 from mentora.api.schemas import Id
 from mentora.notes import selectors, services
 from mentora.notes.models import NoteVisibility
@@ -42,6 +44,7 @@ class NoteChangeIn(Schema):
 @router.get(
     "/{int:relationship_id}/notes", response=list[NoteOut], summary="Shared notes and my private notes"
 )
+@paginate(Pages)
 def note_list(request, relationship_id: Id):
     pair = api_pair(request, relationship_id)
     return selectors.note_list_visible_to(relationship=pair.relationship, person=pair.person)

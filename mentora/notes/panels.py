@@ -2,15 +2,20 @@ from django.utils.translation import gettext_lazy as _
 
 from mentora.notes.forms import NoteForm
 from mentora.notes.models import NoteVisibility
-from mentora.notes.selectors import note_list_visible_to
+from mentora.notes.selectors import NOTES_IN_PANEL, note_list_visible_to
 from mentora.workspace.panels import register
 
 
 def _context(pair) -> dict:
-    notes = list(note_list_visible_to(relationship=pair.relationship, person=pair.person))
+    notes = note_list_visible_to(relationship=pair.relationship, person=pair.person)
+    shared = notes.filter(visibility=NoteVisibility.SHARED)
+    private = notes.filter(visibility=NoteVisibility.PRIVATE)
     return {
-        "shared_notes": [note for note in notes if note.visibility == NoteVisibility.SHARED],
-        "private_notes": [note for note in notes if note.visibility == NoteVisibility.PRIVATE],
+        "shared_notes": shared[:NOTES_IN_PANEL],
+        "shared_count": shared.count(),
+        "private_notes": private[:NOTES_IN_PANEL],
+        "private_count": private.count(),
+        "notes_in_panel": NOTES_IN_PANEL,
         "note_form": NoteForm(),
     }
 

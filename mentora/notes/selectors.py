@@ -9,6 +9,10 @@ from mentora.people.models import Person
 from mentora.relationships.models import Relationship
 from mentora.workspace.access import Pair
 
+# The pair's space shows the latest notes of each kind; the notes page shows them all, a page at a time.
+NOTES_IN_PANEL = 10
+NOTES_PER_PAGE = 20
+
 
 def note_list_visible_to(*, relationship: Relationship, person: Person) -> QuerySet:
     if relationship.side_of(person) is None:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from mentora.notes import selectors, services
 from mentora.notes.forms import NoteForm
+from mentora.notes.models import NoteVisibility
 from mentora.programs.forms import add_service_errors
 from mentora.workspace.access import request_pair
 from mentora.workspace.panels import render_panel
@@ -18,6 +20,30 @@ from mentora.workspace.panels import render_panel
 
 def _to_space(relationship_id: int):
     return redirect(reverse("workspace:pair", args=[relationship_id]) + "#notes")
+
+
+@login_required
+def note_list(request, relationship_id: int):
+    """The pair's shared or the viewer's private notes, newest first, a page at a time."""
+    pair = request_pair(request, relationship_id)
+    visibility = request.GET.get("visibility")
+    if visibility not in NoteVisibility.values:
+        visibility = NoteVisibility.SHARED
+    notes = selectors.note_list_visible_to(relationship=pair.relationship, person=pair.person)
+    page = Paginator(notes.filter(visibility=visibility), selectors.NOTES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notes/note_list.html",
+        {
+            "pair": pair,
+            "relationship": pair.relationship,
+            "read_only": pair.read_only,
+            "visibility": NoteVisibility(visibility),
+            "page": page,
+        },
+    )
 
 
 @login_required

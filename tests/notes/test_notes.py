@@ -51,7 +51,9 @@ def test_the_partner_never_gets_a_private_note(client, relationship, private_not
     assert client.post(reverse("notes:delete", args=[relationship.pk, private_note.pk])).status_code == 404
     base = f"/api/pairs/{relationship.pk}/notes"
     listed = api(client, bob, "get", base)
-    assert [n["id"] for n in listed.json()] == [shared_note.pk] and PRIVATE not in listed.content.decode()
+    assert [n["id"] for n in listed.json()["results"]] == [
+        shared_note.pk
+    ] and PRIVATE not in listed.content.decode()
     assert api(client, bob, "get", f"{base}/{private_note.pk}").status_code == 404
     body = {"version": 1, "body": "overwritten"}
     assert api(client, bob, "put", f"{base}/{private_note.pk}", body).status_code == 404
@@ -78,6 +80,7 @@ def test_no_other_role_reads_any_note_on_pages_or_the_api(
         assert client.get(reverse("notes:edit", args=[relationship.pk, note.pk])).status_code == 404
         assert api(client, person, "get", f"/api/pairs/{relationship.pk}/notes/{note.pk}").status_code == 404
     assert client.get(reverse("workspace:pair", args=[relationship.pk])).status_code == 404
+    assert client.get(reverse("notes:list", args=[relationship.pk])).status_code == 404
     assert api(client, person, "get", f"/api/pairs/{relationship.pk}/notes").status_code == 404
     # Nor through anything they can reach: their home, their mentoring, the program's pages and API.
     pages = [reverse("home"), reverse("relationships:mine"), reverse("programs:list")]
