@@ -11,6 +11,7 @@ import csv
 import io
 import math
 import random
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -963,19 +964,32 @@ def demo_org_load(*, people: int, seed: int, slug: str = "demo", name: str = "")
 
 
 def demo_logins_enable(*, organisation: Organisation) -> None:
-    """Give the named demo accounts the demo password, and make sure the /admin superuser exists."""
+    """Give the named demo accounts the published demo password (they exist in the demo only)."""
     User = get_user_model()
     encoded = make_password(DEMO_PASSWORD)  # hashed once: hashing is deliberately slow
     emails = [f"{label}@{demo_domain(organisation.slug)}" for label in DEMO_ACCOUNTS]
     User.objects.filter(username__in=emails).update(password=encoded)
-    if not User.objects.filter(username=SUPERUSER_NAME).exists():
-        User.objects.create(
-            username=SUPERUSER_NAME,
-            email=f"{SUPERUSER_NAME}@{demo_domain(organisation.slug)}",
-            password=encoded,
-            is_staff=True,
-            is_superuser=True,
-        )
+
+
+def demo_superuser_create(*, organisation: Organisation) -> str | None:
+    """The /admin superuser of an explicitly loaded demo, with a random password that is returned
+    (to print once) and never published. None when the account already exists."""
+    User = get_user_model()
+    if User.objects.filter(username=SUPERUSER_NAME).exists():
+        return None
+    password = secrets.token_urlsafe(12)
+    User.objects.create_superuser(
+        username=SUPERUSER_NAME, email=f"{SUPERUSER_NAME}@{demo_domain(organisation.slug)}", password=password
+    )
+    return password
+
+
+def demo_published_logins_exist() -> bool:
+    """Whether a demo organisation's published log-ins are in this database: the sign-in page then
+    says that this is a demo whose passwords anyone can read."""
+    slugs = Organisation.objects.values_list("slug", flat=True)
+    emails = [f"{label}@{demo_domain(slug)}" for slug in slugs for label in DEMO_ACCOUNTS]
+    return get_user_model().objects.filter(username__in=emails).exists()
 
 
 def demo_logins(*, slug: str = "demo") -> list[dict[str, str]]:
@@ -998,5 +1012,11 @@ def demo_logins(*, slug: str = "demo") -> list[dict[str, str]]:
                 }
             )
     if SUPERUSER_NAME in found:
-        rows.append({"login": SUPERUSER_NAME, "password": DEMO_PASSWORD, "who": "Django admin (/admin/)"})
+        rows.append(
+            {
+                "login": SUPERUSER_NAME,
+                "password": "(printed once by demo_org)",
+                "who": f"Django admin (/admin/); `manage.py changepassword {SUPERUSER_NAME}` sets a new one",
+            }
+        )
     return rows

@@ -1,11 +1,13 @@
 """The demo organisation: deterministic, realistic, and written through the import."""
 
 import io
+import re
 from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from mentora.organisations.models import Department, Organisation, Role
 from mentora.people.demo_org import (
@@ -16,6 +18,7 @@ from mentora.people.demo_org import (
     LOCATIONS,
     MANAGEMENT,
     TAXONOMY,
+    demo_org_load,
     generate_demo_org,
 )
 from mentora.people.importing import people_import
@@ -204,3 +207,35 @@ def test_demo_logins_prints_the_accounts(db, capsys):
     for label in DEMO_ACCOUNTS:
         assert f"{label}@demo.mentora.test" in out
     assert DEMO_PASSWORD in out
+
+
+# ---- the demo's superuser and its published passwords ------------------------------------------
+
+
+def test_loading_the_demo_data_alone_creates_no_superuser(db):
+    demo_org_load(people=20, seed=1, slug="quiet")
+    assert not get_user_model().objects.filter(is_superuser=True).exists()
+
+
+def test_the_command_gives_the_superuser_a_random_password_printed_once(db, capsys):
+    call_command("demo_org", "--people", "20", "--seed", "1", "--without-programs")
+    out = capsys.readouterr().out
+    password = re.search(r"admin / (\S+)", out).group(1)
+
+    superuser = get_user_model().objects.get(username="admin")
+    assert superuser.is_superuser and superuser.check_password(password)
+    assert not superuser.check_password(DEMO_PASSWORD)
+    call_command("demo_logins")
+    assert password not in capsys.readouterr().out
+    call_command("demo_org", "--people", "20", "--seed", "1", "--org-slug", "second", "--without-programs")
+    assert "admin /" not in capsys.readouterr().out
+    assert get_user_model().objects.get(username="admin").check_password(password)
+
+
+def test_the_sign_in_page_says_when_published_demo_log_ins_exist(client, db):
+    notice = "published passwords"
+    assert notice not in client.get(reverse("login")).content.decode()
+
+    demo_org_load(people=20, seed=1)
+
+    assert notice in client.get(reverse("login")).content.decode()

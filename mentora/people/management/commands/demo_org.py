@@ -5,7 +5,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from mentora.organisations.models import Organisation
-from mentora.people.demo_org import demo_org_load
+from mentora.people.demo_org import SUPERUSER_NAME, demo_org_load, demo_superuser_create
 from mentora.programs.demo_programs import DemoTooSmall, demo_programs_load
 
 # Loading the demo replays weeks of a program's life: nobody is emailed about it (the addresses
@@ -50,6 +50,7 @@ class Command(BaseCommand):
         # One transaction: the demo loads whole or not at all, so --if-empty never sees half of it.
         with override_settings(**QUIET), transaction.atomic():
             organisation = demo_org_load(people=people, seed=seed, slug=org_slug, name=name)
+            superuser_password = demo_superuser_create(organisation=organisation)
             loaded = time.perf_counter()
             programs = None
             if not without_programs:
@@ -73,3 +74,10 @@ class Command(BaseCommand):
             )
             for note in programs.notes:
                 self.stdout.write(self.style.WARNING(note))
+        if superuser_password is not None:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Django admin (/admin/): {SUPERUSER_NAME} / {superuser_password}  "
+                    "(shown only now; `manage.py changepassword admin` sets another)"
+                )
+            )
