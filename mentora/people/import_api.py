@@ -6,7 +6,7 @@ The upload is answered at once with the import job (202); the job runs in the ba
 
 from datetime import datetime
 
-from ninja import File, Form, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from mentora.api.errors import ApiError, ErrorOut
@@ -27,6 +27,9 @@ class ImportReportOut(Schema):
     new_departments: list[str]
     new_skills: list[str]
     new_languages: list[str]
+    pending_email_changes: list[str] = Field(
+        [], description="New sign-in e-mails of existing people, changed once each owner confirms"
+    )
 
 
 class ImportProblemOut(Schema):

@@ -82,6 +82,7 @@ def people_import_run(*, import_id: int) -> PeopleImport | None:
             filename=job.filename,
             dry_run=job.dry_run,
             progress=progress,
+            importer=job.created_by,
         )
         status = ImportStatus.DONE if report.ok else ImportStatus.REJECTED
     except Exception:

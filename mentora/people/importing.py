@@ -6,6 +6,7 @@ read the file into plain rows → check every row against the file and the organ
 The column format is documented in docs/import.md.
 """
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mentora.accounts.services import email_change_start
 from mentora.core.text import has_control_character
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
 from mentora.people.import_files import Unreadable, read_rows
@@ -38,7 +40,10 @@ from mentora.people.models import (
     SkillCategory,
     WantedSkill,
 )
+from mentora.people.permissions import ROLE_RANKS, person_rank, role_rank
 from mentora.people.services import time_zone_names
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = (
     "employee_id",
@@ -206,6 +211,9 @@ class ImportReport:
     new_skills: list[str] = field(default_factory=list)
     new_languages: list[str] = field(default_factory=list)
     new_departments: list[str] = field(default_factory=list)
+    # New sign-in e-mails of existing people: each is changed only once its owner confirms the link
+    # sent there after the import (mentora.accounts.services.email_change_start).
+    pending_email_changes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -221,6 +229,7 @@ class ImportReport:
             "new_skills": self.new_skills,
             "new_languages": self.new_languages,
             "new_departments": self.new_departments,
+            "pending_email_changes": self.pending_email_changes,
             "errors": [issue.as_dict() for issue in self.errors],
         }
 
@@ -292,7 +301,7 @@ class _Row:
     roles: set = field(default_factory=set)
     person: dict | None = None  # existing person, as loaded
     user_id: int | None = None  # existing account to link (new people) or keep
-    rename_user: bool = False
+    email_change: str | None = None  # an existing person's new e-mail, to be confirmed by them
 
 
 def _language_code(raw: str) -> str:
@@ -315,9 +324,19 @@ def _split_list(value: str) -> list[str]:
 class _Checker:
     """Loads the organisation once, then checks rows in memory."""
 
-    def __init__(self, organisation: Organisation):
+    def __init__(self, organisation: Organisation, importer: Person | None = None):
         self.organisation = organisation
         self.issues: list[ImportIssue] = []
+        # Who edits whom (people/permissions.py): the importer changes nobody of a higher role
+        # and grants no role above their own. An import without an importer (the demo, the
+        # command line) is the operator's own.
+        self.importer_rank = None if importer is None else person_rank(importer)
+        self.ranks: dict[int, int] = {}
+        if importer is not None:
+            for person_id, role in RoleMembership.objects.filter(
+                person__organisation=organisation, role__in=list(ROLE_RANKS)
+            ).values_list("person_id", "role"):
+                self.ranks[person_id] = max(self.ranks.get(person_id, 0), ROLE_RANKS[role])
         people = list(
             Person.objects.filter(organisation=organisation).values(
                 "id",
@@ -631,8 +650,7 @@ class _Checker:
         if person is not None:
             row.user_id = person["user_id"]
             if row.email and row.email != person["email"]:
-                row.fields["email"] = row.email
-                row.rename_user = person["user__username"].lower() == person["email"].lower()
+                row.email_change = row.email
         elif row.email:
             row.fields["email"] = row.email
 
@@ -642,7 +660,7 @@ class _Checker:
         wanted = {
             row.email: row
             for row in rows
-            if row.email and row.line not in reported and (row.person is None or row.rename_user)
+            if row.email and row.line not in reported and (row.person is None or row.email_change)
         }
         User = get_user_model()
         emails = list(wanted)
@@ -771,6 +789,7 @@ class _Plan:
     offered: dict = field(default_factory=dict)
     wanted: dict = field(default_factory=dict)
     roles: dict = field(default_factory=dict)  # key → {role} to add
+    email_changes: dict = field(default_factory=dict)  # person id → new e-mail, once confirmed
 
 
 def _plan(rows: list[_Row], checker: _Checker, current: _Current, report: ImportReport) -> _Plan:
@@ -812,6 +831,25 @@ def _plan(rows: list[_Row], checker: _Checker, current: _Current, report: Import
         if missing_roles:
             plan.roles[key] = missing_roles
             changed |= person is not None
+        if row.email_change:
+            plan.email_changes[key] = row.email_change
+            report.pending_email_changes.append(row.email_change)
+            changed = True
+        if checker.importer_rank is not None:
+            if changed and person is not None and checker.ranks.get(key, 0) > checker.importer_rank:
+                checker.error(
+                    row.line,
+                    "employee_id",
+                    row.employee_id,
+                    _("This person's role is higher than yours: only someone of their role may change them."),
+                )
+            if role_rank(missing_roles) > checker.importer_rank:
+                checker.error(
+                    row.line,
+                    "roles",
+                    ", ".join(sorted(missing_roles)),
+                    _("Nobody may give a role higher than their own."),
+                )
         if person is None:
             report.created += 1
         elif changed:
@@ -898,10 +936,9 @@ def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan
     user_ids = {}
     for emails in _chunks([row.email for row in new_accounts]):
         user_ids.update(User.objects.filter(username__in=emails).values_list("username", "id"))
-    renamed = [row for row in rows if row.rename_user]
-    User.objects.bulk_update(
-        [User(id=row.user_id, username=row.email, email=row.email) for row in renamed], ["username", "email"]
-    )
+    if plan.email_changes:
+        # The e-mail is the sign-in name: the import only starts its confirmed change.
+        transaction.on_commit(lambda: _email_changes_start(plan.email_changes))
 
     # Node key (employee id, or "#pk" for someone without one) → person id, for the reporting line.
     ids = {checker.node(person): pk for pk, person in checker.people_by_id.items()}
@@ -996,13 +1033,22 @@ def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan
 # ---------------------------------------------------------------------------------------------
 
 
+def _email_changes_start(changes: dict[int, str]) -> None:
+    """After the import commits: ask each person to confirm their new sign-in e-mail."""
+    for person in Person.objects.filter(pk__in=changes):
+        try:
+            email_change_start(person=person, new_email=changes[person.pk], requested_by=_("An HR import"))
+        except ValidationError:
+            # Taken by someone else since the check: the person keeps their e-mail.
+            logger.warning("Import: the new e-mail of person %s is no longer free", person.pk)
+
+
 def _issue_order(issue: ImportIssue) -> tuple[int, int]:
     return issue.line, COLUMNS.index(issue.column) if issue.column in COLUMNS else -1
 
 
 Progress = Callable[[int, str], None]
 PROGRESS_EVERY = 5000  # rows read between two progress reports
-WRITE_PROGRESS = 60  # the percentage reported just before the write transaction opens
 
 
 def _no_progress(percent: int, stage: str) -> None:
@@ -1034,7 +1080,12 @@ def _state(organisation: Organisation) -> tuple:
 
 
 def _prepare(
-    organisation: Organisation, data: bytes, filename: str, report: ImportReport, progress: Progress
+    organisation: Organisation,
+    data: bytes,
+    filename: str,
+    report: ImportReport,
+    progress: Progress,
+    importer: Person | None = None,
 ) -> tuple[list[_Row], _Checker, _Plan] | None:
     """Read, check and plan, writing nothing; None when the report has errors."""
     lines: list[tuple[int, list[str]]] = []
@@ -1057,7 +1108,7 @@ def _prepare(
         return None
 
     progress(30, _("Checking %d rows") % (len(lines) - 1))
-    checker = _Checker(organisation)
+    checker = _Checker(organisation, importer)
     checker.issues.extend(header_issues)
     rows = checker.check(columns, lines[1:])
     checker.check_accounts(rows)
@@ -1069,6 +1120,9 @@ def _prepare(
     report.new_languages = sorted(checker.new_languages)
     report.new_departments = [name for name, _parent in checker.new_departments.values()]
     plan = _plan(rows, checker, _load_current(organisation), report)
+    if checker.issues:  # who-edits-whom refusals, known once the changes are
+        report.errors = sorted(checker.issues, key=_issue_order)
+        return None
     return rows, checker, plan
 
 
@@ -1085,11 +1139,15 @@ def people_import(
     filename: str,
     dry_run: bool = False,
     progress: Progress | None = None,
+    importer: Person | None = None,
 ) -> ImportReport:
     """Create or update (by employee id) the organisation's people from an HR export.
 
     All or nothing: when any row is bad, nothing is written and the report lists every problem.
     A dry run checks and counts exactly as an import would, and writes nothing.
+    With an `importer`, rows changing someone of a higher role, or granting a role above the
+    importer's, are refused. An existing person's new e-mail is not written: once the import commits,
+    a confirmation link goes to that address (see `ImportReport.pending_email_changes`).
     The file is read and checked outside any transaction, so that other people's writes go on
     meanwhile (SQLite has one writer at a time); only the planned writes run in one transaction.
     """
@@ -1101,17 +1159,17 @@ def people_import(
         report.errors = [ImportIssue(1, "", "", import_too_large_message(max_bytes))]
         return report
     state = _state(organisation)
-    prepared = _prepare(organisation, data, filename or "", report, progress)
+    prepared = _prepare(organisation, data, filename or "", report, progress, importer)
     if prepared is None or dry_run:
         return report
-    progress(WRITE_PROGRESS, _("Writing %d rows") % report.rows)
+    progress(60, _("Writing %d rows") % report.rows)
     try:
         with transaction.atomic():
             if _state(organisation) != state:
                 # Someone changed the organisation during the check: check again, inside the
                 # transaction (which holds SQLite's write lock, so nothing changes any more).
                 report = ImportReport(dry_run=dry_run)
-                prepared = _prepare(organisation, data, filename or "", report, progress)
+                prepared = _prepare(organisation, data, filename or "", report, progress, importer)
                 if prepared is None:
                     return report
             _write(organisation, *prepared)

@@ -51,6 +51,18 @@ def test_a_rejected_file_ends_the_job_rejected_with_its_problems(org, pam):
     assert [(p["row"], p["column"]) for p in finished.report["errors"]] == [(2, "email")]
 
 
+def test_a_nul_in_the_file_or_its_name_is_reported_and_stored_safely(org, pam):
+    upload = SimpleUploadedFile("peo\x00ple.csv", b"employee_id,email\x00\nN1\x00,nina@acme.test\n")
+    job = people_import_start(viewer=viewer_for(pam.user), upload=upload, filename=upload.name, dry_run=True)
+
+    finished = people_import_run(import_id=job.pk)
+
+    assert finished.status == ImportStatus.REJECTED
+    assert "\x00" not in finished.filename
+    assert "\x00" not in str(finished.report)
+    assert [(p["row"], p["column"]) for p in finished.report["errors"]] == [(1, "email\ufffd"), (1, "email")]
+
+
 def test_a_write_that_fails_half_way_leaves_nothing_written(org, pam, monkeypatch):
     def broken_bulk_create(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -85,7 +97,8 @@ def test_a_change_to_the_organisation_during_the_check_is_checked_again_before_w
 
     assert len(calls) == 2
     assert (report.created, report.updated) == (1, 1), report.errors
-    assert Person.objects.get(organisation=org, employee_id="N1").email == "nina@acme.test"
+    # N1 exists by then: the file's e-mail for them is a sign-in e-mail change, pending confirmation.
+    assert report.pending_email_changes == ["nina@acme.test"]
 
 
 @pytest.mark.django_db(transaction=True)
