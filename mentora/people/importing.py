@@ -1049,6 +1049,7 @@ def _issue_order(issue: ImportIssue) -> tuple[int, int]:
 
 Progress = Callable[[int, str], None]
 PROGRESS_EVERY = 5000  # rows read between two progress reports
+WRITE_PROGRESS = 60  # the percentage reported just before the write transaction opens
 
 
 def _no_progress(percent: int, stage: str) -> None:
@@ -1162,7 +1163,7 @@ def people_import(
     prepared = _prepare(organisation, data, filename or "", report, progress, importer)
     if prepared is None or dry_run:
         return report
-    progress(60, _("Writing %d rows") % report.rows)
+    progress(WRITE_PROGRESS, _("Writing %d rows") % report.rows)
     try:
         with transaction.atomic():
             if _state(organisation) != state:
