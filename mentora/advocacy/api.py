@@ -4,10 +4,12 @@ sponsorship KPIs (its managers)."""
 from datetime import date, datetime
 
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from mentora.advocacy import selectors, services
 from mentora.advocacy.models import AdvocacyKind
 from mentora.api.calls import api_viewer, call_service
+from mentora.api.pagination import Pages
 from mentora.api.schemas import Id
 from mentora.programs.selectors import program_get_managed
 from mentora.workspace.api import api_pair
@@ -44,6 +46,7 @@ class KpisOut(Schema):
 
 
 @router.get("/relationships/{int:relationship_id}", response=list[ActionOut], summary="Our advocacy log")
+@paginate(Pages)
 def action_list(request, relationship_id: Id):
     return selectors.advocacy_actions_for(relationship=api_pair(request, relationship_id).relationship)
 

@@ -4,8 +4,12 @@
     @router.get("/…", response=list[ThingOut])
     @paginate(Pages)
     def thing_list(request): return queryset_in_a_stable_order
+
+An endpoint that builds each item's output itself returns `Mapped(queryset, out)`, so that `out`
+runs for the page's items only.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,6 +21,19 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 # Far beyond any list's last page; it keeps the database's OFFSET within its range.
 MAX_PAGE = 1_000_000
+
+
+class Mapped:
+    """A queryset whose items become output (`out(item)`) only when their page is taken."""
+
+    def __init__(self, queryset: QuerySet, out: Callable[[Any], Any]) -> None:
+        self.queryset, self.out = queryset, out
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list:
+        return [self.out(item) for item in self.queryset[window]]
 
 
 class Pages(PaginationBase):
@@ -32,8 +49,10 @@ class Pages(PaginationBase):
 
     items_attribute = "results"
 
-    def paginate_queryset(self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params: Any):
-        count = self._items_count(queryset)
+    def paginate_queryset(
+        self, queryset: QuerySet | Mapped, pagination: Input, request: HttpRequest, **params: Any
+    ):
+        count = queryset.count() if isinstance(queryset, QuerySet | Mapped) else len(queryset)
         offset = (pagination.page - 1) * pagination.page_size
         return {
             "count": count,

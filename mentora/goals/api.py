@@ -6,8 +6,10 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from pydantic import StrictBool
 
+from mentora.api.pagination import Pages
 from mentora.api.schemas import Id
 from mentora.goals import selectors, services
 from mentora.goals.models import GoalStatus
@@ -109,6 +111,7 @@ def _goal(request, relationship_id: int, goal_id: int):
 
 
 @router.get("/{int:relationship_id}/goals", response=list[GoalOut], summary="The pair's goals")
+@paginate(Pages)
 def goal_list(request, relationship_id: Id):
     pair = api_pair(request, relationship_id)
     return selectors.goal_list_for_relationship(relationship=pair.relationship)

@@ -12,8 +12,10 @@ from typing import Literal
 from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from mentora.api.calls import api_viewer
+from mentora.api.pagination import Mapped, Pages
 from mentora.api.schemas import Id
 from mentora.meetings import ical, selectors, services
 from mentora.meetings.models import Meeting, MeetingStatus
@@ -126,9 +128,11 @@ def _fresh(pair: Pair, meeting: Meeting) -> dict:
 
 
 @router.get("/{int:relationship_id}/meetings", response=list[MeetingOut], summary="The pair's meetings")
+@paginate(Pages)
 def meeting_list(request, relationship_id: Id):
     pair = api_pair(request, relationship_id)
-    return [_out(m, pair) for m in selectors.meeting_list_for_relationship(relationship=pair.relationship)]
+    meetings = selectors.meeting_list_for_relationship(relationship=pair.relationship)
+    return Mapped(meetings, lambda meeting: _out(meeting, pair))
 
 
 @router.post("/{int:relationship_id}/meetings", response={201: MeetingOut}, summary="Schedule a meeting")

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
+from mentora.api.pagination import Mapped, Pages
 from mentora.api.schemas import Id
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
@@ -218,10 +220,11 @@ def run_create(request, program_id: Id, payload: RunIn):
 
 
 @router.get("/programs/{program_id}/runs", response=list[RunOut], summary="List a program's runs")
+@paginate(Pages)
 def run_list(request, program_id: Id):
     program = selectors.program_get_for_matching(viewer=api_viewer(request), program_id=program_id)
     services.match_runs_fail_abandoned(program_id=program.pk)
-    return [_run_out(run) for run in selectors.match_run_list(program=program)]
+    return Mapped(selectors.match_run_list(program=program), _run_out)
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="A run: status, progress and result summary")
@@ -230,8 +233,9 @@ def run_get(request, run_id: Id):
 
 
 @router.get("/runs/{run_id}/proposals", response=list[ProposalOut], summary="A run's proposed pairs")
+@paginate(Pages)
 def proposal_list(request, run_id: Id):
-    return [_proposal_out(p) for p in selectors.proposal_list(run=_run(request, run_id))]
+    return Mapped(selectors.proposal_list(run=_run(request, run_id)), _proposal_out)
 
 
 @router.post("/proposals/{proposal_id}/lock", response=ProposalOut, summary="Lock a pair across re-runs")

@@ -10,10 +10,12 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
+from mentora.api.pagination import Pages
 from mentora.api.schemas import Id, PersonRefOut
 from mentora.programs import selectors, services
 from mentora.programs.models import (
@@ -477,6 +479,7 @@ def enrol(request, program_id: Id, payload: EnrolIn):
 
 
 @router.get("/{int:program_id}/enrolments", response=list[EnrolmentOut], summary="Enrolments (managers)")
+@paginate(Pages)
 def list_enrolments(
     request,
     program_id: Id,

@@ -159,7 +159,7 @@ def enrolment_list(*, program: Program, status: str | None = None, role: str | N
         enrolments = enrolments.filter(status=status)
     if role:
         enrolments = enrolments.filter(role=role)
-    return enrolments.order_by("status", "role", "person__full_name")
+    return enrolments.order_by("status", "role", "person__full_name", "id")
 
 
 def enrolment_get_for_viewer(*, viewer: Viewer, program: Program, enrolment_id: int) -> Enrolment:

@@ -190,7 +190,7 @@ def test_api_crud_confirm_and_kpis(client, relationship, alice, bob, pam, lou):
         {"kind": "introduction", "occurred_on": today, "description": "Intro."},
     ).json()
     assert body["kind"] == "introduction" and body["confirmed_at"] is None
-    assert [a["id"] for a in api(client, alice, "get", base).json()] == [action_id]
+    assert [a["id"] for a in api(client, alice, "get", base).json()["results"]] == [action_id]
     kpis = api(client, pam, "get", f"/api/advocacy/programs/{relationship.program_id}/kpis")
     assert kpis.status_code == 200 and kpis.json()["actions"] == 1
     assert (

@@ -249,7 +249,7 @@ def test_the_api_runs_the_same_goal_services(client, relationship, alice, bob, p
     assert response.json()["error"]["code"] == "forbidden"
     assert api(client, bob, "post", base, body).status_code == 403
 
-    listed = api(client, bob, "get", base).json()
+    listed = api(client, bob, "get", base).json()["results"]
     assert listed[0]["progress"] == 30 and listed[0]["comments"][0]["text"] == "Nice"
 
 

@@ -316,7 +316,7 @@ def test_the_api_runs_and_publishes(client, program, pam, cohort):
     run = client.get(f"/api/matching/runs/{run_id}", headers=headers).json()
     assert run["status"] == "succeeded" and run["summary"]["pairs"] == 3
     assert run["settings"]["weights"]["goal_fit"] == 0.6
-    proposals = client.get(f"/api/matching/runs/{run_id}/proposals", headers=headers).json()
+    proposals = client.get(f"/api/matching/runs/{run_id}/proposals", headers=headers).json()["results"]
     assert len(proposals) == 3 and {"score", "components", "reasons"} <= set(proposals[0])
     locked = client.post(f"/api/matching/proposals/{proposals[0]['id']}/lock", headers=headers).json()
     assert locked["locked"] is True
@@ -324,7 +324,7 @@ def test_the_api_runs_and_publishes(client, program, pam, cohort):
     assert forbidden["state"] == "rejected"
     cleared = client.post(f"/api/matching/proposals/{proposals[1]['id']}/clear", headers=headers).json()
     assert cleared["state"] == "proposed"
-    other = client.get(f"/api/matching/programs/{program.pk}/runs", headers=headers).json()
+    other = client.get(f"/api/matching/programs/{program.pk}/runs", headers=headers).json()["results"]
     assert [r["id"] for r in other] == [run_id]
     compare = client.get(f"/api/matching/runs/{run_id}/compare/{run_id}", headers=headers).json()
     assert compare["pairs_in_common"] == 3

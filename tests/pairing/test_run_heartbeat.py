@@ -59,7 +59,7 @@ def test_a_run_with_a_fresh_heartbeat_stays_running(client, pam, dead_run):
         body = client.get(
             f"/api/matching/programs/{dead_run.program_id}/runs", headers=api_headers(pam)
         ).json()
-    assert [run["status"] for run in body] == ["running"]
+    assert [run["status"] for run in body["results"]] == ["running"]
 
 
 def test_the_manager_starts_a_new_run_afterwards(pam, dead_run):

@@ -173,7 +173,7 @@ def test_invitations_enrolment_approval_and_gaps(
     ]
     assert [item["program"]["id"] for item in bob_api.get("/api/programs/open").json()] == [program.pk]
 
-    pending = pam_api.get(f"/api/programs/{program.pk}/enrolments?status=applied").json()
+    pending = pam_api.get(f"/api/programs/{program.pk}/enrolments?status=applied").json()["results"]
     assert [e["person"]["full_name"] for e in pending] == ["Bob Baker"]
     detail = pam_api.get(f"/api/programs/{program.pk}/enrolments/{bob_enrolment}").json()
     assert detail["answers"] == [
