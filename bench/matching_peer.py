@@ -65,13 +65,14 @@ def main() -> None:
 
     u, v, w = candidate_graph(n_large, seed=args.seed + 1)
     print(f"[peer at scale] {n_large} people, {len(u)} candidate edges")
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     res = max_weight_matching(n_large, u, v, w)
-    took = time.perf_counter() - t
+    took, cpu = time.perf_counter() - t, time.process_time() - cpu
     gap = (res.upper_bound - res.objective) / res.upper_bound if res.upper_bound else 0.0
     print(
         f"  objective {res.objective:.3f}  upper bound {res.upper_bound:.3f}  gap {100 * gap:.4f}%  "
-        f"exact={res.exact}  pairs {len(res.pairs)}  {took:.1f} s  ({res.solver})  (target: <= 60 s)"
+        f"exact={res.exact}  pairs {len(res.pairs)}  {took:.1f} s ({cpu:.1f} s CPU)  ({res.solver})  "
+        "(target: <= 60 s)"
     )
 
 
