@@ -6,6 +6,8 @@ reach them here, and the person pages never inline them.
 
 from django.contrib import admin
 
+from mentora.accounts.services import account_access_end, account_access_restore
+from mentora.core.roles import viewer_for
 from mentora.organisations.admin import OrganisationScopedAdmin
 from mentora.organisations.models import RoleMembership
 from mentora.people.models import (
@@ -20,6 +22,7 @@ from mentora.people.models import (
     SkillCategory,
     WantedSkill,
 )
+from mentora.people.permissions import can_edit_person
 
 
 class OfferedSkillInline(admin.TabularInline):
@@ -35,8 +38,19 @@ class WantedSkillInline(admin.TabularInline):
 
 
 class RoleMembershipInline(admin.TabularInline):
+    """Roles change here for superusers only: staff grant them in the app, under its rank rules."""
+
     model = RoleMembership
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Person)
@@ -57,6 +71,28 @@ class PersonAdmin(OrganisationScopedAdmin):
     filter_horizontal = ["languages"]
     inlines = [OfferedSkillInline, WantedSkillInline, RoleMembershipInline]
     readonly_fields = ["created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The e-mail is the sign-in name: it changes only through the confirmed link (Change the
+        sign-in e-mail). Staff who are not superusers deactivate people in the app, under its rules."""
+        fields = [*self.readonly_fields, "email"] if obj is not None else list(self.readonly_fields)
+        if not request.user.is_superuser:
+            fields += ["user", "is_active"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        """Nobody changes someone whose role is higher than theirs (see people/permissions.py)."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        return can_edit_person(viewer_for(request.user), obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            end_or_restore = account_access_restore if obj.is_active else account_access_end
+            end_or_restore(user_ids=[obj.user_id])
 
 
 @admin.register(SkillCategory)

@@ -5,8 +5,14 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from mentora.organisations.models import RoleMembership
 from mentora.people.models import DemographicProfile, SelfAssessment
-from tests.factories import DemographicProfileFactory, OfferedSkillFactory, SelfAssessmentFactory
+from tests.factories import (
+    DemographicProfileFactory,
+    OfferedSkillFactory,
+    SelfAssessmentFactory,
+    api_headers,
+)
 
 SECRET = "ADMIN-SECRET-REFLECTION"
 
@@ -86,3 +92,40 @@ def test_staff_see_only_their_own_organisation(client, staff_pam, alice, charlie
     assert client.get(reverse("admin:people_person_change", args=[charlie.pk])).status_code == 302
     orgs = client.get(reverse("admin:organisations_organisation_changelist")).content.decode()
     assert "Acme" in orgs and "Globex" not in orgs
+
+
+# ---- the admin follows the account rules -------------------------------------------------------
+
+
+def test_staff_cannot_edit_a_higher_role_nor_sign_in_data_in_the_admin(client, staff_pam, olga, alice):
+    client.force_login(staff_pam.user)
+    olga_page = client.get(reverse("admin:people_person_change", args=[olga.pk])).content.decode()
+    assert 'name="full_name"' not in olga_page  # view only
+
+    alice_page = client.get(reverse("admin:people_person_change", args=[alice.pk]))
+    fields = alice_page.context["adminform"].form.fields
+    assert "full_name" in fields
+    assert not {"email", "is_active", "user"} & set(fields)
+    inlines = alice_page.context["inline_admin_formsets"]
+    roles = next(inline for inline in inlines if inline.opts.model is RoleMembership)
+    assert not (roles.has_add_permission or roles.has_change_permission or roles.has_delete_permission)
+
+
+def test_a_superuser_deactivating_someone_in_the_admin_ends_their_access(client, superuser, alice):
+    headers = api_headers(alice)
+    client.force_login(superuser)
+    change = reverse("admin:people_person_change", args=[alice.pk])
+    form = client.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "is_active"}
+    data |= {"languages": [], "user": alice.user_id, "organisation": alice.organisation_id}
+    for prefix in ("offered_skills", "wanted_skills", "role_memberships"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+
+    response = client.post(change, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    alice.refresh_from_db()
+    alice.user.refresh_from_db()
+    assert not alice.is_active and not alice.user.is_active
+    client.logout()
+    assert client.get("/api/people/me/profile", headers=headers).status_code == 401
