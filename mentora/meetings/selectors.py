@@ -29,18 +29,40 @@ def meeting_list_for_relationship(*, relationship: Relationship) -> QuerySet:
     )
 
 
+# The pair's space shows the next and the latest meetings; the meetings page shows them all, paged.
+MEETINGS_IN_PANEL = 10
+MEETINGS_PER_PAGE = 25
+
+
 @dataclass(frozen=True)
 class PairMeetings:
-    upcoming: list[Meeting]
-    past: list[Meeting]  # most recent first
+    upcoming: list[Meeting]  # the first MEETINGS_IN_PANEL
+    upcoming_count: int
+    past: list[Meeting]  # the latest MEETINGS_IN_PANEL, most recent first
+    past_count: int
+
+
+def meetings_upcoming(*, relationship: Relationship) -> QuerySet:
+    return meeting_list_for_relationship(relationship=relationship).filter(
+        starts_at__gt=timezone.now(), status=MeetingStatus.SCHEDULED
+    )
+
+
+def meetings_past(*, relationship: Relationship) -> QuerySet:
+    """Meetings that have started or no longer stand (cancelled early, logged), most recent first."""
+    meetings = meeting_list_for_relationship(relationship=relationship)
+    upcoming = Q(starts_at__gt=timezone.now(), status=MeetingStatus.SCHEDULED)
+    return meetings.exclude(upcoming).order_by("-starts_at", "-id")
 
 
 def meetings_for_pair(*, relationship: Relationship) -> PairMeetings:
-    now = timezone.now()
-    meetings = list(meeting_list_for_relationship(relationship=relationship))
+    upcoming = meetings_upcoming(relationship=relationship)
+    past = meetings_past(relationship=relationship)
     return PairMeetings(
-        upcoming=[m for m in meetings if m.starts_at > now and m.status == MeetingStatus.SCHEDULED],
-        past=[m for m in reversed(meetings) if m.starts_at <= now or m.status != MeetingStatus.SCHEDULED],
+        upcoming=list(upcoming[:MEETINGS_IN_PANEL]),
+        upcoming_count=upcoming.count(),
+        past=list(past[:MEETINGS_IN_PANEL]),
+        past_count=past.count(),
     )
 
 

@@ -5,6 +5,7 @@ from mentora.meetings import views
 app_name = "meetings"
 
 urlpatterns = [
+    path("", views.meeting_list, name="list"),
     path("new/", views.meeting_new, name="new"),
     path("<int:meeting_id>/", views.meeting_detail, name="detail"),
     path("<int:meeting_id>/edit/", views.meeting_edit, name="edit"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,22 @@ from mentora.meetings.models import MeetingStatus
 from mentora.programs.forms import add_service_errors
 from mentora.workspace.access import request_pair
 from mentora.workspace.api import CONFLICT_CODES
+
+
+@login_required
+def meeting_list(request, relationship_id: int):
+    """The pair's meetings coming up (soonest first) or earlier (latest first), a page at a time."""
+    pair = request_pair(request, relationship_id)
+    upcoming = request.GET.get("when") == "upcoming"
+    read = selectors.meetings_upcoming if upcoming else selectors.meetings_past
+    page = Paginator(read(relationship=pair.relationship), selectors.MEETINGS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"pair": pair, "relationship": pair.relationship, "upcoming": upcoming, "page": page},
+    )
 
 
 def _meeting_form(request, **kwargs) -> MeetingForm:
