@@ -81,3 +81,10 @@ def test_a_crash_on_a_page_is_the_standalone_500_page(client, alice, monkeypatch
     assert response.status_code == 500
     text = response.content.decode()
     assert "Something went wrong" in text and "secret internals" not in text
+
+
+def test_a_form_without_its_csrf_token_gets_a_clear_page_without_inline_style(db):
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "alice"})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Form expired" in text and "<style" not in text
