@@ -2,6 +2,7 @@
 `check --deploy`, and every page carries the security headers."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -122,6 +123,22 @@ def test_pages_have_no_inline_style_or_script(client, alice):
     page = client.get("/").content.decode()
     assert "<style" not in page and " style=" not in page
     assert '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false}\'>' in page
+
+
+# A style attribute or element, a script element without src, or an event-handler attribute.
+INLINE = re.compile(r"\sstyle=|<style\b|<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=", re.IGNORECASE)
+
+
+def test_no_template_has_inline_style_or_script():
+    """The Content-Security-Policy refuses inline styles, scripts and event handlers."""
+    templates = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("mentora/*/templates/**/*.html")]
+    assert templates
+    offending = [
+        f"{path.relative_to(ROOT)}: {match.group(0).strip()}"
+        for path in templates
+        for match in INLINE.finditer(re.sub(r"{#.*?#}", "", path.read_text()))
+    ]
+    assert offending == []
 
 
 def test_collected_static_files_get_hashed_names(tmp_path):
