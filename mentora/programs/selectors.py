@@ -153,6 +153,11 @@ def program_list_open_to(*, person: Person | None) -> list[OpenProgram]:
     return listed
 
 
+# The enrolments page shows this many a page; the program's page, the first applications waiting.
+ENROLMENTS_PER_PAGE = 50
+PENDING_ON_MANAGE_PAGE = 10
+
+
 def enrolment_list(*, program: Program, status: str | None = None, role: str | None = None) -> QuerySet:
     enrolments = Enrolment.objects.filter(program=program).select_related("person__department")
     if status:

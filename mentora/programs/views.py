@@ -6,6 +6,7 @@ Views parse input, call one service, and answer; anything out of the viewer's re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -116,7 +117,9 @@ def _manage_context(program: Program) -> dict:
     return {
         "program": program,
         "gaps": selectors.program_gaps(program=program),
-        "pending": selectors.enrolment_list(program=program, status=EnrolmentStatus.APPLIED),
+        "pending": selectors.enrolment_list(program=program, status=EnrolmentStatus.APPLIED)[
+            : selectors.PENDING_ON_MANAGE_PAGE
+        ],
         "managers": selectors.program_managers(program=program),
         "manager_form": ManagerAddForm(candidates=_manager_candidates(program)),
         "invite_form": InviteForm(),
@@ -265,9 +268,12 @@ def enrolment_list(request, pk: int):
     status = request.GET.get("status") or None
     if status not in (None, *EnrolmentStatus.values):
         status = None
+    enrolments = selectors.enrolment_list(program=program, status=status)
+    page = Paginator(enrolments, selectors.ENROLMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "program": program,
-        "enrolments": selectors.enrolment_list(program=program, status=status),
+        "enrolments": page,
+        "page": page,
         "status": status,
         "statuses": EnrolmentStatus.choices,
     }
