@@ -9,6 +9,9 @@ from mentora.advocacy.models import AdvocacyAction, AdvocacyKind
 from mentora.programs.models import Program
 from mentora.relationships.models import Relationship, RelationshipStatus
 
+# The advocacy log page shows this many actions a page (the pair's space, the latest few).
+ACTIONS_PER_PAGE = 25
+
 
 def advocacy_actions_for(*, relationship: Relationship) -> QuerySet:
     """The pair's log (callers make sure the viewer is one of the pair)."""

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,11 +14,12 @@ from mentora.programs.forms import add_service_errors
 from mentora.workspace.access import request_pair
 
 
-def _log_context(pair, form=None) -> dict:
+def _log_context(request, pair, form=None) -> dict:
+    actions = selectors.advocacy_actions_for(relationship=pair.relationship)
     return {
         "pair": pair,
         "relationship": pair.relationship,
-        "actions": selectors.advocacy_actions_for(relationship=pair.relationship),
+        "actions": Paginator(actions, selectors.ACTIONS_PER_PAGE).get_page(request.GET.get("page")),
         "form": form if form is not None else (AdvocacyForm() if pair.side == "mentor" else None),
     }
 
@@ -26,7 +28,7 @@ def _log_context(pair, form=None) -> dict:
 def advocacy_log(request, relationship_id: int):
     pair = request_pair(request, relationship_id)
     if request.method != "POST":
-        return render(request, "advocacy/log.html", _log_context(pair))
+        return render(request, "advocacy/log.html", _log_context(request, pair))
     if pair.side != "mentor":
         raise PermissionDenied(_("Only the mentor records sponsorship actions; the mentee confirms them."))
     form = AdvocacyForm(request.POST)
@@ -40,7 +42,7 @@ def advocacy_log(request, relationship_id: int):
         else:
             messages.success(request, _("Recorded. Your mentee is asked to confirm it."))
             return redirect("advocacy:log", relationship_id)
-    return render(request, "advocacy/log.html", _log_context(pair, form=form), status=400)
+    return render(request, "advocacy/log.html", _log_context(request, pair, form=form), status=400)
 
 
 @login_required
