@@ -88,6 +88,7 @@ def match_run_list(*, program: Program) -> QuerySet:
 
 # The run page shows proposals a page at a time; the swap picker, a few candidates at a time.
 PROPOSALS_PER_PAGE = 50
+RUNS_PER_PAGE = 20
 SWAP_CANDIDATES_PER_PAGE = 10
 
 

@@ -48,29 +48,21 @@ def matching_home(request, program_id: int):
         else:
             messages.success(request, _("The matching run has started."))
             return redirect("pairing:run", run_id=run.pk)
-    runs = selectors.match_run_list(program=program)
-    return render(
-        request,
-        "pairing/matching_home.html",
-        {
-            "program": program,
-            "form": form,
-            "runs": runs,
-            "gaps": program_gaps(program=program),
-            "polling": any(not run.is_finished for run in runs),
-        },
-    )
+    context = {"program": program, "form": form, "gaps": program_gaps(program=program)}
+    return render(request, "pairing/matching_home.html", context | _run_page(request, program))
 
 
 @login_required
 def run_list(request, program_id: int):
     program = _program(request, program_id)
-    runs = selectors.match_run_list(program=program)
-    return render(
-        request,
-        "pairing/_run_list.html",
-        {"program": program, "runs": runs, "polling": any(not run.is_finished for run in runs)},
-    )
+    return render(request, "pairing/_run_list.html", {"program": program, **_run_page(request, program)})
+
+
+def _run_page(request, program) -> dict:
+    """One page of the program's runs, newest first; the list polls while one of them runs."""
+    runs = Paginator(selectors.match_run_list(program=program), selectors.RUNS_PER_PAGE)
+    page = runs.get_page(request.GET.get("page"))
+    return {"runs": page, "polling": any(not run.is_finished for run in page)}
 
 
 def _proposal_page(request, run: MatchRun) -> dict:
