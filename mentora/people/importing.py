@@ -84,6 +84,11 @@ DEFAULT_OFFERED_LEVEL = 3
 DEFAULT_WANTED_PRIORITY = Priority.MEDIUM
 LIST_SPLIT = re.compile(r"[;,]")
 QUERY_CHUNK = 2000
+# Progress of a background import: (percent, stage) callbacks.
+Progress = Callable[[int, str], None]
+PROGRESS_EVERY = 5000  # rows read between two progress reports
+WRITE_PROGRESS = 60  # the percentage reported just before the first write transaction opens
+WRITE_CHUNK = 2000  # new people per write transaction: about a second of SQLite's write lock
 
 # Languages the import may add to the shared language table, by BCP 47 code.
 KNOWN_LANGUAGES = {
@@ -887,21 +892,46 @@ def _levels(new_rows: list[_Row]) -> list[list[_Row]]:
     return levels
 
 
-def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan: _Plan) -> None:
-    now = timezone.now()
-    User = get_user_model()
+@dataclass
+class _Written:
+    """What the import has created and committed so far: removed again if a later step fails."""
 
+    departments: list = field(default_factory=list)  # ids, parents first
+    skills: list = field(default_factory=list)
+    category: int | None = None  # the "Imported" skill category, when the import created it
+    languages: list = field(default_factory=list)  # codes that were not in the table
+    accounts: list = field(default_factory=list)  # user ids
+    people: list = field(default_factory=list)  # person ids
+
+
+@dataclass
+class _References:
+    departments: dict  # key → id
+    skills: dict  # key → id
+    language_ids: dict  # code → id
+    ids: dict  # reporting-graph node (employee id, or "#pk") → person id
+
+
+def _ref_id(ref, table: dict):
+    return table[ref[1]] if isinstance(ref, tuple) else ref
+
+
+def _write_references(organisation: Organisation, rows: list[_Row], checker: _Checker, written: _Written):
+    """New departments, skills and languages: few rows, written first."""
     departments = dict(checker.departments)
     for key, (name, parent_key) in checker.new_departments.items():  # parents come first
         departments[key] = Department.objects.create(
             organisation=organisation, name=name, parent_id=departments.get(parent_key)
         ).id
+        written.departments.append(departments[key])
 
     skills = dict(checker.skill_ids)
     if checker.new_skills:
-        category, _created = SkillCategory.objects.get_or_create(
+        category, created = SkillCategory.objects.get_or_create(
             organisation=organisation, name=IMPORTED_SKILL_CATEGORY
         )
+        if created:
+            written.category = category.pk
         slugs = set(Skill.objects.filter(organisation=organisation).values_list("slug", flat=True))
         new = []
         for name in checker.new_skills.values():
@@ -916,19 +946,67 @@ def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan
         for pk, name in Skill.objects.filter(organisation=organisation).values_list("id", "name"):
             if name.lower() in names:
                 skills[name.lower()] = pk
+                written.skills.append(pk)
 
+    missing = set(checker.new_languages) - set(
+        Language.objects.filter(code__in=list(checker.new_languages)).values_list("code", flat=True)
+    )
     Language.objects.bulk_create(
         [Language(code=code, name=name) for code, name in checker.new_languages.items()],
         ignore_conflicts=True,
     )
-    language_ids = dict(Language.objects.values_list("code", "id"))
+    written.languages.extend(missing)
+    # Node key (employee id, or "#pk" for someone without one) → person id, for the reporting line.
+    ids = {checker.node(person): pk for pk, person in checker.people_by_id.items()}
+    ids.update({row.employee_id: row.person["id"] for row in rows if row.person is not None})
+    return _References(departments, skills, dict(Language.objects.values_list("code", "id")), ids)
 
-    def ref_id(ref, table):
-        return table[ref[1]] if isinstance(ref, tuple) else ref
 
+def _write_lists(plan: _Plan, keys: list, refs: _References, person_id) -> None:
+    """Replace the languages and skills, and add the roles, of the people with these plan keys."""
+    through = Person.languages.through
+    for chunk in _chunks([key for key in keys if isinstance(key, int) and key in plan.languages]):
+        through.objects.filter(person_id__in=chunk).delete()
+    through.objects.bulk_create(
+        [
+            through(person_id=person_id(key), language_id=refs.language_ids[code])
+            for key in keys
+            for code in plan.languages.get(key, ())
+        ]
+    )
+    for model, table, amount in (
+        (OfferedSkill, plan.offered, "level"),
+        (WantedSkill, plan.wanted, "priority"),
+    ):
+        for chunk in _chunks([key for key in keys if isinstance(key, int) and key in table]):
+            model.objects.filter(person_id__in=chunk).delete()
+        model.objects.bulk_create(
+            [
+                model(person_id=person_id(key), skill_id=_ref_id(ref, refs.skills), **{amount: value})
+                for key in keys
+                for ref, value in table.get(key, {}).items()
+            ]
+        )
+    RoleMembership.objects.bulk_create(
+        [
+            RoleMembership(person_id=person_id(key), role=role)
+            for key in keys
+            for role in plan.roles.get(key, ())
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _write_new_people(
+    organisation: Organisation, levels: list[list[_Row]], plan: _Plan, refs: _References, written: _Written
+) -> None:
+    """One transaction's worth of new people, given level by level of the reporting line (managers
+    first, so that each row is written once with its manager already known): their accounts, their
+    rows and their lists."""
+    User = get_user_model()
+    chunk = [row for level in levels for row in level]
     # Accounts: new people sign in with their email once someone sets a password for them.
-    new_rows = [row for row in rows if row.person is None]
-    new_accounts = [row for row in new_rows if row.user_id is None]
+    new_accounts = [row for row in chunk if row.user_id is None]
     unusable = make_password(None)
     User.objects.bulk_create(
         [User(username=row.email, email=row.email, password=unusable) for row in new_accounts]
@@ -936,35 +1014,56 @@ def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan
     user_ids = {}
     for emails in _chunks([row.email for row in new_accounts]):
         user_ids.update(User.objects.filter(username__in=emails).values_list("username", "id"))
-    if plan.email_changes:
-        # The e-mail is the sign-in name: the import only starts its confirmed change.
-        transaction.on_commit(lambda: _email_changes_start(plan.email_changes))
-
-    # Node key (employee id, or "#pk" for someone without one) → person id, for the reporting line.
-    ids = {checker.node(person): pk for pk, person in checker.people_by_id.items()}
-    ids.update({row.employee_id: row.person["id"] for row in rows if row.person is not None})
-    # New people are inserted managers first, one level of the reporting line at a time,
-    # so that each row is written once with its manager already known.
-    for level in _levels(new_rows):
+    written.accounts.extend(user_ids.values())
+    created = {}
+    for level in levels:
         Person.objects.bulk_create(
             [
                 Person(
                     organisation=organisation,
                     user_id=row.user_id or user_ids[row.email],
                     employee_id=row.employee_id,
-                    department_id=ref_id(row.department, departments),
-                    manager_id=ids[row.manager_key] if row.manager_key else None,
+                    department_id=_ref_id(row.department, refs.departments),
+                    manager_id=refs.ids[row.manager_key] if row.manager_key else None,
                     **{name: value for name, value in row.fields.items() if name != "department"},
                 )
                 for row in level
             ]
         )
         for employee_ids in _chunks([row.employee_id for row in level]):
-            ids.update(
+            created.update(
                 Person.objects.filter(organisation=organisation, employee_id__in=employee_ids).values_list(
                     "employee_id", "id"
                 )
             )
+        refs.ids.update(created)
+    written.people.extend(created.values())
+    _write_lists(plan, [row.employee_id for row in chunk], refs, lambda key: created[key])
+
+
+def _write_batches(levels: list[list[_Row]]) -> list[list[list[_Row]]]:
+    """The levels cut into transactions of at most WRITE_CHUNK rows, keeping the managers-first order."""
+    batches: list[list[list[_Row]]] = [[]]
+    room = WRITE_CHUNK
+    for level in levels:
+        start = 0
+        while start < len(level):
+            if room == 0:
+                batches.append([])
+                room = WRITE_CHUNK
+            part = level[start : start + room]
+            batches[-1].append(part)
+            start += len(part)
+            room -= len(part)
+    return [batch for batch in batches if batch]
+
+
+def _write_changes(rows: list[_Row], checker: _Checker, plan: _Plan, refs: _References) -> None:
+    """The changes to people who existed before the import, in the import's last transaction."""
+    now = timezone.now()
+    if plan.email_changes:
+        # The e-mail is the sign-in name: the import only starts its confirmed change.
+        transaction.on_commit(lambda: _email_changes_start(plan.email_changes))
     changed_ids = set(plan.scalar_changes) | set(plan.department_changes)
     if changed_ids:
         updates, fields = [], {"updated_at"}
@@ -974,7 +1073,7 @@ def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan
                 setattr(person, name, value)
                 fields.add(name)
             if person_id in plan.department_changes:
-                person.department_id = ref_id(plan.department_changes[person_id], departments)
+                person.department_id = _ref_id(plan.department_changes[person_id], refs.departments)
                 fields.add("department_id")
             updates.append(person)
         # bulk_update writes every listed field, so fill the unchanged ones with their current value
@@ -987,47 +1086,55 @@ def _write(organisation: Organisation, rows: list[_Row], checker: _Checker, plan
                 person.department_id = current["department_id"]
         Person.objects.bulk_update(updates, sorted(fields), batch_size=500)
 
-    def person_id(key):
-        return key if isinstance(key, int) else ids[key]
-
     managers = []
     for row in plan.manager_rows:
-        manager_id = ids[row.manager_key] if row.manager_key else None
+        manager_id = refs.ids[row.manager_key] if row.manager_key else None
         if row.person is not None and row.person["manager_id"] != manager_id:
             managers.append(Person(id=row.person["id"], manager_id=manager_id, updated_at=now))
     Person.objects.bulk_update(managers, ["manager_id", "updated_at"], batch_size=1000)
+    _write_lists(plan, [row.person["id"] for row in rows if row.person is not None], refs, lambda key: key)
 
-    through = Person.languages.through
-    for chunk in _chunks([key for key in plan.languages if isinstance(key, int)]):
-        through.objects.filter(person_id__in=chunk).delete()
-    through.objects.bulk_create(
-        [
-            through(person_id=person_id(key), language_id=language_ids[code])
-            for key, codes in plan.languages.items()
-            for code in codes
-        ]
-    )
-    for model, table, amount in (
-        (OfferedSkill, plan.offered, "level"),
-        (WantedSkill, plan.wanted, "priority"),
-    ):
-        for chunk in _chunks([key for key in table if isinstance(key, int)]):
-            model.objects.filter(person_id__in=chunk).delete()
-        model.objects.bulk_create(
-            [
-                model(person_id=person_id(key), skill_id=ref_id(ref, skills), **{amount: value})
-                for key, chosen in table.items()
-                for ref, value in chosen.items()
-            ]
-        )
-    RoleMembership.objects.bulk_create(
-        [
-            RoleMembership(person_id=person_id(key), role=role)
-            for key, roles in plan.roles.items()
-            for role in roles
-        ],
-        ignore_conflicts=True,
-    )
+
+def _write(
+    organisation: Organisation,
+    rows: list[_Row],
+    checker: _Checker,
+    plan: _Plan,
+    *,
+    refs: _References,
+    written: _Written,
+    progress: Progress,
+) -> None:
+    """Everything after the references, in bounded transactions (SQLite has one writer at a time,
+    so one transaction for 50,000 new people would block every other writer for its whole length).
+    New people go first, managers before their reports, WRITE_CHUNK at a time; the changes to people
+    who already existed go last, in one transaction. The caller removes what was written if a step
+    fails (all or nothing)."""
+    done = 0
+    for batch in _write_batches(_levels([row for row in rows if row.person is None])):
+        with transaction.atomic():
+            _write_new_people(organisation, batch, plan, refs, written)
+        done += sum(len(level) for level in batch)
+        progress(WRITE_PROGRESS + 35 * done // max(len(rows), 1), _("Writing: %d rows") % done)
+    with transaction.atomic():
+        _write_changes(rows, checker, plan, refs)
+
+
+def _remove(written: _Written) -> None:
+    """Undo what committed steps of a failed import wrote, newest first: the import is all or nothing."""
+    User = get_user_model()
+    for chunk in _chunks(written.people[::-1], WRITE_CHUNK):
+        with transaction.atomic():
+            Person.objects.filter(id__in=chunk).delete()
+    for chunk in _chunks(written.accounts, WRITE_CHUNK):
+        User.objects.filter(id__in=chunk).delete()
+    with transaction.atomic():
+        Skill.objects.filter(id__in=written.skills).delete()
+        SkillCategory.objects.filter(id=written.category).delete()
+        for department_id in reversed(written.departments):  # children first
+            Department.objects.filter(id=department_id).delete()
+        # Languages are shared by every organisation: remove only those nobody speaks yet.
+        Language.objects.filter(code__in=written.languages, speakers__isnull=True).delete()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1045,11 +1152,6 @@ def _email_changes_start(changes: dict[int, str]) -> None:
 
 def _issue_order(issue: ImportIssue) -> tuple[int, int]:
     return issue.line, COLUMNS.index(issue.column) if issue.column in COLUMNS else -1
-
-
-Progress = Callable[[int, str], None]
-PROGRESS_EVERY = 5000  # rows read between two progress reports
-WRITE_PROGRESS = 60  # the percentage reported just before the write transaction opens
 
 
 def _no_progress(percent: int, stage: str) -> None:
@@ -1150,7 +1252,8 @@ def people_import(
     importer's, are refused. An existing person's new e-mail is not written: once the import commits,
     a confirmation link goes to that address (see `ImportReport.pending_email_changes`).
     The file is read and checked outside any transaction, so that other people's writes go on
-    meanwhile (SQLite has one writer at a time); only the planned writes run in one transaction.
+    meanwhile (SQLite has one writer at a time); the planned writes then run in short transactions
+    (see `_write`), and if one fails, what the others wrote is removed again.
     """
     report = ImportReport(dry_run=dry_run)
     progress = progress or _no_progress
@@ -1164,6 +1267,7 @@ def people_import(
     if prepared is None or dry_run:
         return report
     progress(WRITE_PROGRESS, _("Writing %d rows") % report.rows)
+    written = _Written()
     try:
         with transaction.atomic():
             if _state(organisation) != state:
@@ -1173,9 +1277,13 @@ def people_import(
                 prepared = _prepare(organisation, data, filename or "", report, progress, importer)
                 if prepared is None:
                     return report
-            _write(organisation, *prepared)
-    except IntegrityError:
-        # PostgreSQL lets other writers in during the transaction; a constraint then refuses the clash.
+            refs = _write_references(organisation, prepared[0], prepared[1], written)
+        _write(organisation, *prepared, refs=refs, written=written, progress=progress)
+    except Exception as failure:
+        _remove(written)
+        if not isinstance(failure, IntegrityError):
+            raise
+        # Someone wrote between two of the import's transactions; a constraint refused the clash.
         report = ImportReport(dry_run=dry_run)
         report.errors = [
             ImportIssue(

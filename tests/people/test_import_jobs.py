@@ -13,7 +13,7 @@ from mentora.organisations.models import Department, RoleMembership
 from mentora.people import importing
 from mentora.people.import_jobs import people_import_run, people_import_start
 from mentora.people.importing import people_import
-from mentora.people.models import ImportStatus, PeopleImport, Person, Skill
+from mentora.people.models import ImportStatus, Language, PeopleImport, Person, Skill
 from tests.factories import PersonFactory
 
 FILE = (
@@ -128,3 +128,103 @@ def test_the_check_holds_no_transaction_so_another_organisation_writes_meanwhile
     assert report.ok, report.errors
     assert seen == {"in_transaction": False, "written": True}
     assert Department.objects.filter(organisation=other_org, name="Globex sales").exists()
+
+
+# ---- bounded write transactions ---------------------------------------------------------------
+
+TEAM = (
+    b"employee_id,email,full_name,offered_skills,department,languages,manager\n"
+    b"N1,nina@acme.test,Nina New,Rust:4,Platform > Runtime,en;tlh-x,\n"
+    b"N2,omar@acme.test,Omar Old,Go:2,Platform,en,N1\n"
+    b"N3,pia@acme.test,Pia Post,,Platform,,N2\n"
+)
+
+
+def test_new_people_are_written_in_bounded_transactions_and_a_late_failure_removes_them(
+    org, alice, monkeypatch
+):
+    monkeypatch.setattr(importing, "WRITE_CHUNK", 1)
+    monkeypatch.setitem(importing.KNOWN_LANGUAGES, "tlh-x", "Klingon (test)")
+    batches = []
+    write_new_people = importing._write_new_people
+
+    def counted(*args, **kwargs):
+        batches.append(1)
+        write_new_people(*args, **kwargs)
+
+    def broken_changes(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_write_new_people", counted)
+    monkeypatch.setattr(importing, "_write_changes", broken_changes)
+    text = TEAM + f"{alice.employee_id},{alice.email},Alice Renamed,,,,\n".encode()
+
+    with pytest.raises(RuntimeError):
+        people_import(organisation=org, file=io.BytesIO(text), filename="people.csv")
+
+    assert len(batches) == 3  # one transaction per new person, then the failing last step
+    assert not Person.objects.filter(organisation=org, employee_id__in=["N1", "N2", "N3"]).exists()
+    assert (
+        not get_user_model()
+        .objects.filter(username__endswith="@acme.test")
+        .exclude(person__isnull=False)
+        .exists()
+    )
+    assert not Skill.objects.filter(organisation=org, name__in=["Rust", "Go"]).exists()
+    assert not Department.objects.filter(organisation=org).exists()
+    assert not Language.objects.filter(code="tlh-x").exists()
+    alice.refresh_from_db()
+    assert alice.full_name == "Alice Archer"
+
+
+def test_a_language_someone_else_started_speaking_meanwhile_is_kept_on_removal(org, charlie, monkeypatch):
+    monkeypatch.setitem(importing.KNOWN_LANGUAGES, "tlh-x", "Klingon (test)")
+
+    def charlie_speaks_it_between_two_transactions(percent, stage):
+        if percent > importing.WRITE_PROGRESS:
+            charlie.languages.add(Language.objects.get(code="tlh-x"))
+
+    def broken_changes(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_write_changes", broken_changes)
+
+    with pytest.raises(RuntimeError):
+        people_import(
+            organisation=org,
+            file=io.BytesIO(TEAM),
+            filename="people.csv",
+            progress=charlie_speaks_it_between_two_transactions,
+        )
+
+    assert Language.objects.filter(code="tlh-x").exists()
+    assert not Person.objects.filter(organisation=org, employee_id="N1").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_organisation_writes_between_two_write_transactions(org, other_org, monkeypatch):
+    monkeypatch.setattr(importing, "WRITE_CHUNK", 1)
+    monkeypatch.setitem(importing.KNOWN_LANGUAGES, "tlh-x", "Klingon (test)")
+    seen = []
+
+    def progress(percent, stage):
+        if percent <= importing.WRITE_PROGRESS:
+            return
+
+        def globex_writes():
+            try:
+                Department.objects.create(organisation=other_org, name=f"Globex {len(seen)}")
+            finally:
+                connection.close()
+
+        writer = threading.Thread(target=globex_writes)
+        writer.start()
+        writer.join()
+        seen.append(connection.in_atomic_block)
+
+    report = people_import(organisation=org, file=io.BytesIO(TEAM), filename="people.csv", progress=progress)
+
+    assert report.ok, report.errors
+    assert seen == [False, False, False]
+    assert Department.objects.filter(organisation=other_org).count() == 3
+    assert Person.objects.filter(organisation=org, employee_id__in=["N1", "N2", "N3"]).count() == 3
