@@ -5,7 +5,7 @@ Views parse input, call one service or selector, and render the page or, for htm
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -151,6 +151,9 @@ def proposal_swap(request, run_id: int):
         messages.error(request, _("Pick the pair to swap from the list of proposed pairs."))
         return redirect("pairing:run", run_id=run.pk)
     name = request.GET.get("name", "").strip()[:100]
+    if "\x00" in name:
+        # PostgreSQL cannot compare text holding NUL: refuse it here rather than answer 500 there.
+        raise BadRequest("The search holds a NUL character.")
     candidates = selectors.proposal_swap_candidates(proposal=first, name=name)
     page = Paginator(candidates, selectors.SWAP_CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"run": run, "program": run.program, "first": first, "name": name, "page": page}
