@@ -29,7 +29,11 @@ from mentora.programs.forms import (
 )
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from mentora.programs.permissions import can_create_program, can_manage_program
-from mentora.relationships.selectors import program_pool, relationship_list_for_program
+from mentora.relationships.selectors import (
+    RELATIONSHIPS_PER_PAGE,
+    program_pool,
+    relationship_list_for_program,
+)
 from mentora.relationships.services import PAIRABLE_STATUSES
 
 
@@ -113,7 +117,7 @@ def program_status(request, pk: int):
     return redirect("programs:manage", pk=program.pk)
 
 
-def _manage_context(program: Program) -> dict:
+def _manage_context(request, program: Program) -> dict:
     return {
         "program": program,
         "gaps": selectors.program_gaps(program=program),
@@ -123,7 +127,9 @@ def _manage_context(program: Program) -> dict:
         "managers": selectors.program_managers(program=program),
         "manager_form": ManagerAddForm(candidates=_manager_candidates(program)),
         "invite_form": InviteForm(),
-        "relationships": relationship_list_for_program(program=program),
+        "relationships": Paginator(
+            relationship_list_for_program(program=program), RELATIONSHIPS_PER_PAGE
+        ).get_page(request.GET.get("page")),
         "pool": program_pool(program=program),
         "next_statuses": [ProgramStatus(status) for status in services.TRANSITIONS[program.status]],
         "can_pair": program.status in PAIRABLE_STATUSES,
@@ -145,7 +151,7 @@ def _manager_candidates(program: Program):
 @login_required
 def program_manage(request, pk: int):
     program = _managed(request, pk)
-    return render(request, "programs/program_manage.html", _manage_context(program))
+    return render(request, "programs/program_manage.html", _manage_context(request, program))
 
 
 @login_required

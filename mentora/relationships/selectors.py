@@ -69,6 +69,10 @@ def relationship_get_for_manager(*, viewer: Viewer, relationship_id: int) -> Rel
     return relationship
 
 
+# A program's page shows its relationships this many at a time.
+RELATIONSHIPS_PER_PAGE = 50
+
+
 def relationship_list_for_program(*, program: Program) -> QuerySet:
     return (
         Relationship.objects.filter(program=program)

@@ -1,4 +1,5 @@
-"""A popular program: its page shows the first applications waiting, the enrolments page pages them."""
+"""A popular program: its page shows the first applications waiting and pages its relationships; the
+enrolments page pages the applications."""
 
 import pytest
 from django.db import connection
@@ -7,6 +8,8 @@ from django.urls import reverse
 
 from mentora.programs.models import EnrolmentStatus, ProgramStatus
 from mentora.programs.selectors import ENROLMENTS_PER_PAGE, PENDING_ON_MANAGE_PAGE
+from mentora.relationships.models import Relationship, RelationshipOrigin
+from mentora.relationships.selectors import RELATIONSHIPS_PER_PAGE
 from tests.factories import PersonFactory
 from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
@@ -54,3 +57,19 @@ def test_the_enrolments_page_needs_the_same_queries_for_more_people(client, pam,
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_program_page_shows_its_relationships_a_page_at_a_time(client, pam, bob, program):
+    mentees = [
+        PersonFactory(organisation=program.organisation, full_name=f"Mentee {n:03}") for n in range(53)
+    ]
+    Relationship.objects.bulk_create(
+        Relationship(program=program, mentor=bob, mentee=mentee, origin=RelationshipOrigin.MANUAL)
+        for mentee in mentees
+    )
+    client.force_login(pam.user)
+    url = reverse("programs:manage", args=[program.pk])
+    text = client.get(url).content.decode()
+    assert text.count("<td>Mentee ") == RELATIONSHIPS_PER_PAGE
+    assert '<nav class="pager" aria-label="Pages of the program’s relationships">' in text
+    assert client.get(url, {"page": "2"}).content.decode().count("<td>Mentee ") == 3
