@@ -13,6 +13,7 @@ from mentora.api.models import (
     TokenScope,
     hash_token,
 )
+from mentora.core.text import check_texts
 
 
 def api_token_create(
@@ -23,6 +24,7 @@ def api_token_create(
         raise ValidationError({"scope": _("Choose a scope from the list.")})
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ValidationError({"days": _("Choose from 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}})
+    check_texts(single_line={"name": name})
     raw = ApiToken.new_raw_value()
     token = ApiToken.objects.create(
         user=user,

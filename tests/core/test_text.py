@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from mentora.api.models import ApiToken
 from mentora.core.text import check_texts, has_control_character, one_line
 
 
@@ -35,3 +37,10 @@ def test_each_bad_field_gets_its_own_error_with_a_code():
 
 def test_one_line_folds_any_break_into_a_single_space():
     assert one_line("Future\r\n leads\u2028 2031\t") == "Future leads 2031"
+
+
+def test_a_token_name_on_two_lines_is_refused_on_the_page(client, alice):
+    client.force_login(alice.user)
+    response = client.post(reverse("api_tokens"), {"name": "sync\r\nBcc: x", "scope": "read", "days": "30"})
+    assert "Use a single line" in response.content.decode()
+    assert not ApiToken.objects.exists()
