@@ -38,7 +38,9 @@ def sessions_end(*, user_ids: Collection[int]) -> int:
     decoder = store()
     ended = [
         session.pk
-        for session in model.objects.filter(expire_date__gt=timezone.now()).only("pk", "session_data")
+        for session in model.objects.filter(expire_date__gt=timezone.now())
+        .only("pk", "session_data")
+        .iterator()
         if decoder.decode(session.session_data).get(SESSION_KEY) in wanted
     ]
     model.objects.filter(pk__in=ended).delete()
