@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema
 
 from mentora.accounts import selectors, services
 from mentora.api.calls import api_viewer, call_service
+from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id
 from mentora.core.roles import Viewer
 from mentora.people.selectors import person_get
@@ -68,7 +69,7 @@ class EmailChangeOut(Schema):
 
 @router.post(
     "/email-change",
-    response={202: EmailChangeOut},
+    response={202: EmailChangeOut, 404: ErrorOut},
     summary="Ask to change a sign-in e-mail (confirmed by link)",
 )
 def email_change(request, payload: EmailChangeIn):
@@ -93,7 +94,7 @@ class EmailConfirmOut(Schema):
 @router.post(
     "/email-change/confirm",
     auth=None,
-    response=EmailConfirmOut,
+    response={200: EmailConfirmOut, 409: ErrorOut},
     summary="Confirm a sign-in e-mail change (the link's token is the credential)",
 )
 def email_change_confirm(request, payload: EmailConfirmIn):

@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from mentora.advocacy import selectors, services
 from mentora.advocacy.models import AdvocacyKind
 from mentora.api.calls import api_viewer, call_service
+from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Pages
 from mentora.api.schemas import Id
 from mentora.programs.selectors import program_get_managed
@@ -52,7 +53,9 @@ def action_list(request, relationship_id: Id):
 
 
 @router.post(
-    "/relationships/{int:relationship_id}", response={201: ActionOut}, summary="Record an action (mentor)"
+    "/relationships/{int:relationship_id}",
+    response={201: ActionOut, 409: ErrorOut},
+    summary="Record an action (mentor)",
 )
 def action_create(request, relationship_id: Id, payload: ActionIn):
     pair = api_pair(request, relationship_id)
@@ -64,7 +67,7 @@ def action_create(request, relationship_id: Id, payload: ActionIn):
 
 @router.put(
     "/relationships/{int:relationship_id}/{int:action_id}",
-    response=ActionOut,
+    response={200: ActionOut, 409: ErrorOut},
     summary="Edit an action (mentor)",
 )
 def action_update(request, relationship_id: Id, action_id: Id, payload: ActionIn):
@@ -75,7 +78,7 @@ def action_update(request, relationship_id: Id, action_id: Id, payload: ActionIn
 
 @router.delete(
     "/relationships/{int:relationship_id}/{int:action_id}",
-    response={204: None},
+    response={204: None, 409: ErrorOut},
     summary="Delete an action (mentor)",
 )
 def action_delete(request, relationship_id: Id, action_id: Id):
@@ -87,7 +90,7 @@ def action_delete(request, relationship_id: Id, action_id: Id):
 
 @router.post(
     "/relationships/{int:relationship_id}/{int:action_id}/confirm",
-    response=ActionOut,
+    response={200: ActionOut, 409: ErrorOut},
     summary="Confirm it happened (mentee)",
 )
 def action_confirm(request, relationship_id: Id, action_id: Id):

@@ -8,6 +8,7 @@ from pydantic import StrictBool
 from mentora.agreements import closure, selectors, services
 from mentora.agreements.models import AgendaStep, ClosureReason
 from mentora.api.calls import call_service
+from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id
 from mentora.workspace.api import api_pair
 
@@ -121,7 +122,9 @@ def agreement_get(request, relationship_id: Id):
     return _agreement_out(api_pair(request, relationship_id).relationship)
 
 
-@router.put("/{int:relationship_id}", response=AgreementOut, summary="Edit our agreement")
+@router.put(
+    "/{int:relationship_id}", response={200: AgreementOut, 409: ErrorOut}, summary="Edit our agreement"
+)
 def agreement_put(request, relationship_id: Id, payload: AgreementIn):
     pair = api_pair(request, relationship_id)
     fields = payload.dict()
@@ -136,7 +139,11 @@ def agreement_put(request, relationship_id: Id, payload: AgreementIn):
     return _agreement_out(pair.relationship)
 
 
-@router.post("/{int:relationship_id}/confirm", response=AgreementOut, summary="I confirm this version")
+@router.post(
+    "/{int:relationship_id}/confirm",
+    response={200: AgreementOut, 409: ErrorOut},
+    summary="I confirm this version",
+)
 def agreement_confirm(request, relationship_id: Id, payload: AgreementVersionIn):
     pair = api_pair(request, relationship_id)
     call_service(
@@ -148,7 +155,11 @@ def agreement_confirm(request, relationship_id: Id, payload: AgreementVersionIn)
     return _agreement_out(pair.relationship)
 
 
-@router.put("/{int:relationship_id}/agenda/{step}", response=AgreementOut, summary="Tick an agenda step")
+@router.put(
+    "/{int:relationship_id}/agenda/{step}",
+    response={200: AgreementOut, 409: ErrorOut},
+    summary="Tick an agenda step",
+)
 def agenda_put(request, relationship_id: Id, step: AgendaStep, payload: AgendaIn):
     pair = api_pair(request, relationship_id)
     call_service(
@@ -166,7 +177,11 @@ def closure_get(request, relationship_id: Id):
     return _closure_out(api_pair(request, relationship_id).relationship)
 
 
-@router.post("/{int:relationship_id}/close", response=ClosureOut, summary="Close (goals met, cycle ended)")
+@router.post(
+    "/{int:relationship_id}/close",
+    response={200: ClosureOut, 409: ErrorOut},
+    summary="Close (goals met, cycle ended)",
+)
 def closure_close(request, relationship_id: Id, payload: CloseIn):
     pair = api_pair(request, relationship_id)
     call_service(
@@ -179,7 +194,11 @@ def closure_close(request, relationship_id: Id, payload: CloseIn):
     return _closure_out(pair.relationship)
 
 
-@router.post("/{int:relationship_id}/extend", response=ClosureOut, summary="Extend to a new end date")
+@router.post(
+    "/{int:relationship_id}/extend",
+    response={200: ClosureOut, 409: ErrorOut},
+    summary="Extend to a new end date",
+)
 def closure_extend(request, relationship_id: Id, payload: ExtendIn):
     pair = api_pair(request, relationship_id)
     call_service(
@@ -191,7 +210,11 @@ def closure_extend(request, relationship_id: Id, payload: ExtendIn):
     return _closure_out(pair.relationship)
 
 
-@router.put("/{int:relationship_id}/reflection", response=ClosureOut, summary="Write what I learned")
+@router.put(
+    "/{int:relationship_id}/reflection",
+    response={200: ClosureOut, 409: ErrorOut},
+    summary="Write what I learned",
+)
 def reflection_put(request, relationship_id: Id, payload: ReflectionIn):
     pair = api_pair(request, relationship_id)
     call_service(

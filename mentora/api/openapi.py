@@ -1,9 +1,10 @@
 """The published OpenAPI contract, generated from the routers with two guarantees django-ninja lacks:
 
 - every operation documents the error statuses it can answer, each with the API's one error shape
-  (`ErrorOut`), derived from what the operation has: a token (401, 403), ids in its path (404), input
-  (422), a JSON body (400), a throttle (429); statuses only some operations answer (409, 413, …) are
-  declared on the operation itself, e.g. `response={200: AgreementOut, 409: ErrorOut}`;
+  (`ErrorOut`), derived from what the operation has: a token (401, 403, and 429 once an address has
+  guessed too many), ids in its path (404), input (422), a JSON body (400), any body (413); statuses
+  that depend on the operation's own logic (409, a 404 for an id in the body, …) are declared on the
+  operation itself, e.g. `response={200: AgreementOut, 409: ErrorOut}`;
 - two different schemas never share a component name: ninja keeps whichever came last and documents
   the other's responses with the wrong fields, so a clash fails loudly instead.
 """
@@ -28,13 +29,15 @@ def error_statuses(operation: Operation) -> set[int]:
     sources = {model.__ninja_param_source__ for model in operation.models}
     statuses = set()
     if operation.auth_callbacks:
-        statuses |= {401, 403}
+        statuses |= {401, 403, 429}
     if "path" in sources:
         statuses.add(404)
     if sources:
         statuses.add(422)
     if "body" in sources:
         statuses.add(400)
+    if sources & {"body", "form", "file"}:
+        statuses.add(413)
     if operation.throttle_objects:
         statuses.add(429)
     return statuses

@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer, call_service
+from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id, PersonRefOut
 from mentora.checkins import selectors, services
 from mentora.checkins.models import BLOCKERS_LIMIT, CheckinKind, CheckinStatus, MeetingFrequency
@@ -109,7 +110,9 @@ def checkin_get(request, checkin_id: Id):
     return _out(selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id))
 
 
-@router.post("/{int:checkin_id}/answer", response=CheckinOut, summary="Answer my check-in")
+@router.post(
+    "/{int:checkin_id}/answer", response={200: CheckinOut, 409: ErrorOut}, summary="Answer my check-in"
+)
 def checkin_answer(request, checkin_id: Id, payload: AnswerIn):
     viewer = api_viewer(request)
     checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)

@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
+from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Pages
 from mentora.api.schemas import Id
 from mentora.goals import selectors, services
@@ -117,7 +118,9 @@ def goal_list(request, relationship_id: Id):
     return selectors.goal_list_for_relationship(relationship=pair.relationship)
 
 
-@router.post("/{int:relationship_id}/goals", response={201: GoalOut}, summary="Set a goal (the mentee)")
+@router.post(
+    "/{int:relationship_id}/goals", response={201: GoalOut, 409: ErrorOut}, summary="Set a goal (the mentee)"
+)
 def goal_create(request, relationship_id: Id, payload: GoalIn):
     pair = api_pair(request, relationship_id)
     goal = api_call(
@@ -132,7 +135,9 @@ def goal_get(request, relationship_id: Id, goal_id: Id):
 
 
 @router.put(
-    "/{int:relationship_id}/goals/{int:goal_id}", response=GoalOut, summary="Edit a goal (the mentee)"
+    "/{int:relationship_id}/goals/{int:goal_id}",
+    response={200: GoalOut, 409: ErrorOut},
+    summary="Edit a goal (the mentee)",
 )
 def goal_update(request, relationship_id: Id, goal_id: Id, payload: GoalUpdateIn):
     pair, goal = _goal(request, relationship_id, goal_id)
@@ -142,7 +147,7 @@ def goal_update(request, relationship_id: Id, goal_id: Id, payload: GoalUpdateIn
 
 @router.post(
     "/{int:relationship_id}/goals/{int:goal_id}/milestones",
-    response={201: MilestoneOut},
+    response={201: MilestoneOut, 409: ErrorOut},
     summary="Add a milestone (the mentee)",
 )
 def milestone_add(request, relationship_id: Id, goal_id: Id, payload: MilestoneIn):
@@ -152,7 +157,7 @@ def milestone_add(request, relationship_id: Id, goal_id: Id, payload: MilestoneI
 
 @router.patch(
     "/{int:relationship_id}/goals/{int:goal_id}/milestones/{int:milestone_id}",
-    response=MilestoneOut,
+    response={200: MilestoneOut, 409: ErrorOut},
     summary="Tick, untick or move a milestone (the mentee)",
 )
 def milestone_change(request, relationship_id: Id, goal_id: Id, milestone_id: Id, payload: MilestoneChangeIn):
@@ -171,7 +176,7 @@ def milestone_change(request, relationship_id: Id, goal_id: Id, milestone_id: Id
 
 @router.post(
     "/{int:relationship_id}/goals/{int:goal_id}/progress",
-    response={201: ProgressOut},
+    response={201: ProgressOut, 409: ErrorOut},
     summary="Record progress (the mentee)",
 )
 def progress_add(request, relationship_id: Id, goal_id: Id, payload: ProgressIn):
@@ -181,7 +186,7 @@ def progress_add(request, relationship_id: Id, goal_id: Id, payload: ProgressIn)
 
 @router.post(
     "/{int:relationship_id}/goals/{int:goal_id}/comments",
-    response={201: CommentOut},
+    response={201: CommentOut, 409: ErrorOut},
     summary="Comment on a goal (either side)",
 )
 def comment_add(request, relationship_id: Id, goal_id: Id, payload: CommentIn):

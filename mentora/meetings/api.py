@@ -15,6 +15,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from mentora.api.calls import api_viewer
+from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Mapped, Pages
 from mentora.api.schemas import Id
 from mentora.meetings import ical, selectors, services
@@ -135,7 +136,9 @@ def meeting_list(request, relationship_id: Id):
     return Mapped(meetings, lambda meeting: _out(meeting, pair))
 
 
-@router.post("/{int:relationship_id}/meetings", response={201: MeetingOut}, summary="Schedule a meeting")
+@router.post(
+    "/{int:relationship_id}/meetings", response={201: MeetingOut, 409: ErrorOut}, summary="Schedule a meeting"
+)
 def meeting_schedule(request, relationship_id: Id, payload: MeetingIn):
     pair = api_pair(request, relationship_id)
     meeting = api_call(
@@ -152,7 +155,7 @@ def meeting_get(request, relationship_id: Id, meeting_id: Id):
 
 @router.put(
     "/{int:relationship_id}/meetings/{int:meeting_id}",
-    response=MeetingOut,
+    response={200: MeetingOut, 409: ErrorOut},
     summary="Reschedule a meeting (409 `stale` if it changed since `version`)",
 )
 def meeting_reschedule(request, relationship_id: Id, meeting_id: Id, payload: MeetingChangeIn):
@@ -168,7 +171,9 @@ def meeting_reschedule(request, relationship_id: Id, meeting_id: Id, payload: Me
 
 
 @router.post(
-    "/{int:relationship_id}/meetings/{int:meeting_id}/cancel", response=MeetingOut, summary="Cancel a meeting"
+    "/{int:relationship_id}/meetings/{int:meeting_id}/cancel",
+    response={200: MeetingOut, 409: ErrorOut},
+    summary="Cancel a meeting",
 )
 def meeting_cancel(request, relationship_id: Id, meeting_id: Id, payload: MeetingVersionIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
@@ -178,7 +183,7 @@ def meeting_cancel(request, relationship_id: Id, meeting_id: Id, payload: Meetin
 
 @router.post(
     "/{int:relationship_id}/meetings/{int:meeting_id}/log",
-    response=MeetingOut,
+    response={200: MeetingOut, 409: ErrorOut},
     summary="Log a meeting afterwards: outcome, duration, topics and my rating",
 )
 def meeting_log(request, relationship_id: Id, meeting_id: Id, payload: LogIn):
@@ -196,7 +201,7 @@ def prep_get(request, relationship_id: Id, meeting_id: Id):
 
 @router.put(
     "/{int:relationship_id}/meetings/{int:meeting_id}/prep",
-    response=PrepOut,
+    response={200: PrepOut, 409: ErrorOut},
     summary="Save the agenda and questions (the mentee; `version` 0 the first time)",
 )
 def prep_save(request, relationship_id: Id, meeting_id: Id, payload: PrepIn):

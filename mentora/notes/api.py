@@ -6,6 +6,7 @@ import datetime
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Pages
 from mentora.api.schemas import Id
 from mentora.notes import selectors, services
@@ -50,7 +51,7 @@ def note_list(request, relationship_id: Id):
     return selectors.note_list_visible_to(relationship=pair.relationship, person=pair.person)
 
 
-@router.post("/{int:relationship_id}/notes", response={201: NoteOut}, summary="Write a note")
+@router.post("/{int:relationship_id}/notes", response={201: NoteOut, 409: ErrorOut}, summary="Write a note")
 def note_create(request, relationship_id: Id, payload: NoteIn):
     pair = api_pair(request, relationship_id)
     return 201, api_call(
@@ -66,7 +67,7 @@ def note_get(request, relationship_id: Id, note_id: Id):
 
 @router.put(
     "/{int:relationship_id}/notes/{int:note_id}",
-    response=NoteOut,
+    response={200: NoteOut, 409: ErrorOut},
     summary="Change a note (409 `stale` if it changed since `version`)",
 )
 def note_update(request, relationship_id: Id, note_id: Id, payload: NoteChangeIn):
@@ -75,7 +76,11 @@ def note_update(request, relationship_id: Id, note_id: Id, payload: NoteChangeIn
     return api_call(services.note_update, note=note, person=pair.person, **payload.dict())
 
 
-@router.delete("/{int:relationship_id}/notes/{int:note_id}", response={204: None}, summary="Delete my note")
+@router.delete(
+    "/{int:relationship_id}/notes/{int:note_id}",
+    response={204: None, 409: ErrorOut},
+    summary="Delete my note",
+)
 def note_delete(request, relationship_id: Id, note_id: Id):
     pair = api_pair(request, relationship_id)
     note = selectors.note_get_for_pair(pair=pair, note_id=note_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from mentora.api.calls import api_viewer, call_service
-from mentora.api.errors import ApiError
+from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.schemas import Id, PersonRefOut
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing import choose_services as services
@@ -194,7 +194,11 @@ def mentor_profile(request, program_id: Id, mentor_id: Id):
     return _mentor_out(selectors.mentor_profile_get(program=program, mentor_id=mentor_id))
 
 
-@router.post("/programs/{int:program_id}/requests", response={201: MentorRequestOut}, summary="Ask a mentor")
+@router.post(
+    "/programs/{int:program_id}/requests",
+    response={201: MentorRequestOut, 409: ErrorOut},
+    summary="Ask a mentor",
+)
 def create_request(request, program_id: Id, payload: RequestIn):
     program, mentee = _mentee_program(request, program_id)
     mentor = get_object_or_404(Person, pk=payload.mentor_id, organisation_id=program.organisation_id)
@@ -204,7 +208,11 @@ def create_request(request, program_id: Id, payload: RequestIn):
     return 201, relationship
 
 
-@router.post("/requests/{int:request_id}/withdraw", response=MentorRequestOut, summary="Withdraw my request")
+@router.post(
+    "/requests/{int:request_id}/withdraw",
+    response={200: MentorRequestOut, 409: ErrorOut},
+    summary="Withdraw my request",
+)
 def withdraw(request, request_id: Id):
     viewer = api_viewer(request)
     mentor_request = selectors.request_get_for_mentee(viewer=viewer, request_id=request_id)
@@ -230,14 +238,18 @@ def _answer(request, request_id: int, *, accept: bool):
 
 
 @router.post(
-    "/requests/{int:request_id}/accept", response=MentorRequestOut, summary="Accept a mentee's request"
+    "/requests/{int:request_id}/accept",
+    response={200: MentorRequestOut, 409: ErrorOut},
+    summary="Accept a mentee's request",
 )
 def accept(request, request_id: Id):
     return _answer(request, request_id, accept=True)
 
 
 @router.post(
-    "/requests/{int:request_id}/decline", response=MentorRequestOut, summary="Decline a mentee's request"
+    "/requests/{int:request_id}/decline",
+    response={200: MentorRequestOut, 409: ErrorOut},
+    summary="Decline a mentee's request",
 )
 def decline(request, request_id: Id):
     return _answer(request, request_id, accept=False)

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict, StrictBool
 
 from mentora.api.calls import api_viewer
-from mentora.api.errors import ApiError
+from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.schemas import Id
 from mentora.organisations.models import Role
 from mentora.people import selectors, services
@@ -358,7 +358,11 @@ def _demographics_out(profile: DemographicProfile) -> dict:
     }
 
 
-@router.get("/me/demographics", response=DemographicsOut, summary="My optional demographic answers")
+@router.get(
+    "/me/demographics",
+    response={200: DemographicsOut, 404: ErrorOut},
+    summary="My optional demographic answers",
+)
 def get_my_demographics(request):
     viewer = api_viewer(request)
     profile = selectors.demographics_get(person=viewer.person)

@@ -10,7 +10,7 @@ from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from mentora.api.errors import ApiError, ErrorOut
-from mentora.api.schemas import Id
+from mentora.api.schemas import Id, TextBool
 from mentora.core.roles import request_viewer
 from mentora.people.import_jobs import ImportTooLarge, people_import_get, people_import_start
 from mentora.people.models import ImportStatus, PeopleImport
@@ -73,7 +73,7 @@ def _job_out(job: PeopleImport) -> dict:
     response={202: ImportJobOut, 413: ErrorOut},
     summary="Start importing people from a CSV or XLSX export",
 )
-def people_import_endpoint(request, file: File[UploadedFile], dry_run: Form[bool] = False):
+def people_import_endpoint(request, file: File[UploadedFile], dry_run: TextBool = Form(False)):
     """All or nothing, upsert by employee id (see docs/import.md). Answers 202 with the queued job;
     follow it with `GET /api/people/import/{id}`. A file over the size limit answers 413 `file_too_large`.
     """

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from mentora.api.calls import api_viewer, call_service
+from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id, PersonRefOut
 from mentora.people.models import Person
 from mentora.programs.selectors import program_get_managed
@@ -95,7 +96,9 @@ def list_for_program(request, program_id: Id):
 
 
 @router.post(
-    "/", response={201: ManagedRelationshipOut}, summary="Pair a mentor and a mentee by hand (managers)"
+    "/",
+    response={201: ManagedRelationshipOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Pair a mentor and a mentee by hand (managers)",
 )
 def pair(request, payload: PairIn):
     viewer = api_viewer(request)
@@ -118,7 +121,11 @@ def _party(request, relationship_id: int):
     return viewer, selectors.relationship_get_for_party(viewer=viewer, relationship_id=relationship_id)
 
 
-@router.post("/{int:relationship_id}/consent", response=MyRelationshipOut, summary="I agree to start")
+@router.post(
+    "/{int:relationship_id}/consent",
+    response={200: MyRelationshipOut, 409: ErrorOut},
+    summary="I agree to start",
+)
 def consent(request, relationship_id: Id):
     viewer, relationship = _party(request, relationship_id)
     relationship = _call(services.relationship_consent, relationship=relationship, person=viewer.person)
@@ -126,7 +133,9 @@ def consent(request, relationship_id: Id):
 
 
 @router.post(
-    "/{int:relationship_id}/decline", response=MyRelationshipOut, summary="Decline a pending pairing"
+    "/{int:relationship_id}/decline",
+    response={200: MyRelationshipOut, 409: ErrorOut},
+    summary="Decline a pending pairing",
 )
 def decline(request, relationship_id: Id):
     viewer, relationship = _party(request, relationship_id)
@@ -135,7 +144,9 @@ def decline(request, relationship_id: Id):
 
 
 @router.post(
-    "/{int:relationship_id}/end", response=MyRelationshipOut, summary="End a relationship without blame"
+    "/{int:relationship_id}/end",
+    response={200: MyRelationshipOut, 409: ErrorOut},
+    summary="End a relationship without blame",
 )
 def end(request, relationship_id: Id, payload: EndIn):
     viewer, relationship = _party(request, relationship_id)

@@ -67,26 +67,35 @@ def test_responses_reference_their_own_schema(contract):
     assert "may_mentor" in schemas[my_programs.rsplit("/", 1)[1]]["properties"]
 
 
-def test_every_operation_that_takes_a_token_documents_401_and_403_with_the_error_shape(contract):
+def test_every_operation_that_takes_a_token_documents_401_403_and_429_with_the_error_shape(contract):
     for path, method, operation in _operations(contract):
         if "security" not in operation:
             assert "401" not in operation["responses"], (method, path)
             continue
-        for status in ("401", "403"):
+        for status in ("401", "403", "429"):
             assert _json_schema(operation["responses"][status]) == ERROR_REF, (method, path, status)
 
 
-def test_404_is_documented_only_where_the_path_has_ids(contract):
+def test_404_is_documented_wherever_the_path_has_ids(contract):
     for path, method, operation in _operations(contract):
-        assert ("404" in operation["responses"]) == ("{" in path), (method, path)
+        if "{" in path:
+            assert _json_schema(operation["responses"]["404"]) == ERROR_REF, (method, path)
+    assert "404" not in contract["paths"]["/api/people/"]["get"]["responses"]
+    assert "404" not in contract["paths"]["/api/me/home"]["get"]["responses"]
 
 
-def test_422_and_400_follow_the_operations_input(contract):
+def test_an_operation_declares_the_statuses_only_it_answers(contract):
+    pair = contract["paths"]["/api/relationships/"]["post"]["responses"]
+    assert _json_schema(pair["404"]) == ERROR_REF
+    assert _json_schema(pair["409"]) == ERROR_REF
+    assert "409" not in contract["paths"]["/api/relationships/"]["get"]["responses"]
+
+
+def test_422_400_and_413_follow_the_operations_input(contract):
     responses = contract["paths"]["/api/notifications/preferences"]
-    assert "422" not in responses["get"]["responses"]
-    assert "400" not in responses["get"]["responses"]
-    assert _json_schema(responses["put"]["responses"]["422"]) == ERROR_REF
-    assert _json_schema(responses["put"]["responses"]["400"]) == ERROR_REF
+    for status in ("422", "400", "413"):
+        assert status not in responses["get"]["responses"]
+        assert _json_schema(responses["put"]["responses"][status]) == ERROR_REF
 
 
 def test_the_documented_error_shape_is_the_one_the_api_answers(contract):

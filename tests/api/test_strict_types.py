@@ -1,14 +1,19 @@
-"""Booleans the API takes are JSON true or false: 1, 0, "yes" or "true" are invalid input."""
+"""Booleans the API takes are JSON true or false in bodies, and the words true or false in query strings
+and forms: 1, 0, "yes" (or "true" in JSON) are invalid input."""
 
 import types
 import typing
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from pydantic import BaseModel
 from pydantic.types import Strict
 
+from mentora.api.schemas import TextBool
 from mentora.api.urls import api
 from tests.factories import api_headers
+
+(TEXT_BOOL,) = typing.get_args(TextBool)[1:]
 
 
 def _lax_bools(model: type[BaseModel], where: str, seen: set):
@@ -25,7 +30,7 @@ def _lax_bools(model: type[BaseModel], where: str, seen: set):
 
 
 def _is_strict(metadata) -> bool:
-    return any(isinstance(meta, Strict) and meta.strict for meta in metadata)
+    return any((isinstance(meta, Strict) and meta.strict) or meta == TEXT_BOOL for meta in metadata)
 
 
 def _flatten(annotation, strict: bool = False):
@@ -47,7 +52,7 @@ def test_no_input_takes_a_lax_boolean():
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 for model in operation.models:
-                    if model.__ninja_param_source__ in {"body", "query"}:
+                    if model.__ninja_param_source__ in {"body", "query", "form"}:
                         lax += _lax_bools(model, f"{operation.methods} {path}", set())
     assert lax == []
 
@@ -85,3 +90,11 @@ def test_true_and_false_are_taken(client, alice):
     )
     assert response.status_code == 200
     assert response.json()["meeting_reminder"] is False
+
+
+@pytest.mark.parametrize("value", ["yes", "1", "on"])
+def test_a_form_boolean_other_than_true_or_false_is_invalid_input(client, pam, value):
+    upload = SimpleUploadedFile("people.csv", b"email\n", content_type="text/csv")
+    response = client.post("/api/people/import", {"file": upload, "dry_run": value}, headers=api_headers(pam))
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "form.dry_run"
