@@ -16,6 +16,8 @@ from mentora.people.import_jobs import ImportTooLarge, people_import_get, people
 from mentora.people.models import ImportStatus, PeopleImport
 
 router = Router(tags=["people"])
+# A form field defaulting to false (`Form[TextBool] = False` would make ninja require it).
+NOT_A_DRY_RUN = Form(False)
 
 
 class ImportReportOut(Schema):
@@ -73,7 +75,7 @@ def _job_out(job: PeopleImport) -> dict:
     response={202: ImportJobOut, 413: ErrorOut},
     summary="Start importing people from a CSV or XLSX export",
 )
-def people_import_endpoint(request, file: File[UploadedFile], dry_run: TextBool = Form(False)):
+def people_import_endpoint(request, file: File[UploadedFile], dry_run: TextBool = NOT_A_DRY_RUN):
     """All or nothing, upsert by employee id (see docs/import.md). Answers 202 with the queued job;
     follow it with `GET /api/people/import/{id}`. A file over the size limit answers 413 `file_too_large`.
     """
