@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from mentora.goals.selectors import goal_list_for_relationship
+from mentora.goals.selectors import goal_cards_for_relationship
 from mentora.workspace.panels import register
 
 register(
@@ -8,5 +8,5 @@ register(
     order=20,
     title=_("Goals"),
     template="goals/_panel.html",
-    context=lambda pair: {"goals": goal_list_for_relationship(relationship=pair.relationship)},
+    context=lambda pair: {"goals": goal_cards_for_relationship(relationship=pair.relationship)},
 )

@@ -24,6 +24,19 @@ def goal_list_for_relationship(*, relationship: Relationship) -> QuerySet:
     )
 
 
+def goal_cards_for_relationship(*, relationship: Relationship) -> QuerySet:
+    """The pair space's goal cards: counts of milestones and comments instead of every comment, so
+    that a goal discussed at length costs the space no more than a quiet one."""
+    return (
+        Goal.objects.filter(relationship=relationship)
+        .prefetch_related("skills")
+        .annotate(
+            milestone_count=Count("milestones", distinct=True), comment_count=Count("comments", distinct=True)
+        )
+        .order_by("status", "target_date", "id")
+    )
+
+
 def goal_get_for_pair(*, pair: Pair, goal_id: int) -> Goal:
     """One of this pair's goals; 404 for a goal of any other relationship."""
     return get_object_or_404(goal_list_for_relationship(relationship=pair.relationship), pk=goal_id)
