@@ -390,6 +390,10 @@ class _Checker:
         self.new_languages: dict[str, str] = {}  # code → name
         self.renamed: dict[int, str] = {}  # person id → employee id given by the file
         self.role_labels = {str(label).lower(): role for role, label in Role.choices}
+        self.max_email_length = min(
+            Person._meta.get_field("email").max_length,
+            get_user_model()._meta.get_field("username").max_length,
+        )
 
     def error(self, line: int, column: str, value: str, message: str) -> None:
         self.issues.append(ImportIssue(line, column, value[:200], message))
@@ -602,6 +606,12 @@ class _Checker:
                 validate_email(email)
             except ValidationError:
                 self.error(line, "email", cells["email"], _("Not a valid email address."))
+            else:
+                # The e-mail is also the sign-in name: PostgreSQL would refuse a longer one on write.
+                if len(email) > self.max_email_length:
+                    self.error(
+                        line, "email", cells["email"], _("Longer than %d characters.") % self.max_email_length
+                    )
             if email in lines_by_email:
                 self.error(
                     line, "email", email, _("Duplicate email: also on line %d.") % lines_by_email[email]

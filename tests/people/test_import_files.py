@@ -282,3 +282,17 @@ def test_a_control_character_in_an_email_is_reported_and_never_looked_up(org):
 
     assert (2, "email") in [(issue.line, issue.column) for issue in report.errors]
     assert all("\x00" not in issue.value for issue in report.errors)
+
+
+def test_an_email_longer_than_a_sign_in_name_may_be_is_refused_in_the_dry_run_too(org):
+    # A valid address, but over the 150 characters of a sign-in name: PostgreSQL refuses it on write.
+    email = f"{'a' * 64}@{'b' * 63}.{'c' * 30}.test"
+    data = f"employee_id,email\nE1,{email}\n".encode()
+
+    for dry_run in (True, False):
+        report = people_import(
+            organisation=org, file=io.BytesIO(data), filename="people.csv", dry_run=dry_run
+        )
+
+        assert [(issue.line, issue.column) for issue in report.errors] == [(2, "email")]
+    assert not Person.objects.filter(organisation=org).exists()
