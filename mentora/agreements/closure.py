@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from mentora.agreements.models import TEXT_LIMIT, Closure, ClosureReason, Extension, Reflection
 from mentora.agreements.selectors import relationship_ends_on
 from mentora.checkins.services import checkins_close_for_relationship
+from mentora.core.text import check_texts
 from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship, RelationshipStatus
@@ -34,6 +35,7 @@ def _clean_learned(learned: str) -> str:
             },
             code="too_long",
         )
+    check_texts(multi_line={"learned": learned})
     return learned
 
 

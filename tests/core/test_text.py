@@ -4,8 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from mentora.agreements.closure import reflection_save
+from mentora.agreements.services import agreement_update
 from mentora.api.models import ApiToken
 from mentora.core.text import check_texts, has_control_character, one_line
+from mentora.notes.services import note_create
+from mentora.relationships.services import relationship_end_no_fault
 
 
 @pytest.mark.parametrize(
@@ -44,3 +48,23 @@ def test_a_token_name_on_two_lines_is_refused_on_the_page(client, alice):
     response = client.post(reverse("api_tokens"), {"name": "sync\r\nBcc: x", "scope": "read", "days": "30"})
     assert "Use a single line" in response.content.decode()
     assert not ApiToken.objects.exists()
+
+
+SERVICE_CALLS = {
+    "a note's body": lambda r, p: note_create(relationship=r, person=p, visibility="shared", body="a\x00b"),
+    "a note's title": lambda r, p: note_create(
+        relationship=r, person=p, visibility="shared", title="a\nb", body="fine"
+    ),
+    "an agreement's cadence": lambda r, p: agreement_update(
+        relationship=r, person=p, expected_version=0, fields={"cadence": "weekly\r\nor so"}
+    ),
+    "a reason for ending": lambda r, p: relationship_end_no_fault(relationship=r, person=p, reason="\x00"),
+    "a reflection": lambda r, p: reflection_save(relationship=r, person=p, learned="bell\x07"),
+}
+
+
+@pytest.mark.parametrize("what", SERVICE_CALLS)
+def test_services_of_every_app_refuse_control_characters(relationship, alice, what):
+    with pytest.raises(ValidationError) as caught:
+        SERVICE_CALLS[what](relationship, alice)
+    assert "control characters" in " ".join(caught.value.messages)
