@@ -195,6 +195,10 @@ def silent_relationships(*, relationships: list[Relationship], weeks: int, now: 
     return set(old_enough) - relationships_met_between(relationship_ids=old_enough, start=since, end=now)
 
 
+# The at-risk page lists this many pairs a page.
+AT_RISK_PER_PAGE = 50
+
+
 def at_risk_pairs(*, program: Program, now: datetime | None = None) -> list[AtRiskPair]:
     """Active pairs showing a sign of marginal mentoring, with the reason categories only: a help
     request its respondent chose to send, no meeting for a while, a check-in overdue."""

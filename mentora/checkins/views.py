@@ -3,6 +3,7 @@ at-risk pairs for its managers (never an individual answer)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -94,7 +95,9 @@ def program_at_risk(request, program_id: int):
         template,
         {
             "program": program,
-            "pairs": selectors.at_risk_pairs(program=program),
+            "pairs": Paginator(selectors.at_risk_pairs(program=program), selectors.AT_RISK_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
             "schedule": selectors.schedule_for(program=program),
         },
     )
