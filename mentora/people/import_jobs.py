@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from mentora.core.roles import Viewer
 from mentora.core.text import one_line
 from mentora.people.importing import ImportIssue, ImportReport, import_too_large_message, people_import
-from mentora.people.models import ImportStatus, PeopleImport
+from mentora.people.models import IMPORT_LEASE, ImportStatus, PeopleImport
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +65,18 @@ def people_import_run(*, import_id: int) -> PeopleImport | None:
     """Check, then write (unless a dry run), recording progress and the report. Never raises for a
     bad file or an unexpected error: the job ends rejected or failed, and the file is dropped.
     Returns None when the job is not queued (another worker has it, or it already ran)."""
+    now = timezone.now()
     claimed = PeopleImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now(), progress=5, stage=_("Reading the file")
+        status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now, progress=5, stage=_("Reading the file")
     )
     if not claimed:
         return None
     job = PeopleImport.objects.select_related("organisation").get(pk=import_id)
 
     def progress(percent: int, stage: str) -> None:
-        PeopleImport.objects.filter(pk=import_id).update(progress=percent, stage=stage)
+        PeopleImport.objects.filter(pk=import_id).update(
+            progress=percent, stage=stage, heartbeat_at=timezone.now()
+        )
 
     try:
         report = people_import(
@@ -107,14 +110,42 @@ def people_import_run(*, import_id: int) -> PeopleImport | None:
     return job
 
 
+def _fail_if_worker_lost(job: PeopleImport) -> None:
+    """A running import without a progress report for IMPORT_LEASE lost its worker (killed, out of
+    memory, redeployed): say so instead of showing it running for ever."""
+    report = ImportReport(dry_run=job.dry_run)
+    report.errors = [
+        ImportIssue(
+            1,
+            "",
+            "",
+            _(
+                "The import stopped: its background worker was interrupted. People written before it "
+                "stopped stay; import the same file again to complete it (rows already imported count "
+                "as unchanged)."
+            ),
+        )
+    ]
+    PeopleImport.objects.filter(
+        pk=job.pk, status=ImportStatus.RUNNING, heartbeat_at__lt=timezone.now() - IMPORT_LEASE
+    ).update(
+        status=ImportStatus.FAILED,
+        progress=100,
+        stage="",
+        report=report.as_dict(),
+        content=b"",
+        finished_at=timezone.now(),
+    )
+
+
 def people_import_get(*, viewer: Viewer, import_id: int) -> PeopleImport:
     """An import of the viewer's organisation, for someone who may import; 404 for anyone else's."""
     _require_manager(viewer)
-    job = (
-        PeopleImport.objects.filter(pk=import_id, organisation=viewer.person.organisation)
-        .defer("content")
-        .first()
-    )
+    jobs = PeopleImport.objects.filter(pk=import_id, organisation=viewer.person.organisation).defer("content")
+    job = jobs.first()
     if job is None:
         raise Http404
+    if job.status == ImportStatus.RUNNING:
+        _fail_if_worker_lost(job)
+        job = jobs.get()
     return job

@@ -5,6 +5,7 @@ query for a profile page can leak it by accident: it must be joined on purpose.
 """
 
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -279,6 +280,8 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")  # an unexpected error: nothing was written
 
 
+# Far longer than the longest gap between two progress reports of a 50,000-row import.
+IMPORT_LEASE = timedelta(minutes=10)
 FINISHED_IMPORT_STATUSES = (ImportStatus.DONE.value, ImportStatus.REJECTED.value, ImportStatus.FAILED.value)
 
 
@@ -301,6 +304,8 @@ class PeopleImport(models.Model):
     report = models.JSONField(_("report"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written with every progress report: a running import without one for IMPORT_LEASE lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 """The import as a background job: claimed once, checked without a transaction, written all or nothing."""
 
+import datetime
 import io
 import threading
 
@@ -7,13 +8,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import reverse
+from freezegun import freeze_time
 
 from mentora.core.roles import viewer_for
 from mentora.organisations.models import Department, RoleMembership
 from mentora.people import importing
 from mentora.people.import_jobs import people_import_run, people_import_start
 from mentora.people.importing import people_import
-from mentora.people.models import ImportStatus, Language, PeopleImport, Person, Skill
+from mentora.people.models import IMPORT_LEASE, ImportStatus, Language, PeopleImport, Person, Skill
 from tests.factories import PersonFactory
 
 FILE = (
@@ -228,3 +231,37 @@ def test_another_organisation_writes_between_two_write_transactions(org, other_o
     assert seen == [False, False, False]
     assert Department.objects.filter(organisation=other_org).count() == 3
     assert Person.objects.filter(organisation=org, employee_id__in=["N1", "N2", "N3"]).count() == 3
+
+
+# ---- a lost worker ----------------------------------------------------------------------------
+
+
+def test_an_import_whose_worker_stopped_reporting_is_shown_failed_with_what_to_do(
+    client, org, pam, monkeypatch
+):
+    start_time = datetime.datetime(2031, 3, 3, 9, tzinfo=datetime.UTC)
+    with freeze_time(start_time):
+        job = start(pam)
+
+        def killed(*args, **kwargs):
+            raise WorkerKilled
+
+        monkeypatch.setattr("mentora.people.import_jobs.people_import", killed)
+        with pytest.raises(WorkerKilled):
+            people_import_run(import_id=job.pk)
+    url = reverse("people:import_job", args=[job.pk])
+
+    with freeze_time(start_time + IMPORT_LEASE - datetime.timedelta(seconds=1)):
+        client.force_login(pam.user)
+        assert 'hx-trigger="every 1s"' in client.get(url).content.decode()
+    with freeze_time(start_time + IMPORT_LEASE + datetime.timedelta(seconds=1)):
+        client.force_login(pam.user)
+        page = client.get(url).content.decode()
+
+    assert "hx-trigger" not in page and "worker was interrupted" in page
+    job.refresh_from_db()
+    assert (job.status, bytes(job.content)) == (ImportStatus.FAILED, b"")
+
+
+class WorkerKilled(BaseException):
+    """Stands for the worker process dying (SIGKILL, out of memory, a deploy) in the middle of an import."""
