@@ -12,7 +12,7 @@ ID_MAX = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
-def _true_or_false(value: object) -> object:
+def _true_or_false(value: object) -> bool:
     if isinstance(value, bool) or value in ("true", "false"):
         return value is True or value == "true"
     raise ValueError("Must be true or false.")
