@@ -89,16 +89,24 @@ def people_import_run(*, import_id: int) -> PeopleImport | None:
         )
         status = ImportStatus.DONE if report.ok else ImportStatus.REJECTED
     except Exception:
-        # The write runs in one transaction, so nothing of it stays; say so rather than hang.
+        # people_import removed what its earlier write transactions committed: say so rather than hang.
         logger.exception("People import %s failed", import_id)
-        report = ImportReport(dry_run=job.dry_run)
-        report.errors = [
-            ImportIssue(
-                1, "", "", _("The import failed unexpectedly and nothing was imported. Try again later.")
-            )
-        ]
+        report = _failure(job, _("The import failed unexpectedly and nothing was imported. Try again later."))
         status = ImportStatus.FAILED
-    PeopleImport.objects.filter(pk=import_id).update(
+    _finish(PeopleImport.objects.filter(pk=import_id), status=status, report=report)
+    job.refresh_from_db()
+    return job
+
+
+def _failure(job: PeopleImport, message: str) -> ImportReport:
+    report = ImportReport(dry_run=job.dry_run)
+    report.errors = [ImportIssue(1, "", "", message)]
+    return report
+
+
+def _finish(jobs, *, status: str, report: ImportReport) -> None:
+    """End the job with its report; the uploaded file is dropped."""
+    jobs.update(
         status=status,
         progress=100,
         stage="",
@@ -106,35 +114,24 @@ def people_import_run(*, import_id: int) -> PeopleImport | None:
         content=b"",
         finished_at=timezone.now(),
     )
-    job.refresh_from_db()
-    return job
 
 
 def _fail_if_worker_lost(job: PeopleImport) -> None:
     """A running import without a progress report for IMPORT_LEASE lost its worker (killed, out of
     memory, redeployed): say so instead of showing it running for ever."""
-    report = ImportReport(dry_run=job.dry_run)
-    report.errors = [
-        ImportIssue(
-            1,
-            "",
-            "",
-            _(
-                "The import stopped: its background worker was interrupted. People written before it "
-                "stopped stay; import the same file again to complete it (rows already imported count "
-                "as unchanged)."
-            ),
-        )
-    ]
-    PeopleImport.objects.filter(
-        pk=job.pk, status=ImportStatus.RUNNING, heartbeat_at__lt=timezone.now() - IMPORT_LEASE
-    ).update(
+    report = _failure(
+        job,
+        _(
+            "The import stopped: its background worker was interrupted. People written before it "
+            "stopped stay; import the same file again to complete it (rows already imported count "
+            "as unchanged)."
+        ),
+    )
+    cutoff = timezone.now() - IMPORT_LEASE
+    _finish(
+        PeopleImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff),
         status=ImportStatus.FAILED,
-        progress=100,
-        stage="",
-        report=report.as_dict(),
-        content=b"",
-        finished_at=timezone.now(),
+        report=report,
     )
 
 
