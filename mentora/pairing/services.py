@@ -242,7 +242,12 @@ def match_runs_fail_abandoned(*, program_id: int | None = None) -> int:
     """Mark failed, with a reason, the running runs whose worker has stopped beating; the manager
     can start the run again. Returns how many."""
     now = timezone.now()
-    abandoned = MatchRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - RUN_LEASE)
+    expired = now - RUN_LEASE
+    # Runs started before heartbeats existed have none: their start time stands in for it.
+    abandoned = MatchRun.objects.filter(
+        Q(heartbeat_at__lt=expired) | Q(heartbeat_at__isnull=True, started_at__lt=expired),
+        status=RunStatus.RUNNING,
+    )
     if program_id is not None:
         abandoned = abandoned.filter(program_id=program_id)
     return abandoned.update(

@@ -109,3 +109,11 @@ def test_a_run_queued_for_long_says_it_waits_for_a_worker(client, program, pam, 
             client.get(f"/api/matching/runs/{run.pk}", headers=api_headers(pam)).json()["waiting_for_worker"]
             is True
         )
+
+
+def test_a_run_started_before_heartbeats_existed_is_failed_once_its_lease_is_over(pam, dead_run):
+    MatchRun.objects.filter(pk=dead_run.pk).update(heartbeat_at=None)
+    with freeze_time(START + datetime.timedelta(minutes=4)):
+        assert services.match_runs_fail_abandoned(program_id=dead_run.program_id) == 0
+    with freeze_time(START + datetime.timedelta(minutes=6)):
+        assert services.match_runs_fail_abandoned(program_id=dead_run.program_id) == 1
