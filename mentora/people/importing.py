@@ -322,6 +322,24 @@ def _language_code(raw: str) -> str:
     return code
 
 
+# A BCP 47 tag with a script and/or region (`zh-CN`, `de-CH`, `sr-Latn-RS`, `es-419`).
+REGIONAL_TAG = re.compile(
+    r"(?P<base>[a-z]{2,3})(?:-(?P<script>[A-Z][a-z]{3}))?(?:-(?P<region>[A-Z]{2}|\d{3}))?"
+)
+
+
+def _regional_language_name(code: str) -> str | None:
+    """The name of a tag that adds a script or region to a known language, e.g. "German (CH)"."""
+    match = REGIONAL_TAG.fullmatch(code)
+    if match is None or code in KNOWN_LANGUAGES:
+        return None
+    base = KNOWN_LANGUAGES.get(match["base"])
+    if base is None or len(code) > Language._meta.get_field("code").max_length:
+        return None
+    detail = "-".join(part for part in (match["script"], match["region"]) if part)
+    return f"{base} ({detail})" if detail else None
+
+
 def _split_list(value: str) -> list[str]:
     return [item.strip() for item in LIST_SPLIT.split(value) if item.strip()]
 
@@ -473,6 +491,9 @@ class _Checker:
             if known is None and code in KNOWN_LANGUAGES:
                 known = code
                 self.new_languages[code] = KNOWN_LANGUAGES[code]
+            if known is None and (name := _regional_language_name(code)):
+                known = code
+                self.new_languages[code] = name
             if known is None:
                 self.error(
                     row.line, "languages", item, _("Unknown language; use a code like en, fr or pt-BR.")

@@ -222,6 +222,30 @@ def test_unknown_skills_are_created_in_the_imported_category_and_reported(org, s
     assert run(org, text).unchanged == 2
 
 
+def test_it_accepts_bcp47_tags_with_a_region_or_script_of_a_known_language(org):
+    text = csv_text(
+        "employee_id,email,languages",
+        "E1,a@acme.test,zh-CN; de_ch",
+        "E2,b@acme.test,sr-Latn-RS;es-419;zh-CN",
+    )
+
+    report = run(org, text)
+
+    assert report.ok, report.errors
+    assert set(report.new_languages) == {"zh-CN", "de-CH", "sr-Latn-RS", "es-419"}
+    assert Language.objects.get(code="de-CH").name == "German (CH)"
+    assert Language.objects.get(code="sr-Latn-RS").name == "Serbian (Latn-RS)"
+    person = Person.objects.get(employee_id="E1", organisation=org)
+    assert sorted(person.languages.values_list("code", flat=True)) == ["de-CH", "zh-CN"]
+
+
+@pytest.mark.parametrize("tag", ["xx-CH", "de-Switzerland", "de-CH-1901-extra"])
+def test_it_still_refuses_a_region_of_an_unknown_language_or_a_malformed_tag(org, tag):
+    report = run(org, csv_text("employee_id,email,languages", f"E1,a@acme.test,{tag}"))
+
+    assert problems(report) == [(2, "languages")]
+
+
 def test_it_creates_known_languages_and_nested_departments(org):
     text = csv_text(
         "employee_id,email,languages,department",
