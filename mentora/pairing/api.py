@@ -7,9 +7,11 @@ answer 404, other people of the organisation 403. Nothing here returns a run's i
 from datetime import datetime
 from typing import Any
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
@@ -18,6 +20,7 @@ from mentora.api.schemas import Id
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun, Proposal
+from mentora.people.models import Person
 
 router = Router(tags=["matching"])
 
@@ -129,6 +132,38 @@ class CompareOut(Schema):
 class PublishOut(Schema):
     run_id: int
     relationship_ids: list[int]
+
+
+class PairIn(Schema):
+    mentor_id: Id
+    mentee_id: Id
+
+
+class ClosedPairOut(Schema):
+    mentor_id: int
+    mentee_id: int
+    status: str = Field(description="declined or ended: how the pair's last relationship closed")
+    closed_at: datetime
+    allowed_by_id: int | None = Field(description="the manager who allowed the pair again, if any")
+    allowed_at: datetime | None
+
+
+class AllowanceOut(Schema):
+    mentor_id: int
+    mentee_id: int
+    allowed_by_id: int | None
+    allowed_at: datetime
+
+
+def _closed_out(row: selectors.ClosedPair) -> dict[str, Any]:
+    return {
+        "mentor_id": row.mentor.pk,
+        "mentee_id": row.mentee.pk,
+        "status": row.status,
+        "closed_at": row.closed_at,
+        "allowed_by_id": row.allowed.allowed_by_id if row.allowed else None,
+        "allowed_at": row.allowed.allowed_at if row.allowed else None,
+    }
 
 
 def _run_out(run: MatchRun) -> dict[str, Any]:
@@ -282,3 +317,31 @@ def run_publish(request, run_id: Id):
     run = _run(request, run_id)
     relationships = services.match_run_publish(run=run, by=request_viewer(request).person)
     return {"run_id": run.pk, "relationship_ids": [r.pk for r in relationships]}
+
+
+@router.get(
+    "/programs/{program_id}/closed-pairs",
+    response=list[ClosedPairOut],
+    summary="Pairs one side declined or ended in the program, and whether they were allowed again",
+)
+def closed_pair_list(request, program_id: Id):
+    program = selectors.program_get_for_matching(viewer=api_viewer(request), program_id=program_id)
+    return [_closed_out(row) for row in selectors.closed_pair_list(program=program)]
+
+
+@router.post(
+    "/programs/{program_id}/closed-pairs/allow",
+    response={201: AllowanceOut},
+    summary="Allow a declined or ended pair to be proposed and published again",
+)
+def pair_allow_again(request, program_id: Id, payload: PairIn):
+    viewer = api_viewer(request)
+    program = selectors.program_get_for_matching(viewer=viewer, program_id=program_id)
+    people = Person.objects.filter(organisation_id=program.organisation_id)
+    allowance = services.pair_allow_again(
+        program=program,
+        mentor=get_object_or_404(people, pk=payload.mentor_id),
+        mentee=get_object_or_404(people, pk=payload.mentee_id),
+        by=viewer.person,
+    )
+    return Status(201, allowance)

@@ -23,12 +23,18 @@ from mentora.matching.instance import parse_instance
 from mentora.matching.shortlist import Shortlister
 from mentora.pairing.explanations import public_reasons
 from mentora.pairing.instance_builder import build_instance
-from mentora.pairing.models import PairRule, PairRuleKind, ShortlistExposure
+from mentora.pairing.models import PairAllowance, PairRule, PairRuleKind, ShortlistExposure
 from mentora.pairing.selectors import program_skill_names
 from mentora.people.models import OfferedSkill, Person
-from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, MatchingMode, Program
+from mentora.programs.models import (
+    LIVE_PROGRAM_STATUSES,
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    MatchingMode,
+    Program,
+)
 from mentora.programs.permissions import can_manage_program
-from mentora.programs.selectors import VISIBLE_TO_PARTICIPANTS
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin, RelationshipStatus
 
 CHOOSE_MODES = (MatchingMode.MENTEE_CHOICE, MatchingMode.BOTH)
@@ -55,7 +61,7 @@ def program_get_for_participant(*, viewer: Viewer, program_id: int) -> Program:
     program = Program.objects.filter(
         pk=program_id,
         organisation_id=viewer.organisation_id,
-        status__in=VISIBLE_TO_PARTICIPANTS,
+        status__in=LIVE_PROGRAM_STATUSES,
         enrolments__person=viewer.person,
         enrolments__status=EnrolmentStatus.APPROVED,
     ).first()
@@ -86,7 +92,7 @@ def choose_programs_for(*, person: Person | None) -> dict[str, list]:
             person=person,
             status=EnrolmentStatus.APPROVED,
             program__matching_mode__in=CHOOSE_MODES,
-            program__status__in=VISIBLE_TO_PARTICIPANTS,
+            program__status__in=LIVE_PROGRAM_STATUSES,
         )
         .select_related("program")
         .order_by("program__starts_on", "program__name")
@@ -231,7 +237,7 @@ def program_get_for_profiles(*, viewer: Viewer, program_id: int) -> Program:
     program = Program.objects.filter(pk=program_id, organisation_id=viewer.organisation_id).first()
     if program is None:
         raise Http404
-    takes_part = program.status in VISIBLE_TO_PARTICIPANTS and (
+    takes_part = program.status in LIVE_PROGRAM_STATUSES and (
         Enrolment.objects.filter(
             program=program, person=viewer.person, status=EnrolmentStatus.APPROVED
         ).exists()
@@ -266,7 +272,8 @@ def shortlister_cache_clear() -> None:
 def _fingerprint(program: Program) -> tuple:
     """Changes whenever the compiled input would be wrong, not merely stale: someone applies or is
     decided on, a mentor changes their capacity or pause, a place is freed (a decline or an end),
-    the program is edited, or a day passes (pauses end). A new request does not change it: places
+    a manager allows a closed pair again, the program is edited, or a day passes (pauses end). A new
+    request does not change it: places
     taken since the compilation are passed to the engine live (`_assigned`)."""
     enrolments = Enrolment.objects.filter(program=program).aggregate(
         n=Count("pk"), last=Max("pk"), created=Max("created_at"), decided=Max("decided_at")
@@ -279,14 +286,14 @@ def _fingerprint(program: Program) -> tuple:
     freed = Relationship.objects.filter(program=program).aggregate(
         declined=Max("declined_at"), ended=Max("ended_at")
     )
-    return (timezone.localdate(), program.updated_at, *enrolments.values(), hash(mentors), *freed.values())
-
-
-def _mentor_declined_pairs(program: Program) -> list[tuple[int, int]]:
-    return list(
-        Relationship.objects.filter(
-            program=program, status=RelationshipStatus.DECLINED, declined_by=F("mentor")
-        ).values_list("mentor_id", "mentee_id")
+    allowed = PairAllowance.objects.filter(program=program).aggregate(last=Max("allowed_at"))["last"]
+    return (
+        timezone.localdate(),
+        program.updated_at,
+        *enrolments.values(),
+        hash(mentors),
+        *freed.values(),
+        allowed,
     )
 
 
@@ -295,7 +302,8 @@ def program_shortlister(*, program: Program) -> Shortlister:
     program's participants or places change (or, for profile edits, five minutes have passed).
     Compiling costs about a second per thousand participants; a shortlist from it, milliseconds.
 
-    A mentor who declined a mentee is blocked for that mentee, so they are not offered again.
+    A pair one side declined or ended is blocked (see `instance_builder.build`), so that mentor is
+    not offered to that mentee again unless a manager allowed the pair again.
     """
     key = _fingerprint(program)
 
@@ -312,7 +320,7 @@ def program_shortlister(*, program: Program) -> Shortlister:
     with _cache_lock:
         shortlister = fresh()
         if shortlister is None:
-            raw = build_instance(program=program, exclude_pairs=_mentor_declined_pairs(program))
+            raw = build_instance(program=program)
             shortlister = Shortlister(parse_instance(raw), spread=EXPOSURE_SPREAD)
             _cache[program.pk] = (key, time.monotonic(), shortlister)
     return shortlister

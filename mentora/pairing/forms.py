@@ -60,6 +60,13 @@ class RunForm(forms.Form):
         }
 
 
+class PairPeopleForm(forms.Form):
+    """A mentor and a mentee of the program's organisation, by id (hidden fields of a list's button)."""
+
+    mentor = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    mentee = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
 class SwapForm(forms.Form):
     first = forms.ModelChoiceField(queryset=None, label=_("This pair"))
     second = forms.ModelChoiceField(queryset=None, label=_("exchanges mentors with"))

@@ -23,6 +23,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from mentora.pairing.models import PairRule, PairRuleKind
+from mentora.pairing.selectors import pair_closures
 from mentora.people.models import MeetingMode, Person, SelfAssessedSkill, Skill
 from mentora.programs.models import (
     Enrolment,
@@ -148,8 +149,11 @@ def build(
     today: dt.date | None = None,
 ) -> BuiltInstance:
     """Build the instance and say who was left out. `locked`/`forbidden` default to the program's
-    pair rules; `exclude_pairs` are blocked as well (e.g. pairs someone already declined)."""
+    pair rules; `exclude_pairs` are blocked as well. Pairs one side declined or ended in this
+    program are always blocked (and never forced by a lock) unless a manager allowed them again;
+    an allowed pair no longer counts as previous partners."""
     today = today or timezone.localdate()
+    closures = pair_closures(program=program)
     if locked is None or forbidden is None:
         rules = list(PairRule.objects.filter(program=program).values_list("mentor_id", "mentee_id", "kind"))
         if locked is None:
@@ -198,6 +202,8 @@ def build(
     for mentor_id, mentee_id in Relationship.objects.filter(in_org, status__in=PREVIOUS_STATUSES).values_list(
         "mentor_id", "mentee_id"
     ):
+        if (mentor_id, mentee_id) in closures.allowed:
+            continue
         previous[mentor_id].add(mentee_id)
         previous[mentee_id].add(mentor_id)
     manager_of = dict(
@@ -235,6 +241,8 @@ def build(
     # Locked pairs are decided: the mentee leaves the pool and the mentor keeps one place fewer.
     locked_pairs = []
     for mentor_pk, mentee_pk in locked:
+        if (mentor_pk, mentee_pk) in closures.closed:
+            continue
         is_mentor = EnrolmentRole.MENTOR in roles.get(mentor_pk, ())
         if is_mentor and mentee_pk in mentee_enrolment and capacity.get(mentor_pk, 0) > 0:
             locked_pairs.append((mentor_pk, mentee_pk))
@@ -242,7 +250,7 @@ def build(
     locked_mentees = {mentee for _, mentee in locked_pairs}
 
     blocks: dict[int, set[int]] = defaultdict(set)
-    for mentor_pk, mentee_pk in [*forbidden, *exclude_pairs]:
+    for mentor_pk, mentee_pk in [*forbidden, *exclude_pairs, *closures.closed]:
         if mentor_pk in people and mentee_pk in people:
             blocks[mentee_pk].add(mentor_pk)
 

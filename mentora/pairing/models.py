@@ -183,3 +183,32 @@ class ShortlistExposure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} shown to {self.mentee} ×{self.times_shown}"
+
+
+class PairAllowance(models.Model):
+    """A manager allowed a pair that declined or ended in this program to be proposed again.
+
+    Without one, a declined or ended pair is never proposed, published or paired by hand again in
+    the program; an allowance covers only the closings before it (a later decline closes the pair
+    again). Rows are kept as the record of who allowed it and when.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="pair_allowances")
+    mentor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    allowed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    allowed_at = models.DateTimeField(_("allowed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-allowed_at", "-id"]
+        verbose_name = _("pair allowed again")
+        verbose_name_plural = _("pairs allowed again")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("mentee")), name="pair_allowance_distinct_people"
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "mentor", "mentee"])]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.mentee} allowed again"

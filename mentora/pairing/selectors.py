@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -18,10 +18,29 @@ from django.utils.translation import gettext_noop
 from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells, membership_changed_enough
 from mentora.core.roles import Viewer
 from mentora.matching.instance import COMPONENTS
-from mentora.pairing.models import MatchRun, Proposal, ProposalState, RunStatus
+from mentora.pairing.models import MatchRun, PairAllowance, Proposal, ProposalState, RunStatus
 from mentora.people.models import Person, Skill
 from mentora.programs.models import Program
 from mentora.programs.permissions import can_manage_program
+from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
+
+Pair = tuple[int, int]  # (mentor pk, mentee pk)
+
+# A pair closed by either side: not proposed, published or paired by hand again in the program
+# unless a manager allows it again (`PairAllowance`).
+CLOSED_STATUSES = (RelationshipStatus.DECLINED, RelationshipStatus.ENDED)
+
+
+def _closing_relationships(program: Program) -> QuerySet:
+    """The program's declined and ended relationships, except a mentee's own request that she
+    withdrew before the mentor answered: nobody said no to the pair, so she may ask again."""
+    withdrawn = Q(
+        status=RelationshipStatus.DECLINED,
+        origin=RelationshipOrigin.MENTEE_REQUEST,
+        declined_by=F("mentee"),
+    )
+    return Relationship.objects.filter(program=program, status__in=CLOSED_STATUSES).exclude(withdrawn)
+
 
 # Groupings by something the manager may not read about a person (people.permissions): besides
 # hiding small cells, their figures are held back until enough people changed (`_held_back`).
@@ -330,3 +349,70 @@ def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> RunComparison:
     first, pairs_a = _summary(run_a)
     second, pairs_b = _summary(run_b)
     return RunComparison(first=first, second=second, in_common=len(pairs_a & pairs_b))
+
+
+# ---------------------------------------------------------------------------------------------- closed pairs
+
+
+@dataclass(frozen=True)
+class PairClosures:
+    closed: set[Pair]  # declined or ended in the program, and not allowed again since
+    allowed: set[Pair]  # declined or ended, then allowed again by a manager
+
+
+def pair_closures(*, program: Program) -> PairClosures:
+    """Which pairs of the program one side declined or ended, and which a manager allowed again.
+    Two queries whatever the program's size."""
+    last_closed: dict[Pair, Any] = {}
+    rows = _closing_relationships(program).values_list("mentor_id", "mentee_id", "declined_at", "ended_at")
+    for mentor, mentee, declined_at, ended_at in rows:
+        at = ended_at or declined_at
+        last_closed[(mentor, mentee)] = max(at, last_closed.get((mentor, mentee), at))
+    allowed_at = {
+        (mentor, mentee): at
+        for mentor, mentee, at in PairAllowance.objects.filter(program=program)
+        .values("mentor_id", "mentee_id")
+        .annotate(last=Max("allowed_at"))
+        .values_list("mentor_id", "mentee_id", "last")
+    }
+    closed = {pair for pair, at in last_closed.items() if pair not in allowed_at or allowed_at[pair] < at}
+    return PairClosures(closed=closed, allowed=set(last_closed) - closed)
+
+
+@dataclass(frozen=True)
+class ClosedPair:
+    mentor: Person
+    mentee: Person
+    status: str  # the last closing relationship's: declined or ended
+    closed_at: Any
+    allowed: PairAllowance | None  # the latest allowance given after that closing
+
+
+def closed_pair_list(*, program: Program) -> list[ClosedPair]:
+    """Every pair one side declined or ended in the program, newest closing first, with the latest
+    allowance that reopened it (None while it stays closed)."""
+    latest: dict[Pair, Relationship] = {}
+    relationships = _closing_relationships(program).select_related("mentor", "mentee").order_by("pk")
+    for relationship in relationships:
+        at = relationship.ended_at or relationship.declined_at
+        pair = (relationship.mentor_id, relationship.mentee_id)
+        kept = latest.get(pair)
+        if kept is None or (kept.ended_at or kept.declined_at) <= at:
+            latest[pair] = relationship
+    allowances: dict[Pair, PairAllowance] = {}
+    for allowance in PairAllowance.objects.filter(program=program).select_related("allowed_by"):
+        allowances.setdefault((allowance.mentor_id, allowance.mentee_id), allowance)  # newest first
+    out = []
+    for pair, relationship in latest.items():
+        closed_at = relationship.ended_at or relationship.declined_at
+        allowance = allowances.get(pair)
+        out.append(
+            ClosedPair(
+                mentor=relationship.mentor,
+                mentee=relationship.mentee,
+                status=relationship.status,
+                closed_at=closed_at,
+                allowed=allowance if allowance and allowance.allowed_at >= closed_at else None,
+            )
+        )
+    return sorted(out, key=lambda row: row.closed_at, reverse=True)

@@ -33,17 +33,18 @@ from mentora.pairing.models import (
     HEARTBEAT_SECONDS,
     RUN_LEASE,
     MatchRun,
+    PairAllowance,
     PairRule,
     PairRuleKind,
     Proposal,
     ProposalState,
     RunStatus,
 )
-from mentora.pairing.selectors import program_skill_names
+from mentora.pairing.selectors import pair_closures, program_skill_names
 from mentora.people.models import Person
-from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+from mentora.programs.models import LIVE_PROGRAM_STATUSES, Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin
-from mentora.relationships.services import PAIRABLE_STATUSES, PairRefused, relationships_create_pending_bulk
+from mentora.relationships.services import PairRefused, relationships_create_pending_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ def match_run_create(
     """Validate and queue a run; it executes once this transaction commits."""
     if program.format not in ENGINE_FORMATS:
         raise ValidationError(_("Matching runs are available for one-to-one and reverse mentoring programs."))
-    if program.status not in PAIRABLE_STATUSES:
+    if program.status not in LIVE_PROGRAM_STATUSES:
         raise ValidationError(_("Matching runs only while the program is open, matching or running."))
     clean = run_settings_clean(program=program, settings=settings)
     mentees, mentors, places = _free_participants(program)
@@ -536,6 +537,17 @@ def match_run_publish(*, run: MatchRun, by: Person | None) -> list[Relationship]
         )
         if not proposals:
             raise ValidationError(_("There is no proposal to publish."), code="empty")
+        closed = pair_closures(program=run.program).closed
+        for proposal in proposals:
+            if (proposal.mentor_id, proposal.mentee_id) in closed:
+                raise ValidationError(
+                    _(
+                        "Nothing was published: %(mentor)s → %(mentee)s was declined or ended in this "
+                        "program. Forbid this pair, or allow it again first."
+                    )
+                    % {"mentor": proposal.mentor.full_name, "mentee": proposal.mentee.full_name},
+                    code="closed",
+                )
         try:
             relationships = relationships_create_pending_bulk(
                 program=run.program,
@@ -561,3 +573,17 @@ def match_run_publish(*, run: MatchRun, by: Person | None) -> list[Relationship]
         run.published_by = by
         run.save(update_fields=["published_at", "published_by"])
     return relationships
+
+
+# ---------------------------------------------------------------------------------------------- closed pairs
+
+
+def pair_allow_again(*, program: Program, mentor: Person, mentee: Person, by: Person | None) -> PairAllowance:
+    """A manager's explicit decision that a pair one side declined or ended in this program may be
+    proposed, published or paired by hand again. Kept with who and when."""
+    if (mentor.pk, mentee.pk) not in pair_closures(program=program).closed:
+        raise ValidationError(
+            _("This pair was not declined or ended in this program, or is already allowed again."),
+            code="not_closed",
+        )
+    return PairAllowance.objects.create(program=program, mentor=mentor, mentee=mentee, allowed_by=by)

@@ -8,14 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
-from mentora.pairing.forms import ProposalFilterForm, RunForm, SwapForm
+from mentora.pairing.forms import PairPeopleForm, ProposalFilterForm, RunForm, SwapForm
 from mentora.pairing.models import MatchRun, ProposalState, RunStatus
+from mentora.people.models import Person
 from mentora.programs.forms import add_service_errors
 from mentora.programs.selectors import program_gaps
 
@@ -48,8 +49,35 @@ def matching_home(request, program_id: int):
         else:
             messages.success(request, _("The matching run has started."))
             return redirect("pairing:run", run_id=run.pk)
-    context = {"program": program, "form": form, "gaps": program_gaps(program=program)}
+    context = {
+        "program": program,
+        "form": form,
+        "gaps": program_gaps(program=program),
+        "closed_pairs": selectors.closed_pair_list(program=program),
+    }
     return render(request, "pairing/matching_home.html", context | _run_page(request, program))
+
+
+@login_required
+@require_POST
+def pair_allow_again(request, program_id: int):
+    program = _program(request, program_id)
+    form = PairPeopleForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("A mentor and a mentee are required.")
+    people = Person.objects.filter(organisation_id=program.organisation_id)
+    try:
+        services.pair_allow_again(
+            program=program,
+            mentor=get_object_or_404(people, pk=form.cleaned_data["mentor"]),
+            mentee=get_object_or_404(people, pk=form.cleaned_data["mentee"]),
+            by=request_viewer(request).person,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("This pair may be proposed and published again."))
+    return redirect("pairing:home", program_id=program.pk)
 
 
 @login_required
