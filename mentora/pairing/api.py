@@ -148,6 +148,36 @@ class ClosedPairOut(Schema):
     allowed_at: datetime | None
 
 
+class PairByHandIn(Schema):
+    mentor_id: Id
+    mentee_id: Id
+    note: str = Field("", max_length=1000)
+    override_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Required when the pair breaks a matching rule; kept and shown to the managers.",
+    )
+
+
+class PairByHandOut(Schema):
+    relationship_id: int
+    mentor_id: int
+    mentee_id: int
+    status: str
+    overridden_rules: list[str] = Field(description="Codes of the matching rules the pair breaks.")
+    override_reason: str
+
+
+class RuleOverrideOut(Schema):
+    relationship_id: int
+    mentor_id: int
+    mentee_id: int
+    rules: list[str]
+    reason: str
+    overridden_by_id: int | None
+    created_at: datetime
+
+
 class AllowanceOut(Schema):
     mentor_id: int
     mentee_id: int
@@ -345,3 +375,56 @@ def pair_allow_again(request, program_id: Id, payload: PairIn):
         by=viewer.person,
     )
     return Status(201, allowance)
+
+
+@router.post(
+    "/programs/{program_id}/pairs",
+    response={201: PairByHandOut},
+    summary="Pair a mentor and a mentee by hand, by the matching rules unless overridden with a reason",
+)
+def pair_by_hand(request, program_id: Id, payload: PairByHandIn):
+    viewer = api_viewer(request)
+    program = selectors.program_get_for_matching(viewer=viewer, program_id=program_id)
+    people = Person.objects.filter(organisation_id=program.organisation_id)
+    relationship = services.relationship_pair_by_hand(
+        program=program,
+        mentor=get_object_or_404(people, pk=payload.mentor_id),
+        mentee=get_object_or_404(people, pk=payload.mentee_id),
+        by=viewer.person,
+        note=payload.note,
+        override_reason=payload.override_reason,
+    )
+    override = getattr(relationship, "rule_override", None)
+    return Status(
+        201,
+        {
+            "relationship_id": relationship.pk,
+            "mentor_id": relationship.mentor_id,
+            "mentee_id": relationship.mentee_id,
+            "status": relationship.status,
+            "overridden_rules": override.rules if override else [],
+            "override_reason": override.reason if override else "",
+        },
+    )
+
+
+@router.get(
+    "/programs/{program_id}/rule-overrides",
+    response=list[RuleOverrideOut],
+    summary="Pairs made by hand against a matching rule, with the reason",
+)
+@paginate(Pages)
+def rule_override_list(request, program_id: Id):
+    program = selectors.program_get_for_matching(viewer=api_viewer(request), program_id=program_id)
+    return Mapped(
+        selectors.rule_override_list(program=program),
+        lambda override: {
+            "relationship_id": override.relationship_id,
+            "mentor_id": override.relationship.mentor_id,
+            "mentee_id": override.relationship.mentee_id,
+            "rules": override.rules,
+            "reason": override.reason,
+            "overridden_by_id": override.overridden_by_id,
+            "created_at": override.created_at,
+        },
+    )

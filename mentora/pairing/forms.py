@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from mentora.organisations.models import Department
 from mentora.pairing.selectors import ProposalFilters
 from mentora.programs.models import WEIGHT_FIELDS, Program
+from mentora.relationships.forms import PairForm
 
 
 class RunForm(forms.Form):
@@ -65,6 +66,19 @@ class PairPeopleForm(forms.Form):
 
     mentor = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     mentee = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class PairByHandForm(PairForm):
+    override_reason = forms.CharField(
+        label=_("Why pair them anyway? (only if they break a matching rule)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The same rules as a matching run apply. If this pair breaks one, it is refused unless "
+            "you write why; the reason is kept and shown to the program's managers."
+        ),
+    )
 
 
 class SwapForm(forms.Form):

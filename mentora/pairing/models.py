@@ -212,3 +212,30 @@ class PairAllowance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} → {self.mentee} allowed again"
+
+
+class RuleOverride(models.Model):
+    """A manager paired two people by hand against one or more of the matching rules, and wrote why."""
+
+    relationship = models.OneToOneField(
+        "relationships.Relationship", on_delete=models.CASCADE, related_name="rule_override"
+    )
+    rules = models.JSONField(
+        _("rules overridden"), help_text=_("Codes of the matching rules the pair breaks.")
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    overridden_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("matching rule override")
+        verbose_name_plural = _("matching rule overrides")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="rule_override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Override for {self.relationship_id}: {', '.join(self.rules)}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells, membership_changed_enough
 from mentora.core.roles import Viewer
 from mentora.matching.instance import COMPONENTS
-from mentora.pairing.models import MatchRun, PairAllowance, Proposal, ProposalState, RunStatus
+from mentora.pairing.models import MatchRun, PairAllowance, Proposal, ProposalState, RuleOverride, RunStatus
 from mentora.people.models import Person, Skill
 from mentora.programs.models import Program
 from mentora.programs.permissions import can_manage_program
@@ -416,3 +416,10 @@ def closed_pair_list(*, program: Program) -> list[ClosedPair]:
             )
         )
     return sorted(out, key=lambda row: row.closed_at, reverse=True)
+
+
+def rule_override_list(*, program: Program) -> QuerySet:
+    """Pairs the program's managers made by hand against a matching rule, newest first, with why."""
+    return RuleOverride.objects.filter(relationship__program=program).select_related(
+        "relationship__mentor", "relationship__mentee", "overridden_by"
+    )

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from mentora.core.text import check_texts
 from mentora.matching import InstanceError, parse_instance
 from mentora.matching.engine import solve
 from mentora.matching.instance import COMPONENTS, FAIRNESS_FLOORS, FAIRNESS_GROUPS, MODES
@@ -38,13 +39,18 @@ from mentora.pairing.models import (
     PairRuleKind,
     Proposal,
     ProposalState,
+    RuleOverride,
     RunStatus,
 )
 from mentora.pairing.selectors import pair_closures, program_skill_names
 from mentora.people.models import Person
 from mentora.programs.models import LIVE_PROGRAM_STATUSES, Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin
-from mentora.relationships.services import PairRefused, relationships_create_pending_bulk
+from mentora.relationships.services import (
+    PairRefused,
+    relationship_create_pending,
+    relationships_create_pending_bulk,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +68,12 @@ CONSTRAINT_MESSAGES = {
     "skill_match": gettext_noop("the mentor is not stronger in anything the mentee wants to learn"),
     "capacity": gettext_noop("the mentor has no free place"),
     "distinct": gettext_noop("nobody can mentor themselves"),
+    "closed": gettext_noop("one of them declined or ended this pairing in this program"),
 }
+
+# Left to the relationships app's own checks, which no reason overrides: free places, pauses,
+# approved enrolments, a mentee already paired.
+NOT_OVERRIDABLE = ("capacity", "distinct")
 
 
 # ---------------------------------------------------------------------------------------------- settings
@@ -587,3 +598,71 @@ def pair_allow_again(*, program: Program, mentor: Person, mentee: Person, by: Pe
             code="not_closed",
         )
     return PairAllowance.objects.create(program=program, mentor=mentor, mentee=mentee, allowed_by=by)
+
+
+# ---------------------------------------------------------------------------------------------- by hand
+
+
+def rules_broken_by_pair(*, program: Program, mentor: Person, mentee: Person) -> list[str]:
+    """The matching rules a run would refuse this pair for, as codes of `CONSTRAINT_MESSAGES`:
+    the engine's own hard constraints on the program's instance (reporting line at any depth,
+    seniority for the program's format, blocks, previous partners, language, time zone, skill),
+    plus "closed" for a pair declined or ended in the program. Someone the run would leave out
+    (not approved, paused, already paired) is for `relationship_create_pending` to refuse."""
+    built = build(program=program)
+    present = {person["id"] for person in built.evaluation["people"]}
+    if str(mentor.pk) not in present or str(mentee.pk) not in present:
+        return []
+    (evaluation,) = evaluate_pairs(built.evaluation, [(str(mentor.pk), str(mentee.pk))])
+    broken = [name for name in evaluation.failed if name not in NOT_OVERRIDABLE]
+    if (mentor.pk, mentee.pk) in pair_closures(program=program).closed:
+        forbidden = PairRule.objects.filter(
+            program=program, mentor=mentor, mentee=mentee, kind=PairRuleKind.FORBID
+        ).exists()
+        # The closed pair is blocked in the instance: name why, not "forbidden", unless it is both.
+        broken = [name for name in broken if name != "blocks" or forbidden] + ["closed"]
+    return broken
+
+
+def rule_labels(codes: list[str]) -> list[str]:
+    return [_(CONSTRAINT_MESSAGES.get(code, code)) for code in codes]
+
+
+@transaction.atomic
+def relationship_pair_by_hand(
+    *,
+    program: Program,
+    mentor: Person,
+    mentee: Person,
+    by: Person | None,
+    note: str = "",
+    override_reason: str = "",
+) -> Relationship:
+    """A manager pairs two people: the same rules as a run, unless the manager writes why they pair
+    them anyway; that reason is kept (`RuleOverride`) with the rules it overrides and who wrote it."""
+    check_texts(multi_line={"override_reason": override_reason})
+    override_reason = override_reason.strip()
+    broken = rules_broken_by_pair(program=program, mentor=mentor, mentee=mentee)
+    if broken and not override_reason:
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "This pairing breaks a matching rule (%(rules)s). To pair them anyway, write why."
+                )
+                % {"rules": "; ".join(rule_labels(broken))}
+            },
+            code="rule_broken",
+        )
+    relationship = relationship_create_pending(
+        program=program,
+        mentor=mentor,
+        mentee=mentee,
+        origin=RelationshipOrigin.MANUAL,
+        created_by=by,
+        note=note,
+    )
+    if broken:
+        RuleOverride.objects.create(
+            relationship=relationship, rules=broken, reason=override_reason, overridden_by=by
+        )
+    return relationship

@@ -10,6 +10,7 @@ urlpatterns = [
     path("programs/<int:program_id>/runs/", views.run_list, name="runs"),
     path("programs/<int:program_id>/compare/", views.run_compare, name="compare"),
     path("programs/<int:program_id>/allow-again/", views.pair_allow_again, name="allow_again"),
+    path("programs/<int:program_id>/pair/", views.pair_by_hand, name="pair"),
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/progress/", views.run_progress, name="progress"),
     path("runs/<int:run_id>/swap/", views.proposal_swap, name="swap"),

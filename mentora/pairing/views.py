@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
-from mentora.pairing.forms import PairPeopleForm, ProposalFilterForm, RunForm, SwapForm
+from mentora.pairing.forms import PairByHandForm, PairPeopleForm, ProposalFilterForm, RunForm, SwapForm
 from mentora.pairing.models import MatchRun, ProposalState, RunStatus
 from mentora.people.models import Person
 from mentora.programs.forms import add_service_errors
 from mentora.programs.selectors import program_gaps
+from mentora.relationships.selectors import program_pool
 
 
 def _program(request, program_id: int):
@@ -56,6 +57,34 @@ def matching_home(request, program_id: int):
         "closed_pairs": selectors.closed_pair_list(program=program),
     }
     return render(request, "pairing/matching_home.html", context | _run_page(request, program))
+
+
+@login_required
+def pair_by_hand(request, program_id: int):
+    program = _program(request, program_id)
+    pool = program_pool(program=program)
+    form = PairByHandForm(request.POST or None, pool=pool)
+    if request.method == "POST" and form.is_valid():
+        people = Person.objects.in_bulk([int(form.cleaned_data["mentor"]), int(form.cleaned_data["mentee"])])
+        try:
+            services.relationship_pair_by_hand(
+                program=program,
+                mentor=people[int(form.cleaned_data["mentor"])],
+                mentee=people[int(form.cleaned_data["mentee"])],
+                by=request_viewer(request).person,
+                note=form.cleaned_data["note"],
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Pairing created. Both people are asked to consent."))
+            return redirect("programs:manage", pk=program.pk)
+    overrides = selectors.rule_override_list(program=program)
+    for override in overrides:
+        override.labels = services.rule_labels(override.rules)
+    context = {"program": program, "form": form, "pool": pool, "overrides": overrides}
+    return render(request, "pairing/pair.html", context)
 
 
 @login_required
