@@ -1,4 +1,5 @@
-"""Agreement, first-meeting agenda, closure, extension and reflections: for the pair only."""
+"""Agreement, first-meeting agenda, the endings (closure, its confirmation or dispute, the no-fault
+exit), extension and reflections: for the pair only."""
 
 from datetime import date, datetime
 
@@ -7,12 +8,15 @@ from pydantic import StrictBool
 
 from mentora.agreements import closure, selectors, services
 from mentora.agreements.models import AgendaStep, ClosureReason
-from mentora.api.calls import call_service
+from mentora.api.calls import CONFLICT_CODES, call_service
 from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id
 from mentora.workspace.api import api_pair
 
 router = Router(tags=["agreements"])
+
+# A closure proposal waiting, missing, or one's own: conflicts with the current state.
+CLOSURE_CONFLICTS = CONFLICT_CODES | {"closure_pending", "no_pending_closure", "own_proposal"}
 
 
 class AgendaItemOut(Schema):
@@ -64,6 +68,8 @@ class ClosureOut(Schema):
     status: str
     ends_on: date
     closed: bool
+    pending: bool = Field(description='A "goals met" closure waits for the partner\'s confirmation.')
+    proposed_by_id: int | None
     reason: ClosureReason | None
     closed_at: datetime | None
     reflections: list[ReflectionOut]
@@ -72,6 +78,10 @@ class ClosureOut(Schema):
 class CloseIn(Schema):
     reason: ClosureReason
     learned: str = ""
+
+
+class EndIn(Schema):
+    reason: str = Field("", max_length=2000)
 
 
 class ExtendIn(Schema):
@@ -96,13 +106,15 @@ def _agreement_out(relationship) -> dict:
 
 
 def _closure_out(relationship) -> dict:
-    relationship.refresh_from_db(fields=["status"])
+    relationship.refresh_from_db(fields=["status", "ends_on"])
     record = selectors.closure_for(relationship=relationship)
     return {
         "relationship_id": relationship.pk,
         "status": relationship.status,
-        "ends_on": selectors.relationship_ends_on(relationship=relationship),
-        "closed": record is not None,
+        "ends_on": relationship.ends_on,
+        "closed": record is not None and not record.is_pending,
+        "pending": record is not None and record.is_pending,
+        "proposed_by_id": record.closed_by_id if record else None,
         "reason": record.reason if record else None,
         "closed_at": record.closed_at if record else None,
         "reflections": [
@@ -186,10 +198,60 @@ def closure_close(request, relationship_id: Id, payload: CloseIn):
     pair = api_pair(request, relationship_id)
     call_service(
         closure.relationship_close_with_reason,
+        conflicts=CLOSURE_CONFLICTS,
         relationship=pair.relationship,
         person=pair.person,
         reason=payload.reason,
         learned=payload.learned,
+    )
+    return _closure_out(pair.relationship)
+
+
+@router.post(
+    "/{int:relationship_id}/closure/confirm",
+    response={200: ClosureOut, 409: ErrorOut},
+    summary='Confirm my partner\'s "goals met" closure',
+)
+def closure_confirm(request, relationship_id: Id):
+    pair = api_pair(request, relationship_id)
+    call_service(
+        closure.closure_confirm,
+        conflicts=CLOSURE_CONFLICTS,
+        relationship=pair.relationship,
+        person=pair.person,
+    )
+    return _closure_out(pair.relationship)
+
+
+@router.post(
+    "/{int:relationship_id}/closure/dispute",
+    response={200: ClosureOut, 409: ErrorOut},
+    summary='Dispute my partner\'s "goals met" closure',
+)
+def closure_dispute(request, relationship_id: Id):
+    pair = api_pair(request, relationship_id)
+    call_service(
+        closure.closure_dispute,
+        conflicts=CLOSURE_CONFLICTS,
+        relationship=pair.relationship,
+        person=pair.person,
+    )
+    return _closure_out(pair.relationship)
+
+
+@router.post(
+    "/{int:relationship_id}/end",
+    response={200: ClosureOut, 409: ErrorOut},
+    summary="End a relationship without blame",
+)
+def end(request, relationship_id: Id, payload: EndIn):
+    pair = api_pair(request, relationship_id)
+    call_service(
+        closure.relationship_end_no_fault,
+        conflicts=CLOSURE_CONFLICTS,
+        relationship=pair.relationship,
+        person=pair.person,
+        reason=payload.reason,
     )
     return _closure_out(pair.relationship)
 

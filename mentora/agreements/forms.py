@@ -45,3 +45,16 @@ class ReflectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Mentors learn too. Your partner reads it; nobody else does."),
     )
+
+
+class EndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Would you like to say why? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Only you and the program's managers will see this. The other person is told only that "
+            "the relationship has ended."
+        ),
+    )

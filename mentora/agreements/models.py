@@ -6,6 +6,7 @@ Writes go through `mentora.agreements.services` (agreement) and `mentora.agreeme
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentora.people.models import Person
@@ -118,22 +119,36 @@ class ClosureReason(models.TextChoices):
 
 
 class Closure(models.Model):
-    """How a relationship ended well (the no-fault exit is the relationships app's own)."""
+    """How a relationship ended well (the no-fault exit records only a private reason).
+
+    "Goals met" speaks for both sides, so it waits for the partner: until they confirm, the row is
+    a proposal (`closed_at` empty) and the relationship stays active; if they dispute it, the row
+    goes. "The cycle has ended" closes at once.
+    """
 
     relationship = models.OneToOneField(Relationship, on_delete=models.CASCADE, related_name="closure")
     reason = models.CharField(_("why we close"), max_length=16, choices=ClosureReason.choices)
     closed_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
-    closed_at = models.DateTimeField()
+    proposed_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
         constraints = [
             models.CheckConstraint(condition=Q(reason__in=ClosureReason.values), name="closure_valid_reason"),
+            models.CheckConstraint(
+                condition=Q(reason=ClosureReason.GOALS_MET) | Q(closed_at__isnull=False),
+                name="closure_only_goals_met_waits",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Closure of {self.relationship_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.closed_at is None
 
 
 class Extension(models.Model):

@@ -6,7 +6,6 @@ from mentora.agreements.selectors import (
     agreement_for,
     closure_for,
     reflections_for,
-    relationship_ends_on,
 )
 from mentora.workspace.panels import register
 
@@ -23,7 +22,7 @@ def _agreement_context(pair) -> dict:
 def _closure_context(pair) -> dict:
     return {
         "closure": closure_for(relationship=pair.relationship),
-        "ends_on": relationship_ends_on(relationship=pair.relationship),
+        "ends_on": pair.relationship.ends_on,
         "reflection_count": len(reflections_for(relationship=pair.relationship)),
     }
 

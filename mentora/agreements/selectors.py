@@ -1,9 +1,8 @@
-"""Reads for the agreement, the agenda and the relationship's lifecycle end."""
+"""Reads for the agreement, the agenda and the relationship's closure and reflections."""
 
 from dataclasses import dataclass
-from datetime import date
 
-from mentora.agreements.models import AgendaStep, Agreement, Closure, Extension, Reflection
+from mentora.agreements.models import AgendaStep, Agreement, Closure, Reflection
 from mentora.relationships.models import Relationship
 
 
@@ -26,24 +25,6 @@ def agenda_for(*, agreement: Agreement) -> list[AgendaItem]:
     return [
         AgendaItem(step=step.value, label=str(step.label), done=step.value in done) for step in AgendaStep
     ]
-
-
-def relationship_ends_on(*, relationship: Relationship) -> date:
-    """The cycle's end for this pair: the program's, or the latest extension's."""
-    extension = Extension.objects.filter(relationship=relationship).order_by("-created_at", "-id").first()
-    return extension.ends_on if extension else relationship.program.ends_on
-
-
-def relationship_end_dates(*, relationships: list[Relationship]) -> dict[int, date]:
-    """`relationship_ends_on` for many relationships in one query."""
-    latest: dict[int, date] = {}
-    for relationship_id, ends_on in (
-        Extension.objects.filter(relationship__in=relationships)
-        .order_by("created_at", "id")
-        .values_list("relationship_id", "ends_on")
-    ):
-        latest[relationship_id] = ends_on
-    return {r.pk: latest.get(r.pk, r.program.ends_on) for r in relationships}
 
 
 def closure_for(*, relationship: Relationship) -> Closure | None:

@@ -13,4 +13,7 @@ urlpatterns = [
     path("closure/close/", views.closure_close, name="close"),
     path("closure/extend/", views.closure_extend, name="extend"),
     path("closure/reflection/", views.closure_reflection, name="reflection"),
+    path("closure/confirm/", views.closure_confirm, name="closure_confirm"),
+    path("closure/dispute/", views.closure_dispute, name="closure_dispute"),
+    path("end/", views.relationship_end, name="end"),
 ]

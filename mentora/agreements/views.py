@@ -1,5 +1,6 @@
-"""The agreement, the first-meeting agenda, and closing or extending: pages inside the pair's
-space. Views parse input, call one service, answer (full page, or the fragment for htmx)."""
+"""The agreement, the first-meeting agenda, and the endings (close, confirm or dispute a
+closure, the no-fault exit) or extending: pages inside the pair's space. Views parse input, call
+one service, answer (full page, or the fragment for htmx)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.agreements import closure, selectors, services
-from mentora.agreements.forms import AgreementForm, CloseForm, ExtendForm, ReflectionForm, VersionForm
+from mentora.agreements.forms import (
+    AgreementForm,
+    CloseForm,
+    EndForm,
+    ExtendForm,
+    ReflectionForm,
+    VersionForm,
+)
 from mentora.agreements.models import AgendaStep
 from mentora.programs.forms import add_service_errors
 from mentora.workspace.access import request_pair
@@ -127,7 +135,7 @@ def _closure_context(pair, **forms) -> dict:
         "pair": pair,
         "relationship": relationship,
         "closure": selectors.closure_for(relationship=relationship),
-        "ends_on": selectors.relationship_ends_on(relationship=relationship),
+        "ends_on": relationship.ends_on,
         "reflections": reflections,
         "close_form": forms.get("close_form") or CloseForm(),
         "extend_form": forms.get("extend_form") or ExtendForm(),
@@ -149,7 +157,7 @@ def closure_close(request, relationship_id: int):
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
-            closure.relationship_close_with_reason(
+            record = closure.relationship_close_with_reason(
                 relationship=pair.relationship,
                 person=pair.person,
                 reason=form.cleaned_data["reason"],
@@ -158,7 +166,12 @@ def closure_close(request, relationship_id: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The relationship is closed and kept as history. Thank you both."))
+            if record.is_pending:
+                messages.success(request, _("Your partner is asked to confirm that your goals are met."))
+            else:
+                messages.success(
+                    request, _("The relationship is closed and kept as history. Thank you both.")
+                )
             return redirect("agreements:closure", relationship_id)
     return render(request, "agreements/closure.html", _closure_context(pair, close_form=form), status=400)
 
@@ -200,4 +213,56 @@ def closure_reflection(request, relationship_id: int):
             return redirect("agreements:closure", relationship_id)
     return render(
         request, "agreements/closure.html", _closure_context(pair, reflection_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def closure_confirm(request, relationship_id: int):
+    pair = request_pair(request, relationship_id)
+    try:
+        closure.closure_confirm(relationship=pair.relationship, person=pair.person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The relationship is closed and kept as history. Thank you both."))
+    return redirect("agreements:closure", relationship_id)
+
+
+@login_required
+@require_POST
+def closure_dispute(request, relationship_id: int):
+    pair = request_pair(request, relationship_id)
+    try:
+        closure.closure_dispute(relationship=pair.relationship, person=pair.person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The relationship continues. Your partner is told."))
+    return redirect("agreements:closure", relationship_id)
+
+
+@login_required
+def relationship_end(request, relationship_id: int):
+    pair = request_pair(request, relationship_id)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closure.relationship_end_no_fault(
+                relationship=pair.relationship, person=pair.person, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The relationship has ended. Thank you for the time you gave it; nobody is at fault."),
+            )
+            return redirect("relationships:mine")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "agreements/end.html",
+        {"pair": pair, "relationship": pair.relationship, "form": form},
+        status=status,
     )

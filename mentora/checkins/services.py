@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentora.agreements.selectors import relationship_end_dates
 from mentora.checkins.models import (
     BLOCKERS_LIMIT,
     MAX_CADENCE_WEEKS,
@@ -96,7 +95,6 @@ def checkins_issue_due(*, today: date | None = None) -> int:
     )
     if not relationships:
         return 0
-    ends = relationship_end_dates(relationships=relationships)
     schedules: dict[int, CheckinSchedule] = {}
     once = set(
         Checkin.objects.filter(
@@ -108,7 +106,7 @@ def checkins_issue_due(*, today: date | None = None) -> int:
         if relationship.program_id not in schedules:
             schedules[relationship.program_id] = schedule_for(program=relationship.program)
         for kind, due_on in _due_for(
-            relationship, schedules[relationship.program_id], ends[relationship.pk], today
+            relationship, schedules[relationship.program_id], relationship.ends_on, today
         ):
             for respondent_id in (relationship.mentor_id, relationship.mentee_id):
                 if kind != CheckinKind.PULSE and (relationship.pk, respondent_id, kind) in once:
@@ -149,10 +147,9 @@ def checkins_lapse_for_relationship(*, relationship: Relationship) -> None:
     ).update(status=CheckinStatus.MISSED)
 
 
-def checkins_close_for_relationship(*, relationship: Relationship, today: date) -> None:
-    """At closure: unanswered pulses and the mid-point lapse; the end-of-cycle survey is asked
-    (once) and stays answerable after closing."""
-    checkins_lapse_for_relationship(relationship=relationship)
+def checkins_ask_end_survey(*, relationship: Relationship, today: date) -> None:
+    """At a closure the end-of-cycle survey is asked (once, if the program has one); it stays
+    answerable after closing."""
     if not schedule_for(program=relationship.program).end_survey:
         return
     asked = set(

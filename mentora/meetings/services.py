@@ -1,4 +1,5 @@
-"""Writes for meetings: schedule, reschedule, cancel, log, prepare; calendar feed keys.
+"""Writes for meetings: schedule, reschedule, cancel (one, or all still to come when the pair ends),
+log, prepare; calendar feed keys.
 
 Edits carry the `version` the person saw. The write is a conditional update on that version, so
 of two tabs editing the same meeting the second is refused (code "stale") instead of silently
@@ -152,6 +153,21 @@ def meeting_cancel(*, meeting: Meeting, person: Person, version: int) -> Meeting
         cancelled_by=person,
         cancelled_at=timezone.now(),
         sequence=F("sequence") + 1,
+    )
+
+
+def meetings_cancel_upcoming(*, relationship: Relationship, person: Person) -> int:
+    """When a relationship ends, its meetings still to come are cancelled, so that both calendars
+    drop them (the feed and the .ics say CANCELLED). Returns how many."""
+    return Meeting.objects.filter(
+        relationship=relationship, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+    ).update(
+        status=MeetingStatus.CANCELLED,
+        cancelled_by=person,
+        cancelled_at=timezone.now(),
+        sequence=F("sequence") + 1,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
     )
 
 

@@ -102,6 +102,17 @@ def relationship_update(
             ),
             "agreement_confirmed": _("%(partner)s confirmed your mentoring agreement."),
             "closed": _("%(partner)s closed your relationship. Take a moment to write what you learned."),
+            "closure_proposed": _(
+                "%(partner)s would like to close your relationship because your goals are met. "
+                "Please confirm, or say that you do not agree."
+            ),
+            "closure_disputed": _(
+                "%(partner)s does not agree that your goals are met yet, so your relationship continues."
+            ),
+            "ended": _(
+                "%(partner)s ended your relationship. This is a no-fault exit: nobody is to blame, and "
+                "the program manager can help you find a new match."
+            ),
             "extended": _("%(partner)s extended your relationship until %(detail)s."),
             "advocacy_recorded": _(
                 "%(partner)s recorded a sponsorship action for you. Confirm it if it happened."

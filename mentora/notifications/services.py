@@ -193,15 +193,13 @@ def checkin_reminder_send(*, checkin_id: int, overdue: bool) -> int:
 
 
 def relationship_update_send(*, relationship_id: int, recipient_id: int, event: str, period: str) -> int:
-    from mentora.agreements.selectors import relationship_ends_on
-
     relationship = (
         Relationship.objects.select_related("mentor", "mentee", "program").filter(pk=relationship_id).first()
     )
     if relationship is None or recipient_id not in (relationship.mentor_id, relationship.mentee_id):
         return 0
     recipient, partner = next(pair for pair in _sides(relationship) if pair[0].pk == recipient_id)
-    detail = relationship_ends_on(relationship=relationship).isoformat() if event == "extended" else ""
+    detail = relationship.ends_on.isoformat() if event == "extended" else ""
     return int(
         notification_deliver(
             kind=NotificationKind.RELATIONSHIP_UPDATE,

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from mentora.advocacy.models import AdvocacyKind
 from mentora.advocacy.services import advocacy_action_confirm, advocacy_action_create
+from mentora.agreements.closure import relationship_end_no_fault
 from mentora.agreements.models import AgendaStep
 from mentora.agreements.services import agenda_step_set, agreement_confirm, agreement_update
 from mentora.checkins.models import Checkin, CheckinStatus, MeetingFrequency
@@ -82,7 +83,6 @@ from mentora.relationships.services import (
     relationship_consent,
     relationship_create_pending,
     relationship_decline,
-    relationship_end_no_fault,
 )
 
 GROW = "Grow into leadership"

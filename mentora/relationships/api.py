@@ -1,5 +1,5 @@
-"""Relationship endpoints: my relationships, consent, decline, no-fault exit; a program's
-relationships and manual pairing for its managers. Same services as the pages."""
+"""Relationship endpoints: my relationships, consent, decline; a program's relationships and manual
+pairing for its managers. Same services as the pages. Endings are the agreements app's endpoints."""
 
 from datetime import datetime
 from functools import partial
@@ -65,10 +65,6 @@ class PairIn(Schema):
     mentor_id: Id
     mentee_id: Id
     note: str = Field("", max_length=1000)
-
-
-class EndIn(Schema):
-    reason: str = Field("", max_length=2000)
 
 
 def _mine(relationship: Relationship, person) -> dict:
@@ -140,20 +136,4 @@ def consent(request, relationship_id: Id):
 def decline(request, relationship_id: Id):
     viewer, relationship = _party(request, relationship_id)
     relationship = _call(services.relationship_decline, relationship=relationship, person=viewer.person)
-    return _mine(relationship, viewer.person)
-
-
-@router.post(
-    "/{int:relationship_id}/end",
-    response={200: MyRelationshipOut, 409: ErrorOut},
-    summary="End a relationship without blame",
-)
-def end(request, relationship_id: Id, payload: EndIn):
-    viewer, relationship = _party(request, relationship_id)
-    relationship = _call(
-        services.relationship_end_no_fault,
-        relationship=relationship,
-        person=viewer.person,
-        reason=payload.reason,
-    )
     return _mine(relationship, viewer.person)

@@ -2,19 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class EndForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Would you like to say why? (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "Only you and the program's managers will see this. The other person is told only that "
-            "the relationship has ended."
-        ),
-    )
-
-
 class PairForm(forms.Form):
     mentor = forms.ChoiceField(label=_("Mentor"))
     mentee = forms.ChoiceField(label=_("Mentee"))

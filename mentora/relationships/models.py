@@ -50,6 +50,9 @@ class Relationship(models.Model):
     declined_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The cycle's end for this pair: the program's at creation, moved by an extension. A column
+    # rather than a read of the agreements app's extensions, so that every app can use it.
+    ends_on = models.DateField(_("ends on"))
     # No-fault exit: optional, and private to the program's managers and the person who ended it.
     end_reason = models.TextField(_("reason"), blank=True, max_length=2000)
 

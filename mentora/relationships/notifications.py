@@ -1,7 +1,6 @@
-"""Emails to both sides of a relationship, sent after the change commits.
+"""Emails to both sides of a pairing (proposed, started, declined), sent after the change commits.
 
-The no-fault exit's reason is never included: it is private to the person who gave it and the
-program's managers.
+An ending is told to the partner through the notifications ledger (`mentora.agreements.closure`).
 """
 
 from collections.abc import Iterable
@@ -147,17 +146,5 @@ def relationship_declined(relationship: Relationship) -> None:
         _(
             "Hello %(name)s,\n\nThe pairing with %(other)s in “%(program)s” will not go ahead. "
             "No one is at fault; the program manager will help you find another match.\n%(link)s\n"
-        ),
-    )
-
-
-def relationship_ended(relationship: Relationship) -> None:
-    _send_to_both(
-        relationship,
-        _("Your relationship in %(program)s has ended") % {"program": relationship.program.name},
-        _(
-            "Hello %(name)s,\n\nYour relationship with %(other)s in “%(program)s” has ended. "
-            "This is a no-fault exit: nobody is to blame, and the program manager can help you "
-            "find a new match.\n%(link)s\n"
         ),
     )

@@ -1,4 +1,5 @@
-"""Writes for relationships: create (pending consent), consent, decline, end without blame.
+"""Writes for relationships: create (pending consent), consent, decline, and the state change of
+an ending (`relationship_close`; the endings themselves are `mentora.agreements.closure`).
 
 `relationship_create_pending` is the one way a pair comes into being, whether from a mentee's
 request or a manager's manual pairing; `relationships_create_pending_bulk` does the same for a
@@ -17,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from mentora.checkins.services import checkins_lapse_for_relationship
 from mentora.core.text import check_texts
 from mentora.people.models import Person
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
@@ -120,6 +120,7 @@ def _pending(
         origin=origin,
         note=note.strip(),
         created_by=created_by,
+        ends_on=program.ends_on,
         mentee_consented_at=timezone.now() if origin == RelationshipOrigin.MENTEE_REQUEST else None,
     )
 
@@ -247,11 +248,13 @@ def relationship_decline(*, relationship: Relationship, person: Person) -> Relat
 
 
 @transaction.atomic
-def relationship_end_no_fault(
-    *, relationship: Relationship, person: Person, reason: str = ""
-) -> Relationship:
-    """Either side ends an active relationship without blame. The reason stays private to the
-    program's managers and the person who gave it; the other side is told only that it ended."""
+def relationship_close(*, relationship: Relationship, person: Person, reason: str = "") -> Relationship:
+    """The state change of every ending: either side ends an active relationship.
+
+    `reason` is the no-fault exit's optional why, private to the program's managers and the person
+    who gave it. What an ending does next (check-ins lapse, meetings cancelled, the partner told)
+    and the two kinds of ending live in `mentora.agreements.closure`.
+    """
     relationship = _locked(relationship)
     _side(relationship, person)
     if relationship.status != RelationshipStatus.ACTIVE:
@@ -262,24 +265,4 @@ def relationship_end_no_fault(
     relationship.ended_at = timezone.now()
     relationship.end_reason = (reason or "").strip()[:2000]
     relationship.save(update_fields=["status", "ended_by", "ended_at", "end_reason"])
-    checkins_lapse_for_relationship(relationship=relationship)
-    transaction.on_commit(lambda: notifications.relationship_ended(relationship))
-    return relationship
-
-
-@transaction.atomic
-def relationship_close(*, relationship: Relationship, person: Person) -> Relationship:
-    """Either side closes an active relationship that ran its course (goals met, cycle over).
-
-    Unlike the no-fault exit this sends no email and keeps no reason: the caller (the agreements
-    app's closure) records why and tells both sides.
-    """
-    relationship = _locked(relationship)
-    _side(relationship, person)
-    if relationship.status != RelationshipStatus.ACTIVE:
-        raise ValidationError(_("Only an active relationship can be closed."), code="not_active")
-    relationship.status = RelationshipStatus.ENDED
-    relationship.ended_by = person
-    relationship.ended_at = timezone.now()
-    relationship.save(update_fields=["status", "ended_by", "ended_at"])
     return relationship

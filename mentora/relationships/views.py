@@ -1,4 +1,4 @@
-"""My mentoring (consent, decline, no-fault exit) and a manager's manual pairing."""
+"""My mentoring (consent, decline) and a manager's manual pairing. Endings are the agreements app's."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +12,7 @@ from mentora.people.models import Person
 from mentora.programs.forms import add_service_errors
 from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
-from mentora.relationships.forms import EndForm, PairForm
+from mentora.relationships.forms import PairForm
 from mentora.relationships.models import RelationshipOrigin
 
 
@@ -61,25 +61,9 @@ def relationship_decline(request, pk: int):
     return _after_action(request)
 
 
-@login_required
-def relationship_end(request, pk: int):
-    viewer = request_viewer(request)
-    relationship = selectors.relationship_get_for_party(viewer=viewer, relationship_id=pk)
-    form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.relationship_end_no_fault(
-                relationship=relationship, person=viewer.person, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The relationship has ended. Thank you for the time you gave it; nobody is at fault."),
-            )
-            return redirect("relationships:mine")
-    return render(request, "relationships/end.html", {"relationship": relationship, "form": form})
+def relationship_end_moved(request, pk: int):
+    """The no-fault exit moved into the pair's space with the other endings; old links still work."""
+    return redirect("agreements:end", relationship_id=pk, permanent=True)
 
 
 @login_required

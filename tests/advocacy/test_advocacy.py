@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mentora.advocacy import selectors, services
 from mentora.advocacy.models import AdvocacyAction
-from mentora.relationships.services import relationship_end_no_fault
+from mentora.agreements.closure import relationship_end_no_fault
 from tests.factories import api_headers
 
 

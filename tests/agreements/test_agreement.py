@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from mentora.agreements import services
+from mentora.agreements.closure import relationship_end_no_fault
 from mentora.agreements.models import AgendaStep, Agreement
-from mentora.relationships.services import relationship_end_no_fault
 from tests.factories import api_headers
 
 FULL = {

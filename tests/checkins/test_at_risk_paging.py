@@ -21,6 +21,7 @@ def test_the_at_risk_page_shows_one_page_and_a_link_to_the_next(client, org, pam
             mentor=bob,
             mentee=PersonFactory(organisation=org, full_name=f"Quiet mentee {n:03}"),
             origin=RelationshipOrigin.MANUAL,
+            ends_on=program.ends_on,
             status=RelationshipStatus.ACTIVE,
             started_at=months_ago,
             mentor_consented_at=months_ago,

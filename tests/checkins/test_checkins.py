@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from mentora.agreements.closure import relationship_end_no_fault
 from mentora.checkins import selectors, services
 from mentora.checkins.models import Checkin, CheckinKind, CheckinPeriodFigures, CheckinStatus
 from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.meetings.models import Meeting
 from mentora.relationships.models import Relationship
-from mentora.relationships.services import relationship_end_no_fault
 from tests.factories import api_headers
 
 START = datetime.datetime(2031, 1, 1, 9, tzinfo=datetime.UTC)

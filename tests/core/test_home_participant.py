@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from mentora.agreements import closure
 from mentora.api.services import api_token_create
 from mentora.checkins.models import Checkin, CheckinAnswer, CheckinKind, CheckinStatus
 from mentora.core.roles import viewer_for
@@ -105,7 +106,7 @@ def test_it_says_the_person_waits_for_a_match_when_enrolled_but_unpaired(client,
 
 
 def test_past_relationships_are_left_to_the_my_mentoring_page(client, relationship, alice, bob):
-    relationship_services.relationship_end_no_fault(
+    closure.relationship_end_no_fault(
         relationship=relationship, person=bob, reason="PRIVATE-END"
     )
     text = home_page(client, alice)

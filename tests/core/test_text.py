@@ -4,12 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from mentora.agreements.closure import reflection_save
+from mentora.agreements.closure import reflection_save, relationship_end_no_fault
 from mentora.agreements.services import agreement_update
 from mentora.api.models import ApiToken
 from mentora.core.text import check_texts, has_control_character, one_line
 from mentora.notes.services import note_create
-from mentora.relationships.services import relationship_end_no_fault
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mentora.agreements.closure import relationship_end_no_fault
 from mentora.goals import selectors, services
 from mentora.goals.models import GoalStatus
-from mentora.relationships.services import relationship_end_no_fault
 from tests.factories import api_headers
 
 NEXT_YEAR = datetime.date.today() + datetime.timedelta(days=365)

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from mentora.agreements.closure import relationship_end_no_fault
 from mentora.meetings import selectors, services
 from mentora.meetings.models import CalendarFeed, Meeting, MeetingStatus
-from mentora.relationships.services import relationship_end_no_fault
 
 UTC = datetime.UTC
 

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mentora.agreements.closure import relationship_end_no_fault
 from mentora.notes import selectors, services
 from mentora.notes.models import NOTE_MAX_CHARS, Note
-from mentora.relationships.services import relationship_end_no_fault
 from tests.factories import api_headers
 
 PRIVATE = "PRIVATE-NOTE: I worry Bob finds my questions basic"

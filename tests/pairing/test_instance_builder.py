@@ -86,7 +86,11 @@ def test_it_leaves_out_applicants_paused_mentors_and_matched_mentees(program, sk
     paused = enrol_mentor(program, name="Paul Paused", skill=skill)
     paused.enrolments.update(paused_until=timezone.localdate() + timedelta(days=30))
     Relationship.objects.create(
-        program=program, mentor=mentors[0], mentee=mentees[0], origin=RelationshipOrigin.MANUAL
+        program=program,
+        mentor=mentors[0],
+        mentee=mentees[0],
+        origin=RelationshipOrigin.MANUAL,
+        ends_on=program.ends_on,
     )
 
     built = build(program=program)
@@ -104,7 +108,11 @@ def test_a_mentor_with_no_free_place_is_left_out(program, skill, cohort):
     mentors, mentees = cohort
     for mentee in mentees[:2]:
         Relationship.objects.create(
-            program=program, mentor=mentors[0], mentee=mentee, origin=RelationshipOrigin.MANUAL
+            program=program,
+            mentor=mentors[0],
+            mentee=mentee,
+            origin=RelationshipOrigin.MANUAL,
+            ends_on=program.ends_on,
         )
     built = build(program=program)
     assert str(mentors[0].pk) not in by_id(built.instance)
@@ -117,6 +125,7 @@ def test_previous_partners_come_from_any_program(org, program, cohort):
     EnrolmentFactory(program=earlier, person=mentors[1], role=EnrolmentRole.MENTOR)
     Relationship.objects.create(
         program=earlier,
+        ends_on=earlier.ends_on,
         mentor=mentors[1],
         mentee=mentees[2],
         origin=RelationshipOrigin.MANUAL,

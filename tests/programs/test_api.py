@@ -225,4 +225,4 @@ def test_enrolling_when_ineligible_or_with_a_bad_token_is_explained(org, pam, al
 def test_the_openapi_schema_documents_programs_and_relationships(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/programs/{program_id}/enrolments/{enrolment_id}/decision" in paths
-    assert "/api/relationships/{relationship_id}/end" in paths
+    assert "/api/relationships/{relationship_id}/consent" in paths

@@ -64,7 +64,13 @@ def test_the_program_page_shows_its_relationships_a_page_at_a_time(client, pam, 
         PersonFactory(organisation=program.organisation, full_name=f"Mentee {n:03}") for n in range(53)
     ]
     Relationship.objects.bulk_create(
-        Relationship(program=program, mentor=bob, mentee=mentee, origin=RelationshipOrigin.MANUAL)
+        Relationship(
+            program=program,
+            mentor=bob,
+            mentee=mentee,
+            origin=RelationshipOrigin.MANUAL,
+            ends_on=program.ends_on,
+        )
         for mentee in mentees
     )
     client.force_login(pam.user)

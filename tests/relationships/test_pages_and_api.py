@@ -1,4 +1,5 @@
-"""My mentoring, consent, decline, the no-fault exit and manual pairing: pages, API, permissions."""
+"""My mentoring, consent, decline, the no-fault exit (now in the pair's space) and manual pairing:
+pages, API, permissions."""
 
 import pytest
 from django.urls import reverse
@@ -75,7 +76,8 @@ def test_declining_with_htmx_returns_the_updated_list(client, pairing, bob):
 def test_the_no_fault_exit_keeps_the_reason_private(client, pairing, alice, bob, pam):
     activate(pairing)
     client.force_login(alice.user)
-    url = reverse("relationships:end", args=[pairing.pk])
+    url = reverse("agreements:end", args=[pairing.pk])
+    assert url in client.get(reverse("relationships:mine")).content.decode()
     assert "no-fault exit" in client.get(url).content.decode()
     response = client.post(url, {"reason": REASON})
     assert response.status_code == 302
@@ -98,22 +100,31 @@ def test_the_no_fault_exit_keeps_the_reason_private(client, pairing, alice, bob,
 
 def test_ending_a_pending_pairing_is_refused_gently(client, pairing, alice):
     client.force_login(alice.user)
-    response = client.post(reverse("relationships:end", args=[pairing.pk]), {"reason": ""})
-    assert response.status_code == 200
+    response = client.post(reverse("agreements:end", args=[pairing.pk]), {"reason": ""})
+    assert response.status_code == 400
     assert "Only an active relationship can be ended." in response.content.decode()
+
+
+def test_the_old_address_of_the_no_fault_exit_leads_to_its_new_one(client, pairing, alice):
+    client.force_login(alice.user)
+    response = client.get(f"/mentoring/{pairing.pk}/end/")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("agreements:end", args=[pairing.pk])
 
 
 @pytest.mark.parametrize("who", ["pam", "charlie", "lou"])
 def test_only_the_two_people_act_on_their_relationship(client, pairing, who, request):
     person = request.getfixturevalue(who)
     client.force_login(person.user)
-    for name in ("consent", "decline", "end"):
+    for name in ("consent", "decline"):
         assert client.post(reverse(f"relationships:{name}", args=[pairing.pk])).status_code == 404
-    assert client.get(reverse("relationships:end", args=[pairing.pk])).status_code == 404
+    assert client.post(reverse("agreements:end", args=[pairing.pk])).status_code == 404
+    assert client.get(reverse("agreements:end", args=[pairing.pk])).status_code == 404
     assert "Alice Archer" not in client.get(reverse("relationships:mine")).content.decode()
-    for name in ("consent", "decline", "end"):
+    for name in ("consent", "decline"):
         response = api(client, person, "post", f"/api/relationships/{pairing.pk}/{name}", {})
         assert response.status_code == 404
+    assert api(client, person, "post", f"/api/agreements/{pairing.pk}/end", {}).status_code == 404
     pairing.refresh_from_db()
     assert pairing.status == RelationshipStatus.PENDING_CONSENT
 
@@ -202,9 +213,13 @@ def test_the_api_consent_decline_and_end_flow(client, pairing, alice, bob):
     assert response.json()["status"] == "active"
     response = api(client, bob, "post", f"/api/relationships/{pairing.pk}/decline", {})
     assert response.status_code == 409 and response.json()["error"]["code"] == "not_pending"
-    response = api(client, bob, "post", f"/api/relationships/{pairing.pk}/end", {"reason": "x" * 2001})
+    response = api(client, bob, "post", f"/api/agreements/{pairing.pk}/end", {"reason": "x" * 2001})
     assert response.status_code == 422
-    response = api(client, bob, "post", f"/api/relationships/{pairing.pk}/end", {"reason": REASON})
-    assert response.json()["status"] == "ended" and response.json()["end_reason"] == REASON
-    response = api(client, alice, "post", f"/api/relationships/{pairing.pk}/end", {})
+    response = api(client, bob, "post", f"/api/agreements/{pairing.pk}/end", {"reason": "\x00"})
+    assert response.status_code == 422
+    response = api(client, bob, "post", f"/api/agreements/{pairing.pk}/end", {"reason": REASON})
+    assert response.json()["status"] == "ended" and not response.json()["closed"]
+    mine = api(client, bob, "get", "/api/relationships/").json()
+    assert mine[0]["end_reason"] == REASON
+    response = api(client, alice, "post", f"/api/agreements/{pairing.pk}/end", {})
     assert response.status_code == 409 and response.json()["error"]["code"] == "not_active"

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from mentora.relationships.services import relationship_end_no_fault
+from mentora.agreements.closure import relationship_end_no_fault
 from mentora.workspace import panels
 
 
