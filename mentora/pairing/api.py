@@ -69,7 +69,9 @@ class RunSummaryOut(Schema):
     match_rate: float | None
     mentor_load_gini: float | None
     fairness: dict[str, Any]
-    left_out: list[dict[str, Any]]
+    left_out: list[dict[str, Any]] = Field(description="People left out of this run's pool, and why.")
+    already_paired: int = Field(description="Mentees not in the pool: they already have a mentor.")
+    full_mentors: int = Field(description="Mentors not in the pool: every place is taken.")
 
 
 class RunOut(Schema):
@@ -123,10 +125,16 @@ class RunCompareSide(Schema):
     fairness_gap: float | None
 
 
+class CommonPairOut(Schema):
+    mentor_id: int
+    mentee_id: int
+
+
 class CompareOut(Schema):
     first: RunCompareSide
     second: RunCompareSide
     pairs_in_common: int
+    common_pairs: list[CommonPairOut] = Field(description="The pairs both runs propose.")
 
 
 class PublishOut(Schema):
@@ -217,6 +225,8 @@ def _run_out(run: MatchRun) -> dict[str, Any]:
                 for view in report.fairness
             },
             "left_out": report.notes,
+            "already_paired": report.already_paired,
+            "full_mentors": report.full_mentors,
         }
     return {
         **{
@@ -339,6 +349,7 @@ def run_compare(request, run_id: Id, other_id: Id):
         "first": _side(comparison.first),
         "second": _side(comparison.second),
         "pairs_in_common": comparison.in_common,
+        "common_pairs": [{"mentor_id": p.mentor_id, "mentee_id": p.mentee_id} for p in comparison.common],
     }
 
 

@@ -33,6 +33,20 @@ class PairEvaluation:
         return not self.failed
 
 
+def pairs_allowed(instance: dict[str, Any], pairs: list[tuple[str, str]]) -> list[bool]:
+    """For each (mentor id, mentee id) pair: does it keep every hard constraint? (no scoring)"""
+    if not pairs:
+        return []
+    parsed = parse_instance(instance)
+    pop = build_population(parsed)
+    u = np.array([pop.index[mentee] for _, mentee in pairs], dtype=np.int64)
+    v = np.array([pop.index[mentor] for mentor, _ in pairs], dtype=np.int64)
+    ok = np.ones(len(pairs), dtype=bool)
+    for mask in constraint_masks(pop, parsed.program, u, v).values():
+        ok &= mask
+    return ok.tolist()
+
+
 def evaluate_pairs(instance: dict[str, Any], pairs: list[tuple[str, str]]) -> list[PairEvaluation]:
     """pairs: (mentor id, mentee id), both present in the instance."""
     if not pairs:

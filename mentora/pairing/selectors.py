@@ -17,7 +17,9 @@ from django.utils.translation import gettext_noop
 
 from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells, membership_changed_enough
 from mentora.core.roles import Viewer
+from mentora.matching import InstanceError
 from mentora.matching.instance import COMPONENTS
+from mentora.pairing.evaluation import pairs_allowed
 from mentora.pairing.models import MatchRun, PairAllowance, Proposal, ProposalState, RuleOverride, RunStatus
 from mentora.people.models import Person, Skill
 from mentora.programs.models import Program
@@ -54,6 +56,10 @@ NOTE_MESSAGES = {
     "inactive": gettext_noop("no longer active in the organisation"),
     "left_during_run": gettext_noop("left the program, was disenrolled or paused during the run"),
 }
+
+# Notes about people who were never part of a rematch's pool, because their live pairs (or locked
+# pairs) already take them or all their places: counted on the run page, not listed as "left out".
+IN_LIVE_PAIRS = ("already_matched", "full")
 
 COMPONENT_LABELS = {
     "goal_fit": gettext_noop("Fit to goals"),
@@ -141,14 +147,27 @@ def proposal_list(*, run: MatchRun, filters: ProposalFilters | None = None) -> Q
 
 def proposal_swap_candidates(*, proposal: Proposal, name: str = "") -> QuerySet:
     """The pairs of the same run whose mentor this pair could take: not itself, not locked, not
-    forbidden, with another mentor."""
-    return (
+    forbidden, with another mentor, and such that both new pairs keep every matching rule (the
+    engine's hard constraints on the run's snapshot, as `services.proposal_swap` checks them)."""
+    candidates = (
         proposal_list(run=proposal.run, filters=ProposalFilters(name=name))
         .exclude(pk=proposal.pk)
         .exclude(mentor_id=proposal.mentor_id)
         .exclude(state=ProposalState.REJECTED)
         .filter(locked=False)
     )
+    others = list(candidates.values_list("pk", "mentor_id", "mentee_id"))
+    new_pairs = [
+        pair
+        for _pk, mentor, mentee in others
+        for pair in ((str(mentor), str(proposal.mentee_id)), (str(proposal.mentor_id), str(mentee)))
+    ]
+    try:
+        allowed = pairs_allowed(proposal.run.input_snapshot, new_pairs)
+    except (KeyError, InstanceError):
+        return candidates.none()
+    keep = [pk for k, (pk, _mentor, _mentee) in enumerate(others) if allowed[2 * k] and allowed[2 * k + 1]]
+    return candidates.filter(pk__in=keep)
 
 
 @dataclass
@@ -185,7 +204,9 @@ class FairnessView:
 class RunReport:
     run: MatchRun
     unmatched: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)  # left out of the run's pool
+    already_paired: int = 0  # mentees with a live relationship: not in the pool at all
+    full_mentors: int = 0  # mentors whose places are all taken
     fairness: list[FairnessView] = field(default_factory=list)
     mentor_load: dict[str, Any] = field(default_factory=dict)
     match_rate: float | None = None
@@ -273,7 +294,9 @@ def run_report(*, run: MatchRun) -> RunReport:
     names read in one query."""
     result = run.result or {}
     unmatched = result.get("unmatched", [])
-    ids = {int(entry["id"]) for entry in unmatched} | {int(note["person"]) for note in run.notes}
+    ids = {int(entry["id"]) for entry in unmatched} | {
+        int(note["person"]) for note in run.notes if note["reason"] not in IN_LIVE_PAIRS
+    }
     names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     fairness = result.get("fairness", {})
     return RunReport(
@@ -289,7 +312,10 @@ def run_report(*, run: MatchRun) -> RunReport:
                 "message": _(NOTE_MESSAGES.get(note["reason"], note["reason"])),
             }
             for note in run.notes
+            if note["reason"] not in IN_LIVE_PAIRS
         ],
+        already_paired=sum(1 for note in run.notes if note["reason"] == "already_matched"),
+        full_mentors=sum(1 for note in run.notes if note["reason"] == "full"),
         fairness=_fairness(fairness, held_back=_held_back(run) if fairness.get("by") else set()),
         mentor_load=fairness.get("mentor_load", {}),
         match_rate=fairness.get("match_rate"),
@@ -335,10 +361,22 @@ def _summary(run: MatchRun) -> tuple[RunSummary, set[tuple[int, int]]]:
 
 
 @dataclass(frozen=True)
+class CommonPair:
+    mentor_id: int
+    mentor_name: str
+    mentee_id: int
+    mentee_name: str
+
+
+@dataclass(frozen=True)
 class RunComparison:
     first: RunSummary
     second: RunSummary
-    in_common: int
+    common: list[CommonPair]
+
+    @property
+    def in_common(self) -> int:
+        return len(self.common)
 
 
 def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> RunComparison:
@@ -348,7 +386,15 @@ def match_run_compare(*, run_a: MatchRun, run_b: MatchRun) -> RunComparison:
         raise Http404
     first, pairs_a = _summary(run_a)
     second, pairs_b = _summary(run_b)
-    return RunComparison(first=first, second=second, in_common=len(pairs_a & pairs_b))
+    shared = pairs_a & pairs_b
+    names = dict(
+        Person.objects.filter(pk__in={pk for pair in shared for pk in pair}).values_list("pk", "full_name")
+    )
+    common = sorted(
+        (CommonPair(mentor, names[mentor], mentee, names[mentee]) for mentor, mentee in shared),
+        key=lambda pair: (pair.mentee_name, pair.mentee_id),
+    )
+    return RunComparison(first=first, second=second, common=common)
 
 
 # ---------------------------------------------------------------------------------------------- closed pairs

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentora.core.roles import request_viewer
@@ -144,6 +145,7 @@ def run_detail(request, run_id: int):
         "run": run,
         "program": run.program,
         "pairs": run.proposals.count(),
+        "to_publish": run.proposals.exclude(state=ProposalState.REJECTED).count(),
         "report": selectors.run_report(run=run),
         "other_runs": selectors.match_run_list(program=run.program)
         .filter(status=RunStatus.SUCCEEDED)
@@ -250,7 +252,11 @@ def run_publish(request, run_id: int):
         else:
             messages.success(
                 request,
-                _("Published %(count)s pairs. Both sides of each pair are asked to consent.")
+                ngettext(
+                    "Published %(count)s pair. Both sides are asked to consent.",
+                    "Published %(count)s pairs. Both sides of each pair are asked to consent.",
+                    len(relationships),
+                )
                 % {"count": len(relationships)},
             )
         return redirect("pairing:run", run_id=run.pk)
