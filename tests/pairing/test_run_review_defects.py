@@ -96,6 +96,15 @@ def test_publishing_one_pair_says_pair_not_pairs(client, program, pam, skill):
     assert "Published 1 pair." in text and "1 pairs" not in text
 
 
+def test_the_mentor_load_sentence_agrees_in_number(client, program, pam, skill):
+    enrol_mentor(program, name="Maya Mentor", skill=skill)
+    enrol_mentor(program, name="Milo Mentor", skill=skill)
+    enrol_mentee(program, name="Ella Mentee", skill=skill)
+    text = page(client, pam, "pairing:run", run_now(program, pam).pk)
+    assert "at most 1 mentee per mentor" in text and "1 mentor without a mentee." in text
+    assert "1 mentees" not in text and "1 mentors" not in text
+
+
 def test_the_compare_page_and_api_name_the_pairs_in_common(client, program, pam, cohort):
     first, second = run_now(program, pam), run_now(program, pam)
     shared = set(first.proposals.values_list("mentor_id", "mentee_id")) & set(
