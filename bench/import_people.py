@@ -31,8 +31,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from mentora.demo.org import demo_domain, generate_demo_org, skill_taxonomy_create  # noqa: E402
 from mentora.organisations.models import Organisation  # noqa: E402
-from mentora.people.demo_org import demo_domain, generate_demo_org, skill_taxonomy_create  # noqa: E402
 from mentora.people.importing import WRITE_PROGRESS, people_import  # noqa: E402
 from mentora.people.models import Skill  # noqa: E402
 

@@ -50,10 +50,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from mentora.demo.org import demo_domain, demo_org_load  # noqa: E402
 from mentora.organisations.models import Organisation  # noqa: E402
 from mentora.pairing.models import MatchRun  # noqa: E402
 from mentora.pairing.services import match_run_create, match_run_execute, match_run_publish  # noqa: E402
-from mentora.people.demo_org import demo_domain, demo_org_load  # noqa: E402
 from mentora.people.models import Person, Skill  # noqa: E402
 from mentora.programs.models import (  # noqa: E402
     Enrolment,

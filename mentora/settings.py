@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "mentora.advocacy",
     "mentora.notifications",
     "mentora.api",
+    "mentora.home",
+    "mentora.demo",
 ]
 
 MIDDLEWARE = [

@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mentora.accounts import views as account_views
 from mentora.api import views as api_views
-from mentora.api.urls import api
-from mentora.core import views as core_views
+from mentora.api_root import api
+from mentora.demo.views import SignInView
+from mentora.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
+    path("", home_views.home, name="home"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

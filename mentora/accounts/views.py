@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,17 +11,9 @@ from mentora.accounts import selectors, services
 from mentora.accounts.forms import EmailChangeForm
 from mentora.core.decorators import person_required
 from mentora.core.roles import request_viewer
-from mentora.people.demo_org import demo_published_logins_exist
 from mentora.people.forms import apply_service_errors
 from mentora.people.permissions import can_edit_person
 from mentora.people.selectors import person_get
-
-
-class SignInView(LoginView):
-    """Django's sign-in page, which says so when the demo's published log-ins are in the database."""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"demo_loaded": demo_published_logins_exist()}
 
 
 def locked_out(request, original_response=None, credentials=None):

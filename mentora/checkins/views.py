@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from mentora.advocacy.selectors import sponsorship_kpis
 from mentora.checkins import selectors, services
 from mentora.checkins.forms import CheckinAnswerForm, CheckinScheduleForm
 from mentora.core.decorators import person_required
 from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.core.roles import request_viewer
 from mentora.programs.forms import add_service_errors
+from mentora.programs.sections import HEALTH, render_sections
 from mentora.programs.selectors import program_get_managed
 
 
@@ -80,7 +80,7 @@ def program_checkins(request, program_id: int):
             "form": form,
             "aggregates": selectors.program_checkin_aggregates(program=program),
             "at_risk_count": selectors.at_risk_count(program=program),
-            "sponsorship": sponsorship_kpis(program=program),
+            "sections": render_sections(page=HEALTH, program=program, request=request),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -41,6 +41,10 @@ class ProgramStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# The one name for a live program: participants see it, and people may be paired in it.
+LIVE_PROGRAM_STATUSES = (ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.RUNNING)
+
+
 class MatchingMode(models.TextChoices):
     ALGORITHMIC_REVIEW = "algorithmic_review", _("Algorithmic proposals, reviewed by a manager")
     MENTEE_CHOICE = "mentee_choice", _("Mentees choose from a ranked shortlist")

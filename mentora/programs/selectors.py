@@ -12,6 +12,7 @@ from mentora.core.roles import Viewer
 from mentora.organisations.models import Department
 from mentora.people.models import Person, Skill
 from mentora.programs.models import (
+    LIVE_PROGRAM_STATUSES,
     Enrolment,
     EnrolmentRole,
     EnrolmentStatus,
@@ -22,8 +23,6 @@ from mentora.programs.models import (
     QuestionKind,
 )
 from mentora.programs.permissions import can_manage_program, can_read_enrolment
-
-VISIBLE_TO_PARTICIPANTS = (ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.RUNNING)
 
 
 def _counted(queryset: QuerySet) -> QuerySet:
@@ -64,7 +63,7 @@ def program_get_visible(*, viewer: Viewer, program_id: int) -> Program:
     )
     if program is None:
         raise Http404
-    if program.status in VISIBLE_TO_PARTICIPANTS or can_manage_program(viewer, program):
+    if program.status in LIVE_PROGRAM_STATUSES or can_manage_program(viewer, program):
         return program
     if program.enrolments.filter(person=viewer.person).exists():
         return program
@@ -131,9 +130,7 @@ def program_list_open_to(*, person: Person | None) -> list[OpenProgram]:
         return []
     programs = (
         Program.objects.filter(organisation_id=person.organisation_id)
-        .filter(
-            Q(status=ProgramStatus.OPEN) | Q(enrolments__person=person, status__in=VISIBLE_TO_PARTICIPANTS)
-        )
+        .filter(Q(status=ProgramStatus.OPEN) | Q(enrolments__person=person, status__in=LIVE_PROGRAM_STATUSES))
         .distinct()
         .prefetch_related("eligible_departments")
         .order_by("starts_on", "name")

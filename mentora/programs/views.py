@@ -29,12 +29,7 @@ from mentora.programs.forms import (
 )
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from mentora.programs.permissions import can_create_program, can_manage_program
-from mentora.relationships.selectors import (
-    RELATIONSHIPS_PER_PAGE,
-    program_pool,
-    relationship_list_for_program,
-)
-from mentora.relationships.services import PAIRABLE_STATUSES
+from mentora.programs.sections import MANAGE, render_sections
 
 
 def _managed(request, pk: int) -> Program:
@@ -127,12 +122,8 @@ def _manage_context(request, program: Program) -> dict:
         "managers": selectors.program_managers(program=program),
         "manager_form": ManagerAddForm(candidates=_manager_candidates(program)),
         "invite_form": InviteForm(),
-        "relationships": Paginator(
-            relationship_list_for_program(program=program), RELATIONSHIPS_PER_PAGE
-        ).get_page(request.GET.get("page")),
-        "pool": program_pool(program=program),
         "next_statuses": [ProgramStatus(status) for status in services.TRANSITIONS[program.status]],
-        "can_pair": program.status in PAIRABLE_STATUSES,
+        "sections": render_sections(page=MANAGE, program=program, request=request),
     }
 
 

@@ -20,11 +20,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from mentora.core.text import check_texts
 from mentora.people.models import Person
-from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
+from mentora.programs.models import LIVE_PROGRAM_STATUSES, Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships import notifications
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin, RelationshipStatus
-
-PAIRABLE_STATUSES = (ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.RUNNING)
 
 
 class PairRefused(ValidationError):
@@ -50,7 +48,7 @@ class _Pool:
 def _check_request(*, program: Program, origin: str) -> None:
     if origin not in RelationshipOrigin.values:
         raise ValidationError({"origin": _("Unknown origin.")})
-    if program.status not in PAIRABLE_STATUSES:
+    if program.status not in LIVE_PROGRAM_STATUSES:
         raise ValidationError(_("People can only be paired while the program is open, matching or running."))
 
 

@@ -13,7 +13,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from mentora.api.urls import api
+from mentora.api_root import api
 from mentora.programs.models import ProgramStatus
 from mentora.wsgi import application
 from tests.factories import api_headers

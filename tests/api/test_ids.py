@@ -6,7 +6,7 @@ import re
 import pytest
 
 from mentora.api.schemas import ID_MAX
-from mentora.api.urls import api
+from mentora.api_root import api
 from tests.factories import api_headers
 
 HUGE = "5137534305295126594630929534400069632"

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from mentora.api.errors import ErrorOut, error_body
 from mentora.api.openapi import MentoraAPI, SchemaNameClash
-from mentora.api.urls import api
+from mentora.api_root import api
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic.types import Strict
 
 from mentora.api.schemas import TextBool
-from mentora.api.urls import api
+from mentora.api_root import api
 from tests.factories import api_headers
 
 (TEXT_BOOL,) = typing.get_args(TextBool)[1:]

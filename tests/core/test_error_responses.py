@@ -32,7 +32,7 @@ def test_a_crash_in_an_endpoint_is_a_json_500_without_a_traceback(alice, monkeyp
     def crash(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("mentora.core.api.home_for", crash)
+    monkeypatch.setattr("mentora.home.api.home_for", crash)
     response = Client(raise_request_exception=False).get("/api/me/home", headers=api_headers(alice))
     assert response.status_code == 500
     assert error_of(response) == {"code": "server_error", "message": "Internal Server Error.", "details": []}
@@ -74,7 +74,7 @@ def test_a_crash_on_a_page_is_the_standalone_500_page(client, alice, monkeypatch
     def crash(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("mentora.core.views.home_for", crash)
+    monkeypatch.setattr("mentora.home.views.home_for", crash)
     client = Client(raise_request_exception=False)
     client.force_login(alice.user)
     response = client.get("/")

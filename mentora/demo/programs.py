@@ -39,6 +39,7 @@ from mentora.agreements.models import AgendaStep
 from mentora.agreements.services import agenda_step_set, agreement_confirm, agreement_update
 from mentora.checkins.models import Checkin, CheckinStatus, MeetingFrequency
 from mentora.checkins.services import checkin_answer, checkins_issue_due
+from mentora.demo.org import demo_domain
 from mentora.goals.models import Goal
 from mentora.goals.services import comment_add, goal_create, milestone_add, milestone_set_done, progress_add
 from mentora.meetings.models import MeetingStatus
@@ -58,7 +59,6 @@ from mentora.pairing.services import (
     match_run_execute,
     match_run_publish,
 )
-from mentora.people.demo_org import demo_domain
 from mentora.people.models import Person, Skill
 from mentora.programs.models import (
     EnrolmentRole,

@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from mentora.demo.org import SUPERUSER_NAME, demo_org_load, demo_superuser_create
+from mentora.demo.programs import DemoTooSmall, demo_programs_load
 from mentora.organisations.models import Organisation
-from mentora.people.demo_org import SUPERUSER_NAME, demo_org_load, demo_superuser_create
-from mentora.programs.demo_programs import DemoTooSmall, demo_programs_load
 
 # Loading the demo replays weeks of a program's life: nobody is emailed about it (the addresses
 # are under .test anyway), and no update email is left queued for a worker to send later.

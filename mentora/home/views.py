@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from mentora.core.roles import request_viewer
-from mentora.core.selectors import home_for
+from mentora.home.selectors import home_for
 from mentora.organisations.models import Role
 from mentora.people import selectors
 
@@ -26,4 +26,4 @@ def home(request):
         reports = list(selectors.direct_reports(person=person))
         if reports or viewer.has_role(Role.LINE_MANAGER):
             context["reports"] = reports
-    return render(request, "core/home.html", context)
+    return render(request, "home/home.html", context)

@@ -16,9 +16,9 @@ from mentora.agreements import closure
 from mentora.api.services import api_token_create
 from mentora.checkins.models import Checkin, CheckinAnswer, CheckinKind, CheckinStatus
 from mentora.core.roles import viewer_for
-from mentora.core.selectors import home_for
 from mentora.goals import services as goal_services
 from mentora.goals.models import GoalStatus
+from mentora.home.selectors import home_for
 from mentora.meetings import services as meeting_services
 from mentora.notes import services as note_services
 from mentora.organisations.models import Role
@@ -106,9 +106,7 @@ def test_it_says_the_person_waits_for_a_match_when_enrolled_but_unpaired(client,
 
 
 def test_past_relationships_are_left_to_the_my_mentoring_page(client, relationship, alice, bob):
-    closure.relationship_end_no_fault(
-        relationship=relationship, person=bob, reason="PRIVATE-END"
-    )
+    closure.relationship_end_no_fault(relationship=relationship, person=bob, reason="PRIVATE-END")
     text = home_page(client, alice)
     assert "Mentored by Bob Baker" not in text and "PRIVATE-END" not in text
     assert reverse("relationships:mine") in text

@@ -8,7 +8,7 @@ import datetime
 from ninja import Router, Schema
 
 from mentora.api.calls import api_viewer
-from mentora.core.selectors import home_for
+from mentora.home.selectors import home_for
 
 router = Router(tags=["home"])
 

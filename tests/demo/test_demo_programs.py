@@ -11,14 +11,14 @@ from mentora.advocacy.models import AdvocacyAction
 from mentora.agreements.models import Agreement
 from mentora.checkins.models import CheckinAnswer, CheckinStatus
 from mentora.checkins.selectors import at_risk_pairs
+from mentora.demo.org import DEMO_PASSWORD, demo_org_load
+from mentora.demo.programs import GROW, REVERSE, SALES, DemoTooSmall, demo_programs_load
 from mentora.goals.models import Goal
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.notes.models import Note, NoteVisibility
 from mentora.organisations.models import Organisation
 from mentora.pairing.models import MatchRun, Proposal, RunStatus
-from mentora.people.demo_org import DEMO_PASSWORD, demo_org_load
 from mentora.people.models import Person
-from mentora.programs.demo_programs import GROW, REVERSE, SALES, DemoTooSmall, demo_programs_load
 from mentora.programs.models import (
     Enrolment,
     EnrolmentRole,

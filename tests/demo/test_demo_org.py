@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from mentora.organisations.models import Department, Organisation, Role
-from mentora.people.demo_org import (
+from mentora.demo.org import (
     CROSS_FUNCTIONAL,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -21,6 +20,7 @@ from mentora.people.demo_org import (
     demo_org_load,
     generate_demo_org,
 )
+from mentora.organisations.models import Department, Organisation, Role
 from mentora.people.importing import people_import
 from mentora.people.models import DemographicProfile, Person, SelfAssessment
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from mentora.people.demo_org import demo_logins
+from mentora.demo.org import demo_logins
 
 
 class Command(BaseCommand):

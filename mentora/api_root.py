@@ -1,0 +1,53 @@
+"""The REST API root: the NinjaAPI and every app's router (see docs/api.md). It sits on the roof,
+above every app it composes; no app imports it."""
+
+from mentora.accounts.api import router as accounts_router
+from mentora.advocacy.api import router as advocacy_router
+from mentora.agreements.api import router as agreements_router
+from mentora.api.auth import TokenAuth
+from mentora.api.errors import install_error_handlers
+from mentora.api.openapi import MentoraAPI
+from mentora.api.parser import NulRefusingParser
+from mentora.checkins.api import router as checkins_router
+from mentora.goals.api import router as goals_router
+from mentora.home.api import router as home_router
+from mentora.meetings.api import calendar_router
+from mentora.meetings.api import router as meetings_router
+from mentora.notes.api import router as notes_router
+from mentora.notifications.api import router as notifications_router
+from mentora.pairing.api import router as pairing_router
+from mentora.pairing.choose_api import router as choose_router
+from mentora.people.api import router as people_router
+from mentora.people.export_api import router as people_export_router
+from mentora.people.import_api import router as people_import_router
+from mentora.programs.api import router as programs_router
+from mentora.relationships.api import router as relationships_router
+
+api = MentoraAPI(
+    title="Mentora API",
+    version="1",
+    description="REST API for Mentora. Authenticate with `Authorization: Bearer <token>`.",
+    auth=TokenAuth(),
+    parser=NulRefusingParser(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+api.add_router("/people", people_router)
+api.add_router("/people", people_import_router)
+api.add_router("/people", people_export_router)
+api.add_router("/programs", programs_router)
+api.add_router("/relationships", relationships_router)
+api.add_router("/matching", pairing_router)
+api.add_router("/choose", choose_router)
+api.add_router("/agreements", agreements_router)
+api.add_router("/checkins", checkins_router)
+api.add_router("/advocacy", advocacy_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/pairs", goals_router)
+api.add_router("/pairs", meetings_router)
+api.add_router("/pairs", notes_router)
+api.add_router("/calendar", calendar_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/me", home_router)

@@ -1,0 +1,27 @@
+from django.core.paginator import Paginator
+
+from mentora.programs.models import LIVE_PROGRAM_STATUSES
+from mentora.programs.sections import MANAGE, register
+from mentora.relationships.selectors import (
+    RELATIONSHIPS_PER_PAGE,
+    program_pool,
+    relationship_list_for_program,
+)
+
+
+def _context(program, request) -> dict:
+    relationships = relationship_list_for_program(program=program)
+    return {
+        "relationships": Paginator(relationships, RELATIONSHIPS_PER_PAGE).get_page(request.GET.get("page")),
+        "pool": program_pool(program=program),
+        "can_pair": program.status in LIVE_PROGRAM_STATUSES,
+    }
+
+
+register(
+    "relationships",
+    page=MANAGE,
+    order=10,
+    template="relationships/_program_relationships.html",
+    context=_context,
+)
