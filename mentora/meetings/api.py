@@ -62,6 +62,15 @@ class MeetingIn(Schema):
     video_url: str = ""
 
 
+class PastMeetingIn(Schema):
+    starts_at: datetime.datetime
+    time_zone: str | None = None
+    duration_minutes: int
+    place: str = ""
+    topics: str = ""
+    rating: int | None = None
+
+
 class MeetingChangeIn(MeetingIn):
     version: int
 
@@ -107,12 +116,15 @@ def _out(meeting: Meeting, pair: Pair) -> dict:
     return out
 
 
-def _slot(payload: MeetingIn, pair: Pair) -> dict:
-    tz_name = payload.time_zone or pair.person.time_zone
+def _starts_at(payload: MeetingIn | PastMeetingIn, pair: Pair) -> datetime.datetime:
     if payload.time_zone:
         zone(payload.time_zone)
+    return local_to_utc(payload.starts_at, payload.time_zone or pair.person.time_zone)
+
+
+def _slot(payload: MeetingIn, pair: Pair) -> dict:
     return {
-        "starts_at": local_to_utc(payload.starts_at, tz_name),
+        "starts_at": _starts_at(payload, pair),
         "duration_minutes": payload.duration_minutes,
         "place": payload.place,
         "video_url": payload.video_url,
@@ -143,6 +155,26 @@ def meeting_schedule(request, relationship_id: Id, payload: MeetingIn):
     pair = api_pair(request, relationship_id)
     meeting = api_call(
         services.meeting_schedule, relationship=pair.relationship, person=pair.person, **_slot(payload, pair)
+    )
+    return 201, _fresh(pair, meeting)
+
+
+@router.post(
+    "/{int:relationship_id}/meetings/past",
+    response={201: MeetingOut, 409: ErrorOut},
+    summary="Log a meeting that happened without being scheduled (since the start, not in the future)",
+)
+def meeting_record_past(request, relationship_id: Id, payload: PastMeetingIn):
+    pair = api_pair(request, relationship_id)
+    meeting = api_call(
+        services.meeting_record_past,
+        relationship=pair.relationship,
+        person=pair.person,
+        starts_at=_starts_at(payload, pair),
+        duration_minutes=payload.duration_minutes,
+        place=payload.place,
+        topics=payload.topics,
+        rating=payload.rating,
     )
     return 201, _fresh(pair, meeting)
 

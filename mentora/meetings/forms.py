@@ -39,6 +39,39 @@ class MeetingForm(forms.Form):
         self.fields["starts_at"].help_text = _("In your time zone, %(zone)s.") % {"zone": time_zone_name}
 
 
+class PastMeetingForm(forms.Form):
+    """A meeting that happened without being scheduled here; the time is in the viewer's zone."""
+
+    starts_at = forms.DateTimeField(
+        label=_("When did it start?"),
+        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("How long did it last (minutes)?"),
+        min_value=MIN_DURATION_MINUTES,
+        max_value=MAX_DURATION_MINUTES,
+        initial=60,
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    topics = forms.CharField(
+        label=_("Topics"), max_length=TEXT_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    rating = forms.TypedChoiceField(
+        label=_("How useful was it for you? (only you see your rating)"),
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, time_zone_name: str, **kwargs):
+        kwargs.setdefault("auto_id", "past_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = _("In your time zone, %(zone)s.") % {"zone": time_zone_name}
+
+
 class _Ids:
     """Several forms share a page: each gets its own element ids."""
 

@@ -1,5 +1,5 @@
 """Writes for meetings: schedule, reschedule, cancel (one, or all still to come when the pair ends),
-log, prepare; calendar feed keys.
+log (a scheduled meeting, or one that happened without being scheduled), prepare; calendar feed keys.
 
 Edits carry the `version` the person saw. The write is a conditional update on that version, so
 of two tabs editing the same meeting the second is refused (code "stale") instead of silently
@@ -53,7 +53,9 @@ def _validate_slot(
     if timezone.is_naive(starts_at):
         errors["starts_at"] = [_("Give the time zone with the date and time.")]
     elif starts_at <= now:
-        errors["starts_at"] = [_("This time is in the past. Choose a time from now on.")]
+        errors["starts_at"] = [
+            _("This time is in the past. Choose a time from now on, or log a meeting that already happened.")
+        ]
     elif starts_at > now + datetime.timedelta(days=MAX_DAYS_AHEAD):
         errors["starts_at"] = [_("Schedule meetings at most two years ahead.")]
     if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
@@ -153,6 +155,62 @@ def meeting_cancel(*, meeting: Meeting, person: Person, version: int) -> Meeting
         cancelled_by=person,
         cancelled_at=timezone.now(),
         sequence=F("sequence") + 1,
+    )
+
+
+def meeting_record_past(
+    *,
+    relationship: Relationship,
+    person: Person,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    place: str = "",
+    topics: str = "",
+    rating: int | None = None,
+) -> Meeting:
+    """Log a meeting that happened without being scheduled here first (a corridor chat, a call
+    arranged by phone): it must lie within the relationship's time, since it started and up to now
+    (never in the future, never after the end date)."""
+    side = ensure_writable(relationship=relationship, person=person)
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    if timezone.is_naive(starts_at):
+        errors["starts_at"] = [_("Give the time zone with the date and time.")]
+    elif starts_at > now:
+        errors["starts_at"] = [_("This time is still to come: schedule the meeting instead.")]
+    elif starts_at.astimezone(datetime.UTC).date() < relationship.started_at.astimezone(datetime.UTC).date():
+        errors["starts_at"] = [_("This is before your relationship started.")]
+    elif starts_at.date() > relationship.ends_on:
+        errors["starts_at"] = [_("This is after your relationship's end date.")]
+    if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
+        errors["duration_minutes"] = [
+            _("A meeting lasts between %(min)s and %(max)s minutes.")
+            % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
+        ]
+    place, topics = place.strip(), topics.strip()
+    if len(place) > 200:
+        errors["place"] = [_("Keep the place under 200 characters.")]
+    if len(topics) > TEXT_LIMIT:
+        errors["topics"] = [_("Keep the topics under %(max)s characters.") % {"max": TEXT_LIMIT}]
+    if rating is not None and not 1 <= rating <= 5:
+        errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
+    for field, error in control_character_errors(
+        single_line={"place": place}, multi_line={"topics": topics}
+    ).items():
+        errors.setdefault(field, [error.message])
+    if errors:
+        raise ValidationError(errors)
+    return Meeting.objects.create(
+        relationship=relationship,
+        created_by=person,
+        starts_at=starts_at.astimezone(datetime.UTC),
+        duration_minutes=duration_minutes,
+        place=place,
+        status=MeetingStatus.HAPPENED,
+        actual_duration_minutes=duration_minutes,
+        topics=topics,
+        logged_at=now,
+        **{f"{side}_rating": rating},
     )
 
 

@@ -7,6 +7,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_new, name="new"),
+    path("past/", views.meeting_past, name="past"),
     path("<int:meeting_id>/", views.meeting_detail, name="detail"),
     path("<int:meeting_id>/edit/", views.meeting_edit, name="edit"),
     path("<int:meeting_id>/cancel/", views.meeting_cancel, name="cancel"),

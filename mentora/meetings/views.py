@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from mentora.core.decorators import person_required
 from mentora.core.roles import request_viewer
 from mentora.meetings import ical, selectors, services
-from mentora.meetings.forms import LogForm, MeetingForm, PrepForm, VersionForm
+from mentora.meetings.forms import LogForm, MeetingForm, PastMeetingForm, PrepForm, VersionForm
 from mentora.meetings.models import MeetingStatus
 from mentora.programs.forms import add_service_errors
 from mentora.workspace.access import request_pair
@@ -70,6 +70,28 @@ def meeting_new(request, relationship_id: int):
             messages.success(request, _("Meeting scheduled. Add it to your calendar from its page."))
             return redirect("meetings:detail", relationship_id, meeting.pk)
     return render(request, "meetings/meeting_form.html", {"pair": pair, "form": form})
+
+
+@login_required
+def meeting_past(request, relationship_id: int):
+    """Log a meeting that happened without being scheduled here first."""
+    pair = request_pair(request, relationship_id)
+    form = PastMeetingForm(
+        request.POST if request.method == "POST" else None,
+        time_zone_name=timezone.get_current_timezone_name(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_record_past(
+                relationship=pair.relationship, person=pair.person, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Meeting logged."))
+            return redirect("meetings:detail", relationship_id, meeting.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "meetings/meeting_past.html", {"pair": pair, "form": form}, status=status)
 
 
 def _prep_form(meeting, data=None) -> PrepForm:
