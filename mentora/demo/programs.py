@@ -60,6 +60,7 @@ from mentora.pairing.services import (
     match_run_publish,
 )
 from mentora.people.models import Person, Skill
+from mentora.programs.invitations import program_invite
 from mentora.programs.models import (
     EnrolmentRole,
     MatchingMode,
@@ -75,7 +76,6 @@ from mentora.programs.services import (
     intake_question_add,
     program_create,
     program_enrol,
-    program_invite,
     program_set_status,
 )
 from mentora.relationships.models import Relationship, RelationshipOrigin
@@ -255,6 +255,7 @@ def _questionnaire(program: Program, *, skills_prompt: str, mentor_prompt: str) 
                 "audience": QuestionAudience.MENTEES,
                 "feeds": "goal_fit",
                 "help_text": "Pick up to three; your mentor will be stronger in them.",
+                "max_picks": 3,
             },
         ),
         (

@@ -43,5 +43,5 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["person", "program", "sent_at", "accepted_at"]
-    raw_id_fields = ["person", "program", "invited_by"]
+    list_display = ["person", "program", "sent_at", "emailed_at", "accepted_at", "revoked_at"]
+    raw_id_fields = ["person", "program", "invited_by", "batch"]

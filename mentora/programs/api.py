@@ -5,24 +5,31 @@ answer 404; intake answers are served only to their author and the program's man
 """
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
 from mentora.api.pagination import Pages
 from mentora.api.schemas import Id, PersonRefOut
-from mentora.programs import selectors, services
+from mentora.people.models import MAX_SENIORITY
+from mentora.programs import invitations, selectors, services
+from mentora.programs.invitations import MAX_ADDRESS_LENGTH, REPORT_SAMPLE
 from mentora.programs.models import (
+    MAX_INVITATION_ADDRESSES,
+    MAX_PICKED_SKILLS,
     Enrolment,
     EnrolmentRole,
     EnrolmentStatus,
     IntakeQuestion,
+    InvitationBatch,
+    InvitationBatchStatus,
     MatchingComponent,
     MatchingMode,
     Program,
@@ -165,6 +172,9 @@ class CurriculumIn(Schema):
     items: list[CurriculumItemSchema]
 
 
+MAX_PICKS_HELP = "Multiple choice and skill questions: at most this many picks (e.g. 3)."
+
+
 class QuestionOut(Schema):
     id: int
     position: int
@@ -174,6 +184,7 @@ class QuestionOut(Schema):
     choices: list[str]
     audience: QuestionAudience
     required: bool
+    max_picks: int | None
     feeds: MatchingComponent
 
 
@@ -184,6 +195,7 @@ class QuestionIn(Schema):
     choices: list[str] = []
     audience: QuestionAudience = QuestionAudience.EVERYONE
     required: StrictBool = True
+    max_picks: int | None = Field(None, ge=1, le=MAX_PICKED_SKILLS, description=MAX_PICKS_HELP)
     feeds: MatchingComponent = MatchingComponent.INFORMATIONAL
 
 
@@ -194,17 +206,63 @@ class QuestionPatch(Schema):
     choices: list[str] | None = None
     audience: QuestionAudience | None = None
     required: StrictBool | None = None
+    max_picks: int | None = Field(None, ge=1, le=MAX_PICKED_SKILLS, description=MAX_PICKS_HELP)
     feeds: MatchingComponent | None = None
 
 
 class InviteIn(Schema):
-    emails: list[str] = Field(min_length=1, max_length=500)
+    """Either `emails`, or a filter (departments, locations, seniority) over the people eligible."""
+
+    emails: list[Annotated[str, Field(max_length=MAX_ADDRESS_LENGTH)]] = Field(
+        default_factory=list, max_length=MAX_INVITATION_ADDRESSES
+    )
+    department_ids: list[Id] = Field(default_factory=list, max_length=1000)
+    locations: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=1000)
+    min_seniority: int | None = Field(None, ge=1, le=MAX_SENIORITY)
+    max_seniority: int | None = Field(None, ge=1, le=MAX_SENIORITY)
 
 
 class InvitationOut(Schema):
     id: int
-    person_id: int
+    person: PersonRefOut
     sent_at: datetime
+    emailed_at: datetime | None = Field(
+        description="When its e-mail left; null while waiting or after a failure."
+    )
+    email_error: str
+
+
+class InvitationReasonOut(Schema):
+    count: int
+    sample: list[str] = Field(description=f"The first {REPORT_SAMPLE} addresses.")
+
+
+class InvitationReportOut(Schema):
+    invited: int
+    duplicates: InvitationReasonOut
+    unknown: InvitationReasonOut
+    ineligible: InvitationReasonOut
+    already_enrolled: InvitationReasonOut
+    already_invited: InvitationReasonOut
+
+
+class InvitationBatchOut(Schema):
+    id: int
+    program_id: int
+    status: InvitationBatchStatus
+    progress: int
+    created_at: datetime
+    finished_at: datetime | None
+    report: InvitationReportOut | None = Field(description="When done: who was invited, who was not and why.")
+    message: str | None = Field(description="When failed: why nobody was invited.")
+
+    @staticmethod
+    def resolve_report(batch: InvitationBatch) -> dict | None:
+        return batch.report if batch.status == InvitationBatchStatus.DONE else None
+
+    @staticmethod
+    def resolve_message(batch: InvitationBatch) -> str | None:
+        return (batch.report or {}).get("message") if batch.status == InvitationBatchStatus.FAILED else None
 
 
 class EnrolIn(Schema):
@@ -428,7 +486,12 @@ def _question(request, program_id: int, question_id: int) -> IntakeQuestion:
     "/{int:program_id}/questions/{int:question_id}", response=QuestionOut, summary="Change a question"
 )
 def update_question(request, program_id: Id, question_id: Id, payload: QuestionPatch):
-    values = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    # Only the limit may be cleared with null; every other field is left as it is.
+    values = {
+        key: value
+        for key, value in payload.dict(exclude_unset=True).items()
+        if value is not None or key == "max_picks"
+    }
     return services.intake_question_update(
         question=_question(request, program_id, question_id), values=values
     )
@@ -446,14 +509,56 @@ def delete_question(request, program_id: Id, question_id: Id):
 
 
 @router.post(
-    "/{int:program_id}/invitations", response={201: list[InvitationOut]}, summary="Invite people by email"
+    "/{int:program_id}/invitations",
+    response={202: InvitationBatchOut},
+    summary="Invite people by email or by department, location and seniority",
 )
 def invite(request, program_id: Id, payload: InviteIn):
-    program = _managed(request, program_id)
-    invitations = services.program_invite(
-        program=program, actor=api_viewer(request).person, emails=payload.emails
+    """Answers 202 with the queued round; follow it with
+    `GET /api/programs/{program_id}/invitation-rounds/{id}` to its report."""
+    batch = invitations.invitation_batch_start(
+        program=_managed(request, program_id), actor=api_viewer(request).person, **payload.dict()
     )
-    return 201, invitations
+    return Status(202, batch)
+
+
+@router.get(
+    "/{int:program_id}/invitation-rounds/{int:batch_id}",
+    response=InvitationBatchOut,
+    summary="Follow a round of invitations",
+)
+def invitation_round(request, program_id: Id, batch_id: Id):
+    return selectors.invitation_batch_get(program=_managed(request, program_id), batch_id=batch_id)
+
+
+@router.get("/{int:program_id}/invitations", response=list[InvitationOut], summary="Invitations still open")
+@paginate(Pages)
+def list_invitations(request, program_id: Id):
+    return selectors.invitation_list_outstanding(program=_managed(request, program_id))
+
+
+@router.post(
+    "/{int:program_id}/invitations/{int:invitation_id}/resend",
+    response=InvitationOut,
+    summary="E-mail an open invitation again",
+)
+def resend_invitation(request, program_id: Id, invitation_id: Id):
+    program = _managed(request, program_id)
+    return invitations.invitation_resend(
+        invitation=selectors.invitation_get_outstanding(program=program, invitation_id=invitation_id)
+    )
+
+
+@router.post(
+    "/{int:program_id}/invitations/{int:invitation_id}/revoke",
+    response=InvitationOut,
+    summary="Withdraw an open invitation",
+)
+def revoke_invitation(request, program_id: Id, invitation_id: Id):
+    program = _managed(request, program_id)
+    return invitations.invitation_revoke(
+        invitation=selectors.invitation_get_outstanding(program=program, invitation_id=invitation_id)
+    )
 
 
 @router.post("/{int:program_id}/enrolments", response={201: EnrolmentOut}, summary="Enrol myself")
@@ -461,7 +566,7 @@ def enrol(request, program_id: Id, payload: EnrolIn):
     viewer = api_viewer(request)
     invitation = None
     if payload.invitation_token:
-        invitation = services.invitation_resolve(token=payload.invitation_token, person=viewer.person)
+        invitation = invitations.invitation_resolve(token=payload.invitation_token, person=viewer.person)
         program = invitation.program
         if program.pk != program_id:
             raise ApiError(422, "invalid_invitation", _("This invitation is for another program."))

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mentora.organisations.models import Department
 from mentora.people.models import Skill
@@ -112,11 +113,32 @@ class CurriculumForm(forms.Form):
 
 
 class InviteForm(forms.Form):
+    """Who to invite: pasted addresses, or everyone eligible in some departments, locations or
+    seniority levels. The service checks the combination."""
+
     emails = forms.CharField(
         label=_("Email addresses"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("People of your organisation, separated by commas or new lines."),
     )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Or everyone eligible in these departments"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    locations = forms.CharField(
+        label=_("Locations"),
+        required=False,
+        help_text=_("Comma-separated, e.g. “London, Lisbon”."),
+    )
+    min_seniority = forms.IntegerField(label=_("Lowest seniority"), required=False)
+    max_seniority = forms.IntegerField(label=_("Highest seniority"), required=False)
+
+    def __init__(self, *args, organisation_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.filter(organisation_id=organisation_id)
 
     def clean_emails(self) -> list[str]:
         return [email for email in re.split(r"[\s,;]+", self.cleaned_data["emails"]) if email]
@@ -153,12 +175,14 @@ class EnrolForm(forms.Form):
         else:
             del self.fields["capacity"]
         self.fields["role"].choices = roles
+        # Ask only what is asked of a role this person may choose.
+        self.questions = [q for q in questions if any(q.asked_of(role) for role, _label in roles)]
         if len(roles) == 1:
             self.initial["role"] = EnrolmentRole.MENTEE.value
         elif "capacity" in self.fields:
             self.initial["capacity"] = program.default_mentor_capacity
         skills = None
-        for question in questions:
+        for question in self.questions:
             if question.kind == QuestionKind.SKILL_PICK and skills is None:
                 skills = [
                     (str(pk), name)
@@ -169,10 +193,14 @@ class EnrolForm(forms.Form):
             self.fields[f"q_{question.pk}"] = _question_field(question, skills)
 
     def answers(self) -> dict[int, object]:
+        """Answers to the questions asked of the chosen role; a mentor-only answer given by
+        someone who then chose to be a mentee is dropped, not refused."""
+        role = self.cleaned_data["role"]
+        asked = {question.pk for question in self.questions if question.asked_of(role)}
         return {
             int(name[2:]): value
             for name, value in self.cleaned_data.items()
-            if name.startswith("q_") and value not in (None, "", [])
+            if name.startswith("q_") and int(name[2:]) in asked and value not in (None, "", [])
         }
 
 
@@ -180,7 +208,13 @@ def _question_field(question: IntakeQuestion, skills) -> forms.Field:
     label = question.prompt
     if question.audience != "everyone":
         label = f"{label} ({question.get_audience_display()})"
-    common = {"label": label, "required": False, "help_text": question.help_text}
+    help_text = question.help_text
+    if question.max_picks:
+        limit = ngettext("Pick at most one.", "Pick at most %(count)s.", question.max_picks) % {
+            "count": question.max_picks
+        }
+        help_text = f"{help_text} {limit}".strip()
+    common = {"label": label, "required": False, "help_text": help_text}
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
         return forms.CharField(max_length=200, **common)

@@ -290,6 +290,9 @@ class QuestionKind(models.TextChoices):
 
 
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+# Kinds whose answer is a list, and so may carry a limit ("pick up to three").
+MULTI_PICK_KINDS = (QuestionKind.MULTIPLE_CHOICE, QuestionKind.SKILL_PICK)
+MAX_PICKED_SKILLS = 10
 
 
 class MatchingComponent(models.TextChoices):
@@ -320,6 +323,13 @@ class IntakeQuestion(models.Model):
         _("asked of"), max_length=16, choices=QuestionAudience.choices, default=QuestionAudience.EVERYONE
     )
     required = models.BooleanField(_("required"), default=True)
+    max_picks = models.PositiveSmallIntegerField(
+        _("at most this many picks"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PICKED_SKILLS)],
+        help_text=_("For multiple choice and skill questions, e.g. 3 for “pick up to three”."),
+    )
     feeds = models.CharField(
         _("feeds matching component"),
         max_length=16,
@@ -343,6 +353,14 @@ class IntakeQuestion(models.Model):
             models.CheckConstraint(
                 condition=Q(audience__in=QuestionAudience.values), name="intake_question_valid_audience"
             ),
+            models.CheckConstraint(
+                condition=Q(max_picks__isnull=True)
+                | Q(kind__in=MULTI_PICK_KINDS, max_picks__gte=1, max_picks__lte=MAX_PICKED_SKILLS),
+                name="intake_question_max_picks_for_lists",
+                violation_error_message=_(
+                    "Only multiple choice and skill questions take a limit, between 1 and 10."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -352,19 +370,100 @@ class IntakeQuestion(models.Model):
         return self.audience in (QuestionAudience.EVERYONE, role)
 
 
+class InvitationBatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+FINISHED_BATCH_STATUSES = (InvitationBatchStatus.DONE.value, InvitationBatchStatus.FAILED.value)
+MAX_INVITATION_ADDRESSES = 50_000
+
+
+class InvitationBatch(models.Model):
+    """One round of invitations (pasted addresses or a filter), resolved by a background task.
+
+    The report says who was invited and who was not, and why (unknown, duplicate, ineligible,
+    already enrolled, already invited).
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitation_batches")
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    addresses = models.JSONField(_("addresses"), default=list, blank=True)
+    departments = models.ManyToManyField(Department, blank=True, related_name="+")
+    locations = models.JSONField(_("locations"), default=list, blank=True)
+    min_seniority = models.PositiveSmallIntegerField(_("lowest seniority"), null=True, blank=True)
+    max_seniority = models.PositiveSmallIntegerField(_("highest seniority"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=InvitationBatchStatus.choices,
+        default=InvitationBatchStatus.QUEUED,
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation round")
+        verbose_name_plural = _("invitation rounds")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="invitation_batch_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(status__in=InvitationBatchStatus.values), name="invitation_batch_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(status__in=FINISHED_BATCH_STATUSES),
+                name="invitation_batch_finished_has_an_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_BATCH_STATUSES
+
+
 class Invitation(models.Model):
-    """A manager's invitation to enrol; the emailed link carries a signed, expiring token."""
+    """A manager's invitation to enrol; the emailed link carries a signed, expiring token.
+
+    `emailed_at` is the e-mail's claim: set by a conditional update before the e-mail leaves, so
+    a second worker sends nothing (cleared again to resend).
+    """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="program_invitations")
     invited_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    batch = models.ForeignKey(
+        InvitationBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
     sent_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=500, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-sent_at", "-id"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "person"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_outstanding_per_person",
+                violation_error_message=_("This person already has an outstanding invitation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} → {self.program}"

@@ -17,6 +17,8 @@ from mentora.programs.models import (
     EnrolmentRole,
     EnrolmentStatus,
     IntakeQuestion,
+    Invitation,
+    InvitationBatch,
     Program,
     ProgramManager,
     ProgramStatus,
@@ -162,6 +164,37 @@ def enrolment_list(*, program: Program, status: str | None = None, role: str | N
     if role:
         enrolments = enrolments.filter(role=role)
     return enrolments.order_by("status", "role", "person__full_name", "id")
+
+
+INVITATIONS_PER_PAGE = 50
+
+
+def invitation_list_outstanding(*, program: Program) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor withdrawn, newest first, for the manager to follow up."""
+    return (
+        Invitation.objects.filter(program=program, accepted_at=None, revoked_at=None)
+        .select_related("person")
+        .order_by("-sent_at", "-id")
+    )
+
+
+def invitation_get_outstanding(*, program: Program, invitation_id: int) -> Invitation:
+    invitation = (
+        invitation_list_outstanding(program=program)
+        .select_related("program")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_batch_get(*, program: Program, batch_id: int) -> InvitationBatch:
+    batch = InvitationBatch.objects.filter(pk=batch_id, program=program).first()
+    if batch is None:
+        raise Http404
+    return batch
 
 
 def enrolment_get_for_viewer(*, viewer: Viewer, program: Program, enrolment_id: int) -> Enrolment:

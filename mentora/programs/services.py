@@ -4,28 +4,25 @@ Permission checks live in the callers (pages and API) through `mentora.programs.
 these functions enforce the rules of the domain and raise ValidationError with clear messages.
 """
 
-import operator
 from datetime import date
-from functools import reduce
 from typing import Any
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
-from django.urls import reverse
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from mentora.core.text import check_model_texts, check_texts, one_line
+from mentora.core.text import check_model_texts, check_texts
 from mentora.organisations.models import Department, Role
 from mentora.people.models import Person, Skill
 from mentora.programs.models import (
     AVAILABLE_FORMATS,
     CHOICE_KINDS,
     MAX_MENTOR_CAPACITY,
+    MAX_PICKED_SKILLS,
+    MULTI_PICK_KINDS,
     CurriculumItem,
     Enrolment,
     EnrolmentRole,
@@ -40,7 +37,6 @@ from mentora.programs.models import (
     QuestionKind,
 )
 from mentora.programs.selectors import (
-    eligible_people,
     ineligibility_reasons,
     program_gaps,
     questions_for,
@@ -71,7 +67,7 @@ PROGRAM_FIELDS = (
     "weight_preference",
     "similarity_diversity_dial",
 )
-QUESTION_FIELDS = ("prompt", "help_text", "kind", "choices", "audience", "required", "feeds")
+QUESTION_FIELDS = ("prompt", "help_text", "kind", "choices", "audience", "required", "max_picks", "feeds")
 EDITABLE_QUESTIONNAIRE = (ProgramStatus.DRAFT, ProgramStatus.OPEN)
 
 # Which status may follow which: draft → open → matching → running → closed, with one way back
@@ -84,11 +80,8 @@ TRANSITIONS = {
     ProgramStatus.CLOSED: set(),
 }
 
-INVITATION_SALT = "mentora.programs.invitation"
-INVITATION_MAX_AGE_SECONDS = 14 * 24 * 3600
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 4000
-MAX_PICKED_SKILLS = 10
 # Program cycles fall within these dates: check-ins and reports compute dates around a cycle's
 # ends, which Python cannot do near year 1 or year 9999.
 FIRST_CYCLE_DAY, LAST_CYCLE_DAY = date(2000, 1, 1), date(2099, 12, 31)
@@ -108,11 +101,11 @@ def _checked_values(values: dict[str, Any]) -> tuple[dict[str, Any], list | None
     departments = values.pop("eligible_departments", None)
     _reject_unknown(values, PROGRAM_FIELDS, _("Unknown program fields: %(fields)s"))
     if "eligible_locations" in values:
-        values["eligible_locations"] = _clean_locations(values["eligible_locations"])
+        values["eligible_locations"] = clean_locations(values["eligible_locations"])
     return values, departments
 
 
-def _clean_locations(locations) -> list[str]:
+def clean_locations(locations) -> list[str]:
     if isinstance(locations, str):
         locations = locations.split(",")
     seen: dict[str, str] = {}
@@ -250,6 +243,8 @@ def _clean_question(question: IntakeQuestion) -> None:
         question.choices = choices
     else:
         question.choices = []
+    if question.kind not in MULTI_PICK_KINDS:
+        question.max_picks = None
     check_model_texts(question)
     for choice in question.choices:
         check_texts(single_line={"choices": choice})
@@ -319,6 +314,7 @@ def _clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> A
         picked = [raw] if isinstance(raw, str) else list(raw)
         if any(choice not in question.choices for choice in picked):
             raise ValidationError(_("Pick among the choices offered."))
+        _check_picks(question, len(set(picked)), len(question.choices))
         return [choice for choice in question.choices if choice in picked]
     if kind == QuestionKind.SCALE:
         try:
@@ -333,11 +329,18 @@ def _clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> A
         ids = sorted({int(skill_id) for skill_id in ([raw] if isinstance(raw, int | str) else raw)})
     except (TypeError, ValueError):
         raise ValidationError(_("Pick skills from the list.")) from None
-    if len(ids) > MAX_PICKED_SKILLS:
-        raise ValidationError(_("Pick at most %(count)s skills.") % {"count": MAX_PICKED_SKILLS})
+    _check_picks(question, len(ids), MAX_PICKED_SKILLS)
     if Skill.objects.filter(organisation_id=organisation_id, pk__in=ids).count() != len(ids):
         raise ValidationError(_("Pick skills from the list."))
     return ids
+
+
+def _check_picks(question: IntakeQuestion, count: int, ceiling: int) -> None:
+    limit = min(question.max_picks or ceiling, ceiling)
+    if count > limit:
+        raise ValidationError(
+            ngettext("Pick at most one.", "Pick at most %(count)s.", limit) % {"count": limit}
+        )
 
 
 def clean_answers(*, program: Program, role: str, answers: dict) -> dict[IntakeQuestion, Any]:
@@ -363,101 +366,6 @@ def clean_answers(*, program: Program, role: str, answers: dict) -> dict[IntakeQ
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-# --- invitations ------------------------------------------------------------------------------
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.TimestampSigner(salt=INVITATION_SALT).sign_object({"invitation": invitation.pk})
-
-
-def invitation_resolve(*, token: str, person: Person | None) -> Invitation:
-    """The invitation behind a link, if it is genuine, unexpired and addressed to this person."""
-    signer = signing.TimestampSigner(salt=INVITATION_SALT)
-    try:
-        payload = signer.unsign_object(token, max_age=INVITATION_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
-        raise ValidationError(
-            _("This invitation link has expired. Ask the program manager for a new one."), code="expired"
-        ) from None
-    except (signing.BadSignature, ValueError, TypeError):
-        raise ValidationError(_("This invitation link is not valid."), code="invalid") from None
-    invitation = (
-        Invitation.objects.select_related("program", "person").filter(pk=payload.get("invitation")).first()
-        if isinstance(payload, dict)
-        else None
-    )
-    if invitation is None:
-        raise ValidationError(_("This invitation link is not valid."), code="invalid")
-    if person is None or invitation.person_id != person.pk:
-        raise ValidationError(_("This invitation was sent to someone else."), code="not_yours")
-    return invitation
-
-
-def _send_invitation(invitation: Invitation) -> None:
-    link = settings.SITE_URL.rstrip("/") + reverse("programs:invitation", args=[invitation_token(invitation)])
-    program = invitation.program
-    send_mail(
-        subject=one_line(_("You are invited to %(program)s") % {"program": program.name}),
-        message=_(
-            "Hello %(name)s,\n\nYou are invited to take part in “%(program)s”.\n\n%(purpose)s\n\n"
-            "Enrol here (the link works for %(days)s days):\n%(link)s\n"
-        )
-        % {
-            "name": invitation.person.full_name,
-            "program": program.name,
-            "purpose": program.purpose,
-            "days": INVITATION_MAX_AGE_SECONDS // 86400,
-            "link": link,
-        },
-        from_email=None,
-        recipient_list=[invitation.person.email],
-    )
-
-
-@transaction.atomic
-def program_invite(*, program: Program, actor: Person, emails: list[str]) -> list[Invitation]:
-    """Invite eligible people of the organisation by email address; each gets a signed link."""
-    if program.status != ProgramStatus.OPEN:
-        raise ValidationError(_("Open the program for enrolment before inviting people."))
-    wanted = {email.strip().casefold(): email.strip() for email in emails if email and email.strip()}
-    if not wanted:
-        raise ValidationError({"emails": _("Give at least one email address.")})
-    people = {
-        person.email.casefold(): person
-        for person in Person.objects.filter(organisation_id=program.organisation_id, is_active=True).filter(
-            reduce(operator.or_, (Q(email__iexact=email) for email in wanted.values()))
-        )
-    }
-    unknown = [wanted[key] for key in wanted if key not in people]
-    if unknown:
-        raise ValidationError(
-            {
-                "emails": _("Nobody in your organisation has these addresses: %(emails)s")
-                % {"emails": ", ".join(unknown)}
-            }
-        )
-    eligible_ids = set(
-        eligible_people(program=program)
-        .filter(pk__in=[p.pk for p in people.values()])
-        .values_list("pk", flat=True)
-    )
-    ineligible = [person.full_name for person in people.values() if person.pk not in eligible_ids]
-    if ineligible:
-        raise ValidationError(
-            {
-                "emails": _("Not eligible for this program: %(names)s")
-                % {"names": ", ".join(sorted(ineligible))}
-            }
-        )
-    invitations = [
-        Invitation.objects.create(program=program, person=person, invited_by=actor)
-        for person in people.values()
-    ]
-    for invitation in invitations:
-        transaction.on_commit(lambda invitation=invitation: _send_invitation(invitation))
-    return invitations
 
 
 # --- enrolment --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentora.programs import views
+from mentora.programs import invitation_views, views
 
 app_name = "programs"
 
@@ -21,7 +21,19 @@ urlpatterns = [
     path("<int:pk>/questionnaire/<int:question_id>/", views.question_edit, name="question_edit"),
     path("<int:pk>/questionnaire/<int:question_id>/delete/", views.question_delete, name="question_delete"),
     path("<int:pk>/curriculum/", views.program_curriculum, name="curriculum"),
-    path("<int:pk>/invite/", views.program_invite, name="invite"),
+    path("<int:pk>/invite/", invitation_views.program_invite, name="invite"),
+    path("<int:pk>/invite/<int:batch_id>/", invitation_views.invitation_batch, name="invitation_batch"),
+    path("<int:pk>/invitations/", invitation_views.invitation_list, name="invitations"),
+    path(
+        "<int:pk>/invitations/<int:invitation_id>/resend/",
+        invitation_views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "<int:pk>/invitations/<int:invitation_id>/revoke/",
+        invitation_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("<int:pk>/applications/", views.enrolment_list, name="enrolments"),
     path("<int:pk>/applications/<int:enrolment_id>/", views.enrolment_detail, name="enrolment"),
     path("<int:pk>/applications/<int:enrolment_id>/decide/", views.enrolment_decide, name="decide"),

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_POST
 from mentora.core.roles import request_viewer
 from mentora.organisations.models import Role
 from mentora.people.models import Person
-from mentora.programs import selectors, services
+from mentora.programs import invitations, selectors, services
 from mentora.programs.forms import (
     AvailabilityForm,
     CurriculumForm,
     EnrolForm,
-    InviteForm,
     ManagerAddForm,
     ProgramForm,
     QuestionForm,
@@ -121,7 +120,6 @@ def _manage_context(request, program: Program) -> dict:
         ],
         "managers": selectors.program_managers(program=program),
         "manager_form": ManagerAddForm(candidates=_manager_candidates(program)),
-        "invite_form": InviteForm(),
         "next_statuses": [ProgramStatus(status) for status in services.TRANSITIONS[program.status]],
         "sections": render_sections(page=MANAGE, program=program, request=request),
     }
@@ -240,23 +238,6 @@ def program_curriculum(request, pk: int):
             messages.success(request, _("Curriculum saved."))
             return redirect("programs:manage", pk=program.pk)
     return render(request, "programs/curriculum.html", {"program": program, "form": form})
-
-
-@login_required
-def program_invite(request, pk: int):
-    program = _managed(request, pk)
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitations = services.program_invite(
-                program=program, actor=request_viewer(request).person, emails=form.cleaned_data["emails"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(count)s invitation(s) sent.") % {"count": len(invitations)})
-            return redirect("programs:manage", pk=program.pk)
-    return render(request, "programs/invite.html", {"program": program, "form": form})
 
 
 @login_required
@@ -402,7 +383,7 @@ def program_enrol(request, pk: int):
 def invitation_accept(request, token: str):
     viewer = request_viewer(request)
     try:
-        invitation = services.invitation_resolve(token=token, person=viewer.person)
+        invitation = invitations.invitation_resolve(token=token, person=viewer.person)
     except ValidationError as error:
         return render(
             request, "programs/invitation_invalid.html", {"message": " ".join(error.messages)}, status=400

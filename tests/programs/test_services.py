@@ -1,15 +1,12 @@
 """Program services: design rules, lifecycle, questionnaire, invitations, enrolment, approval."""
 
 import datetime
-import re
-import time
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from mentora.programs import services
+from mentora.programs import invitations, services
 from mentora.programs.models import (
     EnrolmentRole,
     EnrolmentStatus,
@@ -202,69 +199,6 @@ def test_an_answered_question_cannot_be_deleted(org):
         services.intake_question_delete(question=question)
 
 
-# ---- invitations -----------------------------------------------------------------------------
-
-
-def test_invitations_are_emailed_with_a_signed_link(org, pam, alice, django_capture_on_commit_callbacks):
-    program = ProgramFactory(organisation=org, managers=[pam])
-    with django_capture_on_commit_callbacks(execute=True):
-        [invitation] = services.program_invite(program=program, actor=pam, emails=[alice.email.upper()])
-    assert invitation.person == alice
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [alice.email]
-    token = re.search(r"/programs/invitations/([^/]+)/", mail.outbox[0].body).group(1)
-    assert services.invitation_resolve(token=token, person=alice) == invitation
-
-
-def test_nobody_from_another_organisation_can_be_invited(org, pam, charlie):
-    program = ProgramFactory(organisation=org, managers=[pam])
-    with pytest.raises(ValidationError) as caught:
-        services.program_invite(program=program, actor=pam, emails=[charlie.email])
-    assert "Nobody in your organisation has these addresses" in messages_of(caught.value)
-    assert charlie.email in messages_of(caught.value)
-
-
-def test_ineligible_people_are_not_invited(org, pam, alice):
-    program = ProgramFactory(organisation=org, managers=[pam], min_seniority=5)
-    with pytest.raises(ValidationError, match="Not eligible for this program: Alice Archer"):
-        services.program_invite(program=program, actor=pam, emails=[alice.email])
-
-
-def test_a_draft_program_sends_no_invitations(org, pam, alice):
-    program = ProgramFactory(organisation=org, managers=[pam], status=ProgramStatus.DRAFT)
-    with pytest.raises(ValidationError, match="Open the program"):
-        services.program_invite(program=program, actor=pam, emails=[alice.email])
-
-
-def test_an_expired_invitation_link_is_refused(org, pam, alice, monkeypatch):
-    program = ProgramFactory(organisation=org, managers=[pam])
-    [invitation] = services.program_invite(program=program, actor=pam, emails=[alice.email])
-    long_ago = time.time() - services.INVITATION_MAX_AGE_SECONDS - 60
-    monkeypatch.setattr("django.core.signing.time.time", lambda: long_ago)
-    token = services.invitation_token(invitation)
-    monkeypatch.undo()
-    with pytest.raises(ValidationError, match="expired") as caught:
-        services.invitation_resolve(token=token, person=alice)
-    assert caught.value.code == "expired"
-
-
-@pytest.mark.parametrize(
-    "tamper", [lambda t: t[:-2] + "xx", lambda t: "garbage", lambda t: t.replace(":", ";", 1)]
-)
-def test_a_tampered_invitation_link_is_refused(org, pam, alice, tamper):
-    program = ProgramFactory(organisation=org, managers=[pam])
-    [invitation] = services.program_invite(program=program, actor=pam, emails=[alice.email])
-    with pytest.raises(ValidationError, match="not valid"):
-        services.invitation_resolve(token=tamper(services.invitation_token(invitation)), person=alice)
-
-
-def test_someone_elses_invitation_link_is_refused(org, pam, alice, bob):
-    program = ProgramFactory(organisation=org, managers=[pam])
-    [invitation] = services.program_invite(program=program, actor=pam, emails=[alice.email])
-    with pytest.raises(ValidationError, match="someone else"):
-        services.invitation_resolve(token=services.invitation_token(invitation), person=bob)
-
-
 # ---- enrolment -------------------------------------------------------------------------------
 
 
@@ -387,7 +321,7 @@ def test_nobody_enrols_in_a_program_that_is_not_open(org, alice):
 
 def test_an_invited_person_is_approved_at_once(org, pam, alice):
     program = ProgramFactory(organisation=org, managers=[pam])
-    [invitation] = services.program_invite(program=program, actor=pam, emails=[alice.email])
+    [invitation] = invitations.program_invite(program=program, actor=pam, emails=[alice.email])
     enrolment = services.program_enrol(
         program=program, person=alice, role="mentee", answers={}, invitation=invitation
     )
@@ -458,3 +392,57 @@ def test_gaps_flag_a_program_nobody_may_mentor(org, alice):
     program = ProgramFactory(organisation=org, mentor_min_seniority=9)
     gaps = program_gaps(program=program)
     assert gaps.eligible_mentors == 0 and gaps.is_empty
+
+
+def test_a_pick_up_to_three_skills_question_refuses_a_fourth_skill(org, alice):
+    program = ProgramFactory(organisation=org)
+    question = IntakeQuestionFactory(program=program, kind=QuestionKind.SKILL_PICK, max_picks=3)
+    four = [SkillFactory(organisation=org).pk for _ in range(4)]
+    with pytest.raises(ValidationError) as caught:
+        services.program_enrol(program=program, person=alice, role="mentee", answers={question.pk: four})
+    assert caught.value.message_dict[f"q_{question.pk}"] == ["Pick at most 3."]
+    assert not program.enrolments.exists()
+
+    enrolment = services.program_enrol(
+        program=program, person=alice, role="mentee", answers={question.pk: four[:3]}
+    )
+    assert enrolment.answers.get().value == sorted(four[:3])
+
+
+def test_a_multiple_choice_question_keeps_its_limit(org, alice):
+    program = ProgramFactory(organisation=org)
+    question = IntakeQuestionFactory(
+        program=program, kind=QuestionKind.MULTIPLE_CHOICE, choices=["A", "B", "C"], max_picks=1
+    )
+    with pytest.raises(ValidationError, match="Pick at most one."):
+        services.program_enrol(
+            program=program, person=alice, role="mentee", answers={question.pk: ["A", "B"]}
+        )
+
+
+@pytest.mark.parametrize(
+    ("kind", "max_picks", "field"),
+    [(QuestionKind.SKILL_PICK, 0, "max_picks"), (QuestionKind.SKILL_PICK, 11, "max_picks")],
+)
+def test_a_pick_limit_must_be_between_1_and_10(org, kind, max_picks, field):
+    program = ProgramFactory(organisation=org, status=ProgramStatus.DRAFT)
+    with pytest.raises(ValidationError) as caught:
+        services.intake_question_add(
+            program=program, values={"prompt": "Skills?", "kind": kind, "max_picks": max_picks}
+        )
+    assert field in caught.value.message_dict
+
+
+def test_a_text_question_carries_no_pick_limit(org):
+    program = ProgramFactory(organisation=org, status=ProgramStatus.DRAFT)
+    question = services.intake_question_add(
+        program=program, values={"prompt": "Why?", "kind": QuestionKind.SHORT_TEXT, "max_picks": 3}
+    )
+    assert question.max_picks is None
+
+
+def test_the_database_refuses_a_pick_limit_on_a_text_question(org):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IntakeQuestionFactory(
+            program=ProgramFactory(organisation=org), kind=QuestionKind.LONG_TEXT, max_picks=2
+        )
