@@ -29,6 +29,7 @@ class CheckinOut(Schema):
     kind: CheckinKind
     status: CheckinStatus
     due_on: date
+    overdue: bool = Field(description="Unanswered more than the program's overdue_after_days after due_on.")
     answered_at: datetime | None
     answer: CheckinAnswerOut | None = Field(None, description="Yours; nobody else can read it.")
 
@@ -93,6 +94,7 @@ def _out(checkin) -> dict:
         "kind": checkin.kind,
         "status": checkin.status,
         "due_on": checkin.due_on,
+        "overdue": checkin.overdue,
         "answered_at": checkin.answered_at,
         "answer": answer,
     }
@@ -117,8 +119,7 @@ def checkin_answer(request, checkin_id: Id, payload: AnswerIn):
     viewer = api_viewer(request)
     checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)
     call_service(services.checkin_answer, checkin=checkin, person=viewer.person, **payload.dict())
-    checkin.refresh_from_db()
-    return _out(checkin)
+    return _out(selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id))
 
 
 @router.get(

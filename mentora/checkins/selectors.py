@@ -16,7 +16,8 @@ anyone else (the partner included). Program managers read:
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,26 +45,48 @@ def schedule_for(*, program: Program) -> CheckinSchedule:
     return CheckinSchedule.objects.filter(program=program).first() or CheckinSchedule(program=program)
 
 
-def checkins_pending_for(*, person: Person | None) -> QuerySet:
+def _marked_overdue(checkins: QuerySet, today: date | None = None) -> list[Checkin]:
+    """The check-ins, each with `overdue`: still unanswered more than the program's
+    `overdue_after_days` after its due date (the rule the reminders and the at-risk list use)."""
+    today = today or timezone.localdate()
+    default = CheckinSchedule._meta.get_field("overdue_after_days").default
+    checkins = list(
+        checkins.annotate(
+            overdue_after_days=Coalesce(
+                "relationship__program__checkin_schedule__overdue_after_days", Value(default)
+            )
+        )
+    )
+    for checkin in checkins:
+        checkin.overdue = checkin.status == CheckinStatus.PENDING and (
+            (today - checkin.due_on).days > checkin.overdue_after_days
+        )
+    return checkins
+
+
+def checkins_pending_for(*, person: Person | None, today: date | None = None) -> list[Checkin]:
+    """A person's unanswered check-ins, soonest due first, each marked `overdue` or not."""
     if person is None:
-        return Checkin.objects.none()
-    return (
+        return []
+    return _marked_overdue(
         Checkin.objects.filter(respondent=person, status=CheckinStatus.PENDING)
         .select_related("relationship__program", "relationship__mentor", "relationship__mentee")
-        .order_by("due_on", "id")
+        .order_by("due_on", "id"),
+        today,
     )
 
 
 def checkin_get_for_respondent(*, person: Person | None, checkin_id: int) -> Checkin:
-    """The check-in if the person is its respondent; 404 for everyone else (partner included)."""
-    checkin = (
-        Checkin.objects.filter(pk=checkin_id, respondent_id=person.pk if person else -1)
-        .select_related("relationship__program", "relationship__mentor", "relationship__mentee")
-        .first()
+    """The check-in (marked `overdue` or not) if the person is its respondent; 404 for everyone
+    else (partner included)."""
+    checkins = _marked_overdue(
+        Checkin.objects.filter(pk=checkin_id, respondent_id=person.pk if person else -1).select_related(
+            "relationship__program", "relationship__mentor", "relationship__mentee"
+        )
     )
-    if checkin is None:
+    if not checkins:
         raise Http404
-    return checkin
+    return checkins[0]
 
 
 def my_answer(*, checkin: Checkin) -> CheckinAnswer | None:
@@ -267,7 +290,7 @@ def at_risk_count(*, program: Program, now: datetime | None = None) -> int:
 
 
 def pending_checkin_for_pair(*, relationship: Relationship, person: Person) -> list[Checkin]:
-    return list(
+    return _marked_overdue(
         Checkin.objects.filter(relationship=relationship, respondent=person, status=CheckinStatus.PENDING)
     )
 

@@ -42,7 +42,7 @@ def pairs(program, relationship, other_relationship, org):
 
 
 def answer(person, usefulness=4, meeting_frequency="monthly", blockers="", **extra):
-    checkin = selectors.checkins_pending_for(person=person).first()
+    checkin = selectors.checkins_pending_for(person=person)[0]
     return services.checkin_answer(
         checkin=checkin,
         person=person,
@@ -204,7 +204,7 @@ def test_a_pair_is_at_risk_from_an_answer_only_when_its_respondent_asked_for_hel
 
 @pytest.mark.django_db
 def test_the_help_request_is_offered_on_the_form_and_by_api(client, program, pairs, alice):
-    checkin = selectors.checkins_pending_for(person=alice).first()
+    checkin = selectors.checkins_pending_for(person=alice)[0]
     client.force_login(alice.user)
     url = reverse("checkins:answer", args=[checkin.pk])
     form = client.get(url).content.decode()
@@ -216,7 +216,7 @@ def test_the_help_request_is_offered_on_the_form_and_by_api(client, program, pai
     assert response.status_code == 302
     assert "they see that your pair would like help" in client.get(url).content.decode()
     mo = pairs[1].mentor
-    checkin = selectors.checkins_pending_for(person=mo).first()
+    checkin = selectors.checkins_pending_for(person=mo)[0]
     api_url = f"/api/checkins/{checkin.pk}/answer"
     headers = api_headers(mo)
     bad = {"usefulness": 4, "meeting_frequency": "weekly", "tell_program_manager": "perhaps"}

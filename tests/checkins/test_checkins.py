@@ -37,7 +37,7 @@ def issue(on: datetime.date) -> int:
 
 
 def answer(person, usefulness=4, blockers="", tell_program_manager=False):
-    checkin = selectors.checkins_pending_for(person=person).first()
+    checkin = selectors.checkins_pending_for(person=person)[0]
     return services.checkin_answer(
         checkin=checkin,
         person=person,
@@ -115,7 +115,7 @@ def test_a_program_can_turn_pulses_off_and_change_the_cadence(relationship, prog
 def test_answering_once_and_only_my_own(relationship, alice, bob):
     started(relationship)
     issue(datetime.date(2031, 1, 29))
-    mine = selectors.checkins_pending_for(person=alice).get()
+    [mine] = selectors.checkins_pending_for(person=alice)
     with pytest.raises(PermissionDenied):
         services.checkin_answer(checkin=mine, person=bob, usefulness=5, meeting_frequency="weekly")
     services.checkin_answer(
@@ -141,7 +141,7 @@ def test_bad_answers_are_refused_and_the_checkin_stays_open(
 ):
     started(relationship)
     issue(datetime.date(2031, 1, 29))
-    checkin = selectors.checkins_pending_for(person=alice).get()
+    [checkin] = selectors.checkins_pending_for(person=alice)
     with pytest.raises(ValidationError) as error:
         services.checkin_answer(
             checkin=checkin,
@@ -158,7 +158,7 @@ def test_bad_answers_are_refused_and_the_checkin_stays_open(
 def test_answering_on_the_page(client, relationship, alice):
     started(relationship)
     issue(datetime.date(2031, 1, 29))
-    checkin = selectors.checkins_pending_for(person=alice).get()
+    [checkin] = selectors.checkins_pending_for(person=alice)
     client.force_login(alice.user)
     assert "Pulse check-in" in client.get(reverse("checkins:mine")).content.decode()
     url = reverse("checkins:answer", args=[checkin.pk])
@@ -175,7 +175,7 @@ def test_answering_on_the_page(client, relationship, alice):
 def _answered_checkin(relationship, alice):
     started(relationship)
     issue(datetime.date(2031, 1, 29))
-    checkin = selectors.checkins_pending_for(person=alice).get()
+    [checkin] = selectors.checkins_pending_for(person=alice)
     services.checkin_answer(
         checkin=checkin, person=alice, usefulness=1, meeting_frequency="rarely", blockers=SECRET
     )
@@ -242,7 +242,7 @@ def test_the_author_reads_their_answer_by_api(client, relationship, alice):
 def test_api_answer_and_bad_input(client, relationship, alice):
     started(relationship)
     issue(datetime.date(2031, 1, 29))
-    checkin = selectors.checkins_pending_for(person=alice).get()
+    [checkin] = selectors.checkins_pending_for(person=alice)
     url = f"/api/checkins/{checkin.pk}/answer"
     assert api(client, alice, "get", "/api/checkins/pending").json()[0]["id"] == checkin.pk
     response = api(client, alice, "post", url, {"usefulness": 7, "meeting_frequency": "weekly"})
@@ -395,7 +395,7 @@ def test_pending_checkins_show_in_the_pair_space(client, relationship, alice):
 def test_a_no_fault_exit_lapses_the_pairs_open_checkins(relationship, alice):
     started(relationship)
     issue(datetime.date(2031, 1, 29))
-    assert selectors.checkins_pending_for(person=alice).exists()
+    assert selectors.checkins_pending_for(person=alice)
     relationship_end_no_fault(relationship=relationship, person=alice)
-    assert not selectors.checkins_pending_for(person=alice).exists()
+    assert not selectors.checkins_pending_for(person=alice)
     assert Checkin.objects.filter(relationship=relationship, status=CheckinStatus.MISSED).count() == 2
