@@ -5,10 +5,10 @@ Times come with the offset of the caller's profile time zone (named in `time_zon
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from mentora.api.calls import api_viewer
-from mentora.home.selectors import home_for
+from mentora.home.selectors import direct_reports_for, home_for
 
 router = Router(tags=["home"])
 
@@ -98,3 +98,20 @@ class HomeOut(Schema):
 @router.get("/home", response=HomeOut, summary="My home: relationships, next meeting, goals, check-ins")
 def me_home(request):
     return home_for(viewer=api_viewer(request))
+
+
+class DirectReportOut(Schema):
+    id: int
+    full_name: str
+    job_title: str
+    taking_part: bool = Field(description="Approved in an open, matching or running program, in either role.")
+    offered_count: int
+    wanted_count: int
+
+
+@router.get(
+    "/reports", response=list[DirectReportOut], summary="My direct reports and whether they take part"
+)
+def me_reports(request):
+    viewer = api_viewer(request)
+    return direct_reports_for(person=viewer.person) if viewer.person is not None else []

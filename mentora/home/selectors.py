@@ -18,8 +18,10 @@ from mentora.core.roles import Viewer
 from mentora.goals.selectors import goal_list_open_for_person
 from mentora.meetings.selectors import meeting_get_next_for_person
 from mentora.pairing.choose_selectors import requests_for_mentor
+from mentora.people.models import Person
+from mentora.people.selectors import direct_reports
 from mentora.programs.models import EnrolmentStatus, ProgramStatus
-from mentora.programs.selectors import program_list_open_to
+from mentora.programs.selectors import people_taking_part, program_list_open_to
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipStatus
 from mentora.relationships.selectors import relationship_list_for_person
 
@@ -253,3 +255,31 @@ def home_for(*, viewer: Viewer) -> Home | None:
             program for program in programs if not program.enrolments and program.status == ProgramStatus.OPEN
         ],
     )
+
+
+@dataclass(frozen=True)
+class DirectReport:
+    id: int
+    full_name: str
+    job_title: str
+    taking_part: bool  # approved in a live program, as mentor or mentee
+    offered_count: int
+    wanted_count: int
+
+
+def direct_reports_for(*, person: Person) -> list[DirectReport]:
+    """A line manager's direct reports, for their home page: whether each takes part in mentoring
+    and how many skills they offer and want, never their answers or self-assessment."""
+    reports = list(direct_reports(person=person))
+    taking_part = people_taking_part(person_ids=[report.pk for report in reports])
+    return [
+        DirectReport(
+            id=report.pk,
+            full_name=report.full_name,
+            job_title=report.job_title,
+            taking_part=report.pk in taking_part,
+            offered_count=report.offered_count,
+            wanted_count=report.wanted_count,
+        )
+        for report in reports
+    ]

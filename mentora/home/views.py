@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from mentora.core.roles import request_viewer
-from mentora.home.selectors import home_for
+from mentora.home.selectors import direct_reports_for, home_for
 from mentora.organisations.models import Role
 from mentora.people import selectors
 
@@ -23,7 +23,7 @@ def home(request):
             context["overview"] = selectors.organisation_overview(organisation_id=org_id)
         if curates:
             context["departments"] = selectors.department_headcounts(organisation_id=org_id)
-        reports = list(selectors.direct_reports(person=person))
+        reports = direct_reports_for(person=person)
         if reports or viewer.has_role(Role.LINE_MANAGER):
             context["reports"] = reports
     return render(request, "home/home.html", context)

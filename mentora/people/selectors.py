@@ -173,14 +173,11 @@ def person_by_email_or_employee_id(*, organisation_id: int, value: str) -> Perso
 
 
 def direct_reports(*, person: Person) -> QuerySet[Person]:
-    """The people reporting to `person`, with whether each takes part in mentoring."""
+    """The people reporting to `person`, with how many skills each offers and wants."""
     return (
         Person.objects.filter(manager=person, is_active=True)
         .select_related("department")
         .annotate(
-            is_participant=Exists(
-                RoleMembership.objects.filter(person=OuterRef("pk"), role=Role.PARTICIPANT)
-            ),
             offered_count=Count("offered_skills", distinct=True),
             wanted_count=Count("wanted_skills", distinct=True),
         )

@@ -91,6 +91,17 @@ def eligible_people(*, program: Program) -> QuerySet:
     return people
 
 
+def people_taking_part(*, person_ids: list[int]) -> set[int]:
+    """Which of these people take part in mentoring: approved in a live program, in either role."""
+    return set(
+        Enrolment.objects.filter(
+            person_id__in=person_ids,
+            status=EnrolmentStatus.APPROVED,
+            program__status__in=LIVE_PROGRAM_STATUSES,
+        ).values_list("person_id", flat=True)
+    )
+
+
 def eligible_mentors(*, program: Program) -> QuerySet:
     return eligible_people(program=program).filter(seniority__gte=program.mentor_min_seniority)
 
