@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from mentora.organisations.models import Department
 from mentora.pairing.selectors import ProposalFilters
 from mentora.programs.models import WEIGHT_FIELDS, Program
-from mentora.relationships.forms import PairForm
 
 
 class RunForm(forms.Form):
@@ -68,7 +67,15 @@ class PairPeopleForm(forms.Form):
     mentee = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
-class PairByHandForm(PairForm):
+class PairByHandForm(forms.Form):
+    mentor = forms.ChoiceField(label=_("Mentor"))
+    mentee = forms.ChoiceField(label=_("Mentee"))
+    note = forms.CharField(
+        label=_("Note to both (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     override_reason = forms.CharField(
         label=_("Why pair them anyway? (only if they break a matching rule)"),
         required=False,
@@ -79,6 +86,19 @@ class PairByHandForm(PairForm):
             "you write why; the reason is kept and shown to the program's managers."
         ),
     )
+
+    def __init__(self, *args, pool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = [
+            (
+                str(room.enrolment.person_id),
+                _("%(name)s (%(free)s free)") % {"name": room.enrolment.person.full_name, "free": room.free},
+            )
+            for room in pool.mentors
+        ]
+        self.fields["mentee"].choices = [
+            (str(enrolment.person_id), enrolment.person.full_name) for enrolment in pool.mentees
+        ]
 
 
 class SwapForm(forms.Form):

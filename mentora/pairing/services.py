@@ -610,8 +610,8 @@ def rules_broken_by_pair(*, program: Program, mentor: Person, mentee: Person) ->
     plus "closed" for a pair declined or ended in the program. Someone the run would leave out
     (not approved, paused, already paired) is for `relationship_create_pending` to refuse."""
     built = build(program=program)
-    present = {person["id"] for person in built.evaluation["people"]}
-    if str(mentor.pk) not in present or str(mentee.pk) not in present:
+    roles = {person["id"]: person["roles"] for person in built.evaluation["people"]}
+    if "mentor" not in roles.get(str(mentor.pk), ()) or "mentee" not in roles.get(str(mentee.pk), ()):
         return []
     (evaluation,) = evaluate_pairs(built.evaluation, [(str(mentor.pk), str(mentee.pk))])
     broken = [name for name in evaluation.failed if name not in NOT_OVERRIDABLE]

@@ -1,16 +1,15 @@
-"""Relationship endpoints: my relationships, consent, decline; a program's relationships and manual
-pairing for its managers. Same services as the pages. Endings are the agreements app's endpoints."""
+"""Relationship endpoints: my relationships, consent, decline; a program's relationships for its
+managers. Same services as the pages. Endings are the agreements app's endpoints; pairing by hand
+is the matching API's (`POST /api/matching/programs/{id}/pairs`), where the matching rules apply."""
 
 from datetime import datetime
 from functools import partial
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id, PersonRefOut
-from mentora.people.models import Person
 from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
@@ -18,14 +17,7 @@ from mentora.relationships.models import Relationship, RelationshipOrigin, Relat
 router = Router(tags=["relationships"])
 
 # Service refusals that are conflicts with the current state rather than malformed input.
-CONFLICT_CODES = {
-    "mentor_full",
-    "mentor_paused",
-    "mentee_taken",
-    "already_paired",
-    "not_pending",
-    "not_active",
-}
+CONFLICT_CODES = {"not_pending", "not_active"}
 
 
 # Run a service; answer its state conflicts with 409 and their own code.
@@ -60,13 +52,6 @@ class MyRelationshipOut(RelationshipOut):
     end_reason: str | None = Field(None, description="Only when I ended it.")
 
 
-class PairIn(Schema):
-    program_id: Id
-    mentor_id: Id
-    mentee_id: Id
-    note: str = Field("", max_length=1000)
-
-
 def _mine(relationship: Relationship, person) -> dict:
     out = RelationshipOut.from_orm(relationship).dict()
     out["my_side"] = relationship.side_of(person)
@@ -89,27 +74,6 @@ def list_mine(request):
 def list_for_program(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     return selectors.relationship_list_for_program(program=program)
-
-
-@router.post(
-    "/",
-    response={201: ManagedRelationshipOut, 404: ErrorOut, 409: ErrorOut},
-    summary="Pair a mentor and a mentee by hand (managers)",
-)
-def pair(request, payload: PairIn):
-    viewer = api_viewer(request)
-    program = program_get_managed(viewer=viewer, program_id=payload.program_id)
-    people = Person.objects.filter(organisation_id=program.organisation_id)
-    relationship = _call(
-        services.relationship_create_pending,
-        program=program,
-        mentor=get_object_or_404(people, pk=payload.mentor_id),
-        mentee=get_object_or_404(people, pk=payload.mentee_id),
-        origin=RelationshipOrigin.MANUAL,
-        created_by=viewer.person,
-        note=payload.note,
-    )
-    return 201, relationship
 
 
 def _party(request, relationship_id: int):

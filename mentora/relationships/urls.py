@@ -9,5 +9,5 @@ urlpatterns = [
     path("<int:pk>/consent/", views.relationship_consent, name="consent"),
     path("<int:pk>/decline/", views.relationship_decline, name="decline"),
     path("<int:pk>/end/", views.relationship_end_moved),
-    path("programs/<int:program_id>/pair/", views.relationship_pair, name="pair"),
+    path("programs/<int:program_id>/pair/", views.relationship_pair_moved),
 ]

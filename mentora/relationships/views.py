@@ -1,4 +1,4 @@
-"""My mentoring (consent, decline) and a manager's manual pairing. Endings are the agreements app's."""
+"""My mentoring (consent, decline). Endings are the agreements app's; pairing by hand, the pairing app's."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,12 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.core.roles import request_viewer
-from mentora.people.models import Person
-from mentora.programs.forms import add_service_errors
-from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
-from mentora.relationships.forms import PairForm
-from mentora.relationships.models import RelationshipOrigin
 
 
 @login_required
@@ -66,26 +61,7 @@ def relationship_end_moved(request, pk: int):
     return redirect("agreements:end", relationship_id=pk, permanent=True)
 
 
-@login_required
-def relationship_pair(request, program_id: int):
-    viewer = request_viewer(request)
-    program = program_get_managed(viewer=viewer, program_id=program_id)
-    pool = selectors.program_pool(program=program)
-    form = PairForm(request.POST or None, pool=pool)
-    if request.method == "POST" and form.is_valid():
-        people = Person.objects.in_bulk([int(form.cleaned_data["mentor"]), int(form.cleaned_data["mentee"])])
-        try:
-            services.relationship_create_pending(
-                program=program,
-                mentor=people[int(form.cleaned_data["mentor"])],
-                mentee=people[int(form.cleaned_data["mentee"])],
-                origin=RelationshipOrigin.MANUAL,
-                created_by=viewer.person,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Pairing created. Both people are asked to consent."))
-            return redirect("programs:manage", pk=program.pk)
-    return render(request, "relationships/pair.html", {"program": program, "form": form, "pool": pool})
+def relationship_pair_moved(request, program_id: int):
+    """Pairing by hand moved to the matching pages, where the matching rules are checked; old links
+    still work."""
+    return redirect("pairing:pair", program_id=program_id, permanent=True)

@@ -85,9 +85,9 @@ def test_404_is_documented_wherever_the_path_has_ids(contract):
 
 
 def test_an_operation_declares_the_statuses_only_it_answers(contract):
-    pair = contract["paths"]["/api/relationships/"]["post"]["responses"]
-    assert _json_schema(pair["404"]) == ERROR_REF
-    assert _json_schema(pair["409"]) == ERROR_REF
+    consent = contract["paths"]["/api/relationships/{relationship_id}/consent"]["post"]["responses"]
+    assert _json_schema(consent["404"]) == ERROR_REF
+    assert _json_schema(consent["409"]) == ERROR_REF
     assert "409" not in contract["paths"]["/api/relationships/"]["get"]["responses"]
 
 

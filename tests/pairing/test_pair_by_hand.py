@@ -14,10 +14,10 @@ from mentora.pairing import services
 from mentora.pairing.models import PairRule, PairRuleKind, RuleOverride
 from mentora.programs.models import ProgramFormat
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
-from mentora.relationships.services import relationship_decline
+from mentora.relationships.services import relationship_create_pending, relationship_decline
 from tests.factories import PersonFactory, api_headers
 from tests.pairing.conftest import enrol_mentee, enrol_mentor
-from tests.programs.factories import ProgramFactory
+from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,7 @@ def test_previous_partners_are_refused(program, pam, skill, org):
         mentee_consented_at=now - datetime.timedelta(days=90),
         started_at=now - datetime.timedelta(days=90),
         ended_at=now - datetime.timedelta(days=10),
+        ends_on=earlier.ends_on,
     )
     assert "worked together before" in refused_rules(program, pam, mentor, mentee)
 
@@ -159,6 +160,77 @@ def test_the_page_refuses_a_rule_then_accepts_a_reason_and_shows_it(client, prog
     assert f"Paired anyway by {pam.full_name}" in page
 
 
+def test_the_programs_page_links_to_the_rule_checked_pairing(client, program, pam, skill):
+    client.force_login(pam.user)
+    page = client.get(reverse("programs:manage", args=[program.pk])).content.decode()
+    assert reverse("pairing:pair", args=[program.pk]) in page
+
+
+def test_the_old_address_leads_to_the_rule_checked_page_and_pairs_nobody(client, program, pam, skill):
+    mentor = enrol_mentor(program, name="Maya Mentor", skill=skill)
+    mentee = enrol_mentee(program, name="Ella Mentee", skill=skill)
+    PairRule.objects.create(program=program, mentor=mentor, mentee=mentee, kind=PairRuleKind.FORBID)
+    client.force_login(pam.user)
+    response = client.post(
+        f"/mentoring/programs/{program.pk}/pair/", {"mentor": mentor.pk, "mentee": mentee.pk}
+    )
+    assert response.status_code == 301
+    assert response["Location"] == reverse("pairing:pair", args=[program.pk])
+    assert not Relationship.objects.exists()
+    old_api = api(
+        client,
+        pam,
+        "post",
+        "/api/relationships/",
+        {"program_id": program.pk, "mentor_id": mentor.pk, "mentee_id": mentee.pk},
+    )
+    assert old_api.status_code == 405 and not Relationship.objects.exists()
+
+
+def senior(person, seniority=6):
+    type(person).objects.filter(pk=person.pk).update(seniority=seniority)
+
+
+def test_a_manager_pairs_by_hand_from_the_pool(client, program, pam, alice, bob, org):
+    senior(bob)
+    EnrolmentFactory(program=program, person=bob, role="mentor", capacity=1)
+    EnrolmentFactory(program=program, person=alice, role="mentee")
+    full = PersonFactory(organisation=org, full_name="Fran Full")
+    EnrolmentFactory(program=program, person=full, role="mentor", capacity=1)
+    relationship_create_pending(
+        program=program, mentor=full, mentee=EnrolmentFactory(program=program).person, origin="manual"
+    )
+    client.force_login(pam.user)
+    url = reverse("pairing:pair", args=[program.pk])
+    text = client.get(url).content.decode()
+    assert "Bob Baker" in text and "Fran Full" not in text
+    response = client.post(url, {"mentor": full.pk, "mentee": alice.pk})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    response = client.post(url, {"mentor": bob.pk, "mentee": alice.pk, "note": "You both love data."})
+    assert response.status_code == 302
+    relationship = Relationship.objects.get(mentee=alice)
+    assert (relationship.mentor, relationship.origin, relationship.created_by) == (bob, "manual", pam)
+    assert relationship.note == "You both love data."
+
+
+def test_the_api_refuses_a_full_mentor_and_someone_not_enrolled(client, program, pam, alice, bob):
+    senior(bob)
+    EnrolmentFactory(program=program, person=bob, role="mentor", capacity=1)
+    EnrolmentFactory(program=program, person=alice, role="mentee")
+    other = EnrolmentFactory(program=program).person
+    path = f"/api/matching/programs/{program.pk}/pairs"
+    body = {"mentor_id": bob.pk, "mentee_id": alice.pk}
+    response = api(client, pam, "post", path, body)
+    assert response.status_code == 201 and response.json()["status"] == "pending_consent"
+    response = api(client, pam, "post", path, {**body, "mentee_id": other.pk, "override_reason": "Please"})
+    assert response.status_code == 422
+    assert "This mentor is full." in response.content.decode()
+    response = api(client, pam, "post", path, {**body, "mentor_id": other.pk})
+    assert response.status_code == 422
+    assert "not an approved mentor" in response.content.decode()
+
+
 def test_the_api_applies_the_rules_and_keeps_the_reason(client, program, pam, skill):
     mentor = enrol_mentor(program, name="Maya Mentor", skill=skill)
     mentee = enrol_mentee(program, name="Ella Mentee", skill=skill)
@@ -185,7 +257,9 @@ def test_bad_input_to_the_api_is_a_clear_4xx(client, program, pam, skill):
     assert api(client, pam, "post", path, long).status_code == 422
 
 
-def test_only_the_programs_managers_may_pair_by_hand(client, program, pam, alice, olga, other_org, skill):
+def test_only_the_programs_managers_may_pair_by_hand(
+    client, org, program, pam, alice, olga, other_org, skill
+):
     mentor = enrol_mentor(program, name="Maya Mentor", skill=skill)
     mentee = enrol_mentee(program, name="Ella Mentee", skill=skill)
     path = f"/api/matching/programs/{program.pk}/pairs"
@@ -194,7 +268,14 @@ def test_only_the_programs_managers_may_pair_by_hand(client, program, pam, alice
     client.force_login(alice.user)
     page = reverse("pairing:pair", args=[program.pk])
     assert client.post(page, {"mentor": mentor.pk, "mentee": mentee.pk}).status_code == 403
+    quinn = PersonFactory(organisation=org, full_name="Quinn Other", roles=[Role.PROGRAM_MANAGER])
+    ProgramFactory(organisation=org, managers=[quinn])
+    assert api(client, quinn, "post", path, body).status_code == 403
+    client.force_login(quinn.user)
+    assert client.get(page).status_code == 403
     outsider = PersonFactory(organisation=other_org, roles=[Role.PROGRAM_MANAGER])
     assert api(client, outsider, "post", path, body).status_code == 404
+    client.force_login(outsider.user)
+    assert client.get(page).status_code == 404
     assert not Relationship.objects.exists()
     assert api(client, olga, "post", path, body).status_code == 201

@@ -33,14 +33,14 @@ def test_the_program_page_shows_the_pairs_and_the_mentors_with_room(client, org,
     assert 'id="relationships-heading"' in text
     assert "<td>Bob Baker</td><td>Alice Archer</td>" in text
     assert "Bob Baker (1 free)" in text
-    assert reverse("relationships:pair", args=[relationship.program_id]) in text
+    assert reverse("pairing:pair", args=[relationship.program_id]) in text
 
 
 def test_the_program_page_offers_pairing_by_hand_only_while_the_program_is_live(client, org, pam, alice, bob):
     relationship = bob_mentors_alice(org, pam, alice, bob, status=ProgramStatus.CLOSED)
     text = page(client, pam, "programs:manage", relationship.program_id)
     assert "<td>Bob Baker</td><td>Alice Archer</td>" in text
-    assert reverse("relationships:pair", args=[relationship.program_id]) not in text
+    assert reverse("pairing:pair", args=[relationship.program_id]) not in text
 
 
 def test_the_checkins_page_shows_the_sponsorship_figures(client, org, pam, alice, bob):

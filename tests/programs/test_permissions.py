@@ -45,7 +45,6 @@ def manager_pages(program, enrolment):
         reverse("programs:enrolments", args=[program.pk]),
         reverse("programs:gaps", args=[program.pk]),
         reverse("programs:enrolment", args=[program.pk, enrolment.pk]),
-        reverse("relationships:pair", args=[program.pk]),
     ]
 
 

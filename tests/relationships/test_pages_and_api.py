@@ -1,14 +1,13 @@
-"""My mentoring, consent, decline, the no-fault exit (now in the pair's space) and manual pairing:
-pages, API, permissions."""
+"""My mentoring, consent, decline and the no-fault exit (now in the pair's space): pages, API,
+permissions. Pairing by hand is tested in tests/pairing/test_pair_by_hand.py."""
 
 import pytest
 from django.urls import reverse
 
-from mentora.organisations.models import Role
 from mentora.programs.models import ProgramStatus
 from mentora.relationships import services
-from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
-from tests.factories import PersonFactory, api_headers
+from mentora.relationships.models import RelationshipOrigin, RelationshipStatus
+from tests.factories import api_headers
 from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
 REASON = "PRIVATE-REASON: our schedules never matched"
@@ -149,61 +148,6 @@ def test_my_mentoring_makes_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("relationships:mine"))
     assert response.content.decode().count("Mentoring ") == 7
-
-
-# ---- manual pairing --------------------------------------------------------------------------
-
-
-def test_a_manager_pairs_by_hand_from_the_pool(client, program, pam, alice, bob, org):
-    EnrolmentFactory(program=program, person=bob, role="mentor", capacity=1)
-    EnrolmentFactory(program=program, person=alice, role="mentee")
-    full = PersonFactory(organisation=org, full_name="Fran Full")
-    EnrolmentFactory(program=program, person=full, role="mentor", capacity=1)
-    services.relationship_create_pending(
-        program=program, mentor=full, mentee=EnrolmentFactory(program=program).person, origin="manual"
-    )
-    client.force_login(pam.user)
-    url = reverse("relationships:pair", args=[program.pk])
-    text = client.get(url).content.decode()
-    assert "Bob Baker" in text and "Fran Full" not in text
-    response = client.post(url, {"mentor": full.pk, "mentee": alice.pk})
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
-    response = client.post(url, {"mentor": bob.pk, "mentee": alice.pk, "note": "You both love data."})
-    assert response.status_code == 302
-    relationship = Relationship.objects.get(mentee=alice)
-    assert (relationship.mentor, relationship.origin, relationship.created_by) == (bob, "manual", pam)
-
-
-def test_a_manager_pairs_through_the_api_and_a_full_mentor_is_a_409(client, program, pam, alice, bob, org):
-    EnrolmentFactory(program=program, person=bob, role="mentor", capacity=1)
-    EnrolmentFactory(program=program, person=alice, role="mentee")
-    other = EnrolmentFactory(program=program).person
-    body = {"program_id": program.pk, "mentor_id": bob.pk, "mentee_id": alice.pk}
-    response = api(client, pam, "post", "/api/relationships/", body)
-    assert response.status_code == 201 and response.json()["status"] == "pending_consent"
-    response = api(client, pam, "post", "/api/relationships/", {**body, "mentee_id": other.pk})
-    assert response.status_code == 409
-    assert response.json()["error"] == {
-        "code": "mentor_full",
-        "message": "This mentor is full.",
-        "details": [],
-    }
-    response = api(client, pam, "post", "/api/relationships/", {**body, "mentor_id": other.pk})
-    assert response.status_code == 422
-    assert "not an approved mentor" in response.json()["error"]["details"][0]["message"]
-
-
-def test_nobody_else_pairs_people_in_a_program(client, program, alice, bob, charlie, org):
-    quinn = PersonFactory(organisation=org, roles=[Role.PROGRAM_MANAGER])
-    EnrolmentFactory(program=program, person=bob, role="mentor")
-    EnrolmentFactory(program=program, person=alice, role="mentee")
-    body = {"program_id": program.pk, "mentor_id": bob.pk, "mentee_id": alice.pk}
-    for person in (alice, quinn, charlie):
-        client.force_login(person.user)
-        assert client.post(reverse("relationships:pair", args=[program.pk]), body).status_code == 404
-        assert api(client, person, "post", "/api/relationships/", body).status_code == 404
-    assert not Relationship.objects.exists()
 
 
 def test_the_api_consent_decline_and_end_flow(client, pairing, alice, bob):
