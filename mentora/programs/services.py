@@ -181,7 +181,12 @@ def program_delete(*, program: Program) -> None:
 
 
 @transaction.atomic
-def program_set_status(*, program: Program, status: str) -> Program:
+def program_set_status(
+    *, program: Program, status: str, today: date | None = None, pending_pairs_withdrawn: bool = False
+) -> Program:
+    """Move a program along `TRANSITIONS`. Closing is the relationships app's `program_close`,
+    which withdraws the pairs still waiting for consent and says so (`pending_pairs_withdrawn`);
+    a program closes only once its start date has come."""
     program = Program.objects.select_for_update().get(pk=program.pk)
     if status not in ProgramStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -192,6 +197,14 @@ def program_set_status(*, program: Program, status: str) -> Program:
                 % {"current": program.get_status_display(), "next": ProgramStatus(status).label}
             }
         )
+    if status == ProgramStatus.CLOSED and not pending_pairs_withdrawn:
+        message = _("Close a program from its closing page, which says what happens to its pairs.")
+        raise ValidationError({"status": ValidationError(message, code="close_needs_confirmation")})
+    if status == ProgramStatus.CLOSED and (today or timezone.localdate()) < program.starts_on:
+        message = _("This program starts on %(date)s: it cannot close before it started.") % {
+            "date": program.starts_on.isoformat()
+        }
+        raise ValidationError({"status": ValidationError(message, code="not_started")})
     if status == ProgramStatus.MATCHING:
         gaps = program_gaps(program=program)
         if gaps.mentees == 0 or gaps.mentors == 0:

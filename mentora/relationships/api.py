@@ -17,7 +17,7 @@ from mentora.relationships.models import Relationship, RelationshipOrigin, Relat
 router = Router(tags=["relationships"])
 
 # Service refusals that are conflicts with the current state rather than malformed input.
-CONFLICT_CODES = {"not_pending", "not_active"}
+CONFLICT_CODES = {"not_pending", "not_active", "program_closed"}
 
 
 # Run a service; answer its state conflicts with 409 and their own code.
@@ -66,6 +66,27 @@ def list_mine(request):
         _mine(relationship, viewer.person)
         for relationship in selectors.relationship_list_for_person(person=viewer.person)
     ]
+
+
+class ProgramClosedOut(Schema):
+    program_id: int
+    status: str
+    withdrawn: list[int] = Field(description="The pairings that were waiting for consent, now withdrawn.")
+
+
+@router.post(
+    "/program/{int:program_id}/close",
+    response=ProgramClosedOut,
+    summary="Close a program (from its start date): pending pairings are withdrawn, active ones run on",
+)
+def program_close(request, program_id: Id):
+    program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    closed = services.program_close(program=program)
+    return {
+        "program_id": closed.program.pk,
+        "status": closed.program.status,
+        "withdrawn": [relationship.pk for relationship in closed.withdrawn],
+    }
 
 
 @router.get(

@@ -148,3 +148,20 @@ def relationship_declined(relationship: Relationship) -> None:
             "No one is at fault; the program manager will help you find another match.\n%(link)s\n"
         ),
     )
+
+
+def relationships_withdrawn(relationships: Iterable[Relationship]) -> None:
+    """The program closed before these pairings started: both sides of each are told, over one
+    connection."""
+    messages = []
+    for relationship in relationships:
+        messages += _to_both(
+            relationship,
+            _("A pairing in %(program)s will not go ahead") % {"program": relationship.program.name},
+            _(
+                "Hello %(name)s,\n\nThe program “%(program)s” has closed, so the pairing with %(other)s "
+                "will not go ahead. No one is at fault.\n%(link)s\n"
+            ),
+        )
+    if messages:
+        _send(messages)

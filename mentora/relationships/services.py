@@ -20,7 +20,15 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from mentora.core.text import check_texts
 from mentora.people.models import Person
-from mentora.programs.models import LIVE_PROGRAM_STATUSES, Enrolment, EnrolmentRole, EnrolmentStatus, Program
+from mentora.programs.models import (
+    LIVE_PROGRAM_STATUSES,
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    Program,
+    ProgramStatus,
+)
+from mentora.programs.services import program_set_status
 from mentora.relationships import notifications
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin, RelationshipStatus
 
@@ -215,11 +223,16 @@ def _side(relationship: Relationship, person: Person) -> str:
 
 @transaction.atomic
 def relationship_consent(*, relationship: Relationship, person: Person) -> Relationship:
-    """Record one side's consent; with both, the relationship becomes active."""
+    """Record one side's consent; with both, the relationship becomes active. Refused once the
+    program closed (code "program_closed")."""
     relationship = _locked(relationship)
     side = _side(relationship, person)
     if relationship.status != RelationshipStatus.PENDING_CONSENT:
         raise ValidationError(_("This pairing is no longer waiting for consent."), code="not_pending")
+    if relationship.program.status not in LIVE_PROGRAM_STATUSES:
+        raise ValidationError(
+            _("This program has closed: the pairing can no longer start."), code="program_closed"
+        )
     now = timezone.now()
     setattr(relationship, f"{side}_consented_at", getattr(relationship, f"{side}_consented_at") or now)
     if relationship.mentor_consented_at and relationship.mentee_consented_at:
@@ -264,3 +277,29 @@ def relationship_close(*, relationship: Relationship, person: Person, reason: st
     relationship.end_reason = (reason or "").strip()[:2000]
     relationship.save(update_fields=["status", "ended_by", "ended_at", "end_reason"])
     return relationship
+
+
+@dataclass(frozen=True)
+class ProgramClosed:
+    program: Program
+    withdrawn: list[Relationship]
+
+
+@transaction.atomic
+def program_close(*, program: Program, today: datetime.date | None = None) -> ProgramClosed:
+    """Close a program (from its start date on): the pairings still waiting for consent are
+    withdrawn and both sides told; active relationships run on to their own end date."""
+    program = program_set_status(
+        program=program, status=ProgramStatus.CLOSED, today=today, pending_pairs_withdrawn=True
+    )
+    withdrawn = list(
+        Relationship.objects.select_for_update()
+        .filter(program=program, status=RelationshipStatus.PENDING_CONSENT)
+        .select_related("program", "mentor", "mentee")
+        .order_by("id")
+    )
+    Relationship.objects.filter(pk__in=[r.pk for r in withdrawn]).update(
+        status=RelationshipStatus.DECLINED, declined_at=timezone.now()
+    )
+    transaction.on_commit(lambda: notifications.relationships_withdrawn(withdrawn))
+    return ProgramClosed(program=program, withdrawn=withdrawn)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/decline/", views.relationship_decline, name="decline"),
     path("<int:pk>/end/", views.relationship_end_moved),
     path("programs/<int:program_id>/pair/", views.relationship_pair_moved),
+    path("programs/<int:program_id>/close/", views.program_close, name="program_close"),
 ]

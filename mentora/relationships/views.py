@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentora.core.roles import request_viewer
+from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
 
 
@@ -65,3 +67,30 @@ def relationship_pair_moved(request, program_id: int):
     """Pairing by hand moved to the matching pages, where the matching rules are checked; old links
     still work."""
     return redirect("pairing:pair", program_id=program_id, permanent=True)
+
+
+@login_required
+def program_close(request, program_id: int):
+    """Closing a program, after a confirmation that says what happens to its pairs."""
+    program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
+    if request.method == "POST":
+        try:
+            closed = services.program_close(program=program)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The program is closed. %(count)d pairing waiting for consent was withdrawn.",
+                    "The program is closed. %(count)d pairings waiting for consent were withdrawn.",
+                    len(closed.withdrawn),
+                )
+                % {"count": len(closed.withdrawn)},
+            )
+        return redirect("programs:manage", pk=program.pk)
+    return render(
+        request,
+        "relationships/program_close.html",
+        {"program": program, "counts": selectors.live_pair_counts(program=program)},
+    )
