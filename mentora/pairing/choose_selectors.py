@@ -36,6 +36,7 @@ from mentora.programs.models import (
 )
 from mentora.programs.permissions import can_manage_program
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin, RelationshipStatus
+from mentora.relationships.selectors import MentorRoom, mentor_rooms
 
 CHOOSE_MODES = (MatchingMode.MENTEE_CHOICE, MatchingMode.BOTH)
 SHORTLIST_SIZE = 5
@@ -170,7 +171,7 @@ def _public_people(person_ids) -> dict[int, Person]:
     )
 
 
-def _profile(person: Person, room: "MentorRoom") -> MentorProfile:
+def _profile(person: Person, room: MentorRoom) -> MentorProfile:
     return MentorProfile(
         person_id=person.pk,
         full_name=person.full_name,
@@ -190,43 +191,6 @@ def _profile(person: Person, room: "MentorRoom") -> MentorProfile:
         free=room.free,
         paused_until=room.paused_until,
     )
-
-
-@dataclass(frozen=True)
-class MentorRoom:
-    person_id: int
-    capacity: int
-    live: int
-    paused_until: date | None  # only while the pause still holds
-
-    @property
-    def free(self) -> int:
-        return 0 if self.paused_until else max(self.capacity - self.live, 0)
-
-
-def mentor_rooms(*, program: Program, today: date | None = None) -> dict[int, MentorRoom]:
-    """Every approved, active mentor of the program with their capacity, live pairings and pause, read now."""
-    today = today or timezone.localdate()
-    live = dict(
-        Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values_list("mentor", "n")
-    )
-    return {
-        person_id: MentorRoom(
-            person_id=person_id,
-            capacity=capacity,
-            live=live.get(person_id, 0),
-            paused_until=paused_until if paused_until and paused_until > today else None,
-        )
-        for person_id, capacity, paused_until in Enrolment.objects.filter(
-            program=program,
-            role=EnrolmentRole.MENTOR,
-            status=EnrolmentStatus.APPROVED,
-            person__is_active=True,
-        ).values_list("person_id", "capacity", "paused_until")
-    }
 
 
 def program_get_for_profiles(*, viewer: Viewer, program_id: int) -> Program:

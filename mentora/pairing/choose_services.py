@@ -19,7 +19,6 @@ from mentora.pairing.choose_selectors import (
     engine_allows,
     is_choose_program,
     matched_by_manager,
-    mentor_rooms,
     open_request_of,
 )
 from mentora.pairing.models import ShortlistExposure
@@ -27,6 +26,7 @@ from mentora.people.models import Person
 from mentora.programs.models import EnrolmentRole, Program
 from mentora.relationships import services as relationship_services
 from mentora.relationships.models import Relationship, RelationshipOrigin
+from mentora.relationships.selectors import mentor_rooms
 
 NOTE_MAX_LENGTH = 500
 MENTOR_FULL = _lazy("This mentor is full. Please choose another mentor from your shortlist.")

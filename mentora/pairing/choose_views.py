@@ -21,6 +21,7 @@ from mentora.people.models import Person
 from mentora.programs.forms import AvailabilityForm, add_service_errors
 from mentora.programs.models import EnrolmentRole, Program
 from mentora.programs.services import mentor_availability_set
+from mentora.relationships.selectors import mentor_rooms
 
 
 class RequestForm(forms.Form):
@@ -158,7 +159,7 @@ def _requests_page(request, program: Program, enrolment, availability_form=None,
             "program": program,
             "enrolment": enrolment,
             "requests": selectors.requests_for_mentor(mentor=enrolment.person, program=program),
-            "room": selectors.mentor_rooms(program=program).get(enrolment.person_id),
+            "room": mentor_rooms(program=program).get(enrolment.person_id),
             "availability_form": availability_form
             or AvailabilityForm(
                 initial={"capacity": enrolment.capacity, "paused_until": enrolment.paused_until}

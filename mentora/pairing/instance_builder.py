@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from mentora.pairing.models import PairRule, PairRuleKind
@@ -36,6 +36,7 @@ from mentora.programs.models import (
     QuestionKind,
 )
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipStatus
+from mentora.relationships.selectors import mentor_rooms
 
 ENGINE_FORMATS = {ProgramFormat.ONE_TO_ONE: "one_to_one", ProgramFormat.REVERSE: "reverse"}
 
@@ -192,9 +193,12 @@ def build(
     if picked_skill_ids:
         skills = Skill.objects.filter(pk__in=picked_skill_ids, organisation_id=program.organisation_id)
         skill_slugs = dict(skills.values_list("pk", "slug"))
-    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-    live_as_mentor = dict(live.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
-    matched_mentees = set(live.values_list("mentee_id", flat=True))
+    rooms = mentor_rooms(program=program, today=today)
+    matched_mentees = set(
+        Relationship.objects.filter(program=program, status__in=LIVE_STATUSES).values_list(
+            "mentee_id", flat=True
+        )
+    )
     previous: dict[int, set[int]] = defaultdict(set)
     in_org = Q(mentor__organisation_id=program.organisation_id) | Q(
         mentee__organisation_id=program.organisation_id
@@ -226,10 +230,11 @@ def build(
             exclude(person, enrolment.role, Exclusion.INACTIVE)
             continue
         if enrolment.role == EnrolmentRole.MENTOR:
-            if enrolment.paused_until and enrolment.paused_until > today:
+            room = rooms[person.pk]
+            if room.paused_until:
                 exclude(person, enrolment.role, Exclusion.PAUSED)
                 continue
-            capacity[person.pk] = max((enrolment.capacity or 0) - live_as_mentor.get(person.pk, 0), 0)
+            capacity[person.pk] = room.free
         else:
             if person.pk in matched_mentees:
                 exclude(person, enrolment.role, Exclusion.ALREADY_MATCHED)

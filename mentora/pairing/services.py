@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -46,6 +46,7 @@ from mentora.pairing.selectors import pair_closures, program_skill_names
 from mentora.people.models import Person
 from mentora.programs.models import LIVE_PROGRAM_STATUSES, Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin
+from mentora.relationships.selectors import mentor_rooms
 from mentora.relationships.services import (
     PairRefused,
     relationship_create_pending,
@@ -148,19 +149,15 @@ def run_settings_clean(*, program: Program, settings: dict[str, Any] | None) -> 
 
 def _current_pool(program: Program) -> tuple[set[int], dict[int, int]]:
     """Free mentees and free places per mentor (0 when full; paused mentors left out), read now."""
-    today = timezone.localdate()
     approved = Enrolment.objects.filter(
-        program=program, status=EnrolmentStatus.APPROVED, person__is_active=True
+        program=program, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPROVED, person__is_active=True
     )
-    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-    taken = set(live.values_list("mentee_id", flat=True))
-    mentees = set(approved.filter(role=EnrolmentRole.MENTEE).values_list("person_id", flat=True)) - taken
-    used = dict(live.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
+    taken = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES).values_list("mentee_id")
+    mentees = set(approved.exclude(person_id__in=taken).values_list("person_id", flat=True))
     places = {
-        person_id: max(capacity - used.get(person_id, 0), 0)
-        for person_id, capacity in approved.filter(role=EnrolmentRole.MENTOR)
-        .filter(Q(paused_until__isnull=True) | Q(paused_until__lte=today))
-        .values_list("person_id", "capacity")
+        person_id: room.free
+        for person_id, room in mentor_rooms(program=program).items()
+        if not room.paused_until
     }
     return mentees, places
 

@@ -1,6 +1,7 @@
 """Reads for relationships: a person's own, a program's, and who is free to (re)match."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -83,12 +84,51 @@ def relationship_list_for_program(*, program: Program) -> QuerySet:
 
 @dataclass(frozen=True)
 class MentorRoom:
+    """A mentor's places in a program, read now: capacity − live relationships, none while paused."""
+
     enrolment: Enrolment
     live: int
+    today: date
+
+    @property
+    def person_id(self) -> int:
+        return self.enrolment.person_id
+
+    @property
+    def capacity(self) -> int:
+        return self.enrolment.capacity or 0
+
+    @property
+    def paused_until(self) -> date | None:
+        """The end of the mentor's pause, only while it still holds."""
+        paused_until = self.enrolment.paused_until
+        return paused_until if paused_until and paused_until > self.today else None
 
     @property
     def free(self) -> int:
-        return max(self.enrolment.capacity - self.live, 0)
+        return 0 if self.paused_until else max(self.capacity - self.live, 0)
+
+
+def mentor_rooms(*, program: Program, today: date | None = None) -> dict[int, MentorRoom]:
+    """Every approved mentor of the program who is active in the organisation, with their places,
+    by person id. The one read of a mentor's free places: the pool, the matching runs, the
+    mentee-choice shortlist and requests all use it."""
+    today = today or timezone.localdate()
+    live = dict(
+        Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values_list("mentor", "n")
+    )
+    enrolments = Enrolment.objects.filter(
+        program=program, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.APPROVED, person__is_active=True
+    ).select_related("person")
+    return {
+        enrolment.person_id: MentorRoom(
+            enrolment=enrolment, live=live.get(enrolment.person_id, 0), today=today
+        )
+        for enrolment in enrolments
+    }
 
 
 @dataclass(frozen=True)
@@ -107,7 +147,7 @@ def program_pool(*, program: Program) -> ProgramPool:
     )
     live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
     mentees = list(
-        approved.filter(role=EnrolmentRole.MENTEE)
+        approved.filter(role=EnrolmentRole.MENTEE, person__is_active=True)
         .exclude(Exists(live.filter(mentee=OuterRef("person"))))
         .order_by("person__full_name")
     )
@@ -118,33 +158,11 @@ def program_pool(*, program: Program) -> ProgramPool:
             mentee_id__in=[enrolment.person_id for enrolment in mentees],
         ).values_list("mentee_id", flat=True)
     )
-    live_counts = dict(live.values("mentor").annotate(n=Count("pk")).values_list("mentor", "n"))
-    mentors = [
-        MentorRoom(enrolment=enrolment, live=live_counts.get(enrolment.person_id, 0))
-        for enrolment in approved.filter(role=EnrolmentRole.MENTOR)
-        .filter(Q(paused_until__isnull=True) | Q(paused_until__lte=today))
-        .order_by("person__full_name")
-    ]
+    rooms = sorted(
+        mentor_rooms(program=program, today=today).values(), key=lambda room: room.enrolment.person.full_name
+    )
     return ProgramPool(
         mentees=mentees,
         freed_mentee_ids=freed,
-        mentors=[room for room in mentors if room.free > 0],
-    )
-
-@dataclass(frozen=True)
-class LivePairCounts:
-    pending: int
-    active: int
-
-
-def live_pair_counts(*, program: Program) -> LivePairCounts:
-    """How many of the program's pairings wait for consent, and how many run."""
-    counts = dict(
-        Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-        .values_list("status")
-        .annotate(count=Count("id"))
-    )
-    return LivePairCounts(
-        pending=counts.get(RelationshipStatus.PENDING_CONSENT, 0),
-        active=counts.get(RelationshipStatus.ACTIVE, 0),
+        mentors=[room for room in rooms if room.free > 0],
     )
