@@ -166,3 +166,22 @@ def program_pool(*, program: Program) -> ProgramPool:
         freed_mentee_ids=freed,
         mentors=[room for room in rooms if room.free > 0],
     )
+
+
+@dataclass(frozen=True)
+class LivePairCounts:
+    pending: int
+    active: int
+
+
+def live_pair_counts(*, program: Program) -> LivePairCounts:
+    """How many of the program's pairings wait for consent, and how many run."""
+    counts = dict(
+        Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
+        .values_list("status")
+        .annotate(count=Count("id"))
+    )
+    return LivePairCounts(
+        pending=counts.get(RelationshipStatus.PENDING_CONSENT, 0),
+        active=counts.get(RelationshipStatus.ACTIVE, 0),
+    )
