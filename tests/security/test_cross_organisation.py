@@ -22,6 +22,7 @@ from mentora.advocacy.models import AdvocacyAction
 from mentora.advocacy.services import advocacy_action_create
 from mentora.api.models import ApiToken
 from mentora.api.services import api_token_create
+from mentora.api_root import api
 from mentora.checkins.models import Checkin, CheckinKind
 from mentora.goals.models import Goal, Milestone
 from mentora.goals.services import goal_create, milestone_add
@@ -38,11 +39,6 @@ from mentora.wsgi import application
 from tests.factories import PersonFactory, SelfAssessmentFactory
 from tests.programs.factories import IntakeQuestionFactory, ProgramFactory
 from tests.workspace.fixtures import active_relationship
-
-try:  # the API root is moving to mentora.api_root (issue 9)
-    from mentora.api_root import api
-except ImportError:  # pragma: no cover - until the move lands
-    from mentora.api.urls import api
 
 CANARY = "CANARY7Q"
 SUCCESS = range(200, 300)
