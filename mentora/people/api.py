@@ -8,13 +8,14 @@ Private data (self-assessment, demographics) is only ever served on `/me/` endpo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 from pydantic import ConfigDict, StrictBool
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.schemas import Id
 from mentora.organisations.models import Role
-from mentora.people import selectors, services
+from mentora.people import selectors, services, skill_review
 from mentora.people.models import (
     MAX_HOURS_PER_MONTH,
     MAX_SENIORITY,
@@ -25,6 +26,8 @@ from mentora.people.models import (
     Person,
     Priority,
     SelfAssessment,
+    SkillAlias,
+    SkillStatus,
 )
 from mentora.people.permissions import Access, person_access
 from mentora.people.selectors import PersonFilters
@@ -382,3 +385,101 @@ def delete_my_demographics(request):
     viewer = api_viewer(request)
     services.demographics_withdraw(person=viewer.person)
     return 204, None
+
+
+# ---- the skill list, for org admins (docs/import.md, "New skills") -----------------------------
+
+
+class SkillAliasOut(Schema):
+    id: int
+    alias: str
+
+
+class SkillReviewOut(Schema):
+    id: int
+    name: str
+    category: str = Field(alias="category.name")
+    status: SkillStatus
+    merged_into_id: int | None
+    offered_count: int
+    wanted_count: int
+    aliases: list[SkillAliasOut]
+
+    @staticmethod
+    def resolve_aliases(skill) -> list:
+        return list(skill.aliases.all())
+
+
+class SkillMergeIn(Schema):
+    into_id: Id
+
+
+class SkillAliasIn(Schema):
+    alias: str = Field(max_length=SkillAlias._meta.get_field("alias").max_length)
+
+
+def _admin_skill(request, skill_id: int):
+    viewer = api_viewer(request)
+    skill_review.require_skill_admin(viewer)
+    skill = selectors.skill_get_for_admin(organisation_id=viewer.organisation_id, skill_id=skill_id)
+    return viewer, skill
+
+
+def _reviewed(skill) -> object:
+    return selectors.skill_list_for_review(organisation_id=skill.organisation_id).get(pk=skill.pk)
+
+
+@router.get("/skills", response=list[SkillReviewOut], summary="The skill list with new skills to review")
+def skill_list(request, status: SkillStatus | None = None):
+    viewer = api_viewer(request)
+    skill_review.require_skill_admin(viewer)
+    return selectors.skill_list_for_review(organisation_id=viewer.organisation_id, status=status)
+
+
+@router.post("/skills/{int:skill_id}/approve", response=SkillReviewOut, summary="Approve a new skill")
+def skill_approve(request, skill_id: Id):
+    viewer, skill = _admin_skill(request, skill_id)
+    return _reviewed(skill_review.skill_approve(viewer=viewer, skill=skill))
+
+
+@router.post("/skills/{int:skill_id}/retire", response=SkillReviewOut, summary="Retire a skill")
+def skill_retire(request, skill_id: Id):
+    viewer, skill = _admin_skill(request, skill_id)
+    return _reviewed(skill_review.skill_retire(viewer=viewer, skill=skill))
+
+
+@router.post("/skills/{int:skill_id}/restore", response=SkillReviewOut, summary="Restore a retired skill")
+def skill_restore(request, skill_id: Id):
+    viewer, skill = _admin_skill(request, skill_id)
+    return _reviewed(skill_review.skill_restore(viewer=viewer, skill=skill))
+
+
+@router.post(
+    "/skills/{int:skill_id}/merge", response=SkillReviewOut, summary="Merge a skill into a skill in use"
+)
+def skill_merge(request, skill_id: Id, payload: SkillMergeIn):
+    """Answers the target skill. Another organisation's target is 404."""
+    viewer, skill = _admin_skill(request, skill_id)
+    into = selectors.skill_get_for_admin(organisation_id=viewer.organisation_id, skill_id=payload.into_id)
+    return _reviewed(skill_review.skill_merge(viewer=viewer, skill=skill, into=into))
+
+
+@router.post(
+    "/skills/{int:skill_id}/aliases", response={201: SkillAliasOut}, summary="Give a skill another name"
+)
+def skill_alias_add(request, skill_id: Id, payload: SkillAliasIn):
+    viewer, skill = _admin_skill(request, skill_id)
+    return Status(201, skill_review.skill_alias_add(viewer=viewer, skill=skill, alias=payload.alias))
+
+
+@router.delete(
+    "/skills/{int:skill_id}/aliases/{int:alias_id}", response={204: None}, summary="Remove an alias"
+)
+def skill_alias_delete(request, skill_id: Id, alias_id: Id):
+    viewer = api_viewer(request)
+    skill_review.require_skill_admin(viewer)
+    alias = selectors.skill_alias_get_for_admin(
+        organisation_id=viewer.organisation_id, skill_id=skill_id, alias_id=alias_id
+    )
+    skill_review.skill_alias_delete(viewer=viewer, alias=alias)
+    return Status(204, None)

@@ -38,6 +38,7 @@ from mentora.people.models import (
     Skill,
     SkillAlias,
     SkillCategory,
+    SkillStatus,
     WantedSkill,
 )
 from mentora.people.permissions import ROLE_RANKS, person_rank, role_rank
@@ -390,11 +391,12 @@ class _Checker:
         }
         self.new_departments: dict[str, tuple[str, str | None]] = {}  # key → (name, parent key)
         self.skill_ids: dict[str, int] = {}
-        for pk, name, slug in Skill.objects.filter(organisation=organisation).values_list(
-            "id", "name", "slug"
+        # A skill merged into another is read as the skill it was merged into.
+        for pk, name, slug, merged_into in Skill.objects.filter(organisation=organisation).values_list(
+            "id", "name", "slug", "merged_into"
         ):
-            self.skill_ids.setdefault(name.lower(), pk)
-            self.skill_ids.setdefault(slug.lower(), pk)
+            self.skill_ids.setdefault(name.lower(), merged_into or pk)
+            self.skill_ids.setdefault(slug.lower(), merged_into or pk)
         for alias, skill_id in SkillAlias.objects.filter(organisation=organisation).values_list(
             "alias", "skill_id"
         ):
@@ -971,7 +973,16 @@ def _write_references(organisation: Organisation, rows: list[_Row], checker: _Ch
             while slug in slugs:
                 slug, number = f"{base}-{number}", number + 1
             slugs.add(slug)
-            new.append(Skill(organisation=organisation, category=category, name=name, slug=slug))
+            # Waits for an org admin's review before anyone else is offered it (skill_review.py).
+            new.append(
+                Skill(
+                    organisation=organisation,
+                    category=category,
+                    name=name,
+                    slug=slug,
+                    status=SkillStatus.PENDING,
+                )
+            )
         Skill.objects.bulk_create(new)
         names = {name.lower() for name in checker.new_skills.values()}
         for pk, name in Skill.objects.filter(organisation=organisation).values_list("id", "name"):

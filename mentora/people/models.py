@@ -35,12 +35,33 @@ class SkillCategory(models.Model):
         return self.name
 
 
+class SkillStatus(models.TextChoices):
+    ACTIVE = "active", _("In use")
+    PENDING = "pending", _("New, waiting for review")
+    RETIRED = "retired", _("Retired")
+
+
 class Skill(models.Model):
+    """A skill of the organisation's list. Only active skills are offered for picking; a skill an
+    import introduced waits for an org admin's review (docs/import.md, "New skills")."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="skills")
     category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, related_name="skills")
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=SkillStatus.choices, default=SkillStatus.ACTIVE
+    )
+    # A skill merged into another stays, retired, so that old answers naming it still read.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -49,6 +70,12 @@ class Skill(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "slug"], name="skill_unique_slug_per_org"),
             models.UniqueConstraint(fields=["organisation", "name"], name="skill_unique_name_per_org"),
+            models.CheckConstraint(condition=Q(status__in=SkillStatus.values), name="skill_valid_status"),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True)
+                | (Q(status=SkillStatus.RETIRED) & ~Q(merged_into=F("id"))),
+                name="skill_merged_is_retired",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from mentora.people.models import (
     SelfAssessment,
     Skill,
     SkillAlias,
+    SkillStatus,
     WantedSkill,
 )
 from mentora.people.permissions import (
@@ -164,7 +165,42 @@ def departments(*, organisation_id: int) -> QuerySet[Department]:
 
 
 def skills(*, organisation_id: int) -> QuerySet[Skill]:
-    return Skill.objects.filter(organisation_id=organisation_id).select_related("category").order_by("name")
+    """The skills offered for picking: those in use, not new ones waiting for review or retired ones."""
+    return (
+        Skill.objects.filter(organisation_id=organisation_id, status=SkillStatus.ACTIVE)
+        .select_related("category")
+        .order_by("name")
+    )
+
+
+def skill_list_for_review(*, organisation_id: int, status: str | None = None) -> QuerySet[Skill]:
+    """Every skill of the organisation for its admins, with how many people offer and want each."""
+    listed = Skill.objects.filter(organisation_id=organisation_id)
+    if status:
+        listed = listed.filter(status=status)
+    return (
+        listed.select_related("category", "merged_into")
+        .prefetch_related(Prefetch("aliases", queryset=SkillAlias.objects.order_by("alias")))
+        .annotate(
+            offered_count=Count("offered_by", distinct=True),
+            wanted_count=Count("wanted_by", distinct=True),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def skill_get_for_admin(*, organisation_id: int, skill_id: int) -> Skill:
+    skill = Skill.objects.filter(organisation_id=organisation_id, pk=skill_id).first()
+    if skill is None:
+        raise Http404
+    return skill
+
+
+def skill_alias_get_for_admin(*, organisation_id: int, skill_id: int, alias_id: int) -> SkillAlias:
+    alias = SkillAlias.objects.filter(organisation_id=organisation_id, skill_id=skill_id, pk=alias_id).first()
+    if alias is None:
+        raise Http404
+    return alias
 
 
 def person_by_email_or_employee_id(*, organisation_id: int, value: str) -> Person | None:

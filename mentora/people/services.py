@@ -12,6 +12,7 @@ from typing import TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ from mentora.people.models import (
     SelfAssessedSkill,
     SelfAssessment,
     Skill,
+    SkillStatus,
     WantedSkill,
 )
 from mentora.people.permissions import can_edit_person, can_grant_role, same_organisation
@@ -120,8 +122,13 @@ def _skill_rows(
             )
             return {}
         seen[skill_id] = value
+    # Skills in use, or ones this person already holds (a new skill from an import waiting for
+    # review, a retired one): nobody else may pick those.
+    held = Q(offered_by__person=person) | Q(wanted_by__person=person) if person.pk else Q(pk__in=[])
     known = set(
-        Skill.objects.filter(organisation_id=person.organisation_id, pk__in=seen).values_list("pk", flat=True)
+        Skill.objects.filter(organisation_id=person.organisation_id, pk__in=seen)
+        .filter(Q(status=SkillStatus.ACTIVE) | held)
+        .values_list("pk", flat=True)
     )
     if known != set(seen):
         errors.add(field, _("Choose skills from your organisation's skill list."))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mentora.organisations.models import Department
-from mentora.people.models import Skill
+from mentora.people import selectors as people_selectors
 from mentora.programs.models import (
     AVAILABLE_FORMATS,
     MAX_MENTOR_CAPACITY,
@@ -186,9 +186,9 @@ class EnrolForm(forms.Form):
             if question.kind == QuestionKind.SKILL_PICK and skills is None:
                 skills = [
                     (str(pk), name)
-                    for pk, name in Skill.objects.filter(organisation_id=program.organisation_id).values_list(
-                        "pk", "name"
-                    )
+                    for pk, name in people_selectors.skills(
+                        organisation_id=program.organisation_id
+                    ).values_list("pk", "name")
                 ]
             self.fields[f"q_{question.pk}"] = _question_field(question, skills)
 

@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 
 from mentora.core.text import check_model_texts, check_texts
 from mentora.organisations.models import Department, Role
-from mentora.people.models import Person, Skill
+from mentora.people import selectors as people_selectors
+from mentora.people.models import Person
 from mentora.programs.models import (
     AVAILABLE_FORMATS,
     CHOICE_KINDS,
@@ -343,7 +344,8 @@ def _clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> A
     except (TypeError, ValueError):
         raise ValidationError(_("Pick skills from the list.")) from None
     _check_picks(question, len(ids), MAX_PICKED_SKILLS)
-    if Skill.objects.filter(organisation_id=organisation_id, pk__in=ids).count() != len(ids):
+    # Skills in use only: not a new one waiting for review, not a retired one.
+    if people_selectors.skills(organisation_id=organisation_id).filter(pk__in=ids).count() != len(ids):
         raise ValidationError(_("Pick skills from the list."))
     return ids
 
