@@ -761,6 +761,8 @@ def _answer_pulse(
             usefulness=2 if low else rng.choice([3, 4, 4, 5, 5]),
             meeting_frequency=MeetingFrequency.RARELY if low else MeetingFrequency.MONTHLY,
             blockers="We keep postponing; our calendars never match." if low else "",
+            # The unhappy pair asks the program manager for help: that, not the score, flags it.
+            tell_program_manager=low,
         )
 
 

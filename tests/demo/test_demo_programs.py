@@ -10,7 +10,7 @@ from django.utils import timezone
 from mentora.advocacy.models import AdvocacyAction
 from mentora.agreements.models import Agreement
 from mentora.checkins.models import CheckinAnswer, CheckinStatus
-from mentora.checkins.selectors import at_risk_pairs
+from mentora.checkins.selectors import RiskReason, at_risk_pairs
 from mentora.demo.org import DEMO_PASSWORD, demo_org_load
 from mentora.demo.programs import GROW, REVERSE, SALES, DemoTooSmall, demo_programs_load
 from mentora.goals.models import Goal
@@ -176,13 +176,13 @@ def test_the_demo_pair_has_an_agreement_goals_meetings_notes_checkins_and_advoca
     assert actions.count() == 2 and actions.filter(confirmed_at__isnull=False).count() == 1
 
 
-def test_other_pairs_meet_and_two_have_gone_silent(demo):
+def test_other_pairs_meet_two_have_gone_silent_and_one_asks_for_help(demo):
     grow = Program.objects.get(name=GROW)
 
     at_risk = at_risk_pairs(program=grow)
 
-    assert len(at_risk) == 2
-    assert all("silent" in pair.reasons for pair in at_risk)
+    assert sum(RiskReason.SILENT in pair.reasons for pair in at_risk) == 2
+    assert sum(RiskReason.HELP_REQUESTED in pair.reasons for pair in at_risk) == 1
     assert Meeting.objects.filter(relationship__program=grow, status=MeetingStatus.HAPPENED).count() > 60
     assert Meeting.objects.filter(relationship__program=grow, starts_at__gt=timezone.now()).count() > 2
     assert (
