@@ -123,7 +123,7 @@ def relationship_close_with_reason(
         relationship_id=relationship.pk,
         recipient_id=relationship.partner_id_of(person),
         event="closure_proposed",
-        period=f"closure-proposed-{closure.pk}",
+        period=f"proposal-{closure.pk}",
     )
     return closure
 
@@ -158,12 +158,13 @@ def closure_dispute(*, relationship: Relationship, person: Person) -> None:
     continues, and the proposer is told. Their reflection, if they wrote one, stays."""
     relationship = _locked_party(relationship, person)
     closure = _pending_closure(relationship, person)
+    proposal = closure.pk
     closure.delete()
     notify_relationship_update(
         relationship_id=relationship.pk,
         recipient_id=relationship.partner_id_of(person),
         event="closure_disputed",
-        period=f"closure-disputed-{timezone.now().isoformat()}",
+        period=f"proposal-{proposal}",
     )
 
 

@@ -7,6 +7,10 @@ def backfill_ends_on(apps, schema_editor):
     Relationship = apps.get_model("relationships", "Relationship")
     Extension = apps.get_model("agreements", "Extension")
     Program = apps.get_model("programs", "Program")
+    # PostgreSQL refuses the ALTER TABLE below while deferred foreign-key checks of these updates
+    # are pending: run them at once.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Relationship.objects.update(
         ends_on=Subquery(Program.objects.filter(pk=OuterRef("program_id")).values("ends_on")[:1])
     )
