@@ -6,14 +6,23 @@ from datetime import date, datetime
 from ninja import Field, Router, Schema
 from pydantic import StrictBool
 
-from mentora.api.calls import api_viewer, call_service
+from mentora.api.calls import CONFLICT_CODES, api_viewer, call_service
 from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id, PersonRefOut
 from mentora.checkins import selectors, services
-from mentora.checkins.models import BLOCKERS_LIMIT, CheckinKind, CheckinStatus, MeetingFrequency
+from mentora.checkins.models import (
+    BLOCKERS_LIMIT,
+    CheckinKind,
+    CheckinStatus,
+    GoalsAchieved,
+    MeetingFrequency,
+)
 from mentora.programs.selectors import program_get_managed
 
 router = Router(tags=["check-ins"])
+
+# Answering the pulse questions to the end-of-cycle survey, or the other way round.
+END_CONFLICTS = CONFLICT_CODES | {"wrong_survey"}
 
 
 class CheckinAnswerOut(Schema):
@@ -21,6 +30,14 @@ class CheckinAnswerOut(Schema):
     meeting_frequency: MeetingFrequency
     blockers: str
     tell_program_manager: bool
+
+
+class EndSurveyAnswerOut(Schema):
+    usefulness: int
+    goals_achieved: GoalsAchieved
+    would_recommend: bool
+    what_helped: str
+    what_to_change: str
 
 
 class CheckinOut(Schema):
@@ -31,7 +48,12 @@ class CheckinOut(Schema):
     due_on: date
     overdue: bool = Field(description="Unanswered more than the program's overdue_after_days after due_on.")
     answered_at: datetime | None
-    answer: CheckinAnswerOut | None = Field(None, description="Yours; nobody else can read it.")
+    answer: CheckinAnswerOut | None = Field(
+        None, description="Yours, for a pulse or mid-point check-in; nobody else can read it."
+    )
+    end_answer: EndSurveyAnswerOut | None = Field(
+        None, description="Yours, for the end-of-cycle survey; nobody else can read it."
+    )
 
 
 class AnswerIn(Schema):
@@ -41,6 +63,14 @@ class AnswerIn(Schema):
     tell_program_manager: StrictBool = Field(
         False, description="Let the program's managers see that this pair would like help (not the answer)."
     )
+
+
+class EndAnswerIn(Schema):
+    usefulness: int = Field(description="Overall: 1 = not useful … 5 = very useful")
+    goals_achieved: GoalsAchieved
+    would_recommend: StrictBool
+    what_helped: str = Field("", description=f"At most {BLOCKERS_LIMIT} characters.")
+    what_to_change: str = Field("", description=f"At most {BLOCKERS_LIMIT} characters.")
 
 
 class ScheduleIO(Schema):
@@ -88,6 +118,7 @@ class AtRiskOut(Schema):
 
 def _out(checkin) -> dict:
     answer = selectors.my_answer(checkin=checkin)
+    end = checkin.kind == CheckinKind.END
     return {
         "id": checkin.pk,
         "relationship_id": checkin.relationship_id,
@@ -96,7 +127,8 @@ def _out(checkin) -> dict:
         "due_on": checkin.due_on,
         "overdue": checkin.overdue,
         "answered_at": checkin.answered_at,
-        "answer": answer,
+        "answer": None if end else answer,
+        "end_answer": answer if end else None,
     }
 
 
@@ -118,7 +150,31 @@ def checkin_get(request, checkin_id: Id):
 def checkin_answer(request, checkin_id: Id, payload: AnswerIn):
     viewer = api_viewer(request)
     checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)
-    call_service(services.checkin_answer, checkin=checkin, person=viewer.person, **payload.dict())
+    call_service(
+        services.checkin_answer,
+        conflicts=END_CONFLICTS,
+        checkin=checkin,
+        person=viewer.person,
+        **payload.dict(),
+    )
+    return _out(selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id))
+
+
+@router.post(
+    "/{int:checkin_id}/end-answer",
+    response={200: CheckinOut, 409: ErrorOut},
+    summary="Answer my end-of-cycle survey (its own questions)",
+)
+def checkin_answer_end(request, checkin_id: Id, payload: EndAnswerIn):
+    viewer = api_viewer(request)
+    checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)
+    call_service(
+        services.checkin_answer_end,
+        conflicts=END_CONFLICTS,
+        checkin=checkin,
+        person=viewer.person,
+        **payload.dict(),
+    )
     return _out(selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id))
 
 

@@ -150,6 +150,45 @@ class CheckinAnswer(models.Model):
         return f"Answer to check-in {self.checkin_id}"
 
 
+class GoalsAchieved(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NOT_YET = "not_yet", _("Not yet")
+
+
+class EndSurveyAnswer(models.Model):
+    """The end-of-cycle survey's own questions, looking back over the whole relationship (the pulse
+    asks how it is going now). Private to its author, like CheckinAnswer."""
+
+    checkin = models.OneToOneField(Checkin, on_delete=models.CASCADE, related_name="end_answer")
+    usefulness = models.PositiveSmallIntegerField(
+        _("overall, how useful was this relationship to you?"),
+        help_text=_("1 = not at all … 5 = very useful"),
+    )
+    goals_achieved = models.CharField(
+        _("did you achieve your goals?"), max_length=16, choices=GoalsAchieved.choices
+    )
+    would_recommend = models.BooleanField(_("would you recommend this program to a colleague?"))
+    what_helped = models.TextField(_("what helped most?"), blank=True, max_length=BLOCKERS_LIMIT)
+    what_to_change = models.TextField(_("what should change?"), blank=True, max_length=BLOCKERS_LIMIT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("end-of-cycle survey answer")
+        verbose_name_plural = _("end-of-cycle survey answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5), name="end_survey_answer_usefulness_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(goals_achieved__in=GoalsAchieved.values), name="end_survey_answer_valid_goals"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"End-of-cycle answer to check-in {self.checkin_id}"
+
+
 class CheckinPeriodFigures(models.Model):
     """The published figures of a program's answers received in [starts_on, ends_on): whole
     calendar months (UTC), closed, holding at least MIN_AGGREGATE_GROUP answers. Written once and

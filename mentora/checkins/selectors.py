@@ -29,6 +29,7 @@ from mentora.checkins.models import (
     CheckinPeriodFigures,
     CheckinSchedule,
     CheckinStatus,
+    EndSurveyAnswer,
     MeetingFrequency,
 )
 from mentora.core.privacy import MIN_AGGREGATE_GROUP
@@ -89,9 +90,11 @@ def checkin_get_for_respondent(*, person: Person | None, checkin_id: int) -> Che
     return checkins[0]
 
 
-def my_answer(*, checkin: Checkin) -> CheckinAnswer | None:
-    """Only ever called with a check-in obtained through `checkin_get_for_respondent`."""
-    return CheckinAnswer.objects.filter(checkin=checkin).first()
+def my_answer(*, checkin: Checkin) -> CheckinAnswer | EndSurveyAnswer | None:
+    """Only ever called with a check-in obtained through `checkin_get_for_respondent`. The
+    end-of-cycle survey has its own answer shape."""
+    model = EndSurveyAnswer if checkin.kind == CheckinKind.END else CheckinAnswer
+    return model.objects.filter(checkin=checkin).first()
 
 
 # ---------------------------------------------------------------------------------- aggregates

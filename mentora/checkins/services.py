@@ -20,6 +20,8 @@ from mentora.checkins.models import (
     CheckinPeriodFigures,
     CheckinSchedule,
     CheckinStatus,
+    EndSurveyAnswer,
+    GoalsAchieved,
     MeetingFrequency,
 )
 from mentora.checkins.selectors import schedule_for
@@ -188,21 +190,8 @@ def _clean_answer(usefulness, meeting_frequency, blockers) -> tuple[int, str, st
     return usefulness, meeting_frequency, blockers
 
 
-@transaction.atomic
-def checkin_answer(
-    *,
-    checkin: Checkin,
-    person: Person,
-    usefulness: int,
-    meeting_frequency: str,
-    blockers: str = "",
-    tell_program_manager: bool = False,
-) -> CheckinAnswer:
-    """Answer my own check-in, once. Only its respondent may; the answer stays private to them,
-    except that, if they chose to, the program manager sees that their pair would like help."""
-    if checkin.respondent_id != person.pk:
-        raise PermissionDenied(_("You can only answer your own check-ins."))
-    usefulness, meeting_frequency, blockers = _clean_answer(usefulness, meeting_frequency, blockers)
+def _claim(checkin: Checkin) -> None:
+    """Mark my own check-in answered, once (a conditional update: two tabs cannot both answer)."""
     relationship = Relationship.objects.get(pk=checkin.relationship_id)  # its status now
     if relationship.status != RelationshipStatus.ACTIVE and checkin.kind != CheckinKind.END:
         raise ValidationError(
@@ -216,12 +205,84 @@ def checkin_answer(
         if checkin.status == CheckinStatus.ANSWERED:
             raise ValidationError(_("You have already answered this check-in."), code="already_answered")
         raise ValidationError(_("This check-in is closed and can no longer be answered."), code="not_pending")
+
+
+def _ensure_respondent(checkin: Checkin, person: Person, *, end: bool) -> None:
+    if checkin.respondent_id != person.pk:
+        raise PermissionDenied(_("You can only answer your own check-ins."))
+    if end != (checkin.kind == CheckinKind.END):
+        message = (
+            _("Only the end-of-cycle survey asks these questions.")
+            if end
+            else _("The end-of-cycle survey has its own questions.")
+        )
+        raise ValidationError(message, code="wrong_survey")
+
+
+@transaction.atomic
+def checkin_answer(
+    *,
+    checkin: Checkin,
+    person: Person,
+    usefulness: int,
+    meeting_frequency: str,
+    blockers: str = "",
+    tell_program_manager: bool = False,
+) -> CheckinAnswer:
+    """Answer my own pulse or mid-point check-in, once. Only its respondent may; the answer stays
+    private to them, except that, if they chose to, the program manager sees that their pair would
+    like help."""
+    _ensure_respondent(checkin, person, end=False)
+    usefulness, meeting_frequency, blockers = _clean_answer(usefulness, meeting_frequency, blockers)
+    _claim(checkin)
     return CheckinAnswer.objects.create(
         checkin=checkin,
         usefulness=usefulness,
         meeting_frequency=meeting_frequency,
         blockers=blockers,
         tell_program_manager=tell_program_manager,
+    )
+
+
+@transaction.atomic
+def checkin_answer_end(
+    *,
+    checkin: Checkin,
+    person: Person,
+    usefulness: int,
+    goals_achieved: str,
+    would_recommend: bool,
+    what_helped: str = "",
+    what_to_change: str = "",
+) -> EndSurveyAnswer:
+    """Answer my own end-of-cycle survey, once, with its own questions: overall usefulness, goals
+    achieved, would I recommend it, what helped, what should change. Private to me."""
+    _ensure_respondent(checkin, person, end=True)
+    errors = {}
+    if isinstance(usefulness, bool) or not isinstance(usefulness, int) or not 1 <= usefulness <= 5:
+        errors["usefulness"] = _("Choose a number from 1 to 5.")
+    if goals_achieved not in GoalsAchieved.values:
+        errors["goals_achieved"] = _("Choose one of the options.")
+    if not isinstance(would_recommend, bool):
+        errors["would_recommend"] = _("Say yes or no.")
+    texts = {"what_helped": (what_helped or "").strip(), "what_to_change": (what_to_change or "").strip()}
+    for field, text in texts.items():
+        if len(text) > BLOCKERS_LIMIT:
+            errors[field] = _("Keep this under %(limit)d characters (it has %(length)d).") % {
+                "limit": BLOCKERS_LIMIT,
+                "length": len(text),
+            }
+    for field, error in control_character_errors(multi_line=texts).items():
+        errors.setdefault(field, error.message)
+    if errors:
+        raise ValidationError(errors)
+    _claim(checkin)
+    return EndSurveyAnswer.objects.create(
+        checkin=checkin,
+        usefulness=usefulness,
+        goals_achieved=goals_achieved,
+        would_recommend=would_recommend,
+        **texts,
     )
 
 

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from mentora.checkins import selectors, services
-from mentora.checkins.forms import CheckinAnswerForm, CheckinScheduleForm
+from mentora.checkins.forms import CheckinAnswerForm, CheckinScheduleForm, EndSurveyForm
+from mentora.checkins.models import CheckinKind
 from mentora.core.decorators import person_required
 from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.core.roles import request_viewer
@@ -34,10 +35,12 @@ def my_checkins(request):
 def checkin_answer(request, checkin_id: int):
     viewer = request_viewer(request)
     checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)
-    form = CheckinAnswerForm(request.POST or None)
+    end = checkin.kind == CheckinKind.END
+    form = (EndSurveyForm if end else CheckinAnswerForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        answer = services.checkin_answer_end if end else services.checkin_answer
         try:
-            services.checkin_answer(checkin=checkin, person=viewer.person, **form.cleaned_data)
+            answer(checkin=checkin, person=viewer.person, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
