@@ -1,6 +1,6 @@
 """A pair works together in their space, in a real browser: they agree, the mentee sets a goal,
 schedules a meeting and prepares questions; after it, the mentor logs it, answers a check-in and
-closes the relationship with a reflection.
+proposes to close the relationship with a reflection (goals met), and the mentee confirms.
 
 The journey is one function made of steps (helpers below), so that later steps slot in where the
 comments say: the agreement before the goal, a check-in and the closure after the log.
@@ -156,7 +156,8 @@ def answer_checkin(journey, page) -> None:
     page.get_by_text("Thank you. Only you can see your answer.").wait_for()
 
 
-def close(journey, page) -> None:
+def close(journey, page, partner) -> None:
+    """The mentor proposes to close because the goals are met; the mentee confirms."""
     page.goto(journey.live_server.url + reverse("relationships:mine"))
     page.get_by_role("link", name="Open our space with Alice Archer").click()
     page.get_by_role("link", name="Close, extend or reflect").click()
@@ -166,9 +167,15 @@ def close(journey, page) -> None:
     ).fill("Mentors learn too: how to listen before advising.")
     journey.shot(page, "closure-form")
     page.get_by_role("button", name="Close the relationship").click()
-    page.get_by_text("kept as read-only history").first.wait_for()
-    assert "how to listen before advising" in page.inner_text("main")
-    journey.shot(page, "closed")
+    page.get_by_text("Your partner is asked to confirm that your goals are met.").wait_for()
+    journey.shot(page, "closure-proposed")
+    partner.goto(journey.live_server.url + reverse("relationships:mine"))
+    partner.get_by_role("link", name="Open our space with Bob Baker").click()
+    partner.get_by_role("link", name="Close, extend or reflect").click()
+    partner.get_by_role("button", name="Yes, our goals are met: close").click()
+    partner.get_by_text("kept as read-only history").first.wait_for()
+    assert "how to listen before advising" in partner.inner_text("main")
+    journey.shot(partner, "closed")
 
 
 def test_a_pair_agrees_sets_a_goal_meets_checks_in_and_closes(live_server, browser, pair, alice, bob):
@@ -191,7 +198,7 @@ def test_a_pair_agrees_sets_a_goal_meets_checks_in_and_closes(live_server, brows
     time_passes_until_a_checkin_is_due(pair)
     mentor.goto(live_server.url + reverse("workspace:pair", args=[pair.pk]))
     answer_checkin(journey, mentor)
-    close(journey, mentor)
+    close(journey, mentor, mentee)
 
     goal = Goal.objects.get(relationship=pair)
     assert goal.progress == 25 and goal.milestones.get().is_done
