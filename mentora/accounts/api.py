@@ -11,6 +11,7 @@ from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id
 from mentora.core.roles import Viewer
+from mentora.people import sign_in
 from mentora.people.selectors import person_get
 
 router = Router(tags=["accounts"])
@@ -78,7 +79,7 @@ def email_change(request, payload: EmailChangeIn):
     a notice to the current one; nothing changes until the link is confirmed."""
     viewer = api_viewer(request)
     person = person_get(viewer=viewer, person_id=payload.person_id)
-    pending = services.email_change_request(actor=viewer, person=person, new_email=payload.new_email)
+    pending = sign_in.email_change_request(actor=viewer, person=person, new_email=payload.new_email)
     return 202, {"person_id": person.pk, "pending_email": pending}
 
 
@@ -101,7 +102,7 @@ def email_change_confirm(request, payload: EmailConfirmIn):
     """An expired, altered or unknown token answers 422; one already used or outdated by another
     change answers 409 `stale`."""
     person = call_service(
-        services.email_change_confirm,
+        sign_in.email_change_confirm,
         conflicts={"stale"},
         invalid={"invalid", "expired"},
         token=payload.token,

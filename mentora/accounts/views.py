@@ -11,6 +11,7 @@ from mentora.accounts import selectors, services
 from mentora.accounts.forms import EmailChangeForm
 from mentora.core.decorators import person_required
 from mentora.core.roles import request_viewer
+from mentora.people import sign_in
 from mentora.people.forms import apply_service_errors
 from mentora.people.permissions import can_edit_person
 from mentora.people.selectors import person_get
@@ -59,7 +60,7 @@ def email_change(request, person_id: int):
     form = EmailChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new_email = services.email_change_request(
+            new_email = sign_in.email_change_request(
                 actor=viewer, person=person, new_email=form.cleaned_data["new_email"]
             )
         except ValidationError as exc:
@@ -79,9 +80,9 @@ def email_confirm(request, token: str):
     that a mail scanner opening the link changes nothing)."""
     try:
         if request.method == "POST":
-            person = services.email_change_confirm(token=token)
+            person = sign_in.email_change_confirm(token=token)
             return render(request, "registration/email_change_done.html", {"person": person})
-        person, new_email = services.email_change_preview(token=token)
+        person, new_email = sign_in.email_change_preview(token=token)
     except ValidationError as exc:
         return render(
             request, "registration/email_change_confirm.html", {"error": exc.messages[0]}, status=400

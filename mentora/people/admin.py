@@ -6,7 +6,6 @@ reach them here, and the person pages never inline them.
 
 from django.contrib import admin
 
-from mentora.accounts.services import account_access_end, account_access_restore
 from mentora.core.roles import viewer_for
 from mentora.organisations.admin import OrganisationScopedAdmin
 from mentora.organisations.models import RoleMembership
@@ -23,6 +22,7 @@ from mentora.people.models import (
     WantedSkill,
 )
 from mentora.people.permissions import can_edit_person
+from mentora.people.sign_in import account_access_end, account_access_restore
 
 
 class OfferedSkillInline(admin.TabularInline):

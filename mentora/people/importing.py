@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from mentora.accounts.services import email_change_start
 from mentora.core.text import has_control_character
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
 from mentora.people.import_files import Unreadable, read_rows
@@ -43,6 +42,7 @@ from mentora.people.models import (
 )
 from mentora.people.permissions import ROLE_RANKS, person_rank, role_rank
 from mentora.people.services import time_zone_names
+from mentora.people.sign_in import email_change_start
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +218,7 @@ class ImportReport:
     new_languages: list[str] = field(default_factory=list)
     new_departments: list[str] = field(default_factory=list)
     # New sign-in e-mails of existing people: each is changed only once its owner confirms the link
-    # sent there after the import (mentora.accounts.services.email_change_start).
+    # sent there after the import (mentora.people.sign_in.email_change_start).
     pending_email_changes: list[str] = field(default_factory=list)
 
     @property

@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentora.accounts.services import account_access_end, account_access_restore
 from mentora.core.roles import Viewer
 from mentora.core.text import control_character_errors
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
@@ -38,6 +37,7 @@ from mentora.people.models import (
 )
 from mentora.people.permissions import can_edit_person, can_grant_role, same_organisation
 from mentora.people.reporting_line import manager_chain_ids
+from mentora.people.sign_in import account_access_end, account_access_restore
 
 
 @cache
@@ -212,7 +212,7 @@ def profile_update(
 
 class PersonChanges(TypedDict, total=False):
     """What `person_update` changes. Not the e-mail: it is the sign-in name, changed only through
-    the confirmed flow of `mentora.accounts.services.email_change_request`."""
+    the confirmed flow of `mentora.people.sign_in.email_change_request`."""
 
     full_name: str
     employee_id: str

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from mentora.accounts.services import email_change_confirm, email_change_request, email_change_token
 from mentora.core.roles import viewer_for
+from mentora.people.sign_in import email_change_confirm, email_change_request, email_change_token
 from tests.factories import PASSWORD, PersonFactory, api_headers
 
 
