@@ -1,5 +1,6 @@
 """Reads for relationships: a person's own, a program's, and who is free to (re)match."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -109,10 +110,13 @@ class MentorRoom:
         return 0 if self.paused_until else max(self.capacity - self.live, 0)
 
 
-def mentor_rooms(*, program: Program, today: date | None = None) -> dict[int, MentorRoom]:
-    """Every approved mentor of the program who is active in the organisation, with their places,
-    by person id. The one read of a mentor's free places: the pool, the matching runs, the
-    mentee-choice shortlist and requests all use it."""
+def mentor_rooms(
+    *, program: Program, today: date | None = None, mentor_ids: Iterable[int] | None = None
+) -> dict[int, MentorRoom]:
+    """Every approved mentor of the program who is active in the organisation (or only those in
+    `mentor_ids`), with their places, by person id. The one read of a mentor's free places: the
+    pool, the pairing services' lock check, the matching runs, the mentee-choice shortlist and
+    requests all use it."""
     today = today or timezone.localdate()
     live = dict(
         Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
@@ -123,6 +127,8 @@ def mentor_rooms(*, program: Program, today: date | None = None) -> dict[int, Me
     enrolments = Enrolment.objects.filter(
         program=program, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.APPROVED, person__is_active=True
     ).select_related("person")
+    if mentor_ids is not None:
+        enrolments = enrolments.filter(person_id__in=mentor_ids)
     return {
         enrolment.person_id: MentorRoom(
             enrolment=enrolment, live=live.get(enrolment.person_id, 0), today=today

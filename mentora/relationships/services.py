@@ -9,11 +9,11 @@ published matching run, with the same rules (`_check_pair`) and one lock for the
 import datetime
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -31,6 +31,7 @@ from mentora.programs.models import (
 from mentora.programs.services import program_set_status
 from mentora.relationships import notifications
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin, RelationshipStatus
+from mentora.relationships.selectors import MentorRoom, mentor_rooms
 
 
 class PairRefused(ValidationError):
@@ -44,13 +45,12 @@ class PairRefused(ValidationError):
 @dataclass
 class _Pool:
     """The approved enrolments and live pairings of the people being paired, read under row locks.
-    `taken` and `load` grow as pairs are accepted, so a batch is checked against itself too."""
+    `taken` and `added` grow as pairs are accepted, so a batch is checked against itself too."""
 
-    mentors: dict[int, Enrolment]
+    mentors: dict[int, MentorRoom]
     mentees: set[int]
     taken: set[int]
-    load: Counter[int]
-    today: datetime.date
+    added: Counter[int] = field(default_factory=Counter)  # places this batch has taken so far
 
 
 def _check_request(*, program: Program, origin: str) -> None:
@@ -62,7 +62,8 @@ def _check_request(*, program: Program, origin: str) -> None:
 
 def _lock_pool(*, program: Program, mentor_ids: set[int], mentee_ids: set[int]) -> _Pool:
     """Lock the approved enrolments of everyone involved, in id order so that concurrent callers
-    never deadlock, then count live pairings: a mentor's count cannot change until we commit."""
+    never deadlock, then read the mentors' places (`mentor_rooms`): they cannot change until we
+    commit."""
     enrolments = list(
         Enrolment.objects.select_for_update()
         .filter(program=program, status=EnrolmentStatus.APPROVED)
@@ -72,21 +73,11 @@ def _lock_pool(*, program: Program, mentor_ids: set[int], mentee_ids: set[int]) 
         )
         .order_by("pk")
     )
-    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-    load = Counter(
-        dict(
-            live.filter(mentor_id__in=mentor_ids)
-            .values("mentor_id")
-            .annotate(n=Count("pk"))
-            .values_list("mentor_id", "n")
-        )
-    )
+    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES, mentee_id__in=mentee_ids)
     return _Pool(
-        mentors={e.person_id: e for e in enrolments if e.role == EnrolmentRole.MENTOR},
+        mentors=mentor_rooms(program=program, mentor_ids=mentor_ids),
         mentees={e.person_id for e in enrolments if e.role == EnrolmentRole.MENTEE},
-        taken=set(live.filter(mentee_id__in=mentee_ids).values_list("mentee_id", flat=True)),
-        load=load,
-        today=timezone.localdate(),
+        taken=set(live.values_list("mentee_id", flat=True)),
     )
 
 
@@ -94,15 +85,15 @@ def _check_pair(pool: _Pool, mentor: Person, mentee: Person) -> None:
     """The rules every pairing obeys; on success the pair's places are taken in the pool."""
     if mentor.pk == mentee.pk:
         raise ValidationError(_("Nobody can mentor themselves."), code="same_person")
-    enrolment = pool.mentors.get(mentor.pk)
-    if enrolment is None:
+    room = pool.mentors.get(mentor.pk)
+    if room is None:
         raise ValidationError({"mentor": _("This person is not an approved mentor in this program.")})
     if mentee.pk not in pool.mentees:
         raise ValidationError({"mentee": _("This person is not an approved mentee in this program.")})
-    if enrolment.paused_until and enrolment.paused_until > pool.today:
+    if room.paused_until:
         raise ValidationError(
             _("This mentor is not taking new mentees until %(date)s.")
-            % {"date": enrolment.paused_until.isoformat()},
+            % {"date": room.paused_until.isoformat()},
             code="mentor_paused",
         )
     if mentee.pk in pool.taken:
@@ -110,10 +101,10 @@ def _check_pair(pool: _Pool, mentor: Person, mentee: Person) -> None:
             _("This mentee already has a mentor, or a pending pairing, in this program."),
             code="mentee_taken",
         )
-    if pool.load[mentor.pk] >= enrolment.capacity:
+    if room.free - pool.added[mentor.pk] <= 0:
         raise ValidationError(_("This mentor is full."), code="mentor_full")
     pool.taken.add(mentee.pk)
-    pool.load[mentor.pk] += 1
+    pool.added[mentor.pk] += 1
 
 
 def _pending(

@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mentora.pairing import services
@@ -54,3 +55,26 @@ def test_an_inactive_person_is_not_offered_in_the_pool(program, mentors, skill):
     pool = program_pool(program=program)
     assert gone.pk not in {room.person_id for room in pool.mentors}
     assert leaver.pk not in {enrolment.person_id for enrolment in pool.mentees}
+
+
+def test_the_lock_check_reads_the_same_places(program, mentors, skill):
+    free, full, paused, gone = mentors
+    for mentor, message in (
+        (full, "This mentor is full."),
+        (paused, "not taking new mentees"),
+        (gone, "not an approved mentor"),  # left the organisation: the pool does not offer them
+    ):
+        with pytest.raises(ValidationError, match=message):
+            relationship_create_pending(
+                program=program,
+                mentor=mentor,
+                mentee=Person.objects.get(full_name="Ella Mentee"),
+                origin=RelationshipOrigin.MANUAL,
+            )
+    relationship_create_pending(
+        program=program,
+        mentor=free,
+        mentee=Person.objects.get(full_name="Ella Mentee"),
+        origin=RelationshipOrigin.MANUAL,
+    )
+    assert mentor_rooms(program=program)[free.pk].free == 1
