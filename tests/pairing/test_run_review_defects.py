@@ -61,6 +61,7 @@ def test_the_swap_picker_leaves_out_swaps_that_break_a_rule(client, org, program
     assert not selectors.proposal_swap_candidates(proposal=first).exists()
     text = page(client, pam, "pairing:swap", run.pk, first=first.pk)
     assert "Skip-level report" not in text.split("swap-candidates", 1)[1]
+    assert "would keep every matching rule" in text
 
 
 def test_an_allowed_swap_is_still_offered(program, pam, cohort):
