@@ -224,7 +224,7 @@ def test_swapping_picks_the_other_pair_by_search_not_from_a_list_of_every_pair(c
         url, {"first": first.pk, "name": wanted.mentee.full_name[:4]}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert found.startswith('<div id="swap-candidates">') and f'value="{wanted.pk}"' in found
-    assert "No unlocked pair" in client.get(url, {"first": first.pk, "name": "zzz"}).content.decode()
+    assert "No pair matches" in client.get(url, {"first": first.pk, "name": "zzz"}).content.decode()
 
     lost = client.get(url, {"first": "abc"}, follow=True)
     assert "Pick the pair to swap" in lost.content.decode()
