@@ -27,6 +27,7 @@ from mentora.checkins.models import (
 from mentora.checkins.selectors import schedule_for
 from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells
 from mentora.core.text import control_character_errors
+from mentora.organisations.models import Organisation
 from mentora.people.models import Person
 from mentora.programs.models import Program
 from mentora.relationships.models import Relationship, RelationshipStatus
@@ -85,16 +86,19 @@ def _due_for(relationship: Relationship, schedule: CheckinSchedule, ends_on: dat
 
 
 @transaction.atomic
-def checkins_issue_due(*, today: date | None = None) -> int:
+def checkins_issue_due(*, today: date | None = None, organisation: Organisation | None = None) -> int:
     """Ask each side of every active pair the check-ins that are due. Returns how many are new.
 
     One pulse per period (a missed period is not backfilled: older unanswered pulses become
-    "missed"); the mid-point and end-of-cycle surveys are asked once per relationship.
+    "missed"); the mid-point and end-of-cycle surveys are asked once per relationship. The worker
+    sweeps every organisation; `organisation` keeps a sweep to one (the demo loader replays its own
+    past without touching anyone else's pairs).
     """
     today = today or timezone.localdate()
-    relationships = list(
-        Relationship.objects.filter(status=RelationshipStatus.ACTIVE).select_related("program")
-    )
+    active = Relationship.objects.filter(status=RelationshipStatus.ACTIVE)
+    if organisation is not None:
+        active = active.filter(program__organisation=organisation)
+    relationships = list(active.select_related("program"))
     if not relationships:
         return 0
     schedules: dict[int, CheckinSchedule] = {}

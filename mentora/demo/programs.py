@@ -486,6 +486,8 @@ def _pair_life(
     check-in sweeps on the days the worker would have run them; one relationship ends on the way."""
     demo = next(r for r in active if r.mentee_id == cast.mentee.pk and r.mentor_id == cast.mentor.pk)
     others = [r for r in active if r.pk != demo.pk]
+    # The sweep is the worker's own; kept to the demo so another organisation's pairs get nothing.
+    organisation = demo.program.organisation
     # Two pairs stopped meeting after the first meeting; one of them also says it is not useful.
     silent = {others[3].pk, others[11 % len(others)].pk}
     unhappy = others[3].pk
@@ -506,7 +508,7 @@ def _pair_life(
         _demo_pair_middle(demo, clock, goals)
 
     clock.go(-28, hour=6)
-    checkins_issue_due(today=clock.today())
+    checkins_issue_due(today=clock.today(), organisation=organisation)
     for relationship in others:
         with clock.local_to(relationship.mentee):
             _answer_pulse(
@@ -529,7 +531,7 @@ def _pair_life(
         _demo_pair_next(demo, clock, goals)
 
     clock.go(-1, hour=6)
-    checkins_issue_due(today=clock.today())
+    checkins_issue_due(today=clock.today(), organisation=organisation)
     for relationship in others:
         with clock.local_to(relationship.mentee):
             _answer_pulse(relationship, clock, rng, low=relationship.pk == unhappy, days=(-1, -1), share=0.5)

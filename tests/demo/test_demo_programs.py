@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mentora.advocacy.models import AdvocacyAction
 from mentora.agreements.models import Agreement
-from mentora.checkins.models import CheckinAnswer, CheckinStatus
+from mentora.checkins.models import Checkin, CheckinAnswer, CheckinStatus
 from mentora.checkins.selectors import RiskReason, at_risk_pairs
 from mentora.demo.org import DEMO_PASSWORD, demo_org_load
 from mentora.demo.programs import GROW, REVERSE, SALES, DemoTooSmall, demo_programs_load
@@ -29,6 +29,8 @@ from mentora.programs.models import (
 )
 from mentora.programs.selectors import program_gaps
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
+from tests.programs.factories import ProgramFactory
+from tests.workspace.fixtures import active_relationship
 
 PEOPLE, SEED = 120, 7
 
@@ -191,6 +193,20 @@ def test_other_pairs_meet_two_have_gone_silent_and_one_asks_for_help(demo):
     assert Goal.objects.filter(relationship__program=grow).count() > 10
     assert CheckinAnswer.objects.filter(checkin__relationship__program=grow).count() > 30
     assert AdvocacyAction.objects.filter(relationship__program=grow).count() >= 3
+
+
+def test_loading_the_demo_issues_no_checkins_to_another_organisations_pairs(db, org, alice, bob):
+    program = ProgramFactory(organisation=org, status=ProgramStatus.RUNNING, name="Acme's own")
+    acme_pair = active_relationship(program, bob, alice)
+    # Long enough ago that every one of the demo's replayed sweeps would find a pulse due.
+    Relationship.objects.filter(pk=acme_pair.pk).update(
+        started_at=timezone.now() - datetime.timedelta(days=365)
+    )
+
+    _load()
+
+    assert not Checkin.objects.filter(relationship=acme_pair).exists()
+    assert Checkin.objects.filter(relationship__program__name=GROW).exists()
 
 
 # ---- determinism, the command, small organisations -------------------------------------------
