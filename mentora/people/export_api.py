@@ -2,14 +2,11 @@
 
 from typing import Literal
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from mentora.core.exports import CONTENT_TYPES, spreadsheet_response
+from mentora.core.exports import CONTENT_TYPES
 from mentora.core.roles import request_viewer
-from mentora.people.exporting import people_export_rows
-from mentora.people.importing import COLUMNS
+from mentora.people.exporting import people_export_response
 
 router = Router(tags=["people"])
 
@@ -29,12 +26,4 @@ router = Router(tags=["people"])
 def people_export_endpoint(request, file_format: Literal["csv", "xlsx"] = Query("csv", alias="format")):
     """`?format=csv` (the default) or `?format=xlsx`. Program managers and organisation admins only;
     no self-assessment, no demographics."""
-    viewer = request_viewer(request)
-    rows = people_export_rows(viewer=viewer)
-    return spreadsheet_response(
-        file_format=file_format,
-        header=COLUMNS,
-        rows=rows,
-        filename=f"{viewer.person.organisation.slug}-people-{timezone.localdate():%Y-%m-%d}",
-        sheet_title=_("People"),
-    )
+    return people_export_response(viewer=request_viewer(request), file_format=file_format)

@@ -10,8 +10,11 @@ from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.core.exports import spreadsheet_response
 from mentora.core.roles import Viewer
 from mentora.organisations.models import Department, RoleMembership
 from mentora.people.importing import COLUMNS, DEPARTMENT_SEPARATOR
@@ -93,3 +96,14 @@ def _rows(organisation_id: int) -> Iterator[list[str]]:
             "purpose": person.purpose,
         }
         yield [values[column] for column in COLUMNS]
+
+
+def people_export_response(*, viewer: Viewer, file_format: str) -> HttpResponse:
+    """The download the page and the API both answer with, named after the organisation and the day."""
+    return spreadsheet_response(
+        file_format=file_format,
+        header=COLUMNS,
+        rows=people_export_rows(viewer=viewer),
+        filename=f"{viewer.person.organisation.slug}-people-{timezone.localdate():%Y-%m-%d}",
+        sheet_title=_("People"),
+    )
