@@ -41,6 +41,12 @@ def sign_in_throttles_off(settings):
 
 
 @pytest.fixture
+def immediate_tasks(settings):
+    """Run enqueued tasks (e-mails from the notifications ledger, among others) at once, in this process."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
 def org(db):
     return OrganisationFactory(name="Acme", slug="acme")
 

@@ -125,3 +125,92 @@ def relationship_update(
             "link": link("workspace:pair", relationship_id),
         }
         return subject, body + _footer()
+
+
+def _pairing_lines(event: str, *, requested: bool, mentor_side: bool) -> tuple[str, str, str]:
+    """(subject, text, link name) of one side's pairing news. A mentee's request differs: the mentee
+    already said yes, and a declined request sends the mentee back to their shortlist."""
+    if requested and event == "proposed":
+        if mentor_side:
+            return (
+                _("%(other)s asked you to be their mentor"),
+                _(
+                    "%(other)s asked you to be their mentor in “%(program)s”. "
+                    "Please accept or decline — either answer is fine:"
+                ),
+                "relationships:mine",
+            )
+        return (
+            _("Your request to %(other)s was sent"),
+            _("Your request to %(other)s in “%(program)s” was sent. We'll tell you when %(other)s answers."),
+            "relationships:mine",
+        )
+    if requested and event == "declined":
+        if mentor_side:
+            return (
+                _("A request in %(program)s will not go ahead"),
+                _("The request from %(other)s in “%(program)s” will not go ahead. No one is at fault."),
+                "relationships:mine",
+            )
+        return (
+            _("A request in %(program)s will not go ahead"),
+            _(
+                "Your request to %(other)s in “%(program)s” will not go ahead. "
+                "No one is at fault: you can choose another mentor from your shortlist:"
+            ),
+            "pairing:choose_shortlist",
+        )
+    return {
+        "proposed": (
+            _("A new pairing in %(program)s"),
+            _(
+                "You have been paired with %(other)s in “%(program)s”. "
+                "Please say whether you agree to start — either answer is fine:"
+            ),
+            "relationships:mine",
+        ),
+        "started": (
+            _("Your relationship in %(program)s has started"),
+            _("You and %(other)s have both agreed: your relationship in “%(program)s” has started."),
+            "relationships:mine",
+        ),
+        "declined": (
+            _("A pairing in %(program)s will not go ahead"),
+            _(
+                "The pairing with %(other)s in “%(program)s” will not go ahead. "
+                "No one is at fault; the program manager will help you find another match."
+            ),
+            "relationships:mine",
+        ),
+        "withdrawn": (
+            _("A pairing in %(program)s will not go ahead"),
+            _(
+                "The program “%(program)s” has closed, so the pairing with %(other)s "
+                "will not go ahead. No one is at fault."
+            ),
+            "relationships:mine",
+        ),
+    }[event]
+
+
+def pairing_news(
+    *,
+    recipient: Person,
+    partner: Person,
+    event: str,
+    program_id: int,
+    program_name: str,
+    requested: bool,
+    mentor_side: bool,
+) -> tuple[str, str]:
+    """A pairing proposed, started, declined or withdrawn (a mandatory kind: no preferences footer)."""
+    with as_recipient(recipient):
+        subject, text, link_name = _pairing_lines(event, requested=requested, mentor_side=mentor_side)
+        values = {"other": partner.full_name, "program": program_name}
+        target = link(link_name, program_id) if link_name == "pairing:choose_shortlist" else link(link_name)
+        body = _("Hello %(name)s,\n\n%(line)s\n%(link)s\n") % {
+            "name": recipient.full_name,
+            "line": text % values,
+            "link": target,
+        }
+        return subject % values, body

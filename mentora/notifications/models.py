@@ -12,6 +12,11 @@ class NotificationKind(models.TextChoices):
     SILENT_PAIR_NUDGE = "silent_pair_nudge", _("Nudges when we have not met for a while")
     CHECKIN_REMINDER = "checkin_reminder", _("Check-in reminders")
     RELATIONSHIP_UPDATE = "relationship_update", _("Updates about my relationships")
+    PAIRING = "pairing", _("A pairing proposed, started or not going ahead")
+
+
+# Always sent: a pairing waits for both sides' answer, so neither may switch its news off.
+MANDATORY_KINDS = frozenset({NotificationKind.PAIRING})
 
 
 class NotificationPreference(models.Model):
@@ -34,7 +39,7 @@ class NotificationPreference(models.Model):
         return f"Email preferences of {self.person_id}"
 
     def wants(self, kind: str) -> bool:
-        return bool(getattr(self, kind))
+        return kind in MANDATORY_KINDS or bool(getattr(self, kind))
 
 
 class DeliveryStatus(models.TextChoices):

@@ -28,6 +28,7 @@ from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.meetings.selectors import meetings_starting_between
 from mentora.notifications import emails
 from mentora.notifications.models import (
+    MANDATORY_KINDS,
     DeliveryStatus,
     NotificationKind,
     NotificationPreference,
@@ -35,7 +36,8 @@ from mentora.notifications.models import (
 )
 from mentora.notifications.selectors import preferences_for
 from mentora.people.models import Person
-from mentora.relationships.models import Relationship, RelationshipStatus
+from mentora.relationships.events import PAIRING_EVENTS
+from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ MEETING_REMINDER_LEAD = timedelta(hours=24)
 
 
 def preferences_update(*, person: Person, **wants: bool) -> NotificationPreference:
-    unknown = set(wants) - set(NotificationKind.values)
+    unknown = set(wants) - (set(NotificationKind.values) - MANDATORY_KINDS)
     if unknown:
         raise ValueError(f"Unknown notification kinds: {sorted(unknown)}")
     preference, _created = NotificationPreference.objects.update_or_create(
@@ -226,6 +228,41 @@ def notify_relationship_update(*, relationship_id: int, recipient_id: int, event
     )
 
 
+def pairing_news_send(*, relationship_id: int, event: str) -> int:
+    """Tell both sides that their pairing was proposed, started, declined or withdrawn (always sent)."""
+    relationship = (
+        Relationship.objects.select_related("mentor", "mentee", "program").filter(pk=relationship_id).first()
+    )
+    if relationship is None or event not in PAIRING_EVENTS:
+        return 0
+    sent = 0
+    for recipient, partner in _sides(relationship):
+        sent += notification_deliver(
+            kind=NotificationKind.PAIRING,
+            object_id=relationship.pk,
+            recipient=recipient,
+            period=event,
+            compose=lambda recipient=recipient, partner=partner: emails.pairing_news(
+                recipient=recipient,
+                partner=partner,
+                event=event,
+                program_id=relationship.program_id,
+                program_name=relationship.program.name,
+                requested=relationship.origin == RelationshipOrigin.MENTEE_REQUEST,
+                mentor_side=recipient.pk == relationship.mentor_id,
+            ),
+        )
+    return sent
+
+
+def pairing_news_queue(*, relationship_ids: list[int], event: str, **_signal) -> None:
+    """Receiver of `relationships.events.pairing_changed` (already after commit): one task per pairing."""
+    from mentora.notifications.tasks import send_pairing_news
+
+    for relationship_id in relationship_ids:
+        send_pairing_news.enqueue(relationship_id, event)
+
+
 # ------------------------------------------------------------------------------------ the sweep
 
 
@@ -235,6 +272,7 @@ class SweepReport:
     meeting_reminders: int
     silent_nudges: int
     checkin_reminders: int
+    retried: int
 
 
 def reminders_sweep(*, now: datetime | None = None, inline: bool = False) -> SweepReport:
@@ -286,9 +324,27 @@ def reminders_sweep(*, now: datetime | None = None, inline: bool = False) -> Swe
         overdue = (today - due_on).days > overdue_days.get(program_id, 7)
         run(tasks.send_checkin_reminder, checkin_id, overdue)
 
+    # Reminders above are found again by their own query; a one-off update or pairing news is
+    # found again only here, from its failed ledger row (bounded by MAX_ATTEMPTS).
+    failed = SentNotification.objects.filter(
+        status=DeliveryStatus.FAILED,
+        attempts__lt=MAX_ATTEMPTS,
+        kind__in=[NotificationKind.PAIRING, NotificationKind.RELATIONSHIP_UPDATE],
+    ).values_list("kind", "object_id", "recipient_id", "period")
+    retries = set()
+    for kind, object_id, recipient_id, period in failed:
+        if kind == NotificationKind.PAIRING:
+            retries.add((tasks.send_pairing_news, object_id, period))
+        else:
+            event, _colon, event_period = period.partition(":")
+            retries.add((tasks.send_relationship_update, object_id, recipient_id, event, event_period))
+    for task, *args in retries:
+        run(task, *args)
+
     return SweepReport(
         checkins_issued=issued,
         meeting_reminders=len(meeting_ids),
         silent_nudges=nudges,
         checkin_reminders=len(pending),
+        retried=len(retries),
     )

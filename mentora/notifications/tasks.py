@@ -26,3 +26,8 @@ def send_relationship_update(relationship_id: int, recipient_id: int, event: str
     return services.relationship_update_send(
         relationship_id=relationship_id, recipient_id=recipient_id, event=event, period=period
     )
+
+
+@task()
+def send_pairing_news(relationship_id: int, event: str) -> int:
+    return services.pairing_news_send(relationship_id=relationship_id, event=event)

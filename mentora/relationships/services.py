@@ -29,7 +29,7 @@ from mentora.programs.models import (
     ProgramStatus,
 )
 from mentora.programs.services import program_set_status
-from mentora.relationships import notifications
+from mentora.relationships.events import pairing_changed_after_commit
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin, RelationshipStatus
 from mentora.relationships.selectors import MentorRoom, mentor_rooms
 
@@ -153,7 +153,7 @@ def relationship_create_pending(
             relationship.save()
     except IntegrityError:
         raise ValidationError(str(ALREADY_PAIRED), code="already_paired") from None
-    transaction.on_commit(lambda: notifications.relationships_proposed([relationship]))
+    pairing_changed_after_commit(relationships=[relationship], event="proposed")
     return relationship
 
 
@@ -169,7 +169,7 @@ def relationships_create_pending_bulk(
     nothing: one refused pair raises `PairRefused` (naming it) and nothing is created.
 
     Every involved enrolment is locked once, live pairings are counted once, rows are inserted in
-    batches and the emails go out after commit over one mail connection.
+    batches and the e-mails are queued after commit (through the notifications ledger).
     """
     _check_request(program=program, origin=origin)
     pool = _lock_pool(
@@ -193,7 +193,7 @@ def relationships_create_pending_bulk(
             Relationship.objects.bulk_create(relationships, batch_size=1000)
     except IntegrityError:
         raise ValidationError(str(ALREADY_PAIRED), code="already_paired") from None
-    transaction.on_commit(lambda: notifications.relationships_proposed(relationships))
+    pairing_changed_after_commit(relationships=relationships, event="proposed")
     return relationships
 
 
@@ -229,7 +229,7 @@ def relationship_consent(*, relationship: Relationship, person: Person) -> Relat
     if relationship.mentor_consented_at and relationship.mentee_consented_at:
         relationship.status = RelationshipStatus.ACTIVE
         relationship.started_at = now
-        transaction.on_commit(lambda: notifications.relationship_started(relationship))
+        pairing_changed_after_commit(relationships=[relationship], event="started")
     relationship.save(update_fields=["mentor_consented_at", "mentee_consented_at", "status", "started_at"])
     return relationship
 
@@ -245,7 +245,7 @@ def relationship_decline(*, relationship: Relationship, person: Person) -> Relat
     relationship.declined_by = person
     relationship.declined_at = timezone.now()
     relationship.save(update_fields=["status", "declined_by", "declined_at"])
-    transaction.on_commit(lambda: notifications.relationship_declined(relationship))
+    pairing_changed_after_commit(relationships=[relationship], event="declined")
     return relationship
 
 
@@ -292,5 +292,5 @@ def program_close(*, program: Program, today: datetime.date | None = None) -> Pr
     Relationship.objects.filter(pk__in=[r.pk for r in withdrawn]).update(
         status=RelationshipStatus.DECLINED, declined_at=timezone.now()
     )
-    transaction.on_commit(lambda: notifications.relationships_withdrawn(withdrawn))
+    pairing_changed_after_commit(relationships=withdrawn, event="withdrawn")
     return ProgramClosed(program=program, withdrawn=withdrawn)

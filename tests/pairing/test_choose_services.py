@@ -118,7 +118,9 @@ def test_exposure_to_mentees_who_found_a_mentor_no_longer_counts(c):
 # ---- requests --------------------------------------------------------------------------------
 
 
-def test_a_request_is_a_pending_pairing_with_the_mentees_consent(c, django_capture_on_commit_callbacks):
+def test_a_request_is_a_pending_pairing_with_the_mentees_consent(
+    c, immediate_tasks, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         request = services.mentor_request_create(
             program=c.program, mentee=c.alice, mentor=c.mo, note="  I want to learn Python testing.  "

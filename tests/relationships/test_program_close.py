@@ -57,7 +57,7 @@ def pairs(program, org, alice, bob):
 
 
 def test_the_manager_confirms_and_pending_pairings_are_withdrawn_with_a_notice(
-    client, program, pairs, pam, django_capture_on_commit_callbacks
+    client, program, pairs, pam, immediate_tasks, django_capture_on_commit_callbacks
 ):
     active, pending = pairs
     client.force_login(pam.user)

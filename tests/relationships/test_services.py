@@ -5,12 +5,12 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.mail.backends import locmem
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentora.agreements import closure
+from mentora.notifications.models import DeliveryStatus, NotificationKind, SentNotification
 from mentora.programs.models import EnrolmentStatus, ProgramStatus
 from mentora.relationships import services
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
@@ -40,7 +40,7 @@ def pair(program, mentor, mentee, origin=RelationshipOrigin.PROPOSAL):
 
 
 def test_a_pairing_waits_for_both_sides_and_both_are_told(
-    program, mentor, mentee, django_capture_on_commit_callbacks
+    program, mentor, mentee, immediate_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         relationship = pair(program, mentor, mentee)
@@ -49,7 +49,7 @@ def test_a_pairing_waits_for_both_sides_and_both_are_told(
 
 
 def test_consent_from_both_sides_starts_the_relationship(
-    program, mentor, mentee, django_capture_on_commit_callbacks
+    program, mentor, mentee, immediate_tasks, django_capture_on_commit_callbacks
 ):
     relationship = pair(program, mentor, mentee)
     relationship = services.relationship_consent(relationship=relationship, person=mentee)
@@ -120,7 +120,9 @@ def test_a_draft_program_pairs_nobody(program, mentor, mentee):
         pair(program, mentor, mentee)
 
 
-def test_a_decline_returns_both_to_the_pool(program, mentor, mentee, django_capture_on_commit_callbacks):
+def test_a_decline_returns_both_to_the_pool(
+    program, mentor, mentee, immediate_tasks, django_capture_on_commit_callbacks
+):
     relationship = pair(program, mentor, mentee)
     with django_capture_on_commit_callbacks(execute=True):
         declined = services.relationship_decline(relationship=relationship, person=mentor)
@@ -166,27 +168,15 @@ def test_an_active_relationship_ends_without_blame(
 # ---- many pairs at once (publishing a matching run) ---------------------------------------------
 
 
-class CountingBackend(locmem.EmailBackend):
-    """The test mail backend, counting how many connections were opened."""
-
-    opened = 0
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        CountingBackend.opened += 1
-
-
 def bulk(program, pairs):
     return services.relationships_create_pending_bulk(
         program=program, pairs=pairs, origin=RelationshipOrigin.PROPOSAL
     )
 
 
-def test_many_pairs_are_created_at_once_and_told_over_one_mail_connection(
-    program, settings, django_capture_on_commit_callbacks
+def test_many_pairs_are_created_at_once_and_each_side_is_told_through_the_ledger(
+    program, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.relationships.test_services.CountingBackend"
-    CountingBackend.opened = 0
     mentors = [EnrolmentFactory(program=program, role="mentor", capacity=2).person for _ in range(2)]
     mentees = [EnrolmentFactory(program=program, role="mentee").person for _ in range(4)]
     pairs = [(mentors[n % 2], mentee) for n, mentee in enumerate(mentees)]
@@ -195,7 +185,8 @@ def test_many_pairs_are_created_at_once_and_told_over_one_mail_connection(
     assert [(r.mentor, r.mentee) for r in relationships] == pairs
     assert all(r.pk and r.status == RelationshipStatus.PENDING_CONSENT for r in relationships)
     assert len(mail.outbox) == 8
-    assert CountingBackend.opened == 1
+    sent = SentNotification.objects.filter(kind=NotificationKind.PAIRING, status=DeliveryStatus.SENT)
+    assert sorted(sent.values_list("object_id", flat=True)) == sorted(2 * [r.pk for r in relationships])
 
 
 def test_many_pairs_cost_the_same_number_of_queries_as_a_few(program):
@@ -247,7 +238,7 @@ def mail_to(person):
 
 
 def test_a_mentees_request_tells_the_mentee_it_was_sent_and_asks_the_mentor(
-    program, mentor, mentee, django_capture_on_commit_callbacks
+    program, mentor, mentee, immediate_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         pair(program, mentor, mentee, origin=RelationshipOrigin.MENTEE_REQUEST)
@@ -261,7 +252,7 @@ def test_a_mentees_request_tells_the_mentee_it_was_sent_and_asks_the_mentor(
 
 
 def test_a_declined_request_points_the_mentee_to_their_shortlist(
-    program, mentor, mentee, django_capture_on_commit_callbacks
+    program, mentor, mentee, immediate_tasks, django_capture_on_commit_callbacks
 ):
     request = pair(program, mentor, mentee, origin=RelationshipOrigin.MENTEE_REQUEST)
     with django_capture_on_commit_callbacks(execute=True):
@@ -274,7 +265,7 @@ def test_a_declined_request_points_the_mentee_to_their_shortlist(
 
 
 def test_a_declined_proposal_still_says_the_program_manager_will_help(
-    program, mentor, mentee, django_capture_on_commit_callbacks
+    program, mentor, mentee, immediate_tasks, django_capture_on_commit_callbacks
 ):
     proposal = pair(program, mentor, mentee)
     with django_capture_on_commit_callbacks(execute=True):

@@ -18,5 +18,6 @@ class Command(BaseCommand):
         report = reminders_sweep(inline=inline)
         self.stdout.write(
             f"check-ins issued: {report.checkins_issued}; meeting reminders: {report.meeting_reminders}; "
-            f"silent-pair nudges: {report.silent_nudges}; check-in reminders: {report.checkin_reminders}"
+            f"silent-pair nudges: {report.silent_nudges}; check-in reminders: {report.checkin_reminders}; "
+            f"failed e-mails retried: {report.retried}"
         )
