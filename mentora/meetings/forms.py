@@ -12,14 +12,19 @@ from mentora.meetings.models import (
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
-class MeetingForm(forms.Form):
-    """Date and time are typed in the viewer's time zone (the active one) and stored in UTC."""
-
-    starts_at = forms.DateTimeField(
-        label=_("Date and time"),
+def local_datetime_field(*, label: str) -> forms.DateTimeField:
+    """A date and time typed in the viewer's zone, in the browser's own date-time picker."""
+    return forms.DateTimeField(
+        label=label,
         input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
     )
+
+
+class MeetingForm(forms.Form):
+    """Date and time are typed in the viewer's time zone (the active one) and stored in UTC."""
+
+    starts_at = local_datetime_field(label=_("Date and time"))
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
         min_value=MIN_DURATION_MINUTES,
@@ -42,11 +47,7 @@ class MeetingForm(forms.Form):
 class PastMeetingForm(forms.Form):
     """A meeting that happened without being scheduled here; the time is in the viewer's zone."""
 
-    starts_at = forms.DateTimeField(
-        label=_("When did it start?"),
-        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
-    )
+    starts_at = local_datetime_field(label=_("When did it start?"))
     duration_minutes = forms.IntegerField(
         label=_("How long did it last (minutes)?"),
         min_value=MIN_DURATION_MINUTES,
