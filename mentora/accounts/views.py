@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from mentora.accounts import selectors, services
 from mentora.accounts.forms import EmailChangeForm
 from mentora.core.decorators import person_required
+from mentora.core.forms import apply_service_errors
 from mentora.core.roles import request_viewer
 from mentora.people import sign_in
-from mentora.people.forms import apply_service_errors
 from mentora.people.permissions import can_edit_person
 from mentora.people.selectors import person_get
 
@@ -64,7 +64,7 @@ def email_change(request, person_id: int):
                 actor=viewer, person=person, new_email=form.cleaned_data["new_email"]
             )
         except ValidationError as exc:
-            apply_service_errors(exc, form)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from mentora.advocacy import selectors, services
 from mentora.advocacy.forms import AdvocacyForm
-from mentora.programs.forms import add_service_errors
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import wants_fragment
 from mentora.workspace.access import request_pair
 
 
@@ -38,7 +39,7 @@ def advocacy_log(request, relationship_id: int):
                 relationship=pair.relationship, person=pair.person, **form.cleaned_data
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Recorded. Your mentee is asked to confirm it."))
             return redirect("advocacy:log", relationship_id)
@@ -56,7 +57,7 @@ def advocacy_edit(request, relationship_id: int, action_id: int):
         try:
             services.advocacy_action_update(action=action, person=pair.person, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("advocacy:log", relationship_id)
@@ -90,6 +91,6 @@ def advocacy_confirm(request, relationship_id: int, action_id: int):
         action = services.advocacy_action_confirm(action=action, person=pair.person)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    if request.htmx:
+    if wants_fragment(request):
         return render(request, "advocacy/_action.html", {"pair": pair, "action": action})
     return redirect("advocacy:log", relationship_id)

@@ -19,7 +19,8 @@ from mentora.agreements.forms import (
     VersionForm,
 )
 from mentora.agreements.models import AgendaStep
-from mentora.programs.forms import add_service_errors
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import wants_fragment
 from mentora.workspace.access import request_pair
 
 
@@ -66,7 +67,7 @@ def agreement(request, relationship_id: int):
                     _agreement_context(pair, form=form, stale=" ".join(error.messages)),
                     status=409,
                 )
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Agreement saved. Your partner is asked to read and confirm it."))
             return redirect("agreements:agreement", relationship_id)
@@ -112,7 +113,7 @@ def agenda_step(request, relationship_id: int, step: str):
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
-    if request.htmx:
+    if wants_fragment(request):
         agreement = selectors.agreement_for(relationship=pair.relationship)
         return render(
             request,
@@ -164,7 +165,7 @@ def closure_close(request, relationship_id: int):
                 learned=form.cleaned_data["learned"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if record.is_pending:
                 messages.success(request, _("Your partner is asked to confirm that your goals are met."))
@@ -187,7 +188,7 @@ def closure_extend(request, relationship_id: int):
                 relationship=pair.relationship, person=pair.person, ends_on=form.cleaned_data["ends_on"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("Extended until %(date)s.") % {"date": extension.ends_on.strftime("%d %B %Y")}
@@ -207,7 +208,7 @@ def closure_reflection(request, relationship_id: int):
                 relationship=pair.relationship, person=pair.person, learned=form.cleaned_data["learned"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your reflection is saved."))
             return redirect("agreements:closure", relationship_id)
@@ -252,7 +253,7 @@ def relationship_end(request, relationship_id: int):
                 relationship=pair.relationship, person=pair.person, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -11,9 +11,10 @@ from mentora.checkins import selectors, services
 from mentora.checkins.forms import CheckinAnswerForm, CheckinScheduleForm, EndSurveyForm
 from mentora.checkins.models import CheckinKind
 from mentora.core.decorators import person_required
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import render_page_or_fragment
 from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.core.roles import request_viewer
-from mentora.programs.forms import add_service_errors
 from mentora.programs.sections import HEALTH, render_sections
 from mentora.programs.selectors import program_get_managed
 
@@ -42,7 +43,7 @@ def checkin_answer(request, checkin_id: int):
         try:
             answer(checkin=checkin, person=viewer.person, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Thank you. Only you can see your answer."))
             return redirect("checkins:answer", checkin.pk)
@@ -70,7 +71,7 @@ def program_checkins(request, program_id: int):
         try:
             services.checkin_schedule_update(program=program, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Check-in settings saved."))
             return redirect("checkins:program", program.pk)
@@ -92,11 +93,11 @@ def program_checkins(request, program_id: int):
 @person_required
 def program_at_risk(request, program_id: int):
     program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
-    template = "checkins/_at_risk.html" if request.htmx else "checkins/at_risk.html"
-    return render(
+    return render_page_or_fragment(
         request,
-        template,
-        {
+        page="checkins/at_risk.html",
+        fragment="checkins/_at_risk.html",
+        context={
             "program": program,
             "pairs": Paginator(selectors.at_risk_pairs(program=program), selectors.AT_RISK_PER_PAGE).get_page(
                 request.GET.get("page")

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import wants_fragment
 from mentora.goals import selectors, services
 from mentora.goals.forms import CommentForm, GoalForm, MilestoneForm, ProgressForm
-from mentora.programs.forms import add_service_errors
 from mentora.workspace.access import request_pair
 
 
@@ -41,7 +42,7 @@ def goal_new(request, relationship_id: int):
                 relationship=pair.relationship, person=pair.person, **_goal_fields(form)
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Goal saved. Add milestones to break it down."))
             return redirect("goals:detail", relationship_id, goal.pk)
@@ -65,7 +66,7 @@ def goal_edit(request, relationship_id: int, goal_id: int):
                 goal=goal, person=pair.person, status=form.cleaned_data["status"], **_goal_fields(form)
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Goal updated."))
             return redirect("goals:detail", relationship_id, goal.pk)
@@ -105,7 +106,7 @@ def progress_add(request, relationship_id: int, goal_id: int):
         try:
             services.progress_add(goal=goal, person=pair.person, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Progress recorded."))
             return _back(relationship_id, goal_id)
@@ -122,7 +123,7 @@ def comment_add(request, relationship_id: int, goal_id: int):
         try:
             services.comment_add(goal=goal, person=pair.person, text=form.cleaned_data["text"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Comment added."))
             return _back(relationship_id, goal_id)
@@ -131,7 +132,7 @@ def comment_add(request, relationship_id: int, goal_id: int):
 
 def _milestones(request, pair, goal, form=None):
     """The milestones partial for htmx, the goal page otherwise."""
-    if request.htmx:
+    if wants_fragment(request):
         goal = selectors.goal_get_for_pair(pair=pair, goal_id=goal.pk)
         return render(
             request,
@@ -158,7 +159,7 @@ def milestone_add(request, relationship_id: int, goal_id: int):
         try:
             services.milestone_add(goal=goal, person=pair.person, title=form.cleaned_data["title"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _milestones(request, pair, goal)
     return _milestones(request, pair, goal, form)

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.core.decorators import person_required
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.meetings import ical, selectors, services
 from mentora.meetings.forms import LogForm, MeetingForm, PastMeetingForm, PrepForm, VersionForm
 from mentora.meetings.models import MeetingStatus
-from mentora.programs.forms import add_service_errors
 from mentora.workspace.access import request_pair
 from mentora.workspace.api import CONFLICT_CODES
 
@@ -65,7 +66,7 @@ def meeting_new(request, relationship_id: int):
                 relationship=pair.relationship, person=pair.person, **_slot(form)
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Meeting scheduled. Add it to your calendar from its page."))
             return redirect("meetings:detail", relationship_id, meeting.pk)
@@ -86,7 +87,7 @@ def meeting_past(request, relationship_id: int):
                 relationship=pair.relationship, person=pair.person, **form.cleaned_data
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Meeting logged."))
             return redirect("meetings:detail", relationship_id, meeting.pk)
@@ -164,7 +165,7 @@ def _change(
         try:
             service(meeting=meeting, person=pair.person, **values(form))
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
             return _detail(request, pair, meeting, status=_error_status(error), **{form_name: form})
         messages.success(request, done)
         return _back(pair, meeting)
@@ -227,17 +228,17 @@ def meeting_prep(request, relationship_id: int, meeting_id: int):
         try:
             services.meeting_prep_save(meeting=meeting, person=pair.person, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
             status = _error_status(error)
         else:
             saved = True
     if saved:
         meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
         form = _prep_form(meeting)
-        if not request.htmx:
+        if not wants_fragment(request):
             messages.success(request, _("Preparation saved."))
             return _back(pair, meeting)
-    if request.htmx:
+    if wants_fragment(request):
         context = {
             "pair": pair,
             "meeting": meeting,

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import wants_fragment
 from mentora.notes import selectors, services
 from mentora.notes.forms import NoteForm
 from mentora.notes.models import NoteVisibility
-from mentora.programs.forms import add_service_errors
 from mentora.workspace.access import request_pair
 from mentora.workspace.panels import render_panel
 
@@ -62,10 +63,10 @@ def note_create(request, relationship_id: int):
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             saved = True
-    if request.htmx:
+    if wants_fragment(request):
         extra = {"saved": saved} if saved else {"note_form": form}
         html = render_panel("notes", pair=pair, request=request, extra=extra)
         return HttpResponse(html, status=200 if saved else 400)
@@ -96,7 +97,7 @@ def note_edit(request, relationship_id: int, note_id: int):
                     visibility=form.cleaned_data.get("visibility"),
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_service_errors(form, error)
                 if getattr(error, "code", None) == "stale":
                     status, conflict = 409, selectors.note_get_for_pair(pair=pair, note_id=note_id)
                     # Saving again now means "mine over theirs", knowingly: base it on their version.

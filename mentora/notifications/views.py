@@ -1,8 +1,9 @@
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from mentora.core.decorators import person_required
+from mentora.core.htmx import render_page_or_fragment
 from mentora.core.roles import request_viewer
 from mentora.notifications.forms import PreferencesForm
 from mentora.notifications.selectors import preferences_for
@@ -17,5 +18,9 @@ def preferences(request):
         preferences_update(person=person, **form.cleaned_data)
         messages.success(request, _("Your email preferences are saved."))
         return redirect("notifications:preferences")
-    template = "notifications/_preferences_form.html" if request.htmx else "notifications/preferences.html"
-    return render(request, template, {"form": form})
+    return render_page_or_fragment(
+        request,
+        page="notifications/preferences.html",
+        fragment="notifications/_preferences_form.html",
+        context={"form": form},
+    )

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mentora.core.decorators import person_required
+from mentora.core.forms import apply_service_errors
 from mentora.core.roles import request_viewer
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing import choose_services as services
 from mentora.people.models import Person
-from mentora.programs.forms import AvailabilityForm, add_service_errors
+from mentora.programs.forms import AvailabilityForm
 from mentora.programs.models import EnrolmentRole, Program
 from mentora.programs.services import mentor_availability_set
 from mentora.relationships.selectors import mentor_rooms
@@ -126,7 +127,7 @@ def choose_request(request, pk: int, mentor_id: int):
                 program=program, mentee=mentee, mentor=mentor, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -188,7 +189,7 @@ def choose_availability(request, pk: int):
                 paused_until=form.cleaned_data["paused_until"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your availability is saved."))
             return redirect("pairing:choose_requests", pk=program.pk)

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
 from mentora.pairing.forms import PairByHandForm, PairPeopleForm, ProposalFilterForm, RunForm, SwapForm
 from mentora.pairing.models import MatchRun, ProposalState, RunStatus
 from mentora.people.models import Person
-from mentora.programs.forms import add_service_errors
 from mentora.programs.selectors import program_gaps
 from mentora.relationships.selectors import program_pool
 
@@ -47,7 +48,7 @@ def matching_home(request, program_id: int):
                 program=program, created_by=request_viewer(request).person, settings=form.run_settings()
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The matching run has started."))
             return redirect("pairing:run", run_id=run.pk)
@@ -77,7 +78,7 @@ def pair_by_hand(request, program_id: int):
                 override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Pairing created. Both people are asked to consent."))
             return redirect("programs:manage", pk=program.pk)
@@ -138,9 +139,9 @@ def _proposal_page(request, run: MatchRun) -> dict:
 def run_detail(request, run_id: int):
     run = _run(request, run_id)
     editable = run.status == RunStatus.SUCCEEDED and not run.is_published
-    if request.htmx and request.htmx.target == "proposals":
+    if wants_fragment(request, target="proposals"):
         context = {"run": run, "editable": editable, **_proposal_page(request, run)}
-        return render(request, "pairing/_proposals.html", context)
+        return vary_on_htmx(render(request, "pairing/_proposals.html", context))
     context = {
         "run": run,
         "program": run.program,
@@ -153,7 +154,7 @@ def run_detail(request, run_id: int):
         "editable": editable,
         **(_proposal_page(request, run) if run.status == RunStatus.SUCCEEDED else {}),
     }
-    return render(request, "pairing/run_detail.html", context)
+    return vary_on_htmx(render(request, "pairing/run_detail.html", context))
 
 
 @login_required
@@ -192,7 +193,7 @@ def proposal_action(request, proposal_id: int, action: str):
         actions[action]()
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    if request.htmx:
+    if wants_fragment(request):
         return _proposal_row(request, proposal, error)
     if error:
         messages.error(request, error)
@@ -216,8 +217,9 @@ def proposal_swap(request, run_id: int):
     candidates = selectors.proposal_swap_candidates(proposal=first, name=name)
     page = Paginator(candidates, selectors.SWAP_CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"run": run, "program": run.program, "first": first, "name": name, "page": page}
-    template = "pairing/_swap_candidates.html" if request.htmx else "pairing/swap_pick.html"
-    return render(request, template, context)
+    return render_page_or_fragment(
+        request, page="pairing/swap_pick.html", fragment="pairing/_swap_candidates.html", context=context
+    )
 
 
 def _int(value) -> int | None:

@@ -1,4 +1,4 @@
-"""Forms parse and present input; the rules live in services.py (see `apply_service_errors`)."""
+"""Forms parse and present input; the rules live in services.py (see `core.forms.apply_service_errors`)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -286,18 +286,3 @@ class DemographicsForm(forms.ModelForm):
 
     def _post_clean(self):
         """Skip the model round-trip: the service validates and writes."""
-
-
-def apply_service_errors(exc: ValidationError, form: forms.Form, formsets: dict | None = None) -> None:
-    """Show a service's ValidationError on the form field (or formset) the input came from."""
-    formsets = formsets or {}
-    for name, messages in exc.message_dict.items():
-        field = name
-        if field not in form.fields and field.endswith("_id") and field[:-3] in form.fields:
-            field = field[:-3]
-        if field in formsets:
-            formsets[field].non_form_errors().extend(messages)
-        elif field in form.fields:
-            form.add_error(field, messages)
-        else:
-            form.add_error(None, messages)

@@ -2,12 +2,12 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mentora.core.decorators import person_required
+from mentora.core.htmx import render_page_or_fragment, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.people.import_jobs import ImportTooLarge, people_import_get, people_import_start
 from mentora.people.importing import COLUMNS, REQUIRED_COLUMNS, ImportReport
@@ -30,13 +30,14 @@ class PeopleImportForm(forms.Form):
 
 def _render(request, template: str, context: dict, status: int = 200):
     context = {"columns": COLUMNS, "required_columns": REQUIRED_COLUMNS, **context}
-    if request.htmx:
-        # htmx swaps only successful answers: a refused upload's fragment is sent as 200.
-        response = render(request, f"people/_{template}.html", context)
-    else:
-        response = render(request, "people/import.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    # htmx swaps only successful answers: a refused upload's fragment is sent as 200.
+    return render_page_or_fragment(
+        request,
+        page="people/import.html",
+        fragment=f"people/_{template}.html",
+        context=context,
+        status=200 if wants_fragment(request) else status,
+    )
 
 
 def _job_context(job) -> dict:
@@ -64,7 +65,7 @@ def person_import(request):
             form.add_error("file", refused.message)
             status = 413
         else:
-            if request.htmx:
+            if wants_fragment(request):
                 return _render(request, "import_job", {"form": PeopleImportForm(), **_job_context(job)})
             return redirect("people:import_job", pk=job.pk)
     return _render(request, "import_report", {"form": form}, status=status)

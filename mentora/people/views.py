@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.core.decorators import person_required
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import render_page_or_fragment
 from mentora.core.roles import request_viewer
 from mentora.people import selectors, services
 from mentora.people.forms import (
@@ -19,7 +20,6 @@ from mentora.people.forms import (
     SelfAssessedSkillForm,
     SelfAssessmentForm,
     WantedSkillForm,
-    apply_service_errors,
     skill_formset,
 )
 from mentora.people.models import Person
@@ -35,12 +35,9 @@ def person_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "result": result, "query": query.urlencode(), "Access": Access}
-    if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "people/_person_table.html", context)
-    else:
-        response = render(request, "people/person_list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_fragment(
+        request, page="people/person_list.html", fragment="people/_person_table.html", context=context
+    )
 
 
 def _render_person(request, person: Person):
@@ -81,7 +78,7 @@ def person_edit(request, pk: int):
         try:
             services.person_update(actor=viewer, person=person, **form.service_kwargs())
         except ValidationError as exc:
-            apply_service_errors(exc, form)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("people:detail", pk=person.pk)
@@ -118,7 +115,7 @@ def profile_edit(request):
                 wanted_skills=wanted.rows(),
             )
         except ValidationError as exc:
-            apply_service_errors(exc, form, {"offered_skills": offered, "wanted_skills": wanted})
+            apply_service_errors(form, exc, formsets={"offered_skills": offered, "wanted_skills": wanted})
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("people:me")
@@ -147,7 +144,7 @@ def self_assessment_edit(request):
                 person=person, reflection=form.cleaned_data["reflection"], ratings=ratings.rows()
             )
         except ValidationError as exc:
-            apply_service_errors(exc, form, {"ratings": ratings})
+            apply_service_errors(form, exc, formsets={"ratings": ratings})
         else:
             messages.success(request, _("Your self-assessment is saved."))
             return redirect("people:self_assessment")
@@ -172,7 +169,7 @@ def demographics_edit(request):
         try:
             services.demographics_set(person=person, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(exc, form)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Your answers are saved."))
             return redirect("people:demographics")

@@ -3,7 +3,6 @@
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,15 +18,6 @@ from mentora.programs.models import (
     QuestionKind,
 )
 from mentora.programs.services import PROGRAM_FIELDS, QUESTION_FIELDS
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _locations_text(locations) -> str:

@@ -6,14 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import render_page_or_fragment
 from mentora.core.roles import request_viewer
 from mentora.programs import invitations, selectors
-from mentora.programs.forms import InviteForm, add_service_errors
+from mentora.programs.forms import InviteForm
 from mentora.programs.invitations import REPORT_REASONS
 
 
@@ -41,7 +42,7 @@ def program_invite(request, pk: int):
                     max_seniority=data["max_seniority"],
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 return redirect("programs:invitation_batch", pk=program.pk, batch_id=batch.pk)
     return render(request, "programs/invite.html", {"program": program, "form": form}, status=status)
@@ -68,10 +69,12 @@ def invitation_batch(request, pk: int, batch_id: int):
         if report.get(reason, {}).get("count")
     ]
     context = {"program": program, "batch": batch, "report": report, "reasons": reasons}
-    template = "programs/_invitation_batch.html" if request.htmx else "programs/invitation_batch.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_fragment(
+        request,
+        page="programs/invitation_batch.html",
+        fragment="programs/_invitation_batch.html",
+        context=context,
+    )
 
 
 @login_required

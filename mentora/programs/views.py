@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentora.core.forms import apply_service_errors
+from mentora.core.htmx import render_page_or_fragment, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.organisations.models import Role
 from mentora.people.models import Person
@@ -24,7 +26,6 @@ from mentora.programs.forms import (
     ProgramForm,
     QuestionForm,
     StatusForm,
-    add_service_errors,
 )
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from mentora.programs.permissions import can_create_program, can_manage_program
@@ -59,7 +60,7 @@ def program_create(request):
         try:
             program = services.program_create(actor=viewer.person, values=form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Program created as a draft. Add its intake questions next."))
             return redirect("programs:questionnaire", pk=program.pk)
@@ -74,7 +75,7 @@ def program_edit(request, pk: int):
         try:
             services.program_update(program=Program.objects.get(pk=program.pk), values=form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Program saved."))
             return redirect("programs:manage", pk=program.pk)
@@ -176,7 +177,7 @@ def program_questionnaire(request, pk: int):
         try:
             services.intake_question_add(program=program, values=form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Question added."))
             return redirect("programs:questionnaire", pk=program.pk)
@@ -198,7 +199,7 @@ def question_edit(request, pk: int, question_id: int):
                 question=program.questions.get(pk=question_id), values=form.cleaned_data
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Question saved."))
             return redirect("programs:questionnaire", pk=program.pk)
@@ -233,7 +234,7 @@ def program_curriculum(request, pk: int):
         try:
             services.program_set_curriculum(program=program, items=form.cleaned_data["items"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Curriculum saved."))
             return redirect("programs:manage", pk=program.pk)
@@ -255,8 +256,9 @@ def enrolment_list(request, pk: int):
         "status": status,
         "statuses": EnrolmentStatus.choices,
     }
-    template = "programs/_enrolments.html" if request.htmx else "programs/enrolment_list.html"
-    return render(request, template, context)
+    return render_page_or_fragment(
+        request, page="programs/enrolment_list.html", fragment="programs/_enrolments.html", context=context
+    )
 
 
 @login_required
@@ -290,7 +292,7 @@ def enrolment_decide(request, pk: int, enrolment_id: int):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    if request.htmx:
+    if wants_fragment(request):
         enrolment = Enrolment.objects.select_related("person__department").get(pk=enrolment.pk)
         return render(request, "programs/_enrolment_row.html", {"program": program, "enrolment": enrolment})
     return redirect("programs:manage", pk=program.pk)
@@ -350,7 +352,7 @@ def _enrol(request, program: Program, invitation=None):
                 invitation=invitation,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if invitation is not None:
                 messages.success(request, _("Welcome! You are enrolled in this program."))

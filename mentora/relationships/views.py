@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mentora.core.htmx import render_page_or_fragment, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
@@ -17,12 +18,16 @@ from mentora.relationships import selectors, services
 def my_mentoring(request):
     viewer = request_viewer(request)
     relationships = selectors.my_relationships(person=viewer.person) if viewer.person else []
-    template = "relationships/_relationships.html" if request.htmx else "relationships/my_mentoring.html"
-    return render(request, template, {"relationships": relationships})
+    return render_page_or_fragment(
+        request,
+        page="relationships/my_mentoring.html",
+        fragment="relationships/_relationships.html",
+        context={"relationships": relationships},
+    )
 
 
 def _after_action(request):
-    if request.htmx:
+    if wants_fragment(request):
         return my_mentoring(request)
     return redirect("relationships:mine")
 

@@ -203,6 +203,9 @@ def test_the_proposal_page_is_paged_and_filtered_with_htmx_fragments(client, run
     html = fragment.content.decode()
     assert fragment.status_code == 200 and html.startswith('<div id="proposals">') and "<html" not in html
     assert rows(fragment) == 1
+    assert "HX-Request" in fragment["Vary"] and "HX-Request" in first["Vary"]
+    elsewhere = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="sidebar").content.decode()
+    assert "<html" in elsewhere  # only a swap aimed at the proposals gets them alone
 
 
 def test_swapping_picks_the_other_pair_by_search_not_from_a_list_of_every_pair(client, run, pam):
