@@ -1,12 +1,14 @@
 """Django admin for the people database.
 
-Self-assessments and demographic profiles are private (see permissions.py): only superusers
-reach them here, and the person pages never inline them.
+People and their skills and roles change only through the app's services (rank rules, sign-in
+access, history), so their pages here are view only, for superusers too. Self-assessments and
+demographic profiles are private (see permissions.py): only superusers reach them here, and the
+person pages never inline them.
 """
 
 from django.contrib import admin
 
-from mentora.core.roles import viewer_for
+from mentora.core.admin import ViewOnlyAdminMixin, ViewOnlyInline
 from mentora.organisations.admin import OrganisationScopedAdmin
 from mentora.organisations.models import RoleMembership
 from mentora.people.models import (
@@ -21,40 +23,22 @@ from mentora.people.models import (
     SkillCategory,
     WantedSkill,
 )
-from mentora.people.permissions import can_edit_person
-from mentora.people.sign_in import account_access_end, account_access_restore
 
 
-class OfferedSkillInline(admin.TabularInline):
+class OfferedSkillInline(ViewOnlyInline):
     model = OfferedSkill
-    extra = 0
-    autocomplete_fields = ["skill"]
 
 
-class WantedSkillInline(admin.TabularInline):
+class WantedSkillInline(ViewOnlyInline):
     model = WantedSkill
-    extra = 0
-    autocomplete_fields = ["skill"]
 
 
-class RoleMembershipInline(admin.TabularInline):
-    """Roles change here for superusers only: staff grant them in the app, under its rank rules."""
-
+class RoleMembershipInline(ViewOnlyInline):
     model = RoleMembership
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(Person)
-class PersonAdmin(OrganisationScopedAdmin):
+class PersonAdmin(ViewOnlyAdminMixin, OrganisationScopedAdmin):
     list_display = [
         "full_name",
         "email",
@@ -67,32 +51,7 @@ class PersonAdmin(OrganisationScopedAdmin):
     list_filter = ["is_active", "organisation", "meeting_mode", "seniority"]
     search_fields = ["full_name", "email", "employee_id", "job_title"]
     list_select_related = ["department", "organisation"]
-    autocomplete_fields = ["manager", "user"]
-    filter_horizontal = ["languages"]
     inlines = [OfferedSkillInline, WantedSkillInline, RoleMembershipInline]
-    readonly_fields = ["created_at", "updated_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        """The e-mail is the sign-in name: it changes only through the confirmed link (Change the
-        sign-in e-mail). Staff who are not superusers deactivate people in the app, under its rules."""
-        fields = [*self.readonly_fields, "email"] if obj is not None else list(self.readonly_fields)
-        if not request.user.is_superuser:
-            fields += ["user", "is_active"]
-        return fields
-
-    def has_change_permission(self, request, obj=None):
-        """Nobody changes someone whose role is higher than theirs (see people/permissions.py)."""
-        if not super().has_change_permission(request, obj):
-            return False
-        if obj is None or request.user.is_superuser:
-            return True
-        return can_edit_person(viewer_for(request.user), obj)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "is_active" in form.changed_data:
-            end_or_restore = account_access_restore if obj.is_active else account_access_end
-            end_or_restore(user_ids=[obj.user_id])
 
 
 @admin.register(SkillCategory)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from mentora.core.admin import ViewOnlyAdminMixin, ViewOnlyInline
 from mentora.programs.models import (
     CurriculumItem,
     Enrolment,
@@ -10,24 +11,20 @@ from mentora.programs.models import (
 )
 
 
-class ProgramManagerInline(admin.TabularInline):
+class ProgramManagerInline(ViewOnlyInline):
     model = ProgramManager
-    extra = 0
-    raw_id_fields = ["person"]
 
 
-class CurriculumItemInline(admin.TabularInline):
+class CurriculumItemInline(ViewOnlyInline):
     model = CurriculumItem
-    extra = 0
 
 
-class IntakeQuestionInline(admin.StackedInline):
+class IntakeQuestionInline(ViewOnlyInline):
     model = IntakeQuestion
-    extra = 0
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "program_type", "format", "status", "starts_on", "ends_on"]
     list_filter = ["status", "program_type", "format", "organisation"]
     search_fields = ["name"]
@@ -35,13 +32,13 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["person", "program", "role", "status", "capacity", "paused_until"]
     list_filter = ["role", "status"]
     raw_id_fields = ["person", "program", "invitation", "decided_by"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["person", "program", "sent_at", "emailed_at", "accepted_at", "revoked_at"]
     raw_id_fields = ["person", "program", "invited_by", "batch"]

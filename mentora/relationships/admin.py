@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from mentora.core.admin import ViewOnlyAdminMixin
 from mentora.relationships.models import Relationship
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(admin.ModelAdmin):
+class RelationshipAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["mentor", "mentee", "program", "status", "origin", "created_at"]
     list_filter = ["status", "origin"]
     raw_id_fields = ["program", "mentor", "mentee", "created_by", "declined_by", "ended_by"]

@@ -5,7 +5,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from mentora.organisations.models import RoleMembership
 from mentora.people.models import DemographicProfile, SelfAssessment
 from tests.factories import (
     DemographicProfileFactory,
@@ -58,12 +57,12 @@ def test_every_model_has_an_admin_page(client, superuser, model):
     assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
 
 
-def test_staff_edit_people_with_skill_inlines(client, staff_pam, alice_private):
+def test_staff_see_people_with_their_skills_but_no_private_data(client, staff_pam, alice_private):
     client.force_login(staff_pam.user)
     response = client.get(reverse("admin:people_person_change", args=[alice_private.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "offered_skills-0-skill" in body and "wanted_skills-TOTAL_FORMS" in body
+    assert "Python" in body and 'name="full_name"' not in body  # view only
     assert SECRET not in body and "ADMIN-SECRET-GENDER" not in body
 
 
@@ -94,38 +93,27 @@ def test_staff_see_only_their_own_organisation(client, staff_pam, alice, charlie
     assert "Acme" in orgs and "Globex" not in orgs
 
 
-# ---- the admin follows the account rules -------------------------------------------------------
+# ---- people change in the app, under its account rules, never in the admin ------------------------
 
 
-def test_staff_cannot_edit_a_higher_role_nor_sign_in_data_in_the_admin(client, staff_pam, olga, alice):
+def test_staff_holding_every_permission_cannot_change_anyone_in_the_admin(client, staff_pam, alice):
     client.force_login(staff_pam.user)
-    olga_page = client.get(reverse("admin:people_person_change", args=[olga.pk])).content.decode()
-    assert 'name="full_name"' not in olga_page  # view only
-
-    alice_page = client.get(reverse("admin:people_person_change", args=[alice.pk]))
-    fields = alice_page.context["adminform"].form.fields
-    assert "full_name" in fields
-    assert not {"email", "is_active", "user"} & set(fields)
-    inlines = alice_page.context["inline_admin_formsets"]
-    roles = next(inline for inline in inlines if inline.opts.model is RoleMembership)
-    assert not (roles.has_add_permission or roles.has_change_permission or roles.has_delete_permission)
+    change = reverse("admin:people_person_change", args=[alice.pk])
+    assert client.post(change, {"full_name": "Renamed", "is_active": ""}).status_code == 403
+    alice.refresh_from_db()
+    assert alice.full_name == "Alice Archer" and alice.is_active
 
 
-def test_a_superuser_deactivating_someone_in_the_admin_ends_their_access(client, superuser, alice):
+def test_a_superuser_cannot_deactivate_someone_in_the_admin(client, superuser, alice):
     headers = api_headers(alice)
     client.force_login(superuser)
     change = reverse("admin:people_person_change", args=[alice.pk])
     form = client.get(change).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "is_active"}
-    data |= {"languages": [], "user": alice.user_id, "organisation": alice.organisation_id}
-    for prefix in ("offered_skills", "wanted_skills", "role_memberships"):
-        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
 
-    response = client.post(change, data)
+    assert client.post(change, data).status_code == 403
 
-    assert response.status_code == 302, response.context["adminform"].form.errors
     alice.refresh_from_db()
-    alice.user.refresh_from_db()
-    assert not alice.is_active and not alice.user.is_active
+    assert alice.is_active and alice.user.is_active
     client.logout()
-    assert client.get("/api/people/me/profile", headers=headers).status_code == 401
+    assert client.get("/api/people/me/profile", headers=headers).status_code == 200
