@@ -256,11 +256,11 @@ def pairing_news_send(*, relationship_id: int, event: str) -> int:
 
 
 def pairing_news_queue(*, relationship_ids: list[int], event: str, **_signal) -> None:
-    """Receiver of `relationships.events.pairing_changed` (already after commit): one task per pairing."""
+    """Receiver of `relationships.events.pairing_changed` (already after commit): one task for the
+    lot, so publishing a whole run queues one row, not one per pair."""
     from mentora.notifications.tasks import send_pairing_news
 
-    for relationship_id in relationship_ids:
-        send_pairing_news.enqueue(relationship_id, event)
+    send_pairing_news.enqueue(relationship_ids, event)
 
 
 # ------------------------------------------------------------------------------------ the sweep
@@ -331,20 +331,22 @@ def reminders_sweep(*, now: datetime | None = None, inline: bool = False) -> Swe
         attempts__lt=MAX_ATTEMPTS,
         kind__in=[NotificationKind.PAIRING, NotificationKind.RELATIONSHIP_UPDATE],
     ).values_list("kind", "object_id", "recipient_id", "period")
-    retries = set()
+    pairing_retries, update_retries = set(), set()
     for kind, object_id, recipient_id, period in failed:
         if kind == NotificationKind.PAIRING:
-            retries.add((tasks.send_pairing_news, object_id, period))
+            pairing_retries.add((object_id, period))  # one task tells both sides
         else:
             event, _colon, event_period = period.partition(":")
-            retries.add((tasks.send_relationship_update, object_id, recipient_id, event, event_period))
-    for task, *args in retries:
-        run(task, *args)
+            update_retries.add((object_id, recipient_id, event, event_period))
+    for relationship_id, event in pairing_retries:
+        run(tasks.send_pairing_news, [relationship_id], event)
+    for args in update_retries:
+        run(tasks.send_relationship_update, *args)
 
     return SweepReport(
         checkins_issued=issued,
         meeting_reminders=len(meeting_ids),
         silent_nudges=nudges,
         checkin_reminders=len(pending),
-        retried=len(retries),
+        retried=len(pairing_retries) + len(update_retries),
     )

@@ -29,5 +29,8 @@ def send_relationship_update(relationship_id: int, recipient_id: int, event: str
 
 
 @task()
-def send_pairing_news(relationship_id: int, event: str) -> int:
-    return services.pairing_news_send(relationship_id=relationship_id, event=event)
+def send_pairing_news(relationship_ids: list[int], event: str) -> int:
+    return sum(
+        services.pairing_news_send(relationship_id=relationship_id, event=event)
+        for relationship_id in relationship_ids
+    )
