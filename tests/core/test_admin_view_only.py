@@ -60,3 +60,11 @@ def test_a_superuser_cannot_add_or_delete_service_owned_rows(client, superuser, 
         changelist = client.get(reverse(f"admin:{name}_changelist"))
         assert changelist.status_code == 200, name
         assert "delete_selected" not in changelist.content.decode(), name
+
+
+def test_the_private_end_reason_stays_out_of_the_view_only_relationship_page(client, superuser, relationship):
+    relationship.end_reason = "ADMIN-SECRET-REASON"
+    relationship.save(update_fields=["end_reason"])
+    client.force_login(superuser)
+    page = client.get(reverse("admin:relationships_relationship_change", args=[relationship.pk]))
+    assert page.status_code == 200 and "ADMIN-SECRET-REASON" not in page.content.decode()
