@@ -36,6 +36,8 @@ from mentora.notifications.models import (
 )
 from mentora.notifications.selectors import preferences_for
 from mentora.people.models import Person
+from mentora.programs.models import Invitation, ProgramStatus
+from mentora.programs.tasks import invitation_emails_task
 from mentora.relationships.events import PAIRING_EVENTS
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
 
@@ -342,11 +344,25 @@ def reminders_sweep(*, now: datetime | None = None, inline: bool = False) -> Swe
         run(tasks.send_pairing_news, [relationship_id], event)
     for args in update_retries:
         run(tasks.send_relationship_update, *args)
+    # Invitations keep their own claim on the Invitation row; a failed one is tried again here too.
+    invitation_ids = list(
+        Invitation.objects.filter(
+            emailed_at=None,
+            accepted_at=None,
+            revoked_at=None,
+            program__status=ProgramStatus.OPEN,
+            email_attempts__lt=MAX_ATTEMPTS,
+        )
+        .exclude(email_error="")
+        .values_list("pk", flat=True)
+    )
+    for invitation_id in invitation_ids:
+        run(invitation_emails_task, None, invitation_id)
 
     return SweepReport(
         checkins_issued=issued,
         meeting_reminders=len(meeting_ids),
         silent_nudges=nudges,
         checkin_reminders=len(pending),
-        retried=len(pairing_retries) + len(update_retries),
+        retried=len(pairing_retries) + len(update_retries) + len(invitation_ids),
     )

@@ -15,7 +15,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -290,7 +290,7 @@ def invitation_emails_send(*, batch_id: int | None = None, invitation_id: int | 
         if (
             not _outstanding()
             .filter(pk=pk, emailed_at=None)
-            .update(emailed_at=timezone.now(), email_error="")
+            .update(emailed_at=timezone.now(), email_error="", email_attempts=F("email_attempts") + 1)
         ):
             continue  # another worker has it, or it was revoked or accepted meanwhile
         invitation = Invitation.objects.select_related("program", "person").get(pk=pk)
@@ -340,7 +340,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     """E-mail an outstanding invitation again, with a fresh link."""
     _ensure_open(invitation.program)
     _ensure_outstanding(invitation)
-    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=None, email_error="")
+    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=None, email_error="", email_attempts=0)
     transaction.on_commit(lambda: _enqueue_emails(invitation_id=invitation.pk))
     invitation.refresh_from_db()
     return invitation

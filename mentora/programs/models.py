@@ -433,7 +433,8 @@ class Invitation(models.Model):
     """A manager's invitation to enrol; the emailed link carries a signed, expiring token.
 
     `emailed_at` is the e-mail's claim: set by a conditional update before the e-mail leaves, so
-    a second worker sends nothing (cleared again to resend).
+    a second worker sends nothing (cleared again to resend). A failed e-mail is tried again by the
+    reminders sweep while `email_attempts` is under the notifications' bound; a resend starts over.
     """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
@@ -445,6 +446,7 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=500, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

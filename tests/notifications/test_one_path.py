@@ -17,7 +17,8 @@ from django.utils import timezone
 from mentora.notifications.models import DeliveryStatus, NotificationKind, SentNotification
 from mentora.notifications.services import MAX_ATTEMPTS, preferences_update, reminders_sweep
 from mentora.pairing import services as pairing_services
-from mentora.programs.models import ProgramStatus
+from mentora.programs.invitations import invitation_resend
+from mentora.programs.models import Invitation, ProgramStatus
 from mentora.relationships import services
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
 from tests.factories import PASSWORD, SkillFactory
@@ -178,3 +179,36 @@ def test_pairing_news_cannot_be_switched_off(immediate_tasks, pending, alice, bo
     mail.outbox.clear()
     services.relationship_consent(relationship=pending, person=bob)
     assert sorted(message.to[0] for message in mail.outbox) == sorted([alice.email, bob.email])
+
+
+def invite_while_the_mail_server_is_down(client, settings, org, pam, alice):
+    program = ProgramFactory(organisation=org, managers=[pam], name="Future leads")
+    mail_server_goes_down(settings)
+    response = login(client, pam).post(reverse("programs:invite", args=[program.pk]), {"emails": alice.email})
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(program=program, person=alice)
+    assert invitation.emailed_at is None and "mail server down" in invitation.email_error
+    return invitation
+
+
+def test_an_invitation_that_failed_is_sent_by_a_later_sweep(
+    client, settings, immediate_tasks, org, pam, alice
+):
+    invitation = invite_while_the_mail_server_is_down(client, settings, org, pam, alice)
+    assert retried_later_reaches(settings, alice.email)
+    invitation.refresh_from_db()
+    assert invitation.emailed_at is not None and invitation.email_error == ""
+
+
+def test_a_failing_invitation_is_retried_within_the_bound_and_a_resend_starts_over(
+    client, settings, immediate_tasks, org, pam, alice
+):
+    invitation = invite_while_the_mail_server_is_down(client, settings, org, pam, alice)
+    for _sweep in range(MAX_ATTEMPTS):
+        reminders_sweep(inline=True)
+    invitation.refresh_from_db()
+    assert invitation.email_attempts == MAX_ATTEMPTS and invitation.emailed_at is None
+    assert not retried_later_reaches(settings, alice.email)
+
+    invitation_resend(invitation=invitation)
+    assert [message.to for message in mail.outbox] == [[alice.email]]

@@ -202,7 +202,7 @@ def test_swap_refuses_a_reporting_line_pair(org, program, pam, skill):
 
 
 def test_publish_creates_pending_relationships_for_every_proposal_not_rejected(
-    program, pam, cohort, mailoutbox, django_capture_on_commit_callbacks
+    program, pam, cohort, mailoutbox, immediate_tasks, django_capture_on_commit_callbacks
 ):
     run = run_now(program, pam)
     rejected = run.proposals.order_by("id").first()
