@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mentora.organisations.models import Department, Organisation, RoleMembership
+from mentora.organisations.models import Department, Organisation
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):
@@ -50,13 +50,3 @@ class DepartmentAdmin(OrganisationScopedAdmin):
     list_filter = ["organisation"]
     search_fields = ["name"]
     list_select_related = ["organisation", "parent"]
-
-
-@admin.register(RoleMembership)
-class RoleMembershipAdmin(OrganisationScopedAdmin):
-    organisation_path = "person__organisation_id"
-    list_display = ["person", "role", "granted_at"]
-    list_filter = ["role"]
-    search_fields = ["person__full_name", "person__email"]
-    list_select_related = ["person"]
-    autocomplete_fields = ["person"]

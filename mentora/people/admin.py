@@ -37,6 +37,18 @@ class RoleMembershipInline(ViewOnlyInline):
     model = RoleMembership
 
 
+@admin.register(RoleMembership)
+class RoleMembershipAdmin(ViewOnlyAdminMixin, OrganisationScopedAdmin):
+    """Roles are granted in the app, under its rank rules (`person_update`): here they are only shown.
+    Registered here, beside the people who hold them, because people's services write them."""
+
+    organisation_path = "person__organisation_id"
+    list_display = ["person", "role", "granted_at"]
+    list_filter = ["role"]
+    search_fields = ["person__full_name", "person__email"]
+    list_select_related = ["person"]
+
+
 @admin.register(Person)
 class PersonAdmin(ViewOnlyAdminMixin, OrganisationScopedAdmin):
     list_display = [

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from mentora.organisations.models import Role
 from mentora.people.models import DemographicProfile, SelfAssessment
 from tests.factories import (
     DemographicProfileFactory,
@@ -102,6 +103,18 @@ def test_staff_holding_every_permission_cannot_change_anyone_in_the_admin(client
     assert client.post(change, {"full_name": "Renamed", "is_active": ""}).status_code == 403
     alice.refresh_from_db()
     assert alice.full_name == "Alice Archer" and alice.is_active
+
+
+def test_staff_holding_every_permission_cannot_grant_themselves_a_role_in_the_admin(client, staff_pam):
+    client.force_login(staff_pam.user)
+    add = reverse("admin:organisations_rolemembership_add")
+    assert client.post(add, {"person": staff_pam.pk, "role": Role.ORG_ADMIN}).status_code == 403
+    assert not staff_pam.role_memberships.filter(role=Role.ORG_ADMIN).exists()
+    membership = staff_pam.role_memberships.get()
+    change = reverse("admin:organisations_rolemembership_change", args=[membership.pk])
+    assert client.post(change, {"person": staff_pam.pk, "role": Role.ORG_ADMIN}).status_code == 403
+    membership.refresh_from_db()
+    assert membership.role == Role.PROGRAM_MANAGER
 
 
 def test_a_superuser_cannot_deactivate_someone_in_the_admin(client, superuser, alice):
