@@ -30,7 +30,7 @@ def new_page(browser):
 
 def sign_in(page, live_server, person) -> None:
     page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(person.user.username)
+    page.get_by_label("Work e-mail").fill(person.user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
