@@ -21,6 +21,24 @@ def local_datetime_field(*, label: str) -> forms.DateTimeField:
     )
 
 
+def topics_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Topics"), max_length=TEXT_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def private_rating_field() -> forms.TypedChoiceField:
+    """A 1–5 rating of a meeting that only its author sees."""
+    return forms.TypedChoiceField(
+        label=_("How useful was it for you? (only you see your rating)"),
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 class MeetingForm(forms.Form):
     """Date and time are typed in the viewer's time zone (the active one) and stored in UTC."""
 
@@ -55,17 +73,8 @@ class PastMeetingForm(forms.Form):
         initial=60,
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    topics = forms.CharField(
-        label=_("Topics"), max_length=TEXT_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    rating = forms.TypedChoiceField(
-        label=_("How useful was it for you? (only you see your rating)"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    topics = topics_field()
+    rating = private_rating_field()
 
     def __init__(self, *args, time_zone_name: str, **kwargs):
         kwargs.setdefault("auto_id", "past_%s")
@@ -104,17 +113,8 @@ class LogForm(_Ids, forms.Form):
         max_value=MAX_ACTUAL_DURATION_MINUTES,
         required=False,
     )
-    topics = forms.CharField(
-        label=_("Topics"), max_length=TEXT_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    rating = forms.TypedChoiceField(
-        label=_("How useful was it for you? (only you see your rating)"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    topics = topics_field()
+    rating = private_rating_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
