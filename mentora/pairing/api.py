@@ -370,6 +370,12 @@ def closed_pair_list(request, program_id: Id):
     return [_closed_out(row) for row in selectors.closed_pair_list(program=program)]
 
 
+def _program_people(program, *person_ids: int) -> list[Person]:
+    """The people named in a body, each of the program's organisation or a 404."""
+    people = Person.objects.filter(organisation_id=program.organisation_id)
+    return [get_object_or_404(people, pk=pk) for pk in person_ids]
+
+
 @router.post(
     "/programs/{program_id}/closed-pairs/allow",
     response={201: AllowanceOut},
@@ -378,13 +384,8 @@ def closed_pair_list(request, program_id: Id):
 def pair_allow_again(request, program_id: Id, payload: PairIn):
     viewer = api_viewer(request)
     program = selectors.program_get_for_matching(viewer=viewer, program_id=program_id)
-    people = Person.objects.filter(organisation_id=program.organisation_id)
-    allowance = services.pair_allow_again(
-        program=program,
-        mentor=get_object_or_404(people, pk=payload.mentor_id),
-        mentee=get_object_or_404(people, pk=payload.mentee_id),
-        by=viewer.person,
-    )
+    mentor, mentee = _program_people(program, payload.mentor_id, payload.mentee_id)
+    allowance = services.pair_allow_again(program=program, mentor=mentor, mentee=mentee, by=viewer.person)
     return Status(201, allowance)
 
 
@@ -396,11 +397,11 @@ def pair_allow_again(request, program_id: Id, payload: PairIn):
 def pair_by_hand(request, program_id: Id, payload: PairByHandIn):
     viewer = api_viewer(request)
     program = selectors.program_get_for_matching(viewer=viewer, program_id=program_id)
-    people = Person.objects.filter(organisation_id=program.organisation_id)
+    mentor, mentee = _program_people(program, payload.mentor_id, payload.mentee_id)
     relationship = services.relationship_pair_by_hand(
         program=program,
-        mentor=get_object_or_404(people, pk=payload.mentor_id),
-        mentee=get_object_or_404(people, pk=payload.mentee_id),
+        mentor=mentor,
+        mentee=mentee,
         by=viewer.person,
         note=payload.note,
         override_reason=payload.override_reason,
