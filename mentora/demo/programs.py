@@ -88,7 +88,6 @@ from mentora.relationships.services import (
 GROW = "Grow into leadership"
 REVERSE = "Reverse mentoring: AI & new tools"
 SALES = "Choose your mentor — Sales Academy"
-DEMO_PROGRAMS = (GROW, REVERSE, SALES)
 
 # Below this size the organisation cannot fill the programs with distinct people.
 MIN_PEOPLE = 60

@@ -14,7 +14,6 @@ import numpy as np
 from mentora.matching.instance import MAX_LEVEL, Program
 from mentora.matching.population import Population, lookup_pairs, overlap_hours
 
-KINDS = ("mentoring", "reverse", "peer")
 PRESAMPLE_FACTOR = 4
 
 

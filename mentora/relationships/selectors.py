@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from mentora.core.roles import Viewer
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
-from mentora.programs.permissions import can_manage_program
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipStatus
 
 
@@ -56,17 +55,6 @@ def relationship_get_for_party(*, viewer: Viewer, relationship_id: int) -> Relat
         else None
     )
     if relationship is None:
-        raise Http404
-    return relationship
-
-
-def relationship_get_for_manager(*, viewer: Viewer, relationship_id: int) -> Relationship:
-    relationship = (
-        Relationship.objects.select_related("program", "mentor", "mentee")
-        .filter(pk=relationship_id, program__organisation_id=viewer.organisation_id or -1)
-        .first()
-    )
-    if relationship is None or not can_manage_program(viewer, relationship.program):
         raise Http404
     return relationship
 
