@@ -269,25 +269,6 @@ def at_risk_pairs(*, program: Program, now: datetime | None = None) -> list[AtRi
 # ---------------------------------------------------------------------------------- KPIs
 
 
-def usefulness_mean_by_program(*, organisation_id: int) -> dict[int, float]:
-    """Mean usefulness per program of the organisation over its published periods only."""
-    totals: dict[int, tuple[int, float]] = {}
-    for program_id, answers, mean in CheckinPeriodFigures.objects.filter(
-        program__organisation_id=organisation_id
-    ).values_list("program_id", "answers", "usefulness_mean"):
-        count, weighted = totals.get(program_id, (0, 0.0))
-        totals[program_id] = (count + answers, weighted + answers * mean)
-    return {program_id: weighted / count for program_id, (count, weighted) in totals.items()}
-
-
-def checkin_response_rate(*, program: Program) -> float | None:
-    """Answered check-ins over issued ones (counts only: no answer is read)."""
-    counts = Checkin.objects.filter(relationship__program=program).aggregate(
-        issued=Count("pk"), answered=Count("pk", filter=Q(status=CheckinStatus.ANSWERED))
-    )
-    return counts["answered"] / counts["issued"] if counts["issued"] else None
-
-
 def at_risk_count(*, program: Program, now: datetime | None = None) -> int:
     return len(at_risk_pairs(program=program, now=now))
 

@@ -1,12 +1,9 @@
-"""Reads for goals: a pair's goals with everything their section shows, and program KPIs."""
+"""Reads for goals: a pair's goals with everything their section shows."""
 
-from dataclasses import dataclass
-
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from mentora.goals.models import Goal, GoalComment, GoalStatus, ProgressUpdate
-from mentora.programs.models import Program
 from mentora.relationships.models import Relationship, RelationshipStatus
 from mentora.workspace.access import Pair
 
@@ -62,28 +59,3 @@ def skill_choices_for_relationship(*, relationship: Relationship) -> list[tuple[
         (wanted.skill_id, wanted.skill.name)
         for wanted in relationship.mentee.wanted_skills.select_related("skill").order_by("skill__name")
     ]
-
-
-@dataclass(frozen=True)
-class GoalProgress:
-    """Goal progress across a program's relationships, for its KPIs."""
-
-    goals: int
-    open: int
-    achieved: int
-    dropped: int
-    relationships_with_goals: int
-    mean_progress: float | None  # over goals not set aside, 0-100
-
-
-def goal_progress_for_program(*, program: Program) -> GoalProgress:
-    counts = Goal.objects.filter(relationship__program=program).aggregate(
-        goals=Count("id"),
-        open=Count("id", filter=Q(status=GoalStatus.OPEN)),
-        achieved=Count("id", filter=Q(status=GoalStatus.ACHIEVED)),
-        dropped=Count("id", filter=Q(status=GoalStatus.DROPPED)),
-        relationships_with_goals=Count("relationship", distinct=True),
-        mean_progress=Avg("progress", filter=~Q(status=GoalStatus.DROPPED)),
-    )
-    mean = counts.pop("mean_progress")
-    return GoalProgress(**counts, mean_progress=round(float(mean), 1) if mean is not None else None)

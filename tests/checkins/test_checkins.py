@@ -342,37 +342,6 @@ def test_a_recovered_pair_is_no_longer_flagged(relationship, alice):
     assert all("help_requested" not in r for r in reasons)
 
 
-def test_kpi_selectors(relationship, other_relationship, alice, bob, dora, org):
-    started(relationship, other_relationship)
-    issue(datetime.date(2031, 1, 29))
-    with freeze_time(datetime.datetime(2031, 1, 30, tzinfo=datetime.UTC)):
-        answer(alice, 2)
-        answer(bob, 4)
-        answer(dora, 3)
-    assert selectors.checkin_response_rate(program=relationship.program) == pytest.approx(3 / 4)
-    services.checkin_periods_publish(
-        program=relationship.program, now=datetime.datetime(2031, 3, 1, tzinfo=datetime.UTC)
-    )
-    assert selectors.usefulness_mean_by_program(organisation_id=org.pk) == {}  # 3 answers: not published
-    CheckinPeriodFigures.objects.create(
-        program=relationship.program,
-        starts_on=datetime.date(2030, 11, 1),
-        ends_on=datetime.date(2030, 12, 1),
-        answers=5,
-        usefulness_mean=4.0,
-    )
-    CheckinPeriodFigures.objects.create(
-        program=relationship.program,
-        starts_on=datetime.date(2030, 12, 1),
-        ends_on=datetime.date(2031, 1, 1),
-        answers=15,
-        usefulness_mean=2.0,
-    )
-    assert selectors.usefulness_mean_by_program(organisation_id=org.pk) == {
-        relationship.program_id: pytest.approx(2.5)
-    }
-
-
 def test_published_figures_hold_at_least_the_minimum_number_of_answers(relationship):
     with pytest.raises(IntegrityError):
         CheckinPeriodFigures.objects.create(

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentora.agreements.closure import relationship_end_no_fault
-from mentora.goals import selectors, services
+from mentora.goals import services
 from mentora.goals.models import GoalStatus
 from tests.factories import api_headers
 
@@ -106,18 +106,6 @@ def test_progress_is_a_percentage_and_100_means_achieved(goal, alice):
     services.progress_add(goal=goal, person=alice, percent=100)
     goal.refresh_from_db()
     assert goal.status == GoalStatus.ACHIEVED
-
-
-def test_goal_progress_feeds_the_program_kpis(program, relationship, other_relationship, goal, alice, dora):
-    services.progress_add(goal=goal, person=alice, percent=100)
-    second = services.goal_create(relationship=relationship, person=alice, **smart(title="Second"))
-    services.progress_add(goal=second, person=alice, percent=20)
-    dropped = services.goal_create(relationship=other_relationship, person=dora, **smart(title="Dropped"))
-    services.goal_update(goal=dropped, person=dora, status=GoalStatus.DROPPED, **smart(title="Dropped"))
-    kpi = selectors.goal_progress_for_program(program=program)
-    assert (kpi.goals, kpi.open, kpi.achieved, kpi.dropped) == (3, 1, 1, 1)
-    assert kpi.relationships_with_goals == 2
-    assert kpi.mean_progress == 60.0
 
 
 def test_nothing_is_written_once_the_relationship_ended(relationship, goal, alice, bob):
