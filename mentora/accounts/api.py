@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from mentora.accounts import selectors, services
 from mentora.api.calls import api_viewer, call_service
@@ -55,7 +56,7 @@ def unlock(request, person_id: Id):
     """Org admins only, for a person of their organisation (anyone else's id answers 404)."""
     viewer = _org_admin(request)
     services.lockout_release(actor=viewer, person=person_get(viewer=viewer, person_id=person_id))
-    return 204, None
+    return Status(204, None)
 
 
 class EmailChangeIn(Schema):
@@ -80,7 +81,7 @@ def email_change(request, payload: EmailChangeIn):
     viewer = api_viewer(request)
     person = person_get(viewer=viewer, person_id=payload.person_id)
     pending = sign_in.email_change_request(actor=viewer, person=person, new_email=payload.new_email)
-    return 202, {"person_id": person.pk, "pending_email": pending}
+    return Status(202, {"person_id": person.pk, "pending_email": pending})
 
 
 class EmailConfirmIn(Schema):
