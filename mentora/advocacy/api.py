@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from mentora.advocacy import selectors, services
 from mentora.advocacy.models import AdvocacyKind
@@ -62,7 +63,7 @@ def action_create(request, relationship_id: Id, payload: ActionIn):
     action = call_service(
         services.advocacy_action_create, relationship=pair.relationship, person=pair.person, **payload.dict()
     )
-    return 201, action
+    return Status(201, action)
 
 
 @router.put(
@@ -85,7 +86,7 @@ def action_delete(request, relationship_id: Id, action_id: Id):
     pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
     call_service(services.advocacy_action_delete, action=action, person=pair.person)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
