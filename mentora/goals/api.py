@@ -7,6 +7,7 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 from pydantic import StrictBool
 
 from mentora.api.errors import ErrorOut
@@ -126,7 +127,7 @@ def goal_create(request, relationship_id: Id, payload: GoalIn):
     goal = api_call(
         services.goal_create, relationship=pair.relationship, person=pair.person, **payload.dict()
     )
-    return 201, selectors.goal_get_for_pair(pair=pair, goal_id=goal.pk)
+    return Status(201, selectors.goal_get_for_pair(pair=pair, goal_id=goal.pk))
 
 
 @router.get("/{int:relationship_id}/goals/{int:goal_id}", response=GoalOut, summary="One goal")
@@ -152,7 +153,7 @@ def goal_update(request, relationship_id: Id, goal_id: Id, payload: GoalUpdateIn
 )
 def milestone_add(request, relationship_id: Id, goal_id: Id, payload: MilestoneIn):
     pair, goal = _goal(request, relationship_id, goal_id)
-    return 201, api_call(services.milestone_add, goal=goal, person=pair.person, title=payload.title)
+    return Status(201, api_call(services.milestone_add, goal=goal, person=pair.person, title=payload.title))
 
 
 @router.patch(
@@ -181,7 +182,7 @@ def milestone_change(request, relationship_id: Id, goal_id: Id, milestone_id: Id
 )
 def progress_add(request, relationship_id: Id, goal_id: Id, payload: ProgressIn):
     pair, goal = _goal(request, relationship_id, goal_id)
-    return 201, api_call(services.progress_add, goal=goal, person=pair.person, **payload.dict())
+    return Status(201, api_call(services.progress_add, goal=goal, person=pair.person, **payload.dict()))
 
 
 @router.post(
@@ -191,4 +192,4 @@ def progress_add(request, relationship_id: Id, goal_id: Id, payload: ProgressIn)
 )
 def comment_add(request, relationship_id: Id, goal_id: Id, payload: CommentIn):
     pair, goal = _goal(request, relationship_id, goal_id)
-    return 201, api_call(services.comment_add, goal=goal, person=pair.person, text=payload.text)
+    return Status(201, api_call(services.comment_add, goal=goal, person=pair.person, text=payload.text))
