@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ErrorOut
@@ -156,7 +157,7 @@ def meeting_schedule(request, relationship_id: Id, payload: MeetingIn):
     meeting = api_call(
         services.meeting_schedule, relationship=pair.relationship, person=pair.person, **_slot(payload, pair)
     )
-    return 201, _fresh(pair, meeting)
+    return Status(201, _fresh(pair, meeting))
 
 
 @router.post(
@@ -176,7 +177,7 @@ def meeting_record_past(request, relationship_id: Id, payload: PastMeetingIn):
         topics=payload.topics,
         rating=payload.rating,
     )
-    return 201, _fresh(pair, meeting)
+    return Status(201, _fresh(pair, meeting))
 
 
 @router.get("/{int:relationship_id}/meetings/{int:meeting_id}", response=MeetingOut, summary="One meeting")
