@@ -5,6 +5,7 @@ import datetime
 
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Pages
@@ -54,8 +55,9 @@ def note_list(request, relationship_id: Id):
 @router.post("/{int:relationship_id}/notes", response={201: NoteOut, 409: ErrorOut}, summary="Write a note")
 def note_create(request, relationship_id: Id, payload: NoteIn):
     pair = api_pair(request, relationship_id)
-    return 201, api_call(
-        services.note_create, relationship=pair.relationship, person=pair.person, **payload.dict()
+    return Status(
+        201,
+        api_call(services.note_create, relationship=pair.relationship, person=pair.person, **payload.dict()),
     )
 
 
@@ -85,4 +87,4 @@ def note_delete(request, relationship_id: Id, note_id: Id):
     pair = api_pair(request, relationship_id)
     note = selectors.note_get_for_pair(pair=pair, note_id=note_id)
     api_call(services.note_delete, note=note, person=pair.person)
-    return 204, None
+    return Status(204, None)
