@@ -384,7 +384,7 @@ def put_my_demographics(request, payload: DemographicsIn):
 def delete_my_demographics(request):
     viewer = api_viewer(request)
     services.demographics_withdraw(person=viewer.person)
-    return 204, None
+    return Status(204, None)
 
 
 # ---- the skill list, for org admins (docs/import.md, "New skills") -----------------------------
