@@ -383,7 +383,7 @@ def create_program(request, payload: ProgramIn):
     if not can_create_program(viewer):
         raise ApiError(403, "forbidden", _("Only program managers and organisation admins design programs."))
     program = services.program_create(actor=viewer.person, values=_program_values(payload, partial=False))
-    return 201, program
+    return Status(201, program)
 
 
 @router.get("/{int:program_id}", response=ProgramOut, summary="A program I manage")
@@ -405,7 +405,7 @@ def update_program(request, program_id: Id, payload: ProgramPatch):
 @router.delete("/{int:program_id}", response={204: None}, summary="Delete a draft program")
 def delete_program(request, program_id: Id):
     services.program_delete(program=_managed(request, program_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{int:program_id}/status", response=ProgramOut, summary="Move a program through its lifecycle")
@@ -472,7 +472,7 @@ def list_questions(request, program_id: Id):
 @router.post("/{int:program_id}/questions", response={201: QuestionOut}, summary="Add an intake question")
 def add_question(request, program_id: Id, payload: QuestionIn):
     question = services.intake_question_add(program=_managed(request, program_id), values=payload.dict())
-    return 201, question
+    return Status(201, question)
 
 
 def _question(request, program_id: int, question_id: int) -> IntakeQuestion:
@@ -502,7 +502,7 @@ def update_question(request, program_id: Id, question_id: Id, payload: QuestionP
 )
 def delete_question(request, program_id: Id, question_id: Id):
     services.intake_question_delete(question=_question(request, program_id, question_id))
-    return 204, None
+    return Status(204, None)
 
 
 # ---- filling the program ---------------------------------------------------------------------
@@ -580,7 +580,7 @@ def enrol(request, program_id: Id, payload: EnrolIn):
         answers=payload.answers,
         invitation=invitation,
     )
-    return 201, enrolment
+    return Status(201, enrolment)
 
 
 @router.get("/{int:program_id}/enrolments", response=list[EnrolmentOut], summary="Enrolments (managers)")
