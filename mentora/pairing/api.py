@@ -291,7 +291,7 @@ def run_create(request, program_id: Id, payload: RunIn):
     settings = payload.dict(exclude_none=True)
     run = services.match_run_create(program=program, created_by=viewer.person, settings=settings)
     run.refresh_from_db()
-    return 201, _run_out(run)
+    return Status(201, _run_out(run))
 
 
 @router.get("/programs/{program_id}/runs", response=list[RunOut], summary="List a program's runs")
