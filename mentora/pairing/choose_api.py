@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ApiError, ErrorOut
@@ -205,7 +206,7 @@ def create_request(request, program_id: Id, payload: RequestIn):
     relationship = _call(
         services.mentor_request_create, program=program, mentee=mentee, mentor=mentor, note=payload.note
     )
-    return 201, relationship
+    return Status(201, relationship)
 
 
 @router.post(
