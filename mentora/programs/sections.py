@@ -31,6 +31,11 @@ from mentora.programs.models import Program
 MANAGE = "manage"
 HEALTH = "health"
 
+# The htmx event a change of the program's enrolments triggers (an approval, a decline): panels of
+# the MANAGE page that count enrolments listen for it with
+# `hx-trigger="enrolments-changed from:body"` and fetch themselves again.
+ENROLMENTS_CHANGED = "enrolments-changed"
+
 
 @dataclass(frozen=True)
 class Section:

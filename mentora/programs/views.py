@@ -11,9 +11,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from mentora.core.forms import apply_service_errors
-from mentora.core.htmx import render_page_or_fragment, wants_fragment
+from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.organisations.models import Role
 from mentora.people.models import Person
@@ -29,7 +30,7 @@ from mentora.programs.forms import (
 )
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from mentora.programs.permissions import can_create_program, can_manage_program
-from mentora.programs.sections import MANAGE, render_sections
+from mentora.programs.sections import ENROLMENTS_CHANGED, MANAGE, render_sections
 
 
 def _managed(request, pk: int) -> Program:
@@ -147,8 +148,12 @@ def program_manage(request, pk: int):
 @login_required
 def program_gaps(request, pk: int):
     program = _managed(request, pk)
-    return render(
-        request, "programs/_gaps.html", {"program": program, "gaps": selectors.program_gaps(program=program)}
+    return vary_on_htmx(
+        render(
+            request,
+            "programs/_gaps.html",
+            {"program": program, "gaps": selectors.program_gaps(program=program)},
+        )
     )
 
 
@@ -286,15 +291,21 @@ def enrolment_decide(request, pk: int, enrolment_id: int):
         Enrolment.objects.select_related("person"), pk=enrolment_id, program=program
     )
     approve = request.POST.get("decision") == "approve"
+    decided = False
     try:
         enrolment = services.enrolment_decide(
             enrolment=enrolment, actor=request_viewer(request).person, approve=approve
         )
+        decided = True
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if wants_fragment(request):
         enrolment = Enrolment.objects.select_related("person__department").get(pk=enrolment.pk)
-        return render(request, "programs/_enrolment_row.html", {"program": program, "enrolment": enrolment})
+        response = render(
+            request, "programs/_enrolment_row.html", {"program": program, "enrolment": enrolment}
+        )
+        # The panels counting enrolments (who is missing, who is free) fetch themselves again.
+        return trigger_client_event(response, ENROLMENTS_CHANGED) if decided else response
     return redirect("programs:manage", pk=program.pk)
 
 

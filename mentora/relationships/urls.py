@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/end/", views.relationship_end_moved),
     path("programs/<int:program_id>/pair/", views.relationship_pair_moved),
     path("programs/<int:program_id>/close/", views.program_close, name="program_close"),
+    path("programs/<int:program_id>/pool/", views.program_pool, name="program_pool"),
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mentora.core.htmx import render_page_or_fragment, wants_fragment
+from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
@@ -98,4 +98,18 @@ def program_close(request, program_id: int):
         request,
         "relationships/program_close.html",
         {"program": program, "counts": selectors.live_pair_counts(program=program)},
+    )
+
+
+@login_required
+def program_pool(request, program_id: int):
+    """Who is free to be (re)matched in a program: the program page's panel, fetched again after a
+    change of its enrolments."""
+    program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
+    return vary_on_htmx(
+        render(
+            request,
+            "relationships/_program_pool.html",
+            {"program": program, "pool": selectors.program_pool(program=program)},
+        )
     )

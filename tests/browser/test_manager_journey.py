@@ -67,13 +67,17 @@ def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, br
         EnrolmentFactory(
             program=program, person=person, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPLIED
         )
-    page.goto(live_server.url + reverse("programs:enrolments", args=[program.pk]))
+    page.goto(live_server.url + reverse("programs:manage", args=[program.pk]))
     for person in [*mentors, *mentees]:
         page.get_by_role("button", name=f"Approve {person.full_name}").click()
         page.locator("td", has_text="Approved").nth(0).wait_for()
-    shot(page, "approved")
     page.wait_for_function("() => !document.querySelector('button[value=approve]')", timeout=15_000)
     assert program.enrolments.filter(status=EnrolmentStatus.APPROVED).count() == 5
+    # Who is missing and who is free follow the approvals without a reload (issue 9 §3.7).
+    page.locator("#gaps", has_text="3 mentees").wait_for()
+    page.locator("#program-pool", has_text="Emma Mentee").wait_for()
+    page.locator("#program-pool", has_text="Maya Mentor (2 free)").wait_for()
+    shot(page, "approved")
 
     # 3. Run matching from the program's page.
     page.goto(live_server.url + reverse("programs:manage", args=[program.pk]))
