@@ -4,11 +4,11 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from mentora.core.links import site_url
 from mentora.people.models import Person
 
 
@@ -26,13 +26,9 @@ def local_time(moment: datetime, person: Person) -> str:
     return f"{date_format(local, 'l j F Y')}, {date_format(local, 'H:i')} ({local.tzname()}, {zone.key})"
 
 
-def link(name: str, *args) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
-
-
 def _footer() -> str:
     return _("\n\nYou can choose which emails you get: %(link)s\n") % {
-        "link": link("notifications:preferences")
+        "link": site_url("notifications:preferences")
     }
 
 
@@ -50,7 +46,7 @@ def meeting_reminder(
             "partner": partner.full_name,
             "when": when,
             "minutes": duration_minutes,
-            "link": link("workspace:pair", relationship_id),
+            "link": site_url("workspace:pair", relationship_id),
         }
         return subject, body + _footer()
 
@@ -68,7 +64,7 @@ def silent_pair_nudge(
             "name": recipient.full_name,
             "partner": partner.full_name,
             "weeks": weeks,
-            "link": link("workspace:pair", relationship_id),
+            "link": site_url("workspace:pair", relationship_id),
         }
         return subject, body + _footer()
 
@@ -87,7 +83,7 @@ def checkin_reminder(
             "kind": kind_label,
             "partner": partner.full_name,
             "due": date_format(due_on, "j F Y"),
-            "link": link("checkins:answer", checkin_id),
+            "link": site_url("checkins:answer", checkin_id),
         }
         return subject, body + _footer()
 
@@ -122,7 +118,7 @@ def relationship_update(
         body = _("Hello %(name)s,\n\n%(line)s\n%(link)s") % {
             "name": recipient.full_name,
             "line": lines[event] % {"partner": partner.full_name, "detail": detail},
-            "link": link("workspace:pair", relationship_id),
+            "link": site_url("workspace:pair", relationship_id),
         }
         return subject, body + _footer()
 
@@ -207,7 +203,11 @@ def pairing_news(
     with as_recipient(recipient):
         subject, text, link_name = _pairing_lines(event, requested=requested, mentor_side=mentor_side)
         values = {"other": partner.full_name, "program": program_name}
-        target = link(link_name, program_id) if link_name == "pairing:choose_shortlist" else link(link_name)
+        target = (
+            site_url(link_name, program_id)
+            if link_name == "pairing:choose_shortlist"
+            else site_url(link_name)
+        )
         body = _("Hello %(name)s,\n\n%(line)s\n%(link)s\n") % {
             "name": recipient.full_name,
             "line": text % values,

@@ -15,11 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.api.services import api_tokens_revoke_all
+from mentora.core.links import site_url
 from mentora.core.roles import Viewer
 from mentora.people.models import Person
 from mentora.people.permissions import can_edit_person
@@ -102,9 +102,7 @@ def email_change_start(*, person: Person, new_email: str, requested_by: str) -> 
     if new_email == person.email.lower():
         raise ValidationError({"new_email": _("This is already the sign-in e-mail.")}, code="unchanged")
     _check_email_free(person, new_email, "new_email")
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "accounts:email_confirm", args=[email_change_token(person=person, new_email=new_email)]
-    )
+    link = site_url("accounts:email_confirm", email_change_token(person=person, new_email=new_email))
     days = EMAIL_CHANGE_MAX_AGE_SECONDS // 86400
     send_mail(
         subject=_("Confirm your new sign-in e-mail for Mentora"),

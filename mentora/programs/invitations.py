@@ -10,17 +10,16 @@ conditional update before its e-mail is sent, so a second worker sends nothing t
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.core.links import site_url
 from mentora.core.text import check_texts, one_line
 from mentora.organisations.models import Department
 from mentora.people.models import MAX_SENIORITY, Person
@@ -305,7 +304,7 @@ def invitation_emails_send(*, batch_id: int | None = None, invitation_id: int | 
 
 
 def _send(invitation: Invitation) -> None:
-    link = settings.SITE_URL.rstrip("/") + reverse("programs:invitation", args=[invitation_token(invitation)])
+    link = site_url("programs:invitation", invitation_token(invitation))
     program = invitation.program
     send_mail(
         subject=one_line(_("You are invited to %(program)s") % {"program": program.name}),
