@@ -33,6 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from mentora.matching.cpsat import deterministic_solver
+
 __all__ = ["CircleSpec", "Circles", "form_circles"]
 
 _EXACT_N = 14  # up to this many people, CP-SAT solves the whole problem exactly
@@ -554,11 +556,7 @@ def _cpsat(
                     terms.append(round(wq * scale) * z)
         if terms:
             m.maximize(sum(terms))
-    solver = cp_model.CpSolver()
-    # Deterministic time and one worker: the answer can't depend on the machine's speed or load.
-    solver.parameters.max_deterministic_time = dtime
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
+    solver = deterministic_solver(work=dtime, seed=seed)
     status = solver.solve(m)
     if status == cp_model.INFEASIBLE:
         return None, True

@@ -21,7 +21,7 @@ from mentora.matching.eligibility import (
 )
 from mentora.matching.explain import explain_pairs, unmatched_reasons
 from mentora.matching.flow import assign
-from mentora.matching.instance import COMPONENTS, Instance, Program
+from mentora.matching.instance import COMPONENTS, Instance, InstanceError, Program
 from mentora.matching.population import Population, build_population, lookup_pairs
 from mentora.matching.scoring import Edges, group_positions, score_edges, top_per_group
 from mentora.matching.stable import blocking_pairs, deferred_acceptance
@@ -234,6 +234,12 @@ def _raise_floor(
     else:
         labels = fairness.group_labels(pop, participants, program.fairness_group)
         groups = sorted({x for x in labels if x is not None})
+        if not groups:
+            raise InstanceError(
+                f"a worst_group floor needs a participant with a {program.fairness_group}; "
+                f"none of the {len(participants)} participants has one",
+                field="program.fairness_group",
+            )
         gid = np.array([groups.index(x) if x is not None else -1 for x in labels])
         lam = np.zeros(len(groups) + 1)
 

@@ -8,12 +8,17 @@ manager can fix the import without reading code.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
+import reprlib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import best_match
 
 FORMAT_VERSION = 1
 ROLES = ("mentor", "mentee", "peer", "facilitator")
@@ -317,12 +322,6 @@ def _optional_int(raw: dict, key: str, *, lo: int) -> int | None:
 
 def parse_program(raw: Any) -> Program:
     _expect(isinstance(raw, dict), "must be an object", field="program")
-    _expect(
-        "time_limit_s" not in raw,
-        "time_limit_s is no longer read: results must not depend on the machine's speed; "
-        "use effort (a multiplier of the deterministic work budgets, default 1)",
-        field="program.time_limit_s",
-    )
     unknown = set(raw) - _PROGRAM_KEYS
     _expect(not unknown, f"unknown field(s) {sorted(unknown)}", field="program")
     fmt = raw.get("format", "one_to_one")
@@ -443,8 +442,76 @@ def parse_program(raw: Any) -> Program:
     )
 
 
+SCHEMA_PATH = Path(__file__).with_name("schema") / "instance.schema.json"
+# Fields an older version read, refused with a pointer to what replaced them (before the schema
+# would call them merely unknown).
+_RETIRED_PROGRAM_FIELDS = {
+    "time_limit_s": "time_limit_s is no longer read: results must not depend on the machine's speed; "
+    "use effort (a multiplier of the deterministic work budgets, default 1)",
+}
+_SHORT = reprlib.Repr()  # values quoted in messages stay short, however large the input
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 40, 40, 40
+
+
+@functools.cache
+def _schema_validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _schema_message(error: ValidationError) -> tuple[list[str | int], str]:
+    """(path of the field at fault, a one-line message) for one schema error."""
+    path = list(error.absolute_path)
+    kind, expected, got = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        missing = [name for name in expected if name not in got]
+        return [*path, missing[0]], "is required"
+    if kind == "additionalProperties":
+        unknown = sorted(set(got) - set(error.schema.get("properties", {})))
+        return [*path, unknown[0]], f"unknown field(s) {unknown}"
+    if kind == "type":
+        wanted = " or ".join(expected) if isinstance(expected, list) else expected
+        return path, f"must be of type {wanted}, got {_SHORT.repr(got)}"
+    if kind in ("enum", "const"):
+        allowed = expected if kind == "enum" else [expected]
+        return path, f"must be one of {allowed}, got {_SHORT.repr(got)}"
+    if kind == "minimum":
+        return path, f"must be >= {expected}, got {_SHORT.repr(got)}"
+    if kind == "maximum":
+        return path, f"must be <= {expected}, got {_SHORT.repr(got)}"
+    if kind == "minLength":
+        return path, "must not be empty"
+    if kind == "minItems":
+        return path, f"must have at least {expected} item(s)"
+    if kind == "format":
+        return path, f"must be a {expected} (an ISO date is YYYY-MM-DD), got {_SHORT.repr(got)}"
+    return path, " ".join(error.message.split())[:200]
+
+
+def check_schema(raw: Any) -> None:
+    """Check a decoded document against the shipped JSON Schema: the one statement of the format's
+    types, ranges and field names, so the parser below only adds what a schema cannot say."""
+    program = raw.get("program") if isinstance(raw, dict) else None
+    if isinstance(program, dict):
+        for name, why in _RETIRED_PROGRAM_FIELDS.items():
+            _expect(name not in program, why, field=f"program.{name}")
+    error = best_match(_schema_validator().iter_errors(raw))
+    if error is None:
+        return
+    path, message = _schema_message(error)
+    person = None
+    if len(path) >= 2 and path[0] == "people" and isinstance(path[1], int):
+        entry = raw["people"][path[1]]
+        pid = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(pid, str) and pid.strip() and path[2:] != ["id"]:
+            person, path = pid, path[2:]
+    name = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
+    raise InstanceError(message, field=name or "(root)", person=person)
+
+
 def parse_instance(raw: Any) -> Instance:
     """Validate a decoded JSON document and build an Instance, or raise InstanceError."""
+    check_schema(raw)
     _expect(isinstance(raw, dict), "the instance must be a JSON object", field="(root)")
     unknown = set(raw) - {"version", "program", "people"}
     _expect(not unknown, f"unknown field(s) {sorted(unknown)}", field="(root)")
@@ -488,15 +555,42 @@ def validate_references(people: tuple[Person, ...]) -> None:
             state[n] = 2
 
 
+class JsonFileError(ValueError):
+    """A file that can't be read as a JSON document; the message says why in one line."""
+
+
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_json_file(path: str | Path) -> Any:
+    """Decode a UTF-8 JSON file, or raise JsonFileError saying what is wrong with it."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise JsonFileError(f"can't be read: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = " (it looks like UTF-16 or UTF-32)" if data.startswith(_UTF16_32_BOMS) else ""
+        raise JsonFileError(
+            f"is not UTF-8 text{hint}: byte 0x{data[exc.start]:02x} at offset {exc.start}; save it as UTF-8"
+        ) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise JsonFileError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise JsonFileError("invalid JSON: nested too deeply") from exc
+    except ValueError as exc:  # e.g. an integer longer than Python converts (sys.int_info)
+        raise JsonFileError(f"invalid JSON: {' '.join(str(exc).split())[:200]}") from exc
+
+
 def load_instance(path: str | Path) -> Instance:
     """Read and validate an instance file."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            raw = json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise InstanceError(
-            f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", field="(file)"
-        ) from exc
+        raw = read_json_file(path)
+    except JsonFileError as exc:
+        raise InstanceError(str(exc)) from exc
     return parse_instance(raw)
 
 

@@ -39,6 +39,7 @@ from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from mentora.matching._peer_lp import BlossomLP
+from mentora.matching.cpsat import deterministic_solver
 
 __all__ = ["PeerMatching", "max_weight_matching"]
 
@@ -401,11 +402,7 @@ def _cpsat(
     incumbent = {int(e) for e in mate_edge[mate_edge >= 0].tolist()}
     for e in ks:
         model.add_hint(x[e], e in incumbent)
-    solver = cp_model.CpSolver()
-    # Deterministic time and one worker: the answer can't depend on the machine's speed or load.
-    solver.parameters.max_deterministic_time = dtime
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
+    solver = deterministic_solver(work=dtime, seed=seed)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, False

@@ -68,6 +68,8 @@ class Shortlister:
     ) -> list[ShortlistEntry]:
         """exposure: times each mentor was already shown; assigned: mentees each mentor already has."""
         pop, program = self.pop, self.program
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")  # a negative slice would drop mentors
         if mentee_id not in pop.index:
             raise InstanceError("unknown person", field="mentee", person=mentee_id)
         i = pop.index[mentee_id]
