@@ -1,10 +1,16 @@
 """Types and schemas that several apps' endpoints share. The OpenAPI schema names a component after
 its class, so a shape used in more than one router lives here once instead of as same-named twins."""
 
+import dataclasses
+import functools
+import operator
+import types
+import typing
+from collections.abc import Collection, Mapping
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, create_model
 
 # Database ids are 64-bit: a larger number is refused as invalid input (422) before any query, where
 # SQLite would fail on it (OverflowError) and PostgreSQL would answer nothing or fail differently.
@@ -26,3 +32,46 @@ TextBool = Annotated[bool, BeforeValidator(_true_or_false)]
 class PersonRefOut(Schema):
     id: int
     full_name: str
+
+
+def dataclass_schema(
+    source: type,
+    *,
+    name: str | None = None,
+    exclude: Collection[str] = (),
+    nested: Mapping[type, type[Schema]] | None = None,
+    descriptions: Mapping[str, str] | None = None,
+) -> type[Schema]:
+    """The response schema of an endpoint that returns a selector's dataclass: its fields, in order
+    and with their types, so the two cannot drift apart. `exclude` leaves out what only pages use
+    (translated labels); `nested` names the schema of each dataclass a field holds; the component is
+    called `name` (the dataclass's name and "Out" unless given)."""
+    nested = nested or {}
+    descriptions = descriptions or {}
+    hints = typing.get_type_hints(source)
+    fields = {
+        field.name: (
+            _with_schemas(hints[field.name], nested),
+            Field(
+                field.default if field.default is not dataclasses.MISSING else ...,
+                description=descriptions.get(field.name),
+            ),
+        )
+        for field in dataclasses.fields(source)
+        if field.name not in exclude
+    }
+    return create_model(name or f"{source.__name__}Out", __base__=Schema, **fields)
+
+
+def _with_schemas(annotation: object, nested: Mapping[type, type[Schema]]) -> object:
+    """The annotation with every nested dataclass replaced by its schema (in lists, unions, dicts)."""
+    if annotation in nested:
+        return nested[annotation]
+    arguments = typing.get_args(annotation)
+    if not arguments:
+        return annotation
+    replaced = tuple(_with_schemas(argument, nested) for argument in arguments)
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        return functools.reduce(operator.or_, replaced)
+    return origin[replaced]
