@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.journey import ARTIFACTS, csp_violations, new_page
+from tests.browser.journey import (
+    ARTIFACTS,
+    accessibility_found,
+    check_visited_pages,
+    csp_violations,
+    new_page,
+    visited,
+)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test's own
 # fixtures and assertions are still synchronous and safe.
@@ -45,13 +52,18 @@ def browser():
     playwright_sync = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
     csp_violations.clear()
+    visited.clear()
+    accessibility_found.clear()
     with playwright_sync.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield browser
+            accessibility_found.extend(check_visited_pages(browser))
         finally:
             browser.close()
     assert csp_violations == [], "the Content-Security-Policy refused something on a page"
+    problems = list(dict.fromkeys(accessibility_found))
+    assert problems == [], "axe-core or the 320 px check found problems:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -1,14 +1,23 @@
-"""Helpers for the browser journeys (the fixtures that launch Chromium are in conftest.py)."""
+"""Helpers for the browser journeys (the fixtures that launch Chromium are in conftest.py).
+
+Every page a journey visits is checked for accessibility: axe-core (from npm, `bin/setup --dev`) runs on
+the live page at each screenshot, and, when the journey ends, on every address it visited, opened again
+in the same browser context 320 CSS pixels wide, where the page must not scroll sideways either.
+"""
 
 import os
 from pathlib import Path
+from urllib.parse import urldefrag
 
 from django.urls import reverse
 
 from tests.factories import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TIMEOUT_MS = 15_000
+# The narrowest phone width WCAG's reflow criterion (1.4.10) asks a page to fit without scrolling sideways.
+NARROW = {"width": 320, "height": 640}
 
 
 # What the Content-Security-Policy refused on any page; the `browser` fixture fails a journey with any.
@@ -20,12 +29,77 @@ def _record_csp_violation(page, message) -> None:
         csp_violations.append(f"{page.url}: {message.text}")
 
 
+# The addresses each browser context's pages showed, in order; the `browser` fixture checks them all.
+visited: dict = {}
+# What the checks at each screenshot found; the `browser` fixture fails a journey with any.
+accessibility_found: list[str] = []
+
+
+def _record_visit(page, frame) -> None:
+    if frame == page.main_frame:
+        addresses = visited.setdefault(page.context, [])
+        address = urldefrag(frame.url).url
+        if address.startswith("http") and address not in addresses:
+            addresses.append(address)
+
+
 def new_page(browser):
     """A page in a fresh context: its own cookies, so each person signs in separately."""
     page = browser.new_context().new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.on("console", lambda message: _record_csp_violation(page, message))
+    page.on("framenavigated", lambda frame: _record_visit(page, frame))
     return page
+
+
+def accessibility_problems(page) -> list[str]:
+    """What axe-core finds on the page as it is now: one line per violation, with its rule id, impact
+    and the elements it concerns."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        # Evaluated through the DevTools protocol: a <script> tag would be refused by our own
+        # Content-Security-Policy.
+        page.evaluate(AXE_SCRIPT.read_text())
+    violations = page.evaluate("async () => (await window.axe.run(document)).violations")
+    return [
+        f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in violations
+    ]
+
+
+def sideways_scroll(page) -> str | None:
+    """The page's width, if it is wider than the window (the page would scroll sideways)."""
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    if widths[0] > widths[1]:
+        return f"{page.url}: {widths[0]} px wide in a {widths[1]} px window"
+    return None
+
+
+def check_narrow(page) -> list[str]:
+    """Whether the page as it is now fits 320 CSS pixels without sideways scroll, and axe-core finds
+    nothing there either; the page gets its former size back."""
+    former = page.viewport_size
+    page.set_viewport_size(NARROW)
+    try:
+        problems = accessibility_problems(page)
+        too_wide = sideways_scroll(page)
+    finally:
+        page.set_viewport_size(former)
+    return problems + ([too_wide] if too_wide else [])
+
+
+def check_visited_pages(browser) -> list[str]:
+    """Every address the journey's pages showed, opened again in their own browser context (the same
+    person signed in), checked at the usual width and at 320 pixels."""
+    problems = []
+    for context in browser.contexts:
+        audit = context.new_page()
+        audit.set_default_timeout(TIMEOUT_MS)
+        for address in visited.get(context, []):
+            audit.goto(address)
+            problems += accessibility_problems(audit) + check_narrow(audit)
+        audit.close()
+    return problems
 
 
 def sign_in(page, live_server, person) -> None:
@@ -43,5 +117,7 @@ class Screenshots:
         self.taken = 0
 
     def __call__(self, page, name: str) -> None:
+        """Also checks the page as it is now (after the journey's htmx swaps too) for accessibility."""
         self.taken += 1
         page.screenshot(path=ARTIFACTS / f"{self.prefix}-{self.taken}-{name}.png", full_page=True)
+        accessibility_found.extend(accessibility_problems(page) + check_narrow(page))

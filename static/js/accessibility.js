@@ -1,0 +1,93 @@
+// Keyboard and screen-reader care the server cannot give on its own (no inline script: the
+// Content-Security-Policy refuses it). The words come from the live region's data-* attributes, which the
+// base template translates.
+(function () {
+  "use strict";
+
+  var liveRegion = null;
+
+  // Puts every table in its own scroll box that a keyboard can reach and scroll, so a wide table never
+  // makes the page scroll sideways on a phone. Its name is the table's caption or the nearest heading.
+  function boxTables(root) {
+    root.querySelectorAll("table").forEach(function (table) {
+      if (table.parentElement.classList.contains("table-scroll")) return;
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", tableName(table));
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
+
+  function tableName(table) {
+    if (table.caption && table.caption.textContent.trim()) return table.caption.textContent.trim();
+    if (table.getAttribute("aria-label")) return table.getAttribute("aria-label");
+    for (var node = table; node && node !== document.body; node = node.parentElement) {
+      for (var before = node.previousElementSibling; before; before = before.previousElementSibling) {
+        var heading = before.matches("h1, h2, h3, h4") ? before : before.querySelector("h1, h2, h3, h4");
+        if (heading && heading.textContent.trim()) return heading.textContent.trim();
+      }
+    }
+    return liveRegion.dataset.tableName;
+  }
+
+  // Says something once: emptied first, so the same words said twice are heard twice.
+  function announce(text) {
+    liveRegion.textContent = "";
+    window.setTimeout(function () { liveRegion.textContent = text; }, 100);
+  }
+
+  function regionName(element) {
+    var heading = element.querySelector("h1, h2, h3, h4, caption, legend");
+    if (heading && heading.textContent.trim()) return heading.textContent.trim();
+    return element.getAttribute("aria-label") || "";
+  }
+
+  // What an htmx swap changed, in words: its messages and errors if it has any, else which part changed.
+  function swapSummary(element) {
+    var said = Array.prototype.map.call(
+      element.querySelectorAll(".message, .errors, .form-errors, .errorlist, [role=alert]"),
+      function (node) { return node.textContent.trim(); }
+    ).filter(Boolean);
+    if (said.length) return said.join(" ");
+    var name = regionName(element);
+    return name ? liveRegion.dataset.updated + " " + name : liveRegion.dataset.updatedPage;
+  }
+
+  // The id of the focused control, if a swap is about to replace it (htmx would leave focus on <body>).
+  var focusInSwap = null;
+  var settled = new WeakSet();
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var inSwap = active && active !== document.body && event.detail.target.contains(active);
+    focusInSwap = inSwap ? { id: active.id } : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var element = event.target;
+    // htmx settles each element of an outerHTML swap: the first one speaks for the request.
+    if (!(element instanceof Element) || !element.isConnected || settled.has(event.detail.xhr)) return;
+    settled.add(event.detail.xhr);
+    boxTables(element);
+    var focusLost = !document.activeElement || document.activeElement === document.body;
+    if (focusInSwap && focusLost) {
+      // Back to the control with the same id if the swap brought it back, else to the swapped part's
+      // first error or heading, or the part itself: never to the start of the page.
+      var target = (focusInSwap.id && document.getElementById(focusInSwap.id)) ||
+        element.querySelector(".errors, .form-errors, [role=alert], h1, h2, h3, h4") || element;
+      if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) target.tabIndex = -1;
+      target.focus();
+    }
+    focusInSwap = null;
+    // A part that polls (a run or an import in progress) is announced once it has finished.
+    if (!element.matches("[hx-trigger*=every]")) announce(swapSummary(element));
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    liveRegion = document.getElementById("live-region");
+    boxTables(document);
+  });
+})();
