@@ -12,7 +12,7 @@ from mentora.advocacy.models import AdvocacyKind
 from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Pages
-from mentora.api.schemas import Id
+from mentora.api.schemas import Id, dataclass_schema
 from mentora.programs.selectors import program_get_managed
 from mentora.workspace.api import api_pair
 
@@ -35,16 +35,11 @@ class ActionIn(Schema):
     description: str
 
 
-class KpisOut(Schema):
-    pairs: int
-    mentees: int
-    actions: int
-    confirmed: int
-    mentees_reached: int
-    actions_per_pair: float | None
-    confirmed_share: float | None
-    reach: float | None
-    by_kind: dict[str, int]
+KpisOut = dataclass_schema(
+    selectors.SponsorshipKpis,
+    name="KpisOut",
+    properties=["actions_per_pair", "confirmed_share", "reach"],
+)
 
 
 @router.get("/relationships/{int:relationship_id}", response=list[ActionOut], summary="Our advocacy log")
@@ -103,10 +98,4 @@ def action_confirm(request, relationship_id: Id, action_id: Id):
 @router.get("/programs/{int:program_id}/kpis", response=KpisOut, summary="Sponsorship KPIs (managers)")
 def kpis(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
-    result = selectors.sponsorship_kpis(program=program)
-    return {
-        **result.__dict__,
-        "actions_per_pair": result.actions_per_pair,
-        "confirmed_share": result.confirmed_share,
-        "reach": result.reach,
-    }
+    return selectors.sponsorship_kpis(program=program)

@@ -41,10 +41,12 @@ def dataclass_schema(
     exclude: Collection[str] = (),
     nested: Mapping[type, type[Schema]] | None = None,
     descriptions: Mapping[str, str] | None = None,
+    properties: Collection[str] = (),
 ) -> type[Schema]:
     """The response schema of an endpoint that returns a selector's dataclass: its fields, in order
     and with their types, so the two cannot drift apart. `exclude` leaves out what only pages use
-    (translated labels); `nested` names the schema of each dataclass a field holds; the component is
+    (translated labels); `properties` adds computed properties (typed by their return annotation)
+    after the fields; `nested` names the schema of each dataclass a field holds; the component is
     called `name` (the dataclass's name and "Out" unless given)."""
     nested = nested or {}
     descriptions = descriptions or {}
@@ -60,6 +62,9 @@ def dataclass_schema(
         for field in dataclasses.fields(source)
         if field.name not in exclude
     }
+    for prop in properties:
+        annotation = typing.get_type_hints(getattr(source, prop).fget)["return"]
+        fields[prop] = (_with_schemas(annotation, nested), Field(..., description=descriptions.get(prop)))
     return create_model(name or f"{source.__name__}Out", __base__=Schema, **fields)
 
 

@@ -8,7 +8,7 @@ from pydantic import StrictBool
 
 from mentora.api.calls import CONFLICT_CODES, api_viewer, call_service
 from mentora.api.errors import ErrorOut
-from mentora.api.schemas import Id, PersonRefOut
+from mentora.api.schemas import Id, PersonRefOut, dataclass_schema
 from mentora.checkins import selectors, services
 from mentora.checkins.models import (
     BLOCKERS_LIMIT,
@@ -82,31 +82,26 @@ class ScheduleIO(Schema):
     overdue_after_days: int
 
 
-class CellOut(Schema):
-    answers: int
-    usefulness_mean: float | None
-
-
-class PeriodOut(Schema):
-    starts_on: date
-    ends_on: date = Field(description="Excluded: the period covers answers received before this day.")
-    answers: int
-    usefulness_mean: float
-    frequency: dict[MeetingFrequency, int | None] = Field(description="null: hidden, too few answers.")
-    with_blockers: int | None
-    by_side: dict[str, CellOut | None]
-    by_kind: dict[CheckinKind, CellOut | None]
-
-
-class AggregatesOut(Schema):
-    min_group_size: int
-    issued: int
-    answered: int
-    response_rate: float | None
-    periods: list[PeriodOut] = Field(
-        description="Closed calendar months with at least min_group_size answers, newest first; "
+CellOut = dataclass_schema(selectors.Cell)
+PeriodOut = dataclass_schema(
+    selectors.PeriodFigures,
+    name="PeriodOut",
+    nested={selectors.Cell: CellOut},
+    descriptions={
+        "ends_on": "Excluded: the period covers answers received before this day.",
+        "frequency": "null: hidden, too few answers.",
+    },
+)
+AggregatesOut = dataclass_schema(
+    selectors.CheckinAggregates,
+    name="AggregatesOut",
+    nested={selectors.PeriodFigures: PeriodOut},
+    properties=["response_rate"],
+    descriptions={
+        "periods": "Closed calendar months with at least min_group_size answers, newest first; "
         "frozen once published. The current month is never included."
-    )
+    },
+)
 
 
 class AtRiskOut(Schema):
@@ -198,8 +193,7 @@ def settings_put(request, program_id: Id, payload: ScheduleIO):
 def aggregates(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     services.checkin_periods_publish(program=program)
-    result = selectors.program_checkin_aggregates(program=program)
-    return {**result.__dict__, "response_rate": result.response_rate}
+    return selectors.program_checkin_aggregates(program=program)
 
 
 @router.get(

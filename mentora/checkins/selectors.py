@@ -114,10 +114,10 @@ class PeriodFigures:
     ends_on: date  # excluded
     answers: int
     usefulness_mean: float
-    frequency: dict[str, int | None]
+    frequency: dict[MeetingFrequency, int | None]
     with_blockers: int | None
     by_side: dict[str, Cell | None]
-    by_kind: dict[str, Cell | None]
+    by_kind: dict[CheckinKind, Cell | None]
 
     @property
     def last_day(self) -> date:

@@ -22,8 +22,13 @@ class Card:
     scores: dict[str, Badge | None]
     rank: int = 0
 
+    @property
+    def badge_count(self) -> int:
+        return len(self.badges)
+
 
 BadgeOut = dataclass_schema(Badge, exclude=["code_label"])
+CardWithCountOut = dataclass_schema(Card, nested={Badge: BadgeOut}, properties=["badge_count"])
 CardOut = dataclass_schema(
     Card, name="CardView", nested={Badge: BadgeOut}, descriptions={"rank": "1 is best."}
 )
@@ -57,3 +62,10 @@ def test_its_json_schema_names_the_component_and_keeps_defaults_and_descriptions
 def test_a_wrong_type_is_refused():
     with pytest.raises(ValidationError):
         CardOut.model_validate({"title": "T", "badges": "x", "main_badge": None, "scores": {}})
+
+
+def test_it_adds_the_named_properties_after_the_fields():
+    card = Card(title="T", badges=[Badge(code="a", code_label="A")] * 2, main_badge=None, scores={})
+    dumped = CardWithCountOut.model_validate(card).model_dump()
+    assert list(dumped)[-1] == "badge_count" and dumped["badge_count"] == 2
+    assert CardWithCountOut.model_json_schema()["properties"]["badge_count"]["type"] == "integer"
