@@ -10,7 +10,7 @@ from mentora.agreements import closure, selectors, services
 from mentora.agreements.models import AgendaStep, ClosureReason
 from mentora.api.calls import CONFLICT_CODES, call_service
 from mentora.api.errors import ErrorOut
-from mentora.api.schemas import Id
+from mentora.api.schemas import Id, dataclass_schema
 from mentora.workspace.api import api_pair
 
 router = Router(tags=["agreements"])
@@ -19,10 +19,7 @@ router = Router(tags=["agreements"])
 CLOSURE_CONFLICTS = CONFLICT_CODES | {"closure_pending", "no_pending_closure", "own_proposal"}
 
 
-class AgendaItemOut(Schema):
-    step: AgendaStep
-    label: str
-    done: bool
+AgendaItemOut = dataclass_schema(selectors.AgendaItem)
 
 
 class AgreementOut(Schema):
@@ -101,7 +98,7 @@ def _agreement_out(relationship) -> dict:
         "mentor_confirmed_at": agreement.mentor_confirmed_at,
         "mentee_confirmed_at": agreement.mentee_confirmed_at,
         "is_confirmed": agreement.is_confirmed,
-        "agenda": [item.__dict__ for item in selectors.agenda_for(agreement=agreement)],
+        "agenda": selectors.agenda_for(agreement=agreement),
     }
 
 

@@ -15,16 +15,14 @@ def agreement_for(*, relationship: Relationship) -> Agreement:
 
 @dataclass(frozen=True)
 class AgendaItem:
-    step: str
+    step: AgendaStep
     label: str
     done: bool
 
 
 def agenda_for(*, agreement: Agreement) -> list[AgendaItem]:
     done = set(agreement.agenda_checks.values_list("step", flat=True)) if agreement.pk else set()
-    return [
-        AgendaItem(step=step.value, label=str(step.label), done=step.value in done) for step in AgendaStep
-    ]
+    return [AgendaItem(step=step, label=str(step.label), done=step.value in done) for step in AgendaStep]
 
 
 def closure_for(*, relationship: Relationship) -> Closure | None:
