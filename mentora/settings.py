@@ -176,6 +176,8 @@ API_TOKEN_FAILURE_WINDOW = envint("API_TOKEN_FAILURE_WINDOW_SECONDS", "900")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way of showing dates across the pages, the one the e-mails use (mentora/core/formats/).
+FORMAT_MODULE_PATH = ["mentora.core.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

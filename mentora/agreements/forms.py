@@ -39,6 +39,8 @@ class ExtendForm(forms.Form):
 
 
 class ReflectionForm(forms.Form):
+    # The closure page shows it beside CloseForm, whose box is also `learned`: a prefix keeps the ids apart.
+    prefix = "reflection"
     learned = forms.CharField(
         label=_("What I learned"),
         max_length=TEXT_LIMIT,

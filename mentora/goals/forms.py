@@ -66,6 +66,8 @@ class ProgressForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    # The goal page shows it beside ProgressForm, whose box is also `text`: a prefix keeps the ids apart.
+    prefix = "comment"
     text = forms.CharField(
         label=_("Comment"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 2})
     )

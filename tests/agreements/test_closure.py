@@ -192,7 +192,9 @@ def test_the_closure_page_proposes_the_partner_confirms_and_then_it_shows_histor
     response = client.post(reverse("agreements:closure_confirm", args=[relationship.pk]), follow=True)
     assert "No closure is waiting for confirmation." in response.content.decode()
     # The partner reads the reflection and adds theirs.
-    client.post(reverse("agreements:reflection", args=[relationship.pk]), {"learned": "BOB-LEARNED"})
+    client.post(
+        reverse("agreements:reflection", args=[relationship.pk]), {"reflection-learned": "BOB-LEARNED"}
+    )
     text = client.get(url).content.decode()
     assert "ALICE-LEARNED" in text and "BOB-LEARNED" in text
 

@@ -12,6 +12,7 @@ from mentora.agreements.closure import relationship_end_no_fault
 from mentora.goals import services
 from mentora.goals.models import GoalStatus
 from tests.factories import api_headers
+from tests.markup import duplicate_ids, unlabelled_fields
 
 NEXT_YEAR = datetime.date.today() + datetime.timedelta(days=365)
 
@@ -153,8 +154,20 @@ def test_the_mentor_sees_no_edit_form_but_comments(client, relationship, goal, b
     assert client.get(reverse("goals:new", args=[relationship.pk])).status_code == 403
     response = client.post(reverse("goals:progress", args=[relationship.pk, goal.pk]), {"percent": 90})
     assert response.status_code == 403
-    client.post(reverse("goals:comment", args=[relationship.pk, goal.pk]), {"text": "Try a lightning talk"})
+    client.post(
+        reverse("goals:comment", args=[relationship.pk, goal.pk]), {"comment-text": "Try a lightning talk"}
+    )
     assert "Try a lightning talk" in client.get(detail).content.decode()
+
+
+def test_the_goal_page_keeps_the_progress_and_comment_boxes_apart(client, relationship, goal, alice):
+    # Both forms have a `text` box: without a prefix they shared one id and the comment had no label.
+    client.force_login(alice.user)
+    text = client.get(reverse("goals:detail", args=[relationship.pk, goal.pk])).content.decode()
+    assert "Record progress" in text and "Add the comment" in text
+    assert duplicate_ids(text) == []
+    assert unlabelled_fields(text) == []
+    assert '<label for="id_comment-text">' in text
 
 
 def test_milestones_are_added_and_ticked_with_htmx(client, relationship, goal, alice):
