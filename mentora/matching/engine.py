@@ -19,7 +19,7 @@ from mentora.matching.eligibility import (
     sides,
     unique_sorted,
 )
-from mentora.matching.explain import explain_pairs, unmatched_reasons
+from mentora.matching.explain import explain_circle, explain_pairs, unmatched_reasons
 from mentora.matching.flow import assign
 from mentora.matching.instance import COMPONENTS, Instance, InstanceError, Program
 from mentora.matching.population import Population, build_population, lookup_pairs
@@ -27,7 +27,6 @@ from mentora.matching.scoring import Edges, group_positions, score_edges, top_pe
 from mentora.matching.stable import blocking_pairs, deferred_acceptance
 
 CIRCLE_PENALTY = 2.0  # weight subtracted from a pair that must not share a circle
-DETAILED_DIAGNOSES = 500  # unmatched people without any candidate diagnosed constraint by constraint
 FLOOR_ROUNDS = 8
 PRICING_ROUNDS = 3
 MENTOR_KEEP = (3, 5)  # each mentor keeps at least max(3 x capacity, 5) of their best candidates
@@ -175,26 +174,23 @@ def _participant_scores(n_local: int, idx: np.ndarray, score: np.ndarray) -> np.
     return out
 
 
-def _diagnose(prep: Prepared, people: np.ndarray, local_of: np.ndarray, edge_local: np.ndarray) -> list[dict]:
-    """Reasons for each unmatched participant (people are population indices)."""
-    n_local = len(local_of)
-    counts = np.bincount(edge_local, minlength=n_local)
-    best = np.full(n_local, -np.inf)
-    np.maximum.at(best, edge_local, prep.edges.score)
-    right = prep.right
-    out = []
-    detailed = 0
-    for i in people:
-        k = int(np.searchsorted(local_of, i))
-        if counts[k] == 0 and detailed >= DETAILED_DIAGNOSES:
-            reasons = ["No eligible partner was found (not diagnosed further in this large run)"]
-        else:
-            detailed += counts[k] == 0
-            reasons = unmatched_reasons(
-                prep.pop, prep.program, int(i), right, int(counts[k]), float(best[k]) if counts[k] else None
-            )
-        out.append({"id": prep.pop.ids[i], "reasons": reasons})
-    return out
+def _diagnose(prep: Prepared, people: np.ndarray, chosen: np.ndarray, free: np.ndarray) -> list[dict]:
+    """Reasons for each unmatched participant (people: population indices; chosen: the chosen
+    edges; free: places left per person of prep.right)."""
+    best = np.full(prep.pop.n, -np.inf)
+    np.maximum.at(best, prep.edges.u, prep.edges.score)
+    if kind_for(prep.program) == "peer":
+        np.maximum.at(best, prep.edges.v, prep.edges.score)
+    reasons = unmatched_reasons(
+        prep.pop,
+        prep.program,
+        people,
+        prep.right,
+        free,
+        pairs=(prep.edges.u[chosen], prep.edges.v[chosen]),
+        best_score=best[people],
+    )
+    return [{"id": prep.pop.ids[i], "reasons": why} for i, why in zip(people.tolist(), reasons, strict=True)]
 
 
 def _raise_floor(
@@ -375,8 +371,8 @@ def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
     timer.lap("explain")
     matched_left = np.zeros(len(prep.left), dtype=bool)
     matched_left[li[chosen]] = True
-    unmatched = _diagnose(prep, prep.left[~matched_left], prep.left, li)
     load = np.bincount(ri[chosen], minlength=len(prep.right))
+    unmatched = _diagnose(prep, prep.left[~matched_left], chosen, capacity - load)
     timer.lap("diagnose")
     report = fairness.fairness_report(
         pop, prep.left, _participant_scores(len(prep.left), li[chosen], e.score[chosen]), load
@@ -450,17 +446,7 @@ def _solve_peer(prep: Prepared, timer: _Timer) -> dict[str, Any]:
     matched = np.zeros(len(peers), dtype=bool)
     matched[a[chosen]] = True
     matched[b[chosen]] = True
-    ends = np.concatenate([a, b])
-    unmatched = []
-    counts = np.bincount(ends, minlength=len(peers))
-    for k in np.flatnonzero(~matched):
-        i = int(peers[k])
-        reasons = (
-            unmatched_reasons(pop, program, i, peers, int(counts[k]), None)
-            if counts[k] or len(unmatched) < DETAILED_DIAGNOSES
-            else ["No eligible peer was found"]
-        )
-        unmatched.append({"id": pop.ids[i], "reasons": reasons})
+    unmatched = _diagnose(prep, peers[~matched], chosen, (~matched).astype(np.int64))
     timer.lap("diagnose")
     per = np.full(len(peers), np.nan)
     per[a[chosen]] = e.score[chosen]
@@ -529,20 +515,9 @@ def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
         m = np.asarray(sorted(members), dtype=np.int64)
         sel = inside & (group_of[e.u] == g)
         fac = res.facilitators[g]
-        offs = pop.utc_offset[m]
-        depts = sorted({pop.instance.people[i].department for i in m})
-        reasons = [
-            f"{len(m)} members from {len(depts)} department(s): {', '.join(depts[:4])}",
-            f"time zones within {offs.max() - offs.min():.0f} h of each other",
-            f"seniority levels {', '.join(str(s) for s in sorted(set(pop.seniority[m].tolist())))}",
-        ]
-        common = set.intersection(*(set(pop.instance.people[i].languages) for i in m)) if len(m) else set()
-        if common:
-            reasons.append(f"common language: {', '.join(sorted(common))}")
-        else:
+        reasons = explain_circle(pop, m, fac)
+        if not any(r["code"] == "shared_language" for r in reasons):
             warnings.append(f"circle {g + 1} has no language every member speaks")
-        if fac is not None:
-            reasons.append(f"facilitated by {pop.ids[fac]}")
         within = float(e.score[sel].sum())
         per[m] = within / max(len(m) - 1, 1)
         groups.append(

@@ -1,15 +1,46 @@
-"""Human-readable reasons: why a pair scores as it does, and why someone was left unmatched."""
+"""Reasons as data: why a pair scores as it does, and why someone was left unmatched.
+
+Every reason is a JSON-ready `{"code": ..., "params": {...}}`; the engine writes no prose. The codes
+and their params are listed in docs/matching.md ("Reasons"); whoever shows a reason words it for its
+reader (the app: `mentora/pairing/reasons.py`). Params named in PRIVATE_PARAMS come from a person's
+private self-assessment and must be shown to that person only.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from mentora.matching.eligibility import constraint_masks, kind_for, skill_thresholds
 from mentora.matching.instance import COMPONENTS, Program
-from mentora.matching.population import PRIORITY_NAME, Population, overlap_hours
+from mentora.matching.population import PRIORITY_NAME, Population, lookup_pairs, overlap_hours
 
-_MODE_WORDS = {"remote": "remote", "in_person": "in-person", "hybrid": "hybrid"}
+Reason = dict[str, Any]
+
+# Params derived from the learner's private self-assessed level (the level itself, or the level a
+# partner needs, which is that level plus the program's gap).
+PRIVATE_PARAMS = frozenset({"own_level", "at_least"})
+
+# The order in which an unmatched person's hard rules are applied when counting who each one left
+# out: skills first (the rule people most often expect), then the others as eligibility lists them.
+RULE_ORDER = (
+    "skill_match",
+    "capacity",
+    "seniority",
+    "timezone",
+    "language",
+    "reporting_line",
+    "blocks",
+    "previous_partners",
+)
+# Unmatched people diagnosed together: pairs per block of vectorised rule masks.
+DIAGNOSIS_BLOCK_PAIRS = 1 << 21
+
+
+def reason(code: str, **params: Any) -> Reason:
+    return {"code": code, "params": params}
 
 
 def _shared_terms(m: sp.csr_matrix, words: list[str], a: int, b: int, k: int = 3) -> list[str]:
@@ -29,6 +60,7 @@ class _SkillFacts:
 
     def __init__(self, pop: Population, program: Program, learner: np.ndarray, teacher: np.ndarray) -> None:
         w = pop.want_skill.shape[1]
+        self.learner, self.teacher = learner, teacher
         self.skill = pop.want_skill[learner]
         self.level = np.stack([pop.level(teacher, self.skill[:, j]) for j in range(w)], axis=1)
         self.ok = (self.skill >= 0) & (self.level >= skill_thresholds(pop, program)[learner])
@@ -37,22 +69,28 @@ class _SkillFacts:
         # best slots first: highest priority, then highest level
         self.order = np.lexsort((-self.level, self.priority, ~self.ok), axis=1) if w else self.skill
 
-    def reasons(self, pop: Population, k: int, who: str, you: str, limit: int) -> list[str]:
+    def reasons(self, pop: Population, k: int, limit: int) -> list[Reason]:
         out = []
         for j in self.order[k][:limit]:
             if not self.ok[k, j]:
                 break
-            prio = PRIORITY_NAME[int(self.priority[k, j])]
             out.append(
-                f"{who} is level {int(self.level[k, j])} in {pop.skills[int(self.skill[k, j])]}, which {you} "
-                f"rank {prio} priority ({you} are at {int(self.mine[k, j])})"
+                reason(
+                    "skill_level",
+                    skill=pop.skills[int(self.skill[k, j])],
+                    level=int(self.level[k, j]),
+                    priority=PRIORITY_NAME[int(self.priority[k, j])],
+                    own_level=int(self.mine[k, j]),
+                    teacher=pop.ids[int(self.teacher[k])],
+                    learner=pop.ids[int(self.learner[k])],
+                )
             )
         return out
 
 
 def explain_pairs(
     pop: Population, program: Program, u: np.ndarray, v: np.ndarray, components: np.ndarray
-) -> list[list[str]]:
+) -> list[list[Reason]]:
     """Reasons for each pair (u[k] mentee or peer, v[k] mentor or peer), most important first."""
     people = pop.instance.people
     peer = kind_for(program) == "peer"
@@ -66,89 +104,161 @@ def explain_pairs(
         a, b = int(u[k]), int(v[k])
         pu, pv = people[a], people[b]
         if back is not None:
-            reasons = facts.reasons(pop, k, pv.id, pu.id, 1) + back.reasons(pop, k, pu.id, pv.id, 1)
+            reasons = facts.reasons(pop, k, 1) + back.reasons(pop, k, 1)
         else:
-            reasons = facts.reasons(pop, k, "Mentor", "you", 2)
+            reasons = facts.reasons(pop, k, 2)
         if purpose[k] >= 0.1 and tfidf is not None:
             terms = _shared_terms(tfidf, words, a, b)
             if terms:
-                reasons.append("Similar goals: " + ", ".join(terms))
+                reasons.append(reason("similar_goals", terms=terms))
         if hours[k] > 0:
-            reasons.append(f"{hours[k]:.0f} h of overlapping working hours")
+            reasons.append(reason("shared_hours", hours=round(float(hours[k]), 1)))
         shared = [lang for lang in pu.languages if lang in pv.languages]
         if shared:
-            reasons.append("Shared language: " + ", ".join(shared[:2]))
+            reasons.append(reason("shared_language", languages=shared[:2]))
         if pu.meeting_mode == pv.meeting_mode:
-            # Only a place both named: people without a location would read "meetings in ".
-            shared_place = pu.meeting_mode != "remote" and pu.location and pu.location == pv.location
-            where = f" in {pu.location}" if shared_place else ""
-            reasons.append(f"Both prefer {_MODE_WORDS[pu.meeting_mode]} meetings{where}")
+            reasons.append(reason("meeting_mode", mode=pu.meeting_mode))
+            # Only a place both named and meet in: remote meetings have no place.
+            if pu.meeting_mode != "remote" and pu.location and pu.location == pv.location:
+                reasons.append(reason("same_location", location=pu.location))
         if program.diversity_dial >= 0.5:
             if pu.department != pv.department:
-                reasons.append(
-                    f"Different department ({pv.department} and {pu.department}): a fresh perspective"
-                )
+                reasons.append(reason("different_department", departments=[pv.department, pu.department]))
             elif pu.location and pv.location and pu.location != pv.location:
-                reasons.append(f"Different location ({pv.location} and {pu.location})")
+                reasons.append(reason("different_location", locations=[pv.location, pu.location]))
         elif pu.department == pv.department:
-            reasons.append(f"Same department ({pu.department})")
+            reasons.append(reason("same_department", department=pu.department))
         if pu.preferences and pv.id in pu.preferences:
-            reasons.append(f"{pu.id} ranked {pv.id} #{pu.preferences.index(pv.id) + 1}")
+            reasons.append(reason("ranked", by=pu.id, ranked=pv.id, rank=pu.preferences.index(pv.id) + 1))
         if pv.preferences and pu.id in pv.preferences:
-            reasons.append(f"{pv.id} ranked {pu.id} #{pv.preferences.index(pu.id) + 1}")
+            reasons.append(reason("ranked", by=pv.id, ranked=pu.id, rank=pv.preferences.index(pu.id) + 1))
         out.append(reasons)
     return out
 
 
-_CONSTRAINT_PHRASE = {
-    "distinct": "other than yourself",
-    "capacity": "with free capacity",
-    "seniority": "at a suitable seniority",
-    "timezone": "in an overlapping time zone",
-    "language": "who shares one of your languages",
-    "reporting_line": "outside your reporting line",
-    "blocks": "whom nobody blocked",
-    "previous_partners": "you have not worked with before",
-    "skill_match": "",
-}
+def explain_circle(pop: Population, members: np.ndarray, facilitator: int | None) -> list[Reason]:
+    """Reasons for one circle: who is in it, its time-zone spread, seniority, language, facilitator."""
+    people = pop.instance.people
+    offsets = pop.utc_offset[members]
+    reasons = [
+        reason(
+            "circle_departments",
+            members=len(members),
+            departments=sorted({people[i].department for i in members}),
+        ),
+        reason("circle_time_zones", span_hours=round(float(offsets.max() - offsets.min()), 1)),
+        reason("circle_seniority", levels=sorted(set(pop.seniority[members].tolist()))),
+    ]
+    common = set.intersection(*(set(people[i].languages) for i in members)) if len(members) else set()
+    if common:
+        reasons.append(reason("shared_language", languages=sorted(common)))
+    if facilitator is not None:
+        reasons.append(reason("facilitator", person=pop.ids[facilitator]))
+    return reasons
+
+
+# ---------------------------------------------------------------------------------------------- unmatched
 
 
 def unmatched_reasons(
-    pop: Population, program: Program, i: int, right: np.ndarray, n_candidates: int, best_score: float | None
-) -> list[str]:
-    """Why person i got nobody. Names the constraint that removed the last eligible partner."""
+    pop: Population,
+    program: Program,
+    people: np.ndarray,
+    right: np.ndarray,
+    free: np.ndarray,
+    *,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    best_score: np.ndarray | None = None,
+) -> list[list[Reason]]:
+    """Why each of `people` got nobody, true by construction.
+
+    right: everyone on the other side (mentors with capacity, or the peers); free: their places
+    left after the assignment. Eligibility is checked against every person in `right`, not only
+    the candidates a run scored. A person is reported out-competed (`all_eligible_full`) only when
+    at least one partner is eligible and every eligible partner is full; with none eligible, the
+    reason counts the partners each hard rule left out. pairs: the assignment as (mentee, mentor)
+    population indices, for the program's cap on mentees per mentor from one department;
+    best_score: the best candidate score per person.
+    """
     role = "peer" if kind_for(program) == "peer" else "mentor"
-    if n_candidates > 0:
-        best = f" (best candidate score {best_score:.2f})" if best_score is not None else ""
-        return [
-            f"All {n_candidates} eligible {role}s considered went to pairs with a higher total score{best}",
-        ]
+    if len(people) == 0:
+        return []
     if len(right) == 0:
-        return [f"The program has no {role}s with free capacity"]
-    v = right[right != i]
-    u = np.full(len(v), i)
-    masks = constraint_masks(pop, program, u, v)
-    alive = np.ones(len(v), dtype=bool)
-    subject = f"no eligible {role}"
-    skill_mask = masks.pop("skill_match", None)
-    if skill_mask is not None and pop.n_wanted[i] > 0:
-        thr = skill_thresholds(pop, program)[i]
-        j = 0
-        s = int(pop.want_skill[i, j])
-        subject = f"no eligible {role} with {pop.skills[s]} \u2265 {int(thr[j])}"
-        alive &= skill_mask
-        if not alive.any():
-            return [f"{subject[0].upper()}{subject[1:]} (or any other skill you want at the needed level)"]
-    phrases = []
-    for name, mask in masks.items():
-        survivors = alive & mask
-        if np.array_equal(survivors, alive):
-            continue
-        phrase = _CONSTRAINT_PHRASE[name]
-        if name == "timezone":
-            phrase += f" (\u2265 {program.min_tz_overlap_hours:g} h shared working hours)"
-        phrases.append(phrase)
-        alive = survivors
-        if not alive.any():
-            return [f"{subject[0].upper()}{subject[1:]} {' and '.join(phrases)}".strip()]
-    return [f"Every eligible {role} was taken"]
+        return [[reason("none_with_capacity", role=role)] for _ in people]
+    cap = program.max_mentees_per_department
+    taken = _department_loads(pop, pairs) if cap and pairs is not None else None
+    has_room = free > 0
+    thresholds = skill_thresholds(pop, program)
+    out: list[list[Reason]] = []
+    block = max(1, DIAGNOSIS_BLOCK_PAIRS // len(right))
+    for lo in range(0, len(people), block):
+        rows = people[lo : lo + block]
+        u = np.repeat(rows, len(right))
+        v = np.tile(right, len(rows))
+        masks = {
+            name: mask.reshape(len(rows), len(right))
+            for name, mask in constraint_masks(pop, program, u, v).items()
+        }
+        alive = masks.pop("distinct")  # a peer is never their own partner, nor counted as one
+        considered = alive.sum(axis=1)
+        excluded: dict[str, np.ndarray] = {}
+        for name in RULE_ORDER:
+            if name in masks:
+                excluded[name] = (alive & ~masks[name]).sum(axis=1)
+                alive &= masks[name]
+        eligible = alive.sum(axis=1)
+        eligible_free = (alive & has_room).sum(axis=1)
+        if taken is not None:
+            keys, loads = taken
+            query = np.tile(right, len(rows)) * len(pop.departments)
+            pos, found = lookup_pairs(keys, query + np.repeat(pop.department[rows], len(right)))
+            held = np.where(found, np.append(loads, 0)[pos], 0)
+            room_for_department = (held < cap).reshape(len(rows), len(right))
+        else:
+            room_for_department = np.ones_like(alive)
+        eligible_open = (alive & has_room & room_for_department).sum(axis=1)
+        for r, i in enumerate(rows.tolist()):
+            k = lo + r
+            if considered[r] == 0:
+                why = reason("none_with_capacity", role=role)
+            elif eligible[r] == 0:
+                wanted = pop.want_skill[i] >= 0
+                why = reason(
+                    "no_eligible_partner",
+                    role=role,
+                    considered=int(considered[r]),
+                    excluded=[
+                        {"rule": name, "count": int(count[r])} for name, count in excluded.items() if count[r]
+                    ],
+                    skills=[pop.skills[int(s)] for s in pop.want_skill[i][wanted]],
+                    at_least=[int(t) for t in thresholds[i][wanted]],
+                )
+            elif eligible_free[r] == 0:
+                best = None if best_score is None or not np.isfinite(best_score[k]) else best_score[k]
+                why = reason(
+                    "all_eligible_full",
+                    role=role,
+                    eligible=int(eligible[r]),
+                    best_score=None if best is None else round(float(best), 4),
+                )
+            elif eligible_open[r] == 0:
+                why = reason(
+                    "department_cap",
+                    role=role,
+                    department=pop.departments[pop.department[i]],
+                    cap=cap,
+                    free=int(eligible_free[r]),
+                )
+            else:
+                why = reason(
+                    "eligible_partner_free", role=role, eligible=int(eligible[r]), free=int(eligible_open[r])
+                )
+            out.append([why])
+    return out
+
+
+def _department_loads(pop: Population, pairs: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Mentees each mentor holds per department: sorted keys mentor * departments + department, counts."""
+    mentee, mentor = pairs
+    keys, counts = np.unique(mentor * len(pop.departments) + pop.department[mentee], return_counts=True)
+    return keys, counts

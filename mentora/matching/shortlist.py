@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from mentora.matching.eligibility import eligible, sides
-from mentora.matching.explain import explain_pairs, unmatched_reasons
+from mentora.matching.explain import Reason, explain_pairs, unmatched_reasons
 from mentora.matching.instance import COMPONENTS, Instance, InstanceError
 from mentora.matching.population import build_population
 from mentora.matching.scoring import score_edges
@@ -27,7 +27,7 @@ class ShortlistEntry:
     shown_score: float  # after the exposure discount; the list is ordered by it
     exposure_discount: float
     components: dict[str, float]
-    reasons: list[str]
+    reasons: list[Reason]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +97,10 @@ class Shortlister:
             for t, why in zip(top, reasons, strict=True)
         ]
 
-    def why_empty(self, mentee_id: str) -> list[str]:
-        """Reasons when a shortlist comes back empty."""
-        return unmatched_reasons(self.pop, self.program, self.pop.index[mentee_id], self.right, 0, None)
+    def why_empty(self, mentee_id: str, *, assigned: Mapping[str, int] | None = None) -> list[Reason]:
+        """Reasons when a shortlist comes back empty; assigned as for `shortlist`."""
+        pop = self.pop
+        if mentee_id not in pop.index:
+            raise InstanceError("unknown person", field="mentee", person=mentee_id)
+        free = pop.capacity[self.right] - self._per_mentor(assigned)
+        return unmatched_reasons(pop, self.program, np.array([pop.index[mentee_id]]), self.right, free)[0]

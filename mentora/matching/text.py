@@ -8,95 +8,37 @@ import numpy as np
 import scipy.sparse as sp
 
 _TOKEN = re.compile(r"[a-z][a-z0-9+#]+")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "being",
-        "but",
-        "by",
-        "can",
-        "could",
-        "do",
-        "for",
-        "from",
-        "get",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "i'd",
-        "i'm",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "just",
-        "like",
-        "me",
-        "more",
-        "my",
-        "myself",
-        "of",
-        "on",
-        "or",
-        "our",
-        "out",
-        "over",
-        "so",
-        "some",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "too",
-        "up",
-        "us",
-        "very",
-        "want",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "also",
-        "about",
-        "better",
-        "learn",
-        "learning",
-        "grow",
-        "growing",
-        "help",
-        "getting",
-        "make",
-        "become",
-        "improve",
-        "someone",
-    ]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that say nothing about what someone wants to learn, so they neither make two goals similar
+# nor appear among the "similar goals" terms of a reason. scikit-learn's ENGLISH_STOP_WORDS would do,
+# but scikit-learn is not a dependency: this short list holds the common English function words,
+# numbers written as words, spans of time, and the verbs every goal statement uses ("learn", "grow").
+FUNCTION_WORDS = _words(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further get
+    had has have having he her here hers herself him himself his how i i'd i'm i've if in into is it
+    its itself just let like me more most much my myself no nor not now of off on once only or other
+    our ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up us very was we were
+    what when where which while who whom why will with within without would you your yours yourself
+    yourselves"""
 )
+NUMBER_WORDS = _words(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+    thousand million first second third fourth fifth once twice half dozen several many few"""
+)
+TIME_WORDS = _words("day days week weeks month months year years time times")
+GOAL_VERBS = _words(
+    """want wants wanted learn learning grow growing help helping getting make making become
+    becoming improve improving better someone"""
+)
+STOPWORDS = FUNCTION_WORDS | NUMBER_WORDS | TIME_WORDS | GOAL_VERBS
 
 
 def tokenize(text: str) -> list[str]:

@@ -67,32 +67,3 @@ def test_tfidf_cosine_is_one_for_same_text_and_zero_for_disjoint():
     m, _ = tfidf_matrix(["cloud leadership", "cloud leadership", "baking bread", ""])
     got = rowwise_cosine(m, np.array([0, 0, 0]), np.array([1, 2, 3]))
     assert np.allclose(got, [1.0, 0.0, 0.0])
-
-
-def test_every_pair_comes_with_reasons():
-    from mentora.matching.engine import solve
-
-    result = solve(instance(alice(), bob()))
-    reasons = result["pairs"][0]["reasons"]
-    assert reasons[0] == "Mentor is level 5 in kubernetes, which you rank high priority (you are at 1)"
-    assert "8 h of overlapping working hours" in reasons
-    assert any(r.startswith("Different department") for r in reasons)
-
-
-def test_meeting_reasons_name_a_place_only_when_both_share_one():
-    from mentora.matching.engine import solve
-
-    def reasons(mentee_location, mentor_location, department="Sales"):
-        inst = instance(
-            alice(meeting_mode="hybrid", location=mentee_location),
-            bob(meeting_mode="hybrid", location=mentor_location, department=department),
-            diversity_dial=0.5,
-        )
-        return solve(inst)["pairs"][0]["reasons"]
-
-    assert "Both prefer hybrid meetings" in reasons("", "")
-    assert "Both prefer hybrid meetings in Berlin" in reasons("Berlin", "Berlin")
-    assert "Both prefer hybrid meetings" in reasons("Berlin", "")
-    same_department = reasons("Berlin", "", department="Engineering")
-    assert not any(r.startswith("Different location") for r in same_department)
-    assert "Different location (Paris and Berlin)" in reasons("Berlin", "Paris", department="Engineering")
