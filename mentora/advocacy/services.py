@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.advocacy.models import DESCRIPTION_LIMIT, AdvocacyAction, AdvocacyKind
 from mentora.core.text import control_character_errors
@@ -38,7 +39,11 @@ def _clean(relationship: Relationship, kind: str, occurred_on, description: str,
     if not description:
         errors["description"] = _("Say in a sentence what you did.")
     elif len(description) > DESCRIPTION_LIMIT:
-        errors["description"] = _("Keep this under %(limit)d characters (it has %(length)d).") % {
+        errors["description"] = ngettext(
+            "Keep this under %(limit)d character (it has %(length)d).",
+            "Keep this under %(limit)d characters (it has %(length)d).",
+            DESCRIPTION_LIMIT,
+        ) % {
             "limit": DESCRIPTION_LIMIT,
             "length": len(description),
         }

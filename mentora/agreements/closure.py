@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.agreements.models import TEXT_LIMIT, Closure, ClosureReason, Extension, Reflection
 from mentora.checkins.services import checkins_ask_end_survey, checkins_lapse_for_relationship
@@ -34,7 +35,11 @@ def _clean_learned(learned: str) -> str:
     if len(learned) > TEXT_LIMIT:
         raise ValidationError(
             {
-                "learned": _("Keep this under %(limit)d characters (it has %(length)d).")
+                "learned": ngettext(
+                    "Keep this under %(limit)d character (it has %(length)d).",
+                    "Keep this under %(limit)d characters (it has %(length)d).",
+                    TEXT_LIMIT,
+                )
                 % {"limit": TEXT_LIMIT, "length": len(learned)}
             },
             code="too_long",

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.agreements.models import SHORT_LIMIT, TEXT_LIMIT, AgendaCheck, AgendaStep, Agreement
 from mentora.core.text import check_texts
@@ -37,7 +38,11 @@ def _clean_fields(fields: dict) -> dict:
         value = (value or "").strip()
         limit = AGREEMENT_FIELDS[name]
         if len(value) > limit:
-            errors[name] = _("Keep this under %(limit)d characters (it has %(length)d).") % {
+            errors[name] = ngettext(
+                "Keep this under %(limit)d character (it has %(length)d).",
+                "Keep this under %(limit)d characters (it has %(length)d).",
+                limit,
+            ) % {
                 "limit": limit,
                 "length": len(value),
             }

@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.api.models import (
     DEFAULT_TOKEN_DAYS,
@@ -23,7 +24,14 @@ def api_token_create(
     if scope not in TokenScope.values:
         raise ValidationError({"scope": _("Choose a scope from the list.")})
     if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise ValidationError({"days": _("Choose from 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}})
+        raise ValidationError(
+            {
+                "days": ngettext(
+                    "Choose from 1 to %(max)d day.", "Choose from 1 to %(max)d days.", MAX_TOKEN_DAYS
+                )
+                % {"max": MAX_TOKEN_DAYS}
+            }
+        )
     check_texts(single_line={"name": name})
     raw = ApiToken.new_raw_value()
     token = ApiToken.objects.create(

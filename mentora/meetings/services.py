@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.text import control_character_errors
 from mentora.meetings.models import (
@@ -60,7 +61,11 @@ def _validate_slot(
         errors["starts_at"] = [_("Schedule meetings at most two years ahead.")]
     if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
         errors["duration_minutes"] = [
-            _("A meeting lasts between %(min)s and %(max)s minutes.")
+            ngettext(
+                "A meeting lasts between %(min)s and %(max)s minute.",
+                "A meeting lasts between %(min)s and %(max)s minutes.",
+                MAX_DURATION_MINUTES,
+            )
             % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
         ]
     place, video_url = place.strip(), video_url.strip()
@@ -184,14 +189,25 @@ def meeting_record_past(
         errors["starts_at"] = [_("This is after your relationship's end date.")]
     if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
         errors["duration_minutes"] = [
-            _("A meeting lasts between %(min)s and %(max)s minutes.")
+            ngettext(
+                "A meeting lasts between %(min)s and %(max)s minute.",
+                "A meeting lasts between %(min)s and %(max)s minutes.",
+                MAX_DURATION_MINUTES,
+            )
             % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
         ]
     place, topics = place.strip(), topics.strip()
     if len(place) > 200:
         errors["place"] = [_("Keep the place under 200 characters.")]
     if len(topics) > TEXT_LIMIT:
-        errors["topics"] = [_("Keep the topics under %(max)s characters.") % {"max": TEXT_LIMIT}]
+        errors["topics"] = [
+            ngettext(
+                "Keep the topics under %(max)s character.",
+                "Keep the topics under %(max)s characters.",
+                TEXT_LIMIT,
+            )
+            % {"max": TEXT_LIMIT}
+        ]
     if rating is not None and not 1 <= rating <= 5:
         errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
     for field, error in control_character_errors(
@@ -261,7 +277,14 @@ def meeting_log(
     if rating is not None and not (happened and 1 <= rating <= 5):
         errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
     if len(topics) > TEXT_LIMIT:
-        errors["topics"] = [_("Keep the topics under %(max)s characters.") % {"max": TEXT_LIMIT}]
+        errors["topics"] = [
+            ngettext(
+                "Keep the topics under %(max)s character.",
+                "Keep the topics under %(max)s characters.",
+                TEXT_LIMIT,
+            )
+            % {"max": TEXT_LIMIT}
+        ]
     for field, error in control_character_errors(multi_line={"topics": topics}).items():
         errors.setdefault(field, [error.message])
     if errors:
@@ -293,7 +316,10 @@ def meeting_prep_save(
     _ensure_scheduled(meeting)
     agenda, questions = agenda.strip(), questions.strip()
     errors = {
-        field: [_("Keep this under %(max)s characters.") % {"max": TEXT_LIMIT}]
+        field: [
+            ngettext("Keep this under %(max)s character.", "Keep this under %(max)s characters.", TEXT_LIMIT)
+            % {"max": TEXT_LIMIT}
+        ]
         for field, text in (("agenda", agenda), ("questions", questions))
         if len(text) > TEXT_LIMIT
     }

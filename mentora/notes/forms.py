@@ -1,8 +1,17 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mentora.notes.models import NOTE_MAX_CHARS, NoteVisibility
 from mentora.notes.services import size_limit_message
+
+
+def _body_help() -> str:
+    """Translated when shown, in the viewer's language (the form class is built once, at import)."""
+    return ngettext("Up to %(limit)s character.", "Up to %(limit)s characters.", NOTE_MAX_CHARS) % {
+        "limit": f"{NOTE_MAX_CHARS:,}"
+    }
 
 
 class NoteForm(forms.Form):
@@ -10,7 +19,7 @@ class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Up to %(limit)s characters.") % {"limit": f"{NOTE_MAX_CHARS:,}"},
+        help_text=lazy(_body_help, str)(),
         strip=False,
     )
     visibility = forms.ChoiceField(

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.text import control_character_errors
 from mentora.notes.models import NOTE_MAX_CHARS, Note, NoteVisibility
@@ -14,9 +15,12 @@ from mentora.workspace.access import ensure_writable
 
 
 def size_limit_message(length: int) -> str:
-    return _(
+    return ngettext(
+        "A note holds at most %(limit)s character and this one has %(length)s. Shorten it or split it "
+        "in two; your text is still here.",
         "A note holds at most %(limit)s characters and this one has %(length)s. Shorten it or split it "
-        "in two; your text is still here."
+        "in two; your text is still here.",
+        NOTE_MAX_CHARS,
     ) % {"limit": f"{NOTE_MAX_CHARS:,}", "length": f"{length:,}"}
 
 

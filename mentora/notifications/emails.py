@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.links import site_url
 from mentora.people.models import Person
@@ -38,9 +39,12 @@ def meeting_reminder(
     with as_recipient(recipient):
         when = local_time(starts_at, recipient)
         subject = _("Reminder: meeting with %(partner)s") % {"partner": partner.full_name}
-        body = _(
+        body = ngettext(
+            "Hello %(name)s,\n\nYou meet %(partner)s on %(when)s, for %(minutes)d minute.\n"
+            "Prepare a question or two beforehand: %(link)s",
             "Hello %(name)s,\n\nYou meet %(partner)s on %(when)s, for %(minutes)d minutes.\n"
-            "Prepare a question or two beforehand: %(link)s"
+            "Prepare a question or two beforehand: %(link)s",
+            duration_minutes,
         ) % {
             "name": recipient.full_name,
             "partner": partner.full_name,
@@ -56,10 +60,14 @@ def silent_pair_nudge(
 ) -> tuple[str, str]:
     with as_recipient(recipient):
         subject = _("It has been a while since you met %(partner)s") % {"partner": partner.full_name}
-        body = _(
+        body = ngettext(
+            "Hello %(name)s,\n\nYou and %(partner)s have not met for %(weeks)d week. A short call is "
+            "enough to keep things going — or, if the relationship no longer helps, either of you can "
+            "end it without blame.\n%(link)s",
             "Hello %(name)s,\n\nYou and %(partner)s have not met for %(weeks)d weeks. A short call is "
             "enough to keep things going — or, if the relationship no longer helps, either of you can "
-            "end it without blame.\n%(link)s"
+            "end it without blame.\n%(link)s",
+            weeks,
         ) % {
             "name": recipient.full_name,
             "partner": partner.full_name,

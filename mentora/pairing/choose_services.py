@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from mentora.pairing.choose_selectors import (
     approved_enrolment,
@@ -61,7 +62,14 @@ def mentor_request_create(
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError(
-            {"note": _("Keep your note under %(max)s characters.") % {"max": NOTE_MAX_LENGTH}}
+            {
+                "note": ngettext(
+                    "Keep your note under %(max)s character.",
+                    "Keep your note under %(max)s characters.",
+                    NOTE_MAX_LENGTH,
+                )
+                % {"max": NOTE_MAX_LENGTH}
+            }
         )
     if approved_enrolment(program=program, person=mentee, role=EnrolmentRole.MENTEE) is None:
         raise ValidationError(_("You are not an approved mentee in this program."), code="not_a_mentee")

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mentora.organisations.models import Department
 from mentora.pairing.selectors import ProposalFilters
@@ -92,7 +93,8 @@ class PairByHandForm(forms.Form):
         self.fields["mentor"].choices = [
             (
                 str(room.enrolment.person_id),
-                _("%(name)s (%(free)s free)") % {"name": room.enrolment.person.full_name, "free": room.free},
+                ngettext("%(name)s (%(free)s free)", "%(name)s (%(free)s free)", room.free)
+                % {"name": room.enrolment.person.full_name, "free": room.free},
             )
             for room in pool.mentors
         ]

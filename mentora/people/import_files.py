@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pyexpat import ExpatError, ParserCreate
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.exports import restore
 
@@ -46,11 +47,19 @@ class Unreadable(Exception):
 
 
 def _too_many_rows(max_rows: int) -> Unreadable:
-    return Unreadable(1, _("More than %d rows: split the file.") % max_rows)
+    return Unreadable(
+        1,
+        ngettext("More than %d row: split the file.", "More than %d rows: split the file.", max_rows)
+        % max_rows,
+    )
 
 
 def _too_many_columns(line: int) -> Unreadable:
-    return Unreadable(line, _("This row has more than %d columns.") % MAX_COLUMNS)
+    return Unreadable(
+        line,
+        ngettext("This row has more than %d column.", "This row has more than %d columns.", MAX_COLUMNS)
+        % MAX_COLUMNS,
+    )
 
 
 def read_rows(data: bytes, filename: str, *, max_rows: int) -> Iterator[Row]:
@@ -227,7 +236,15 @@ class _TextCollector:
             return
         self.length += len(data)
         if self.length > MAX_CELL_CHARS:
-            raise Unreadable(self.line(), _("A cell holds more than %d characters.") % MAX_CELL_CHARS)
+            raise Unreadable(
+                self.line(),
+                ngettext(
+                    "A cell holds more than %d character.",
+                    "A cell holds more than %d characters.",
+                    MAX_CELL_CHARS,
+                )
+                % MAX_CELL_CHARS,
+            )
         self.parts.append(data)
 
 

@@ -21,6 +21,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.text import has_control_character
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
@@ -425,7 +426,12 @@ class _Checker:
             return
         value = cells[column]
         if len(value) > max_length:
-            self.error(row.line, column, value, _("Longer than %d characters.") % max_length)
+            self.error(
+                row.line,
+                column,
+                value,
+                ngettext("Longer than %d character.", "Longer than %d characters.", max_length) % max_length,
+            )
         row.fields[column] = value
 
     def number(self, row: _Row, cells: dict, column: str, low: int, high: int) -> None:
@@ -633,7 +639,13 @@ class _Checker:
                 # The e-mail is also the sign-in name: PostgreSQL would refuse a longer one on write.
                 if len(email) > self.max_email_length:
                     self.error(
-                        line, "email", cells["email"], _("Longer than %d characters.") % self.max_email_length
+                        line,
+                        "email",
+                        cells["email"],
+                        ngettext(
+                            "Longer than %d character.", "Longer than %d characters.", self.max_email_length
+                        )
+                        % self.max_email_length,
                     )
             if email in lines_by_email:
                 self.error(
@@ -1157,7 +1169,10 @@ def _write(
         with transaction.atomic():
             _write_new_people(organisation, batch, plan, refs, written)
         done += sum(len(level) for level in batch)
-        progress(WRITE_PROGRESS + 35 * done // max(len(rows), 1), _("Writing: %d rows") % done)
+        progress(
+            WRITE_PROGRESS + 35 * done // max(len(rows), 1),
+            ngettext("Writing: %d row", "Writing: %d rows", done) % done,
+        )
     with transaction.atomic():
         _write_changes(rows, checker, plan, refs)
 
@@ -1238,7 +1253,11 @@ def _prepare(
         for line in read_rows(data, filename, max_rows=settings.PEOPLE_IMPORT_MAX_ROWS):
             lines.append(line)
             if len(lines) % PROGRESS_EVERY == 0:
-                progress(10, _("Reading the file: %d rows") % len(lines))
+                progress(
+                    10,
+                    ngettext("Reading the file: %d row", "Reading the file: %d rows", len(lines))
+                    % len(lines),
+                )
     except Unreadable as unreadable:
         report.errors = [ImportIssue(unreadable.line, "", visible(unreadable.value), unreadable.message)]
         return None
@@ -1252,7 +1271,7 @@ def _prepare(
         report.errors = header_issues
         return None
 
-    progress(30, _("Checking %d rows") % (len(lines) - 1))
+    progress(30, ngettext("Checking %d row", "Checking %d rows", len(lines) - 1) % (len(lines) - 1))
     checker = _Checker(organisation, importer)
     checker.issues.extend(header_issues)
     rows = checker.check(columns, lines[1:])
@@ -1308,7 +1327,7 @@ def people_import(
     prepared = _prepare(organisation, data, filename or "", report, progress, importer)
     if prepared is None or dry_run:
         return report
-    progress(WRITE_PROGRESS, _("Writing %d rows") % report.rows)
+    progress(WRITE_PROGRESS, ngettext("Writing %d row", "Writing %d rows", report.rows) % report.rows)
     written = _Written()
     try:
         with transaction.atomic():

@@ -5,9 +5,7 @@ they can know (organisation boundaries, the reporting line, time zones) and rais
 `ValidationError` with errors keyed by input field name.
 """
 
-import zoneinfo
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,9 +17,13 @@ from django.utils.translation import gettext as _
 from mentora.core.roles import Viewer
 from mentora.core.text import control_character_errors
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
+from mentora.people.field_checks import (
+    availability_error,
+    length_error,
+    seniority_error,
+    time_zone_error,
+)
 from mentora.people.models import (
-    MAX_HOURS_PER_MONTH,
-    MAX_SENIORITY,
     MAX_SKILL_LEVEL,
     DemographicProfile,
     Language,
@@ -40,46 +42,25 @@ from mentora.people.reporting_line import manager_chain_ids
 from mentora.people.sign_in import account_access_end, account_access_restore
 
 
-@cache
-def time_zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 class _Errors:
     """Collects field errors so one call reports every problem at once."""
 
     def __init__(self):
         self.by_field: dict[str, list[str]] = {}
 
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
+    def add(self, field: str, message: str | None) -> None:
+        """Record the message of a field check (`people.field_checks`); None is no error."""
+        if message is not None:
+            self.by_field.setdefault(field, []).append(message)
 
     def raise_if_any(self) -> None:
         if self.by_field:
             raise ValidationError(self.by_field)
 
 
-def _check_length(errors: _Errors, model, field: str, value: str) -> None:
-    limit = model._meta.get_field(field).max_length
-    if limit is not None and len(value) > limit:
-        errors.add(field, _("At most %(limit)d characters, please.") % {"limit": limit})
-
-
 def _check_texts(errors: _Errors, **fields: Mapping[str, object]) -> None:
     for field, error in control_character_errors(**fields).items():
         errors.add(field, error.message)
-
-
-def _check_range(errors: _Errors, field: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        errors.add(field, _("Choose a value from %(low)d to %(high)d.") % {"low": low, "high": high})
-
-
-def _check_time_zone(errors: _Errors, value: str) -> None:
-    if value not in time_zone_names():
-        errors.add(
-            "time_zone", _("“%(value)s” is not a known time zone (e.g. Europe/Paris).") % {"value": value}
-        )
 
 
 def _check_department(errors: _Errors, person: Person, department_id: int | None) -> None:
@@ -174,17 +155,17 @@ def profile_update(
         ("goals", goals),
         ("purpose", purpose),
     ]:
-        _check_length(errors, Person, name, value)
+        errors.add(name, length_error(Person, name, value))
     _check_texts(
         errors,
         single_line={"job_title": job_title, "location": location, "time_zone": time_zone},
         multi_line={"goals": goals, "purpose": purpose},
     )
-    _check_range(errors, "seniority", seniority, 1, MAX_SENIORITY)
-    _check_range(errors, "availability_hours_per_month", availability_hours_per_month, 0, MAX_HOURS_PER_MONTH)
+    errors.add("seniority", seniority_error(seniority))
+    errors.add("availability_hours_per_month", availability_error(availability_hours_per_month))
     if meeting_mode not in MeetingMode.values:
         errors.add("meeting_mode", _("Choose a meeting mode from the list."))
-    _check_time_zone(errors, time_zone)
+    errors.add("time_zone", time_zone_error(time_zone))
     _check_department(errors, person, department_id)
     _check_manager(errors, person, manager_id)
     offered = _skill_rows(errors, person, "offered_skills", offered_skills, range(1, MAX_SKILL_LEVEL + 1))
@@ -242,7 +223,7 @@ def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChan
     errors = _Errors()
     for name in ("full_name", "employee_id", "job_title", "job_family", "location"):
         if name in changes:
-            _check_length(errors, Person, name, changes[name])
+            errors.add(name, length_error(Person, name, changes[name]))
     _check_texts(errors, single_line=dict(changes))
     if "full_name" in changes and not changes["full_name"].strip():
         errors.add("full_name", _("A name is required."))
@@ -254,9 +235,9 @@ def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChan
     ):
         errors.add("employee_id", _("Someone in this organisation already has this employee id."))
     if "seniority" in changes:
-        _check_range(errors, "seniority", changes["seniority"], 1, MAX_SENIORITY)
+        errors.add("seniority", seniority_error(changes["seniority"]))
     if "time_zone" in changes:
-        _check_time_zone(errors, changes["time_zone"])
+        errors.add("time_zone", time_zone_error(changes["time_zone"]))
     if "department_id" in changes:
         _check_department(errors, person, changes["department_id"])
     if "manager_id" in changes:
@@ -315,7 +296,7 @@ def self_assessment_update(
 ) -> SelfAssessment:
     """The owner's private self-assessment: free text and an honest level (0–5) per skill."""
     errors = _Errors()
-    _check_length(errors, SelfAssessment, "reflection", reflection)
+    errors.add("reflection", length_error(SelfAssessment, "reflection", reflection))
     _check_texts(errors, multi_line={"reflection": reflection})
     levels = _skill_rows(errors, person, "ratings", ratings, range(MAX_SKILL_LEVEL + 1))
     errors.raise_if_any()
@@ -347,7 +328,7 @@ def demographics_set(
         errors.add("consent", _("Tick the consent box to save these answers, or leave the section empty."))
     values = {"gender": gender, "age_band": age_band, "ethnicity": ethnicity, "disability": disability}
     for name, value in values.items():
-        _check_length(errors, DemographicProfile, name, value)
+        errors.add(name, length_error(DemographicProfile, name, value))
     _check_texts(errors, single_line=values)
     errors.raise_if_any()
 

@@ -13,14 +13,15 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.api.services import api_tokens_revoke_all
 from mentora.core.links import site_url
 from mentora.core.roles import Viewer
+from mentora.people.field_checks import email_error
 from mentora.people.models import Person
 from mentora.people.permissions import can_edit_person
 
@@ -95,10 +96,8 @@ def email_change_start(*, person: Person, new_email: str, requested_by: str) -> 
     For callers that have already checked who may ask (the request below, the people import).
     Returns the normalised new address."""
     new_email = new_email.strip().lower()
-    try:
-        validate_email(new_email)
-    except ValidationError:
-        raise ValidationError({"new_email": _("Enter a valid e-mail address.")}, code="invalid") from None
+    if error := email_error(new_email):
+        raise ValidationError({"new_email": error}, code="invalid")
     if new_email == person.email.lower():
         raise ValidationError({"new_email": _("This is already the sign-in e-mail.")}, code="unchanged")
     _check_email_free(person, new_email, "new_email")
@@ -106,10 +105,14 @@ def email_change_start(*, person: Person, new_email: str, requested_by: str) -> 
     days = EMAIL_CHANGE_MAX_AGE_SECONDS // 86400
     send_mail(
         subject=_("Confirm your new sign-in e-mail for Mentora"),
-        message=_(
+        message=ngettext(
+            "Hello %(name)s,\n\n%(by)s asked to make this address your sign-in e-mail for Mentora.\n"
+            "Confirm it here (the link works for %(days)d day, once):\n%(link)s\n\n"
+            "If you did not expect this, ignore this message: nothing changes without your confirmation.\n",
             "Hello %(name)s,\n\n%(by)s asked to make this address your sign-in e-mail for Mentora.\n"
             "Confirm it here (the link works for %(days)d days, once):\n%(link)s\n\n"
-            "If you did not expect this, ignore this message: nothing changes without your confirmation.\n"
+            "If you did not expect this, ignore this message: nothing changes without your confirmation.\n",
+            days,
         )
         % {"name": person.full_name, "by": requested_by, "days": days, "link": link},
         from_email=None,
@@ -117,10 +120,14 @@ def email_change_start(*, person: Person, new_email: str, requested_by: str) -> 
     )
     send_mail(
         subject=_("A change of your sign-in e-mail was requested"),
-        message=_(
+        message=ngettext(
+            "Hello %(name)s,\n\n%(by)s asked to change your sign-in e-mail for Mentora to %(new)s.\n"
+            "Nothing changes unless someone confirms from that address within %(days)d day.\n"
+            "If you did not expect this, tell an organisation admin of yours now.\n",
             "Hello %(name)s,\n\n%(by)s asked to change your sign-in e-mail for Mentora to %(new)s.\n"
             "Nothing changes unless someone confirms from that address within %(days)d days.\n"
-            "If you did not expect this, tell an organisation admin of yours now.\n"
+            "If you did not expect this, tell an organisation admin of yours now.\n",
+            days,
         )
         % {"name": person.full_name, "by": requested_by, "new": new_email, "days": days},
         from_email=None,

@@ -11,6 +11,7 @@ that named it still read.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.roles import Viewer
 from mentora.core.text import check_texts
@@ -119,7 +120,16 @@ def skill_alias_add(*, viewer: Viewer, skill: Skill, alias: str) -> SkillAlias:
     if not alias:
         raise ValidationError({"alias": _("Give the other name.")})
     if len(alias) > ALIAS_MAX:
-        raise ValidationError({"alias": _("Keep an alias under %(max)s characters.") % {"max": ALIAS_MAX}})
+        raise ValidationError(
+            {
+                "alias": ngettext(
+                    "Keep an alias under %(max)s character.",
+                    "Keep an alias under %(max)s characters.",
+                    ALIAS_MAX,
+                )
+                % {"max": ALIAS_MAX}
+            }
+        )
     if skill.merged_into_id is not None:
         raise ValidationError(_("This skill was merged: give the alias to the skill it was merged into."))
     taken = Skill.objects.filter(organisation_id=skill.organisation_id, name__iexact=alias).exclude(

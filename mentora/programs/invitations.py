@@ -18,6 +18,7 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.links import site_url
 from mentora.core.text import check_texts, one_line
@@ -91,7 +92,14 @@ def invitation_batch_start(
         )
     if any(len(address) > MAX_ADDRESS_LENGTH for address in addresses):
         raise ValidationError(
-            {"emails": _("An address is longer than %(max)s characters.") % {"max": MAX_ADDRESS_LENGTH}}
+            {
+                "emails": ngettext(
+                    "An address is longer than %(max)s character.",
+                    "An address is longer than %(max)s characters.",
+                    MAX_ADDRESS_LENGTH,
+                )
+                % {"max": MAX_ADDRESS_LENGTH}
+            }
         )
     for address in addresses:
         check_texts(single_line={"emails": address})
@@ -308,9 +316,12 @@ def _send(invitation: Invitation) -> None:
     program = invitation.program
     send_mail(
         subject=one_line(_("You are invited to %(program)s") % {"program": program.name}),
-        message=_(
+        message=ngettext(
             "Hello %(name)s,\n\nYou are invited to take part in “%(program)s”.\n\n%(purpose)s\n\n"
-            "Enrol here (the link works for %(days)s days):\n%(link)s\n"
+            "Enrol here (the link works for %(days)s day):\n%(link)s\n",
+            "Hello %(name)s,\n\nYou are invited to take part in “%(program)s”.\n\n%(purpose)s\n\n"
+            "Enrol here (the link works for %(days)s days):\n%(link)s\n",
+            INVITATION_MAX_AGE_SECONDS // 86400,
         )
         % {
             "name": invitation.person.full_name,
