@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mentora.core.roles import Viewer
 from mentora.organisations.models import Role
 from mentora.people import selectors
+from mentora.people.field_checks import time_zone_names
 from mentora.people.models import (
     MAX_HOURS_PER_MONTH,
     MAX_SENIORITY,
@@ -18,7 +19,6 @@ from mentora.people.models import (
     SelfAssessment,
 )
 from mentora.people.selectors import PersonFilters
-from mentora.people.services import time_zone_names
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

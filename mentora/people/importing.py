@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from mentora.core.text import has_control_character
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
+from mentora.people.field_checks import time_zone_names
 from mentora.people.import_files import Unreadable, read_rows
 from mentora.people.models import (
     MAX_HOURS_PER_MONTH,
@@ -42,7 +43,6 @@ from mentora.people.models import (
     WantedSkill,
 )
 from mentora.people.permissions import ROLE_RANKS, person_rank, role_rank
-from mentora.people.services import time_zone_names
 from mentora.people.sign_in import email_change_start
 
 logger = logging.getLogger(__name__)

@@ -20,6 +20,7 @@ from mentora.organisations.models import Department, Organisation, Role, RoleMem
 from mentora.people.field_checks import (
     availability_error,
     length_error,
+    range_error,
     seniority_error,
     time_zone_error,
 )
@@ -97,10 +98,8 @@ def _skill_rows(
         if skill_id in seen:
             errors.add(field, _("Each skill may appear only once."))
             return {}
-        if value not in valid:
-            errors.add(
-                field, _("Choose a value from %(low)d to %(high)d.") % {"low": valid[0], "high": valid[-1]}
-            )
+        if error := range_error(value, low=valid[0], high=valid[-1]):
+            errors.add(field, error)
             return {}
         seen[skill_id] = value
     # Skills in use, or ones this person already holds (a new skill from an import waiting for

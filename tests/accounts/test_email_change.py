@@ -127,6 +127,15 @@ def test_an_address_in_use_or_invalid_is_refused(client, org, pam, alice, bob):
     assert not mail.outbox
 
 
+def test_an_address_longer_than_a_sign_in_name_is_refused_before_any_link_is_sent(pam, alice):
+    # Valid for Django's validator (up to 320 characters), but the sign-in name holds 150.
+    too_long = "a" * 141 + "@acme.test"  # 151 characters
+    with pytest.raises(ValidationError) as refused:
+        email_change_request(actor=viewer_for(pam.user), person=alice, new_email=too_long)
+    assert "new_email" in refused.value.message_dict
+    assert not mail.outbox
+
+
 def test_an_address_taken_between_request_and_confirmation_is_refused(pam, org, alice):
     email_change_request(actor=viewer_for(pam.user), person=alice, new_email="shared@new.test")
     token = re.search(r"/confirm/([^/]+)/", _link_path()).group(1)
