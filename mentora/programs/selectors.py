@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from mentora.core.roles import Viewer
 from mentora.organisations.models import Department
 from mentora.people.models import Person, Skill
+from mentora.people.selectors import locations as people_locations
 from mentora.programs.models import (
     LIVE_PROGRAM_STATUSES,
     Enrolment,
@@ -84,11 +85,20 @@ def eligible_people(*, program: Program) -> QuerySet:
     if department_ids:
         people = people.filter(department_id__in=department_ids)
     if program.eligible_locations:
-        location_match = Q()
-        for location in program.eligible_locations:
-            location_match |= Q(location__iexact=location)
-        people = people.filter(location_match)
+        # The spellings are folded here, in Python, as for one person: SQL folds only ASCII on SQLite.
+        spellings = [
+            location
+            for location in people_locations(organisation_id=program.organisation_id)
+            if location_is_eligible(program=program, location=location)
+        ]
+        people = people.filter(location__in=spellings)
     return people
+
+
+def location_is_eligible(*, program: Program, location: str) -> bool:
+    """The program's location rule: any location when it names none, else one of them in any case."""
+    wanted = {eligible.casefold() for eligible in program.eligible_locations}
+    return not wanted or location.casefold() in wanted
 
 
 def people_taking_part(*, person_ids: list[int]) -> set[int]:
@@ -119,8 +129,7 @@ def ineligibility_reasons(*, program: Program, person: Person, role: str) -> lis
             _("This program is for seniority levels %(low)s to %(high)s.")
             % {"low": program.min_seniority, "high": program.max_seniority}
         )
-    locations = {location.casefold() for location in program.eligible_locations}
-    if locations and person.location.casefold() not in locations:
+    if not location_is_eligible(program=program, location=person.location):
         reasons.append(_("This program is open to other locations."))
     if role == EnrolmentRole.MENTOR and person.seniority < program.mentor_min_seniority:
         reasons.append(
