@@ -5,17 +5,19 @@ answer 404; intake answers are served only to their author and the program's man
 """
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer
-from mentora.api.errors import ApiError
+from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.pagination import Pages
 from mentora.api.schemas import Id, PersonRefOut
 from mentora.people.models import MAX_SENIORITY
@@ -308,6 +310,18 @@ class DecisionIn(Schema):
     approve: StrictBool
 
 
+class BulkDecisionIn(Schema):
+    enrolment_ids: list[Id] = Field(min_length=1, max_length=services.MAX_BULK_DECISIONS)
+    approve: StrictBool
+
+
+class DecisionOutcomeOut(Schema):
+    enrolment: EnrolmentOut
+    outcome: Literal["approved", "declined", "already_decided"] = Field(
+        description="What this decision did: `already_decided` applications were left as they were."
+    )
+
+
 class EnrolmentAvailabilityIn(Schema):
     capacity: int
     paused_until: date | None = None
@@ -428,15 +442,15 @@ def gaps(request, program_id: Id):
     messages = []
     if gaps.shortfall:
         messages.append(
-            _(
-                "%(mentees)s mentees, %(mentors)s mentors: capacity %(capacity)s — "
-                "not enough capacity for %(short)s mentees"
-            )
+            _("%(mentees)s, %(mentors)s: capacity %(capacity)s — not enough capacity for %(short)s")
             % {
-                "mentees": gaps.mentees,
-                "mentors": gaps.mentors,
+                "mentees": ngettext("%(count)s mentee", "%(count)s mentees", gaps.mentees)
+                % {"count": gaps.mentees},
+                "mentors": ngettext("%(count)s mentor", "%(count)s mentors", gaps.mentors)
+                % {"count": gaps.mentors},
                 "capacity": gaps.capacity,
-                "short": gaps.shortfall,
+                "short": ngettext("%(count)s mentee", "%(count)s mentees", gaps.shortfall)
+                % {"count": gaps.shortfall},
             }
         )
     if not gaps.eligible_mentors:
@@ -627,6 +641,29 @@ def decide(request, program_id: Id, enrolment_id: Id, payload: DecisionIn):
     return services.enrolment_decide(
         enrolment=enrolment, actor=api_viewer(request).person, approve=payload.approve
     )
+
+
+@router.post(
+    "/{int:program_id}/enrolments/decisions",
+    response={200: list[DecisionOutcomeOut], 404: ErrorOut},
+    summary="Approve or decline several applications at once",
+)
+def decide_many(request, program_id: Id, payload: BulkDecisionIn):
+    """All in one transaction: an id that is not an enrolment of this program is a 404 and nothing is
+    decided; an application decided earlier is reported `already_decided` and left as it was."""
+    program = _managed(request, program_id)
+    try:
+        outcomes = services.enrolments_decide(
+            program=program,
+            actor=api_viewer(request).person,
+            enrolment_ids=payload.enrolment_ids,
+            approve=payload.approve,
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "unknown_enrolments":
+            raise ApiError(404, "not_found", " ".join(error.messages)) from None
+        raise
+    return [{"enrolment": outcome.enrolment, "outcome": outcome.outcome} for outcome in outcomes]
 
 
 @router.put(

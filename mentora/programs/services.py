@@ -4,6 +4,7 @@ Permission checks live in the callers (pages and API) through `mentora.programs.
 these functions enforce the rules of the domain and raise ValidationError with clear messages.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -315,7 +316,14 @@ def _clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> A
         text = str(raw).strip()
         limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_MAX
         if len(text) > limit:
-            raise ValidationError(_("Keep this answer under %(limit)s characters.") % {"limit": limit})
+            raise ValidationError(
+                ngettext(
+                    "Keep this answer under %(limit)s character.",
+                    "Keep this answer under %(limit)s characters.",
+                    limit,
+                )
+                % {"limit": limit}
+            )
         if not text and question.required:
             raise ValidationError(_("Please answer this question."))
         check_texts(multi_line={"answer": text})
@@ -470,6 +478,70 @@ def enrolment_decide(*, enrolment: Enrolment, actor: Person, approve: bool) -> E
     enrolment.decided_by = actor
     enrolment.save(update_fields=["status", "decided_at", "decided_by"])
     return enrolment
+
+
+# The most applications one bulk decision takes (a page of the enrolments list is 50).
+MAX_BULK_DECISIONS = 500
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    """What a bulk decision did to one application: `approved`, `declined` or `already_decided`
+    (decided earlier, left as it was)."""
+
+    enrolment: Enrolment
+    outcome: str
+
+
+@transaction.atomic
+def enrolments_decide(
+    *, program: Program, actor: Person, enrolment_ids: list[int], approve: bool
+) -> list[DecisionOutcome]:
+    """Approve or decline several applications of one program in one transaction.
+
+    Every id must be an enrolment of this program, or nothing is written (code `unknown_enrolments`);
+    an application decided earlier is reported as such and left unchanged.
+    """
+    ids = list(dict.fromkeys(enrolment_ids))
+    if not ids:
+        raise ValidationError({"enrolment_ids": _("Pick at least one application.")})
+    if len(ids) > MAX_BULK_DECISIONS:
+        raise ValidationError(
+            {
+                "enrolment_ids": ngettext(
+                    "Decide at most %(max)s application at once.",
+                    "Decide at most %(max)s applications at once.",
+                    MAX_BULK_DECISIONS,
+                )
+                % {"max": MAX_BULK_DECISIONS}
+            }
+        )
+    found = {
+        enrolment.pk: enrolment
+        for enrolment in Enrolment.objects.select_for_update(of=("self",))
+        .filter(program=program, pk__in=ids)
+        .select_related("person")
+    }
+    unknown = [pk for pk in ids if pk not in found]
+    if unknown:
+        raise ValidationError(
+            _("These are not applications of this program: %(ids)s. Nothing was decided.")
+            % {"ids": ", ".join(str(pk) for pk in unknown)},
+            code="unknown_enrolments",
+        )
+    status = EnrolmentStatus.APPROVED if approve else EnrolmentStatus.DECLINED
+    waiting = {pk for pk in ids if found[pk].status == EnrolmentStatus.APPLIED}
+    now = timezone.now()
+    Enrolment.objects.filter(pk__in=waiting).update(status=status, decided_at=now, decided_by=actor)
+    outcomes = []
+    for pk in ids:
+        enrolment = found[pk]
+        if pk in waiting:
+            enrolment.status, enrolment.decided_at, enrolment.decided_by = status, now, actor
+        outcomes.append(
+            DecisionOutcome(enrolment=enrolment, outcome=status if pk in waiting else "already_decided")
+        )
+    return outcomes
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("<int:pk>/applications/", views.enrolment_list, name="enrolments"),
+    path("<int:pk>/applications/decide/", views.enrolments_decide, name="decide_many"),
     path("<int:pk>/applications/<int:enrolment_id>/", views.enrolment_detail, name="enrolment"),
     path("<int:pk>/applications/<int:enrolment_id>/decide/", views.enrolment_decide, name="decide"),
 ]

@@ -5,17 +5,20 @@ Views parse input, call one service, and answer; anything out of the viewer's re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
+from mentora.api.schemas import ID_MAX
 from mentora.core.forms import apply_service_errors
 from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from mentora.core.roles import request_viewer
+from mentora.core.sorting import sorting_for
 from mentora.organisations.models import Role
 from mentora.people.models import Person
 from mentora.programs import invitations, selectors, services
@@ -246,18 +249,30 @@ def program_curriculum(request, pk: int):
     return render(request, "programs/curriculum.html", {"program": program, "form": form})
 
 
+# The enrolments page's sortable columns (mentora.core.sorting): key → ordering.
+ENROLMENT_SORTS = {
+    "person": ("person__full_name", "id"),
+    "role": ("role", "person__full_name", "id"),
+    "department": ("person__department__name", "person__full_name", "id"),
+    "seniority": ("person__seniority", "person__full_name", "id"),
+    "status": ("status", "role", "person__full_name", "id"),
+}
+
+
 @login_required
 def enrolment_list(request, pk: int):
     program = _managed(request, pk)
     status = request.GET.get("status") or None
     if status not in (None, *EnrolmentStatus.values):
         status = None
-    enrolments = selectors.enrolment_list(program=program, status=status)
+    sorting = sorting_for(request, columns=ENROLMENT_SORTS, default="status")
+    enrolments = selectors.enrolment_list(program=program, status=status).order_by(*sorting.order_by)
     page = Paginator(enrolments, selectors.ENROLMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "program": program,
         "enrolments": page,
         "page": page,
+        "sorting": sorting,
         "status": status,
         "statuses": EnrolmentStatus.choices,
     }
@@ -307,6 +322,51 @@ def enrolment_decide(request, pk: int, enrolment_id: int):
         # The panels counting enrolments (who is missing, who is free) fetch themselves again.
         return trigger_client_event(response, ENROLMENTS_CHANGED) if decided else response
     return redirect("programs:manage", pk=program.pk)
+
+
+@login_required
+@require_POST
+def enrolments_decide(request, pk: int):
+    """Approve or decline the ticked applications at once; says what happened to each."""
+    program = _managed(request, pk)
+    try:
+        enrolment_ids = [int(value) for value in request.POST.getlist("enrolment_ids")]
+    except ValueError:
+        enrolment_ids = [0]
+    if not all(1 <= enrolment_id <= ID_MAX for enrolment_id in enrolment_ids):
+        raise BadRequest(_("Pick applications from the list."))
+    try:
+        outcomes = services.enrolments_decide(
+            program=program,
+            actor=request_viewer(request).person,
+            enrolment_ids=enrolment_ids,
+            approve=request.POST.get("decision") == "approve",
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "unknown_enrolments":
+            raise Http404 from None
+        messages.error(request, " ".join(error.messages))
+    else:
+        for outcome, names in _names_by_outcome(outcomes).items():
+            messages.success(request, DECISION_REPORTS[outcome] % {"names": ", ".join(names)})
+    return redirect(
+        "programs:enrolments" if request.POST.get("back") == "enrolments" else "programs:manage", pk=pk
+    )
+
+
+# How a bulk decision reports each group of applications.
+DECISION_REPORTS = {
+    EnrolmentStatus.APPROVED: _lazy("Approved: %(names)s."),
+    EnrolmentStatus.DECLINED: _lazy("Declined: %(names)s."),
+    "already_decided": _lazy("Already decided, left as they were: %(names)s."),
+}
+
+
+def _names_by_outcome(outcomes: list[services.DecisionOutcome]) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        names.setdefault(outcome.outcome, []).append(outcome.enrolment.person.full_name)
+    return names
 
 
 @login_required

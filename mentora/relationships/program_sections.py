@@ -1,8 +1,10 @@
 from django.core.paginator import Paginator
 
+from mentora.core.sorting import sorting_for
 from mentora.programs.models import LIVE_PROGRAM_STATUSES
 from mentora.programs.sections import MANAGE, register
 from mentora.relationships.selectors import (
+    RELATIONSHIP_SORTS,
     RELATIONSHIPS_PER_PAGE,
     program_pool,
     relationship_list_for_program,
@@ -10,9 +12,11 @@ from mentora.relationships.selectors import (
 
 
 def _context(program, request) -> dict:
-    relationships = relationship_list_for_program(program=program)
+    sorting = sorting_for(request, columns=RELATIONSHIP_SORTS, default="-created")
+    relationships = relationship_list_for_program(program=program, order_by=sorting.order_by)
     return {
         "relationships": Paginator(relationships, RELATIONSHIPS_PER_PAGE).get_page(request.GET.get("page")),
+        "sorting": sorting,
         "pool": program_pool(program=program),
         "can_pair": program.status in LIVE_PROGRAM_STATUSES,
     }

@@ -63,11 +63,23 @@ def relationship_get_for_party(*, viewer: Viewer, relationship_id: int) -> Relat
 RELATIONSHIPS_PER_PAGE = 50
 
 
-def relationship_list_for_program(*, program: Program) -> QuerySet:
+# The program page's sortable relationship columns (mentora.core.sorting): key → ordering.
+RELATIONSHIP_SORTS = {
+    "created": ("created_at", "id"),
+    "mentor": ("mentor__full_name", "mentee__full_name", "id"),
+    "mentee": ("mentee__full_name", "mentor__full_name", "id"),
+    "status": ("status", "mentor__full_name", "id"),
+    "origin": ("origin", "mentor__full_name", "id"),
+}
+
+
+def relationship_list_for_program(
+    *, program: Program, order_by: tuple[str, ...] = ("-created_at", "-id")
+) -> QuerySet:
     return (
         Relationship.objects.filter(program=program)
         .select_related("mentor", "mentee", "ended_by", "declined_by")
-        .order_by("-created_at", "-id")
+        .order_by(*order_by)
     )
 
 
