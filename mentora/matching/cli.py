@@ -124,9 +124,12 @@ def _cmd_edges(args: argparse.Namespace) -> int:
     peer = prep.program.format in ("peer", "circles")
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
-    out.writerow([*(("person_a", "person_b") if peer else ("mentee", "mentor")), "score", *COMPONENTS])
+    # the integer scores the solvers use (millionths): re-solving from this file reproduces the result
+    header = ("person_a", "person_b") if peer else ("mentee", "mentor")
+    out.writerow([*header, "score_millionths", *COMPONENTS])
+    units = e.units.tolist()
     for k in range(len(e)):
-        out.writerow([ids[e.u[k]], ids[e.v[k]], f"{e.score[k]:.6f}", *(f"{x:.4f}" for x in e.components[k])])
+        out.writerow([ids[e.u[k]], ids[e.v[k]], units[k], *(f"{x:.4f}" for x in e.components[k])])
     write_atomically(args.out, buf.getvalue())
     print(f"{args.out}: {len(e)} eligible candidate edges", file=sys.stderr)
     return 0

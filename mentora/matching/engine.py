@@ -24,7 +24,12 @@ from mentora.matching.flow import assign
 from mentora.matching.instance import COMPONENTS, Instance, InstanceError, Program
 from mentora.matching.population import Population, build_population, lookup_pairs
 from mentora.matching.scoring import Edges, group_positions, score_edges, top_per_group
-from mentora.matching.stable import blocking_pairs, deferred_acceptance
+from mentora.matching.stable import (
+    blocking_report,
+    deferred_acceptance,
+    preference_keys,
+    stable_floor_not_applied,
+)
 
 CIRCLE_PENALTY = 2.0  # weight subtracted from a pair that must not share a circle
 FLOOR_ROUNDS = 8
@@ -343,19 +348,25 @@ def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
     e = prep.edges
     left_pos, right_rank = rankings(prep, li, ri)
     floor = None
+    caps = {"left_group": left_dept, "group_cap": program.max_mentees_per_department}
     if program.mode == "stable":
-        if program.max_mentees_per_department:
-            raise ValueError("the stable mode does not support max_mentees_per_department")
-        chosen = deferred_acceptance(li, ri, left_pos, right_rank, capacity)
+        chosen = deferred_acceptance(li, ri, left_pos, right_rank, capacity, **caps)
         solver = "deferred acceptance (mentee-proposing, hospital/residents)"
         timer.lap("solve")
+        if program.fairness_floor:
+            floor = stable_floor_not_applied(program.fairness_floor)
     else:
         solver = "ortools.min_cost_flow"
         timer.lap("solve")
         if program.fairness_floor:
             chosen, floor = _raise_floor(prep, flow, chosen, [li], prep.left)
             timer.lap("fairness_floor")
-    blocking = blocking_pairs(li, ri, left_pos, right_rank, capacity, chosen)
+    stated_first = program.ranking_source == "preferences"
+    left_key, right_key = preference_keys(pop, e.u, e.v, e.units, stated_first=stated_first)
+    blocking, blocking_scope = blocking_report(
+        pop, program, prep.left, prep.right, li, ri, left_key, right_key, capacity, chosen, **caps
+    )
+    timer.lap("blocking_pairs")
     idx = np.flatnonzero(chosen)
     reasons = explain_pairs(pop, program, e.u[idx], e.v[idx], e.components[idx])
     pairs = [
@@ -391,6 +402,7 @@ def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
             "total_score": round(float(e.score[chosen].sum()), 6),
             "pairs": len(pairs),
             "blocking_pairs": blocking,
+            "blocking_pairs_over": blocking_scope,
             "exact": program.mode == "optimal",
         },
         "solver": {"name": solver},

@@ -41,6 +41,7 @@ RANKING_SOURCES = ("scores", "preferences")
 MAX_LEVEL = 5
 MAX_SENIORITY = 10
 MIN_EFFORT, MAX_EFFORT = 0.1, 10.0
+MAX_CYCLE_DAYS = 3 * 366
 DEFAULT_SELF_LEVEL = 1
 
 
@@ -124,6 +125,9 @@ class Program:
     under_sponsored_boost: float = 0.25
     ranking_source: str = "scores"
     reference_date: str = "2025-01-15"
+    # Last date of the cycle: working-hours overlap is taken over reference_date..cycle_end, so a
+    # cycle across a daylight-saving change counts its worst week. None: the reference date alone.
+    cycle_end: str | None = None
     seed: int = 0
     # Multiplies the peer and circle solvers' work budgets (steps, LP iterations, CP-SAT deterministic
     # time): never a wall-clock limit, so the same instance and seed give the same result on any machine.
@@ -320,6 +324,13 @@ def _optional_int(raw: dict, key: str, *, lo: int) -> int | None:
     return None if value is None else _int(value, field=f"program.{key}", person=None, lo=lo)
 
 
+def _date(value: str, *, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InstanceError(f"must be an ISO date (YYYY-MM-DD), got {value!r}", field=field) from None
+
+
 def parse_program(raw: Any) -> Program:
     _expect(isinstance(raw, dict), "must be an object", field="program")
     unknown = set(raw) - _PROGRAM_KEYS
@@ -388,12 +399,16 @@ def parse_program(raw: Any) -> Program:
         require_facilitator=req_fac,
     )
     ref = _str(raw.get("reference_date", "2025-01-15"), field="program.reference_date", person=None)
-    try:
-        dt.date.fromisoformat(ref)
-    except ValueError:
-        raise InstanceError(
-            f"must be an ISO date (YYYY-MM-DD), got {ref!r}", field="program.reference_date"
-        ) from None
+    first = _date(ref, field="program.reference_date")
+    cycle_end = raw.get("cycle_end")
+    if cycle_end is not None:
+        last = _date(_str(cycle_end, field="program.cycle_end", person=None), field="program.cycle_end")
+        _expect(last >= first, "must not be before reference_date", field="program.cycle_end")
+        _expect(
+            (last - first).days < MAX_CYCLE_DAYS,
+            f"the cycle must be shorter than {MAX_CYCLE_DAYS} days",
+            field="program.cycle_end",
+        )
     return Program(
         format=fmt,
         mode=mode,
@@ -436,6 +451,7 @@ def parse_program(raw: Any) -> Program:
         ),
         ranking_source=ranking,
         reference_date=ref,
+        cycle_end=cycle_end,
         seed=_int(raw.get("seed", 0), field="program.seed", person=None, lo=0),
         effort=_num(raw.get("effort", 1), field="program.effort", person=None, lo=MIN_EFFORT, hi=MAX_EFFORT),
         circles=circles,
@@ -540,6 +556,17 @@ def validate_references(people: tuple[Person, ...]) -> None:
         for name in ("preferences", "blocks", "previous_partners"):
             for other in getattr(p, name):
                 _expect(other in ids, f"unknown person {other!r}", field=name, person=p.id)
+            # a self-reference would become a self-edge (a forbidden pair no circle can avoid)
+            _expect(
+                p.id not in getattr(p, name), "must not name the person themselves", field=name, person=p.id
+            )
+        repeated = sorted({other for other in p.preferences if p.preferences.count(other) > 1})
+        _expect(
+            not repeated,
+            f"lists {repeated[0]!r} more than once" if repeated else "",
+            field="preferences",
+            person=p.id,
+        )
     manager = {p.id: p.manager_id for p in people}
     state: dict[str, int] = {}  # 1 = on the current path, 2 = known to reach a root
     for p in people:

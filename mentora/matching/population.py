@@ -15,12 +15,16 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import scipy.sparse as sp
 
-from mentora.matching.instance import MEETING_MODES, Instance, Person
+from mentora.matching.instance import MEETING_MODES, Instance, Person, Program
 from mentora.matching.text import tfidf_matrix
 
 PRIORITY_WEIGHT = np.array([0.0, 1.0, 0.6, 0.3])  # index = priority 1 (high) .. 3 (low)
 PRIORITY_NAME = {1: "high", 2: "medium", 3: "low"}
 _DENSE_LEVEL_LIMIT = 300_000_000
+WEEK_DAYS = 7
+# Up to this many distinct (zone, working window) profiles, the overlap of every profile pair is
+# tabulated once (profiles x profiles floats) and each edge is one look-up.
+_OVERLAP_TABLE_PROFILES = 2_000
 
 
 def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -29,9 +33,57 @@ def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
 
 
 def utc_offset_hours(tz: str, on: dt.date) -> float:
+    """The zone's UTC offset at local noon on that date (noon is never inside a daylight-saving jump)."""
     moment = dt.datetime(on.year, on.month, on.day, 12, tzinfo=ZoneInfo(tz))
     offset = moment.utcoffset()
     return 0.0 if offset is None else offset.total_seconds() / 3600.0
+
+
+def cycle_dates(program: Program) -> list[dt.date]:
+    """Every date of the cycle, reference_date to cycle_end (the reference date alone without one)."""
+    first = dt.date.fromisoformat(program.reference_date)
+    last = dt.date.fromisoformat(program.cycle_end) if program.cycle_end else first
+    return [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+
+
+@dataclass(frozen=True)
+class CycleOffsets:
+    """Time-zone offsets over a cycle, reduced to what the weekly overlap needs.
+
+    offsets[z, r]: UTC offset (hours) of zone z in regime r, a regime being one distinct combination of
+    all zones' offsets on some date of the cycle. week_weights[m, r]: the share of days of regime r in
+    one 7-day window of the cycle (all of the cycle when shorter than a week); only distinct windows are
+    kept. The weekly overlap of a pair is the minimum over windows of the weighted daily overlaps.
+    """
+
+    offsets: np.ndarray  # float64 (zones, regimes)
+    week_weights: np.ndarray  # float64 (windows, regimes)
+
+
+def cycle_offsets(zones: list[str], dates: list[dt.date]) -> CycleOffsets:
+    table = np.array([[utc_offset_hours(z, d) for d in dates] for z in zones], dtype=np.float64)
+    table = table.reshape(len(zones), len(dates))
+    regimes, regime_of_day = np.unique(table, axis=1, return_inverse=True)
+    regime_of_day = regime_of_day.reshape(-1)
+    days = min(WEEK_DAYS, len(dates))
+    windows = np.lib.stride_tricks.sliding_window_view(regime_of_day, days)
+    counts = np.stack([(windows == r).sum(axis=1) for r in range(regimes.shape[1])], axis=1)
+    return CycleOffsets(offsets=regimes, week_weights=np.unique(counts, axis=0) / days)
+
+
+def daily_overlap_hours(
+    start_a: np.ndarray, length_a: np.ndarray, start_b: np.ndarray, length_b: np.ndarray, shift: np.ndarray
+) -> np.ndarray:
+    """Hours per day both are at work: a's window [start_a, start_a + length_a) in a's local time, b's
+    window in b's local time, a's clock ahead of b's by `shift` hours (any value; windows repeat daily).
+
+    In a's clock b's window starts at x = start_b + shift - start_a (mod 24) hours after a's start, so
+    only b's window of the same day and of the day before can meet a's: exact for every pair of offsets.
+    """
+    x = np.mod(start_b + shift - start_a, 24.0)
+    same_day = np.clip(np.minimum(length_a, x + length_b) - x, 0.0, None)
+    day_before = np.clip(np.minimum(length_a, x - 24.0 + length_b), 0.0, None)
+    return same_day + day_before
 
 
 @dataclass
@@ -49,9 +101,11 @@ class Population:
     location: np.ndarray
     locations: list[str]
     meeting_mode: np.ndarray
-    utc_offset: np.ndarray
-    work_start_utc: np.ndarray
-    work_end_utc: np.ndarray
+    utc_offset: np.ndarray  # on the reference date
+    zone: np.ndarray  # code into cycle.offsets
+    cycle: CycleOffsets
+    work_start: np.ndarray  # local hours
+    work_end: np.ndarray
     hours: np.ndarray
     language_bits: np.ndarray  # (n, words) uint64
     first_language: np.ndarray
@@ -105,6 +159,36 @@ class Population:
         return keys[order], coo.data[order].astype(np.int16)
 
     @cached_property
+    def work_profile(self) -> tuple[np.ndarray, np.ndarray]:
+        """(profile code per person, profile x profile weekly overlap table or None when too many)."""
+        keys = np.stack([self.zone.astype(np.float64), self.work_start, self.work_end], axis=1)
+        profiles, code = np.unique(keys, axis=0, return_inverse=True)
+        code = code.reshape(-1)
+        if len(profiles) > _OVERLAP_TABLE_PROFILES:
+            return code, None
+        a, b = np.divmod(np.arange(len(profiles) ** 2), len(profiles))
+        zone, start, end = profiles[:, 0].astype(np.int64), profiles[:, 1], profiles[:, 2]
+        table = self._weekly_overlap(zone[a], start[a], end[a], zone[b], start[b], end[b])
+        return code, table.reshape(len(profiles), len(profiles))
+
+    def _weekly_overlap(self, zone_a, start_a, end_a, zone_b, start_b, end_b) -> np.ndarray:
+        offsets, weights = self.cycle.offsets, self.cycle.week_weights
+        daily = np.stack(
+            [
+                daily_overlap_hours(
+                    start_a,
+                    end_a - start_a,
+                    start_b,
+                    end_b - start_b,
+                    offsets[zone_a, r] - offsets[zone_b, r],
+                )
+                for r in range(offsets.shape[1])
+            ],
+            axis=1,
+        )
+        return (daily @ weights.T).min(axis=1)
+
+    @cached_property
     def tfidf(self) -> tuple[sp.csr_matrix, list[str]]:
         """(L2-normalised TF-IDF matrix of goals, vocabulary)."""
         return tfidf_matrix([p.goals for p in self.instance.people])
@@ -147,6 +231,8 @@ def build_population(instance: Instance) -> Population:
     ids = [p.id for p in people]
     index = {pid: i for i, pid in enumerate(ids)}
     ref = dt.date.fromisoformat(instance.program.reference_date)
+    zones = sorted({p.timezone for p in people})
+    zone_code = {z: i for i, z in enumerate(zones)}
 
     skills = sorted(
         {s for p in people for s in p.offered_skills} | {s for p in people for s in p.wanted_skills}
@@ -176,10 +262,8 @@ def build_population(instance: Instance) -> Population:
             want_self[i, j] = p.self_level(s)
     want_weight = PRIORITY_WEIGHT[want_priority]
 
-    tz_offset = {tz: utc_offset_hours(tz, ref) for tz in {p.timezone for p in people}}
+    tz_offset = {tz: utc_offset_hours(tz, ref) for tz in zones}
     utc_offset = np.array([tz_offset[p.timezone] for p in people], dtype=np.float64)
-    start = np.array([p.work_start for p in people], dtype=np.float64)
-    end = np.array([p.work_end for p in people], dtype=np.float64)
 
     lang_labels = sorted({lang for p in people for lang in p.languages})
     lang_index = {lang: i for i, lang in enumerate(lang_labels)}
@@ -229,8 +313,10 @@ def build_population(instance: Instance) -> Population:
         locations=locations,
         meeting_mode=np.array([mode_code[p.meeting_mode] for p in people], dtype=np.int8),
         utc_offset=utc_offset,
-        work_start_utc=start - utc_offset,
-        work_end_utc=end - utc_offset,
+        zone=np.array([zone_code[p.timezone] for p in people], dtype=np.int64),
+        cycle=cycle_offsets(zones, cycle_dates(instance.program)),
+        work_start=np.array([p.work_start for p in people], dtype=np.float64),
+        work_end=np.array([p.work_end for p in people], dtype=np.float64),
         hours=np.array([p.hours_per_week for p in people], dtype=np.float64),
         language_bits=bits,
         first_language=first_language,
@@ -253,13 +339,14 @@ def build_population(instance: Instance) -> Population:
 
 
 def overlap_hours(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hours per day during which both people are inside their working-hours window."""
-    s1, e1 = pop.work_start_utc[a], pop.work_end_utc[a]
-    s2, e2 = pop.work_start_utc[b], pop.work_end_utc[b]
-    total = np.zeros(len(a))
-    for shift in (-24.0, 0.0, 24.0):
-        total += np.clip(np.minimum(e1, e2 + shift) - np.maximum(s1, s2 + shift), 0, None)
-    return np.minimum(total, 24.0)
+    """Shared working hours per day of each pair in the worst week of the cycle (minimum over every
+    7-day window of the cycle of the hours both are at work, divided by 7), exact for any zones."""
+    code, table = pop.work_profile
+    if table is not None:
+        return table[code[a], code[b]]
+    return pop._weekly_overlap(
+        pop.zone[a], pop.work_start[a], pop.work_end[a], pop.zone[b], pop.work_start[b], pop.work_end[b]
+    )
 
 
 def lookup_pairs(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -15,6 +15,10 @@ from mentora.matching.instance import COMPONENTS, Program
 from mentora.matching.population import Population, lookup_pairs, overlap_hours
 from mentora.matching.text import rowwise_cosine
 
+# Edge scores are integers in millionths of the 0..1 scale, held as units / SCORE_SCALE: equal scores
+# are exactly equal (ties are broken by a stated rule, never by float noise), and the edges file's
+# integers reproduce every result.
+SCORE_SCALE = 1_000_000
 FULL_GAP = 3  # a mentor this many levels above the mentee gives full fit for that skill
 FULL_OVERLAP_HOURS = 6.0
 ENOUGH_HOURS_PER_WEEK = 2.0
@@ -32,6 +36,11 @@ class Edges:
 
     def __len__(self) -> int:
         return len(self.u)
+
+    @property
+    def units(self) -> np.ndarray:
+        """The scores as integers (millionths)."""
+        return np.rint(self.score * SCORE_SCALE).astype(np.int64)
 
     def subset(self, keep: np.ndarray) -> Edges:
         return Edges(self.u[keep], self.v[keep], self.components[keep], self.score[keep])
@@ -131,7 +140,7 @@ def score_edges(pop: Population, program: Program, u: np.ndarray, v: np.ndarray)
     comps[:, 2] = diversity(pop, program, u, v)
     comps[:, 3] = practical(pop, u, v)
     comps[:, 4] = preference(pop, u, v)
-    score = comps.astype(np.float64) @ weights
+    score = np.rint(comps.astype(np.float64) @ weights * SCORE_SCALE) / SCORE_SCALE
     return Edges(u, v, comps, score)
 
 

@@ -3,6 +3,13 @@
 Preferences are given per edge: `left_pos` is the edge's position in the left node's list
 (0 = first choice) and `right_rank` its position in the right node's list. Only listed pairs
 are acceptable, so the lists may be short (the candidate edges).
+
+A mentor may also take at most `group_cap` mentees of one group (department): the mentor then
+chooses among proposals by rank, skipping a mentee whose group is already at the cap. That choice
+is substitutable, so deferred acceptance still ends in the mentee-optimal stable matching.
+
+Blocking pairs are counted on preference keys (lower is better, equal keys are a tie): a pair blocks
+only if both sides STRICTLY prefer each other to what they hold, so ties never count.
 """
 
 from __future__ import annotations
@@ -11,11 +18,32 @@ import heapq
 
 import numpy as np
 
+from mentora.matching.eligibility import eligible
+from mentora.matching.instance import Program
+from mentora.matching.population import Population, lookup_pairs
+from mentora.matching.scoring import SCORE_SCALE, score_edges
+
+# pairs of (mentee, mentor) whose eligibility and score are checked at once when counting blocking
+# pairs over every eligible pair: bounds the memory, not the result
+_BLOCKING_CHUNK_PAIRS = 2_000_000
+# Mentees x mentors above which blocking pairs are counted over the candidate edges only.
+ALL_PAIRS_LIMIT = 50_000_000
+
 
 def deferred_acceptance(
-    left: np.ndarray, right: np.ndarray, left_pos: np.ndarray, right_rank: np.ndarray, capacity: np.ndarray
+    left: np.ndarray,
+    right: np.ndarray,
+    left_pos: np.ndarray,
+    right_rank: np.ndarray,
+    capacity: np.ndarray,
+    *,
+    left_group: np.ndarray | None = None,
+    group_cap: int | None = None,
 ) -> np.ndarray:
-    """Left-proposing deferred acceptance; returns a bool mask of chosen edges (left-optimal stable)."""
+    """Left-proposing deferred acceptance; returns a bool mask of chosen edges (left-optimal stable).
+
+    left_group (per left node) and group_cap: a right node holds at most group_cap left nodes of a group.
+    """
     n_edges = len(left)
     chosen = np.zeros(n_edges, dtype=bool)
     if n_edges == 0:
@@ -29,9 +57,17 @@ def deferred_acceptance(
     end = start[1:]
     right_l = right.tolist()
     rank_l = right_rank.tolist()
+    left_l = left.tolist()
     cap = capacity.tolist()
-    held: list[list[tuple[int, int]]] = [[] for _ in range(len(cap))]  # max-heap by rank: (-rank, edge)
     free = [i for i in range(n_left - 1, -1, -1) if start[i] < end[i]]
+    if group_cap is not None and left_group is not None:
+        held_lists = _propose_with_group_cap(
+            free, nxt, end, edge_list, right_l, rank_l, left_l, cap, left_group.tolist(), group_cap
+        )
+        for held_edges in held_lists:
+            chosen[held_edges] = True
+        return chosen
+    held: list[list[tuple[int, int]]] = [[] for _ in range(len(cap))]  # max-heap by rank: (-rank, edge)
     while free:
         i = free.pop()
         if nxt[i] >= end[i]:
@@ -44,7 +80,7 @@ def deferred_acceptance(
             heapq.heappush(heap, (-rank_l[e], e))
         elif heap and -heap[0][0] > rank_l[e]:
             _, worst = heapq.heapreplace(heap, (-rank_l[e], e))
-            free.append(int(left[worst]))
+            free.append(left_l[worst])
         else:
             free.append(i)
     for heap in held:
@@ -53,23 +89,180 @@ def deferred_acceptance(
     return chosen
 
 
-def blocking_pairs(
+def _propose_with_group_cap(
+    free: list[int],
+    nxt: list[int],
+    end: list[int],
+    edge_list: list[int],
+    right_l: list[int],
+    rank_l: list[int],
+    left_l: list[int],
+    cap: list[int],
+    group_of_left: list[int],
+    group_cap: int,
+) -> list[list[int]]:
+    """Deferred acceptance where a right node keeps, by rank, at most group_cap per group."""
+    held: list[list[int]] = [[] for _ in range(len(cap))]  # edges, kept sorted by rank
+    while free:
+        i = free.pop()
+        if nxt[i] >= end[i]:
+            continue
+        e = edge_list[nxt[i]]
+        nxt[i] += 1
+        h = right_l[e]
+        group = group_of_left[i]
+        mine = held[h]
+        same = [x for x in mine if group_of_left[left_l[x]] == group]
+        if len(same) >= group_cap:
+            rival = max(same, key=lambda x: rank_l[x])  # the group's worst held
+        elif len(mine) >= cap[h]:
+            rival = max(mine, key=lambda x: rank_l[x]) if mine else None
+        else:
+            mine.append(e)
+            continue
+        if rival is not None and rank_l[rival] > rank_l[e]:
+            mine.remove(rival)
+            mine.append(e)
+            free.append(left_l[rival])
+        else:
+            free.append(i)
+    return held
+
+
+def preference_keys(
+    pop: Population, u: np.ndarray, v: np.ndarray, units: np.ndarray, *, stated_first: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the mentee u's key for mentor v, the mentor's key for the mentee) per pair; lower is better.
+
+    A key is the integer score from the top (SCORE_SCALE - units), after the stated rank when
+    stated rankings come first (unranked partners after every ranked one); equal keys are a tie.
+    """
+    from_top = SCORE_SCALE - units.astype(np.int64)
+    if not stated_first:
+        return from_top, from_top.copy()
+    n = pop.n
+    unranked = n + 1
+    keys = []
+    for chooser, chosen in ((u, v), (v, u)):
+        pos, found = lookup_pairs(pop.pref_keys, chooser.astype(np.int64) * n + chosen)
+        rank = np.where(found, pop.pref_rank[pos] if len(pop.pref_rank) else 0, unranked)
+        keys.append(rank * (SCORE_SCALE + 1) + from_top)
+    return keys[0], keys[1]
+
+
+class Holdings:
+    """What each side of a matching holds, for asking whether a pair would rather be together."""
+
+    def __init__(
+        self,
+        left: np.ndarray,
+        right: np.ndarray,
+        left_key: np.ndarray,
+        right_key: np.ndarray,
+        capacity: np.ndarray,
+        chosen: np.ndarray,
+        *,
+        n_left: int,
+        left_group: np.ndarray | None = None,
+        group_cap: int | None = None,
+    ) -> None:
+        self.current = np.full(n_left, np.iinfo(np.int64).max)  # unmatched: anyone acceptable is better
+        self.current[left[chosen]] = left_key[chosen]
+        self.capacity = capacity
+        self.fill = np.bincount(right[chosen], minlength=len(capacity))
+        self.worst = np.full(len(capacity), np.iinfo(np.int64).min)
+        np.maximum.at(self.worst, right[chosen], right_key[chosen])
+        self.left_group, self.group_cap = left_group, group_cap
+        if group_cap is not None and left_group is not None:
+            self.n_groups = int(left_group.max()) + 1 if len(left_group) else 1
+            cell = right[chosen].astype(np.int64) * self.n_groups + left_group[left[chosen]]
+            self.group_fill = dict(zip(*np.unique(cell, return_counts=True), strict=True))
+            order = np.argsort(right_key[chosen], kind="stable")
+            self.group_worst = dict(zip(cell[order].tolist(), right_key[chosen][order].tolist(), strict=True))
+
+    def blocking(
+        self, left: np.ndarray, right: np.ndarray, left_key: np.ndarray, right_key: np.ndarray
+    ) -> np.ndarray:
+        """Which of these (not chosen) pairs both strictly prefer to what they hold."""
+        left_wants = left_key < self.current[left]
+        right_wants = (self.fill[right] < self.capacity[right]) | (right_key < self.worst[right])
+        if self.group_cap is not None and self.left_group is not None:
+            cell = (right.astype(np.int64) * self.n_groups + self.left_group[left]).tolist()
+            full = np.array([self.group_fill.get(c, 0) >= self.group_cap for c in cell], dtype=bool)
+            worst = np.array([self.group_worst.get(c, 0) for c in cell], dtype=np.int64)
+            # the group at its cap: the mentor would swap only the group's worst for this mentee
+            right_wants = np.where(full, right_key < worst, right_wants)
+        return left_wants & right_wants
+
+
+def blocking_pairs_all_eligible(
+    pop: Population,
+    program: Program,
     left: np.ndarray,
     right: np.ndarray,
-    left_pos: np.ndarray,
-    right_rank: np.ndarray,
+    holdings: Holdings,
+) -> int:
+    """Blocking pairs among every eligible (mentee, mentor) pair, in the preference lists or not.
+
+    left, right: population indices of the mentees and mentors; holdings over their local indices.
+    A chosen pair never counts (neither side strictly prefers what it already holds).
+    """
+    count = 0
+    rows = max(1, _BLOCKING_CHUNK_PAIRS // max(len(right), 1))
+    stated_first = program.ranking_source == "preferences"
+    for first in range(0, len(left), rows):
+        block = left[first : first + rows]
+        u = np.repeat(block, len(right))
+        v = np.tile(right, len(block))
+        li = np.repeat(np.arange(first, first + len(block)), len(right))
+        ri = np.tile(np.arange(len(right)), len(block))
+        ok = eligible(pop, program, u, v)
+        u, v, li, ri = u[ok], v[ok], li[ok], ri[ok]
+        edges = score_edges(pop, program, u, v)
+        left_key, right_key = preference_keys(pop, u, v, edges.units, stated_first=stated_first)
+        count += int(holdings.blocking(li, ri, left_key, right_key).sum())
+    return count
+
+
+def blocking_report(
+    pop: Population,
+    program: Program,
+    left: np.ndarray,
+    right: np.ndarray,
+    li: np.ndarray,
+    ri: np.ndarray,
+    left_key: np.ndarray,
+    right_key: np.ndarray,
     capacity: np.ndarray,
     chosen: np.ndarray,
-) -> int:
-    """Acceptable unchosen pairs where both would rather be together than with what they have."""
-    if len(left) == 0:
-        return 0
-    n_left = int(left.max()) + 1
-    current = np.full(n_left, np.iinfo(np.int64).max)
-    current[left[chosen]] = left_pos[chosen]
-    fill = np.bincount(right[chosen], minlength=len(capacity))
-    worst = np.full(len(capacity), -1)
-    np.maximum.at(worst, right[chosen], right_rank[chosen])
-    left_wants = left_pos < current[left]
-    right_wants = (fill[right] < capacity[right]) | (right_rank < worst[right])
-    return int((~chosen & left_wants & right_wants).sum())
+    *,
+    left_group: np.ndarray | None = None,
+    group_cap: int | None = None,
+) -> tuple[int, str]:
+    """(blocking pairs, what they were counted over). The stable mode counts over every eligible pair
+    up to ALL_PAIRS_LIMIT mentees x mentors (its promise is stability, so a mentor missing from a
+    mentee's pruned list must not hide a blocking pair); the optimal mode over its candidate edges."""
+    holdings = Holdings(
+        li,
+        ri,
+        left_key,
+        right_key,
+        capacity,
+        chosen,
+        n_left=len(left),
+        left_group=left_group,
+        group_cap=group_cap,
+    )
+    if program.mode == "stable" and len(left) * len(right) <= ALL_PAIRS_LIMIT:
+        return blocking_pairs_all_eligible(pop, program, left, right, holdings), "all_eligible_pairs"
+    rest = ~chosen
+    return int(
+        holdings.blocking(li[rest], ri[rest], left_key[rest], right_key[rest]).sum()
+    ), "candidate_edges"
+
+
+def stable_floor_not_applied(method: str) -> dict[str, object]:
+    """A fairness floor re-weights scores; the stable mode does not apply one, and says so as data: the
+    re-weighted matching would be stable under other rankings than the program's, so pairs would
+    exist that both people prefer to what they got (reason code `stable_mode_keeps_rankings`)."""
+    return {"method": method, "applied": False, "reason": "stable_mode_keeps_rankings"}

@@ -131,7 +131,9 @@ def program_json(program: Program, settings: dict[str, Any] | None = None) -> di
         "format": engine_format,
         "weights": {**program.weights, **settings.get("weights", {})},
         "diversity_dial": settings.get("diversity_dial", program.similarity_diversity_dial),
+        # shared working hours are counted over the whole cycle (its worst week, daylight saving included)
         "reference_date": program.starts_on.isoformat(),
+        "cycle_end": program.ends_on.isoformat(),
     }
     for option, engine_field in OPTION_FIELDS.items():
         value = settings.get("options", {}).get(option)

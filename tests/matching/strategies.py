@@ -120,12 +120,14 @@ def naive_eligible(instance: Instance, mentee: Person, mentor: Person) -> bool:
         return False
     import datetime as dt
 
+    # minute by minute over one UTC day (offsets on the reference date, a one-day cycle)
     day = dt.date.fromisoformat(prog.reference_date)
-    a0 = mentee.work_start - utc_offset_hours(mentee.timezone, day)
-    a1 = mentee.work_end - utc_offset_hours(mentee.timezone, day)
-    b0 = mentor.work_start - utc_offset_hours(mentor.timezone, day)
-    b1 = mentor.work_end - utc_offset_hours(mentor.timezone, day)
-    overlap = sum(max(0.0, min(a1, b1 + s) - max(a0, b0 + s)) for s in (-24, 0, 24))
+
+    def at_work(p: Person) -> set[int]:
+        shift = round(utc_offset_hours(p.timezone, day) * 60)
+        return {t for t in range(1440) if p.work_start * 60 <= (t + shift) % 1440 < p.work_end * 60}
+
+    overlap = len(at_work(mentee) & at_work(mentor)) / 60
     if overlap < prog.min_tz_overlap_hours - 1e-9:
         return False
 

@@ -22,7 +22,7 @@ def test_edges_writes_every_candidate_with_components(tmp_path):
     out = tmp_path / "edges.csv"
     assert main(["edges", str(SMALL), "--out", str(out)]) == 0
     lines = out.read_text().splitlines()
-    assert lines[0] == "mentee,mentor,score,goal_fit,purpose,diversity,practical,preference"
+    assert lines[0] == "mentee,mentor,score_millionths,goal_fit,purpose,diversity,practical,preference"
     assert len(lines) > 1
 
 
