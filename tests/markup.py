@@ -1,5 +1,7 @@
 """Reading a rendered page's HTML the way assistive technology does: ids and the labels of form fields."""
 
+import html
+import re
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -44,3 +46,17 @@ def unlabelled_fields(html: str) -> list[str]:
         and not field.get("aria-label")
         and not field.get("aria-labelledby")
     ]
+
+
+_NAMED_CONTROL = re.compile(r'<(a|button)\b[^>]*\baria-label="([^"]*)"[^>]*>(.*?)</\1>', re.S)
+
+
+def names_without_their_text(page: str) -> list[str]:
+    """Links and buttons whose aria-label leaves out the words they show (WCAG 2.5.3: someone who
+    speaks what they see must reach the control)."""
+    found = []
+    for _, name, content in _NAMED_CONTROL.findall(page):
+        shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split())
+        if shown and shown.casefold() not in html.unescape(name).casefold():
+            found.append(f"{shown!r} is named {html.unescape(name)!r}")
+    return found

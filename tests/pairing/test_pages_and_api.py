@@ -12,6 +12,7 @@ from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun, PairRule, ProposalState, RunStatus
 from mentora.relationships.models import Relationship
 from tests.factories import PASSWORD, PersonFactory, api_headers
+from tests.markup import names_without_their_text
 from tests.pairing.conftest import enrol_mentee
 from tests.programs.factories import ProgramFactory
 
@@ -218,8 +219,10 @@ def test_swapping_picks_the_other_pair_by_search_not_from_a_list_of_every_pair(c
     others = [p for p in proposals if p.mentor_id != first.mentor_id]
     url = reverse("pairing:swap", args=[run.pk])
     assert f"{url}?first={first.pk}" in page
+    assert names_without_their_text(page) == []
 
     picker = client.get(url, {"first": first.pk}).content.decode()
+    assert names_without_their_text(picker) == []
     assert all(f'name="second" value="{p.pk}"' in picker for p in others)
     assert f'name="second" value="{first.pk}"' not in picker
     wanted = others[0]
