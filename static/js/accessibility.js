@@ -7,7 +7,8 @@
   var liveRegion = null;
 
   // Puts every table in its own scroll box that a keyboard can reach and scroll, so a wide table never
-  // makes the page scroll sideways on a phone. Its name is the table's caption or the nearest heading.
+  // makes the page scroll sideways on a phone. Its name is the table's caption or the nearest heading,
+  // said as "Table: …" so that it differs from the section named by that same heading.
   function boxTables(root) {
     root.querySelectorAll("table").forEach(function (table) {
       if (table.parentElement.classList.contains("table-scroll")) return;
@@ -15,19 +16,30 @@
       box.className = "table-scroll";
       box.tabIndex = 0;
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", tableName(table));
+      box.setAttribute("aria-label", uniqueName(tableName(table)));
       table.parentNode.insertBefore(box, table);
       box.appendChild(table);
     });
   }
 
+  // Two boxes under one heading are numbered: landmarks of one page need different names.
+  function uniqueName(name) {
+    var taken = {};
+    document.querySelectorAll(".table-scroll").forEach(function (box) { taken[box.getAttribute("aria-label")] = true; });
+    var unique = name;
+    for (var number = 2; taken[unique]; number++) unique = name + " (" + number + ")";
+    return unique;
+  }
+
   function tableName(table) {
-    if (table.caption && table.caption.textContent.trim()) return table.caption.textContent.trim();
-    if (table.getAttribute("aria-label")) return table.getAttribute("aria-label");
+    var own = (table.caption && table.caption.textContent.trim()) || table.getAttribute("aria-label");
+    if (own) return liveRegion.dataset.tableNamed.replace("{name}", own);
     for (var node = table; node && node !== document.body; node = node.parentElement) {
       for (var before = node.previousElementSibling; before; before = before.previousElementSibling) {
         var heading = before.matches("h1, h2, h3, h4") ? before : before.querySelector("h1, h2, h3, h4");
-        if (heading && heading.textContent.trim()) return heading.textContent.trim();
+        if (heading && heading.textContent.trim()) {
+          return liveRegion.dataset.tableNamed.replace("{name}", heading.textContent.trim());
+        }
       }
     }
     return liveRegion.dataset.tableName;
