@@ -28,7 +28,7 @@ def length_error(model: type[Model], field: str, value: str) -> str | None:
 def range_error(value: int, *, low: int, high: int) -> str | None:
     if low <= value <= high:
         return None
-    return _("Choose a value from %(low)d to %(high)d.") % {"low": low, "high": high}
+    return _("Choose a value between %(low)d and %(high)d.") % {"low": low, "high": high}
 
 
 def seniority_error(value: int) -> str | None:
@@ -52,7 +52,7 @@ def email_error(value: str) -> str | None:
     try:
         validate_email(value)
     except ValidationError:
-        return _("Enter a valid e-mail address.")
+        return _("Enter a valid email address.")
     sign_in_name = get_user_model()._meta.get_field("username").max_length
     return _longer_than(min(Person._meta.get_field("email").max_length, sign_in_name), value)
 

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -25,11 +24,15 @@ from django.utils.translation import ngettext
 
 from mentora.core.text import has_control_character
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
-from mentora.people.field_checks import time_zone_names
+from mentora.people.field_checks import (
+    availability_error,
+    email_error,
+    length_error,
+    seniority_error,
+    time_zone_error,
+)
 from mentora.people.import_files import Unreadable, read_rows
 from mentora.people.models import (
-    MAX_HOURS_PER_MONTH,
-    MAX_SENIORITY,
     MAX_SKILL_LEVEL,
     Language,
     MeetingMode,
@@ -411,30 +414,21 @@ class _Checker:
         self.new_languages: dict[str, str] = {}  # code → name
         self.renamed: dict[int, str] = {}  # person id → employee id given by the file
         self.role_labels = {str(label).lower(): role for role, label in Role.choices}
-        self.max_email_length = min(
-            Person._meta.get_field("email").max_length,
-            get_user_model()._meta.get_field("username").max_length,
-        )
 
     def error(self, line: int, column: str, value: str, message: str) -> None:
         self.issues.append(ImportIssue(line, column, value[:200], message))
 
     # -- one cell each --------------------------------------------------------------------------
 
-    def text(self, row: _Row, cells: dict, column: str, max_length: int) -> None:
+    def text(self, row: _Row, cells: dict, column: str) -> None:
         if column not in cells:
             return
         value = cells[column]
-        if len(value) > max_length:
-            self.error(
-                row.line,
-                column,
-                value,
-                ngettext("Longer than %d character.", "Longer than %d characters.", max_length) % max_length,
-            )
+        if error := length_error(Person, column, value):
+            self.error(row.line, column, value, error)
         row.fields[column] = value
 
-    def number(self, row: _Row, cells: dict, column: str, low: int, high: int) -> None:
+    def number(self, row: _Row, cells: dict, column: str, check: Callable[[int], str | None]) -> None:
         value = cells.get(column, "")
         if not value:
             return
@@ -443,8 +437,8 @@ class _Checker:
         except ValueError:
             self.error(row.line, column, value, _("Not a whole number."))
             return
-        if not low <= number <= high:
-            self.error(row.line, column, value, _("Must be between %(low)d and %(high)d.") % locals())
+        if error := check(number):
+            self.error(row.line, column, value, error)
             return
         row.fields[column] = number
 
@@ -452,8 +446,8 @@ class _Checker:
         value = cells.get("time_zone", "")
         if not value:
             return
-        if value not in time_zone_names():
-            self.error(row.line, "time_zone", value, _("Unknown time zone; use a name like Europe/Paris."))
+        if error := time_zone_error(value):
+            self.error(row.line, "time_zone", value, error)
             return
         row.fields["time_zone"] = value
 
@@ -477,10 +471,8 @@ class _Checker:
         parent_key = None
         names = [name.strip() for name in value.split(DEPARTMENT_SEPARATOR) if name.strip()]
         for name in names:
-            if len(name) > 200:
-                self.error(
-                    row.line, "department", value, _("A department name is longer than 200 characters.")
-                )
+            if error := length_error(Department, "name", name):
+                self.error(row.line, "department", value, error)
                 return
             key = name.lower()
             if key not in self.departments and key not in self.new_departments:
@@ -617,8 +609,8 @@ class _Checker:
         row = _Row(line=line, employee_id=employee_id, email=email)
         if not employee_id:
             self.error(line, "employee_id", "", _("A value is required."))
-        elif len(employee_id) > 64:
-            self.error(line, "employee_id", employee_id, _("Longer than 64 characters."))
+        elif error := length_error(Person, "employee_id", employee_id):
+            self.error(line, "employee_id", employee_id, error)
         elif employee_id in lines_by_employee_id:
             self.error(
                 line,
@@ -631,22 +623,8 @@ class _Checker:
         if not email:
             self.error(line, "email", "", _("A value is required."))
         else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                self.error(line, "email", cells["email"], _("Not a valid email address."))
-            else:
-                # The e-mail is also the sign-in name: PostgreSQL would refuse a longer one on write.
-                if len(email) > self.max_email_length:
-                    self.error(
-                        line,
-                        "email",
-                        cells["email"],
-                        ngettext(
-                            "Longer than %d character.", "Longer than %d characters.", self.max_email_length
-                        )
-                        % self.max_email_length,
-                    )
+            if error := email_error(email):
+                self.error(line, "email", cells["email"], error)
             if email in lines_by_email:
                 self.error(
                     line, "email", email, _("Duplicate email: also on line %d.") % lines_by_email[email]
@@ -655,18 +633,16 @@ class _Checker:
                 lines_by_email[email] = line
         self.match_person(row)
 
-        self.text(row, cells, "full_name", 200)
+        self.text(row, cells, "full_name")
         if not row.fields.get("full_name"):
             row.fields.pop("full_name", None)
             if row.person is None:
                 local = email.split("@")[0]
                 row.fields["full_name"] = re.sub(r"[._\-]+", " ", local).title() or employee_id
-        for column, max_length in (("job_title", 200), ("job_family", 120), ("location", 200)):
-            self.text(row, cells, column, max_length)
-        self.text(row, cells, "goals", 4000)
-        self.text(row, cells, "purpose", 4000)
-        self.number(row, cells, "seniority", 1, MAX_SENIORITY)
-        self.number(row, cells, "availability_hours_per_month", 0, MAX_HOURS_PER_MONTH)
+        for column in ("job_title", "job_family", "location", "goals", "purpose"):
+            self.text(row, cells, column)
+        self.number(row, cells, "seniority", seniority_error)
+        self.number(row, cells, "availability_hours_per_month", availability_error)
         self.time_zone(row, cells)
         self.meeting_mode(row, cells)
         self.department(row, cells)
