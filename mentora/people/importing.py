@@ -520,8 +520,8 @@ class _Checker:
             if not name:
                 self.error(row.line, column, item, _("A skill name is missing."))
                 continue
-            if len(name) > 120:
-                self.error(row.line, column, item, _("A skill name is longer than 120 characters."))
+            if error := length_error(Skill, "name", name):
+                self.error(row.line, column, item, error)
                 continue
             if offered:
                 value = self._level(amount)
