@@ -5,6 +5,7 @@
   "use strict";
 
   var liveRegion = null;
+  var USER_EVENTS = ["submit", "click", "change", "input", "keyup", "search"];
 
   // Puts every table in its own scroll box that a keyboard can reach and scroll, so a wide table never
   // makes the page scroll sideways on a phone. Its name is the table's caption or the nearest heading,
@@ -51,8 +52,11 @@
     window.setTimeout(function () { liveRegion.textContent = text; }, 100);
   }
 
+  // The swapped part's own heading, else the heading of the section around it.
   function regionName(element) {
     var heading = element.querySelector("h1, h2, h3, h4, caption, legend");
+    var section = element.closest("[aria-labelledby]");
+    if (!heading && section) heading = document.getElementById(section.getAttribute("aria-labelledby"));
     if (heading && heading.textContent.trim()) return heading.textContent.trim();
     return element.getAttribute("aria-label") || "";
   }
@@ -94,8 +98,12 @@
       target.focus();
     }
     focusInSwap = null;
-    // A part that polls (a run or an import in progress) is announced once it has finished.
-    if (!element.matches("[hx-trigger*=every]")) announce(swapSummary(element));
+    // Said: what the person's own action changed, and a polled part (a run or an import in progress)
+    // once it has finished; not the panels that follow along by themselves, which would talk over it.
+    var cause = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var byThePerson = cause && USER_EVENTS.indexOf(cause.type) !== -1;
+    var polled = event.detail.elt && event.detail.elt.matches && event.detail.elt.matches("[hx-trigger*=every]");
+    if (byThePerson || (polled && !element.matches("[hx-trigger*=every]"))) announce(swapSummary(element));
   });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -52,6 +52,16 @@ def new_page(browser):
     return page
 
 
+def announced(page, words: str) -> None:
+    """Waits until the page's one live region says these words (static/js/accessibility.js)."""
+    page.wait_for_function("words => document.getElementById('live-region').textContent === words", arg=words)
+
+
+def focus_is_in(page, selector: str) -> bool:
+    """Whether the keyboard focus is on or inside this element (and not dropped to <body>)."""
+    return page.evaluate("s => document.querySelector(s).contains(document.activeElement)", selector)
+
+
 def accessibility_problems(page) -> list[str]:
     """What axe-core finds on the page as it is now: one line per violation, with its rule id, impact
     and the elements it concerns."""

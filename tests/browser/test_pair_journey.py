@@ -20,7 +20,7 @@ from mentora.goals.models import Goal
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.programs.models import ProgramStatus
 from mentora.relationships.models import Relationship, RelationshipStatus
-from tests.browser.journey import Screenshots, new_page, sign_in
+from tests.browser.journey import Screenshots, announced, focus_is_in, new_page, sign_in
 from tests.factories import WantedSkillFactory
 from tests.programs.factories import ProgramFactory
 from tests.workspace.fixtures import active_relationship
@@ -71,6 +71,9 @@ def set_goal(journey, page) -> None:
     page.get_by_label("New milestone").press("Enter")
     page.get_by_role("button", name="Mark “Write the outline” as done").click()
     page.get_by_role("button", name="Mark “Write the outline” as not done").wait_for()
+    # The swap replaced the button that had focus: focus stays in the list, and the change is said.
+    announced(page, "Updated: Milestones")
+    assert focus_is_in(page, "#milestones")
     page.get_by_label("Progress (%)").fill("25")
     page.get_by_role("button", name="Record progress").click()
     page.get_by_text("Progress recorded.").wait_for()
