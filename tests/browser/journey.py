@@ -65,6 +65,7 @@ def focus_is_in(page, selector: str) -> bool:
 def accessibility_problems(page) -> list[str]:
     """What axe-core finds on the page as it is now: one line per violation, with its rule id, impact
     and the elements it concerns."""
+    assert AXE_SCRIPT.exists(), "axe-core is not installed: run bin/setup --dev (npm ci)"
     if not page.evaluate("typeof window.axe === 'object'"):
         # Evaluated through the DevTools protocol: a <script> tag would be refused by our own
         # Content-Security-Policy.
