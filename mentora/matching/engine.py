@@ -20,9 +20,10 @@ from mentora.matching.eligibility import (
     unique_sorted,
 )
 from mentora.matching.explain import explain_circle, explain_pairs, unmatched_reasons
-from mentora.matching.flow import assign
+from mentora.matching.flow import SCALE, Assignment, assign, cardinality_bonus, scaled
 from mentora.matching.instance import COMPONENTS, Instance, InstanceError, Program
 from mentora.matching.population import Population, build_population, lookup_pairs
+from mentora.matching.pricing import Pricer
 from mentora.matching.scoring import Edges, group_positions, score_edges, top_per_group
 from mentora.matching.stable import (
     blocking_report,
@@ -33,7 +34,6 @@ from mentora.matching.stable import (
 
 CIRCLE_PENALTY = 2.0  # weight subtracted from a pair that must not share a circle
 FLOOR_ROUNDS = 8
-PRICING_ROUNDS = 3
 MENTOR_KEEP = (3, 5)  # each mentor keeps at least max(3 x capacity, 5) of their best candidates
 
 
@@ -44,7 +44,6 @@ class Prepared:
     left: np.ndarray
     right: np.ndarray
     edges: Edges
-    reserve: Edges  # scored eligible edges pruned from `edges`; priced back in by the optimal mode
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -92,10 +91,8 @@ def circle_forbidden(pop: Population, program: Program, u: np.ndarray, v: np.nda
     return bad
 
 
-def build_edges(
-    pop: Population, program: Program, left: np.ndarray, right: np.ndarray
-) -> tuple[Edges, Edges]:
-    """(kept candidate edges, the scored eligible edges pruned by the candidate limit)."""
+def build_edges(pop: Population, program: Program, left: np.ndarray, right: np.ndarray) -> Edges:
+    """Scored candidate edges, each person's best kept (the optimal mode prices the rest back in)."""
     limit = program.candidate_limit
     u, v = candidate_pairs(pop, program, left, right, limit=limit, seed=program.seed)
     n = pop.n
@@ -127,8 +124,8 @@ def build_edges(
                 edges.v, edges.score, per_mentor
             )
         keep |= forbidden
-        return edges.subset(keep), edges.subset(~keep)
-    return edges, edges.subset(np.zeros(len(edges), dtype=bool))
+        return edges.subset(keep)
+    return edges
 
 
 def prepare(instance: Instance) -> Prepared:
@@ -138,9 +135,9 @@ def prepare(instance: Instance) -> Prepared:
     pop = build_population(instance)
     timer.lap("compile")
     left, right = sides(pop, instance.program)
-    edges, reserve = build_edges(pop, instance.program, left, right)
+    edges = build_edges(pop, instance.program, left, right)
     timer.lap("candidates_and_scoring")
-    return Prepared(pop, instance.program, left, right, edges, reserve, timings)
+    return Prepared(pop, instance.program, left, right, edges, timings)
 
 
 # ---------------------------------------------------------------------------------------------- rankings
@@ -282,69 +279,97 @@ def _raise_floor(
 # ---------------------------------------------------------------------------------------------- modes
 
 
-def _price_in_reserve(prep: Prepared, chosen: np.ndarray) -> bool:
-    """Move pruned edges that could improve the assignment back into the candidate edges.
-
-    Approximate duals from the current assignment: a full mentor's price is the lowest score it
-    holds (0 with a free place); a mentee's gain is its score above its mentor's price. A pruned
-    edge whose score beats price + gain has positive approximate reduced cost. Returns whether any
-    edge moved.
-    """
-    e, r = prep.edges, prep.reserve
-    if len(r) == 0:
-        return False
-    n = prep.pop.n
-    capacity = prep.pop.capacity
-    load = np.bincount(e.v[chosen], minlength=n)
-    price = np.full(n, np.inf)
-    np.minimum.at(price, e.v[chosen], e.score[chosen])
-    price = np.where(load < capacity, 0.0, price)
-    gain = np.zeros(n)
-    gain[e.u[chosen]] = e.score[chosen] - price[e.v[chosen]]
-    add = r.score > price[r.v] + gain[r.u] + 1e-9
-    if not add.any():
-        return False
-    merged = Edges(
-        *(
-            np.concatenate([a, b[add]])
-            for a, b in ((e.u, r.u), (e.v, r.v), (e.components, r.components), (e.score, r.score))
+def _certified_optimum(
+    prep: Prepared, flow: Callable[..., Assignment], pricing_rounds: int | None
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Solve on the candidate edges, price every eligible pair against the duals, add the improving
+    ones and re-solve, until none is left (a proof of the optimum over all eligible pairs) or the
+    caller's budget of pricing rounds is spent (then a proven LP bound instead)."""
+    pop, program = prep.pop, prep.program
+    bonus = cardinality_bonus(len(prep.left)) if program.max_cardinality_first else 0
+    rounds = priced = enumerated = added = 0
+    pricer = Pricer(pop, program, prep.left, prep.right, bonus=bonus)
+    while True:
+        result = flow(prep.edges.score, with_duals=True)
+        duals = result.duals
+        assert duals is not None
+        keys = prep.edges.u * pop.n + prep.edges.v  # edges are sorted by (mentee, mentor)
+        found = pricer.price(duals, keys)
+        rounds += 1
+        priced += found.priced
+        enumerated += found.enumerated
+        proven = len(found.added) == 0
+        if proven or (pricing_rounds is not None and rounds >= pricing_rounds):
+            break
+        added += len(found.added)
+        merged = Edges(
+            *(
+                np.concatenate([x, y])
+                for x, y in (
+                    (prep.edges.u, found.added.u),
+                    (prep.edges.v, found.added.v),
+                    (prep.edges.components, found.added.components),
+                    (prep.edges.score, found.added.score),
+                )
+            )
         )
-    )
-    order = np.lexsort((merged.v, merged.u))
-    prep.edges = merged.subset(order)
-    prep.reserve = r.subset(~add)
-    return True
+        prep.edges = merged.subset(np.lexsort((merged.v, merged.u)))
+    chosen = result.chosen
+    total = int(scaled(prep.edges.score[chosen]).sum())
+    # with the cardinality bonus the duals bound (bonus x pairs + score); the score part is what we report
+    bound = duals.objective + found.bound_gap - bonus * int(chosen.sum())
+    certificate = {
+        "proven_optimal": proven,
+        "pricing_rounds": rounds,
+        "edges_enumerated": enumerated,
+        "edges_priced": priced,
+        "edges_added": added,
+        "largest_reduced_cost": found.largest_reduced_cost,
+        "score_scale": SCALE,
+        "total_scaled": total,
+        "bound_scaled": total if proven else bound,
+    }
+    if bonus and not proven:
+        # one more pair may be possible: the score bound alone says nothing about that trade
+        certificate["bound_scaled"] = None
+    return chosen, certificate
 
 
-def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
+def _bound_fields(total_scaled: int, bound_scaled: int | None) -> dict[str, Any]:
+    """objective.exact, upper_bound and gap_percent from integer-scaled totals."""
+    if bound_scaled is None:
+        return {"exact": False, "upper_bound": None, "gap_percent": None}
+    gap = bound_scaled - total_scaled
+    return {
+        "exact": gap <= 0,
+        "upper_bound": round(bound_scaled / SCALE, 6),
+        "gap_percent": round(100.0 * max(gap, 0) / bound_scaled, 4) if bound_scaled > 0 else 0.0,
+    }
+
+
+def _solve_mentoring(prep: Prepared, timer: _Timer, pricing_rounds: int | None) -> dict[str, Any]:
     pop, program = prep.pop, prep.program
     capacity = pop.capacity[prep.right]
     left_dept = pop.department[prep.left]
 
-    def flow(weights: np.ndarray) -> np.ndarray:
-        if len(weights) == 0:
-            return np.zeros(0, dtype=bool)
+    def flow(weights: np.ndarray, *, with_duals: bool = False) -> Assignment:
         return assign(
-            li,
-            ri,
+            np.searchsorted(prep.left, prep.edges.u),
+            np.searchsorted(prep.right, prep.edges.v),
             weights,
             capacity,
             left_group=left_dept if program.max_mentees_per_department else None,
             group_cap=program.max_mentees_per_department,
             max_cardinality_first=program.max_cardinality_first,
-        ).chosen
+            n_left=len(prep.left),
+            with_duals=with_duals,
+        )
 
+    certificate = None
+    if program.mode == "optimal":
+        chosen, certificate = _certified_optimum(prep, flow, pricing_rounds)
     li = np.searchsorted(prep.left, prep.edges.u)
     ri = np.searchsorted(prep.right, prep.edges.v)
-    chosen = None
-    if program.mode == "optimal":
-        chosen = flow(prep.edges.score)
-        for _ in range(PRICING_ROUNDS):
-            if not _price_in_reserve(prep, chosen):
-                break
-            li = np.searchsorted(prep.left, prep.edges.u)
-            ri = np.searchsorted(prep.right, prep.edges.v)
-            chosen = flow(prep.edges.score)
     e = prep.edges
     left_pos, right_rank = rankings(prep, li, ri)
     floor = None
@@ -359,7 +384,7 @@ def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
         solver = "ortools.min_cost_flow"
         timer.lap("solve")
         if program.fairness_floor:
-            chosen, floor = _raise_floor(prep, flow, chosen, [li], prep.left)
+            chosen, floor = _raise_floor(prep, lambda w: flow(w).chosen, chosen, [li], prep.left)
             timer.lap("fairness_floor")
     stated_first = program.ranking_source == "preferences"
     left_key, right_key = preference_keys(pop, e.u, e.v, e.units, stated_first=stated_first)
@@ -403,8 +428,14 @@ def _solve_mentoring(prep: Prepared, timer: _Timer) -> dict[str, Any]:
             "pairs": len(pairs),
             "blocking_pairs": blocking,
             "blocking_pairs_over": blocking_scope,
-            "exact": program.mode == "optimal",
+            # a fairness floor trades total score: then the certified optimum is the bound
+            **(
+                _bound_fields(int(scaled(e.score[chosen]).sum()), certificate["bound_scaled"])
+                if certificate
+                else {"exact": False, "upper_bound": None, "gap_percent": None}
+            ),
         },
+        **({"certificate": certificate} if certificate else {}),
         "solver": {"name": solver},
         "fairness": report,
     }
@@ -469,6 +500,8 @@ def _solve_peer(prep: Prepared, timer: _Timer) -> dict[str, Any]:
     timer.lap("fairness")
     total = float(e.score[chosen].sum())
     ub = float(base.upper_bound)
+    # a fairness floor may trade total score: then the result is below the proven optimum
+    below_optimum = int(scaled(e.score[chosen]).sum()) < round(float(base.objective) * SCALE)
     return {
         "pairs": pairs,
         "unmatched": unmatched,
@@ -476,8 +509,10 @@ def _solve_peer(prep: Prepared, timer: _Timer) -> dict[str, Any]:
             "total_score": round(total, 6),
             "pairs": len(pairs),
             "upper_bound": round(ub, 6),
-            "gap_percent": round(100.0 * max(ub - float(base.objective), 0.0) / ub, 4) if ub > 0 else 0.0,
-            "exact": bool(base.exact),
+            "gap_percent": round(100.0 * max(ub - min(total, float(base.objective)), 0.0) / ub, 4)
+            if ub > 0
+            else 0.0,
+            "exact": bool(base.exact) and not below_optimum,
         },
         "solver": {"name": f"peer.max_weight_matching ({base.solver})"},
         "fairness": report,
@@ -561,14 +596,20 @@ def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
     }
 
 
-def solve(instance: Instance) -> dict[str, Any]:
-    """Solve the instance for its program's format and mode; return the result document."""
+def solve(instance: Instance, *, pricing_rounds: int | None = None) -> dict[str, Any]:
+    """Solve the instance for its program's format and mode; return the result document.
+
+    pricing_rounds: a budget for the optimal many-to-one mode (None: price until the optimum over all
+    eligible pairs is proven; else stop after that many rounds and report a proven bound).
+    """
     started = time.perf_counter()
     prep = prepare(instance)
-    return solve_prepared(prep, started=started)
+    return solve_prepared(prep, started=started, pricing_rounds=pricing_rounds)
 
 
-def solve_prepared(prep: Prepared, *, started: float | None = None) -> dict[str, Any]:
+def solve_prepared(
+    prep: Prepared, *, started: float | None = None, pricing_rounds: int | None = None
+) -> dict[str, Any]:
     started = time.perf_counter() if started is None else started
     timings = dict(prep.timings)
     timer = _Timer(timings)
@@ -578,7 +619,7 @@ def solve_prepared(prep: Prepared, *, started: float | None = None) -> dict[str,
     elif program.format == "circles":
         body = _solve_circles(prep, timer)
     else:
-        body = _solve_mentoring(prep, timer)
+        body = _solve_mentoring(prep, timer, pricing_rounds)
     timings["total"] = round(time.perf_counter() - started, 4)
     body["solver"].update(
         {

@@ -4,6 +4,7 @@ The same services, selectors and permission rules as the pages: programs of anot
 answer 404, other people of the organisation 403. Nothing here returns a run's input snapshot.
 """
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -63,7 +64,26 @@ class RunIn(Schema):
     options: RunOptions = Field(default_factory=RunOptions)
 
 
+class OptimalityOut(Schema):
+    proven: bool = Field(
+        description="The total score is the optimum over every eligible pair, proven by LP duality."
+    )
+    gap_percent: float | None = Field(
+        description="When not proven: the result is at most this far below the optimum (null: unknown)."
+    )
+    upper_bound: float | None = Field(description="A proven upper bound on the optimum's total score.")
+    pricing_rounds: int = Field(description="Rounds of pricing every eligible pair against the duals.")
+    pairs_priced: int = Field(
+        description="Eligible pairs whose reduced cost was computed (the rest by a bound)."
+    )
+    pairs_added: int = Field(description="Pairs the pricing added to the sampled candidates.")
+    largest_reduced_cost: int = Field(description="In millionths of a score; <= 0 proves optimality.")
+
+
 class RunSummaryOut(Schema):
+    optimality: OptimalityOut | None = Field(
+        description="Null for modes without an optimality statement (stable) and for older runs."
+    )
     pairs: int
     unmatched: int
     match_rate: float | None
@@ -209,6 +229,7 @@ def _run_out(run: MatchRun) -> dict[str, Any]:
     if run.status == "succeeded":
         report = selectors.run_report(run=run)
         summary = {
+            "optimality": asdict(report.optimality) if report.optimality else None,
             "pairs": run.proposals.count(),
             "unmatched": len(report.unmatched),
             "match_rate": report.match_rate,

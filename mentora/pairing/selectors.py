@@ -200,6 +200,36 @@ class FairnessView:
     held_back: bool = False
 
 
+@dataclass(frozen=True)
+class Optimality:
+    """How close the run's engine result is to the best total score over every eligible pair."""
+
+    proven: bool  # optimal, with the LP certificate below
+    gap_percent: float | None  # when not proven: at most this far below the optimum (None: unknown)
+    upper_bound: float | None  # the proven bound on the optimum's total score
+    pricing_rounds: int
+    pairs_priced: int
+    pairs_added: int
+    largest_reduced_cost: int  # in millionths of a score; <= 0 proves optimality
+
+
+def run_optimality(result: dict[str, Any]) -> Optimality | None:
+    """The optimality statement of a run's stored result (None for modes without one, as stable)."""
+    certificate = result.get("certificate")
+    if not certificate:
+        return None
+    objective = result.get("objective", {})
+    return Optimality(
+        proven=bool(objective.get("exact")),
+        gap_percent=objective.get("gap_percent"),
+        upper_bound=objective.get("upper_bound"),
+        pricing_rounds=certificate["pricing_rounds"],
+        pairs_priced=certificate["edges_priced"],
+        pairs_added=certificate["edges_added"],
+        largest_reduced_cost=certificate["largest_reduced_cost"],
+    )
+
+
 @dataclass
 class RunReport:
     run: MatchRun
@@ -211,6 +241,7 @@ class RunReport:
     mentor_load: dict[str, Any] = field(default_factory=dict)
     match_rate: float | None = None
     min_group_size: int = MIN_AGGREGATE_GROUP
+    optimality: Optimality | None = None
 
 
 GROUPING_LABELS = {
@@ -319,6 +350,7 @@ def run_report(*, run: MatchRun) -> RunReport:
         fairness=_fairness(fairness, held_back=_held_back(run) if fairness.get("by") else set()),
         mentor_load=fairness.get("mentor_load", {}),
         match_rate=fairness.get("match_rate"),
+        optimality=run_optimality(result),
     )
 
 

@@ -401,6 +401,7 @@ def _public_result(result: dict, skill_names: dict[str, str], locked: list) -> d
         "format": result.get("format"),
         "mode": result.get("mode"),
         "objective": result.get("objective", {}),
+        "certificate": result.get("certificate"),
         "unmatched": [
             {"id": entry["id"], "reasons": public_reasons(entry["reasons"], skill_names)}
             for entry in result.get("unmatched", [])
