@@ -3,6 +3,8 @@
 Writes go through `mentora.programs.services`; reads through `mentora.programs.selectors`.
 """
 
+from datetime import date
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -540,6 +542,10 @@ class Enrolment(models.Model):
     @property
     def is_mentor(self) -> bool:
         return self.role == EnrolmentRole.MENTOR
+
+    def pause_on(self, day: date) -> date | None:
+        """The end of the mentor's pause if it still holds on `day` (it ends on its date)."""
+        return self.paused_until if self.paused_until and self.paused_until > day else None
 
 
 class IntakeAnswer(models.Model):

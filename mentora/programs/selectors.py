@@ -1,9 +1,10 @@
 """Reads for programs: lists, eligibility, the "who is missing" panel."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -289,17 +290,24 @@ class ProgramGaps:
         return self.mentees == 0 and self.mentors == 0
 
 
+def mentor_enrolments(*, program: Program, mentor_ids: Iterable[int] | None = None) -> QuerySet:
+    """The mentors whose places count in the program (or those of them in `mentor_ids`): approved
+    and still active in the organisation. The gaps panel counts their capacity and pauses;
+    `relationships.selectors.mentor_rooms` takes their live relationships off it for the pool,
+    the runs, the lock check and the shortlist."""
+    enrolments = Enrolment.objects.filter(
+        program=program, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.APPROVED, person__is_active=True
+    )
+    return enrolments if mentor_ids is None else enrolments.filter(person_id__in=mentor_ids)
+
+
 def program_gaps(*, program: Program, today: date | None = None) -> ProgramGaps:
     today = today or timezone.localdate()
-    approved = Enrolment.objects.filter(program=program, status=EnrolmentStatus.APPROVED)
-    mentors = approved.filter(role=EnrolmentRole.MENTOR)
-    taking = mentors.filter(Q(paused_until__isnull=True) | Q(paused_until__lte=today))
-    counts = approved.aggregate(
-        mentees=Count("pk", filter=Q(role=EnrolmentRole.MENTEE)),
-        mentors=Count("pk", filter=Q(role=EnrolmentRole.MENTOR)),
-    )
-    capacity = taking.aggregate(total=Sum("capacity"))["total"] or 0
-    paused = mentors.count() - taking.count()
+    mentors = list(mentor_enrolments(program=program))
+    taking = [enrolment for enrolment in mentors if not enrolment.pause_on(today)]
+    mentees = Enrolment.objects.filter(
+        program=program, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPROVED
+    ).count()
     pending = Enrolment.objects.filter(program=program, status=EnrolmentStatus.APPLIED).count()
 
     live = Enrolment.objects.filter(program=program).exclude(status=EnrolmentStatus.DECLINED)
@@ -314,10 +322,10 @@ def program_gaps(*, program: Program, today: date | None = None) -> ProgramGaps:
         candidate_departments = list(Department.objects.filter(pk__in=mentee_departments))
     without = [department for department in candidate_departments if department.pk not in mentor_departments]
     return ProgramGaps(
-        mentees=counts["mentees"],
-        mentors=counts["mentors"],
-        capacity=capacity,
-        paused_mentors=paused,
+        mentees=mentees,
+        mentors=len(mentors),
+        capacity=sum(enrolment.capacity or 0 for enrolment in taking),
+        paused_mentors=len(mentors) - len(taking),
         pending=pending,
         eligible_mentors=eligible_mentors(program=program).count(),
         departments_without_mentors=sorted(without, key=lambda department: department.name),

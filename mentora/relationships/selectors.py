@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mentora.core.roles import Viewer
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+from mentora.programs.selectors import mentor_enrolments
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipStatus
 
 
@@ -102,8 +103,7 @@ class MentorRoom:
     @property
     def paused_until(self) -> date | None:
         """The end of the mentor's pause, only while it still holds."""
-        paused_until = self.enrolment.paused_until
-        return paused_until if paused_until and paused_until > self.today else None
+        return self.enrolment.pause_on(self.today)
 
     @property
     def free(self) -> int:
@@ -124,11 +124,7 @@ def mentor_rooms(
         .annotate(n=Count("pk"))
         .values_list("mentor", "n")
     )
-    enrolments = Enrolment.objects.filter(
-        program=program, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.APPROVED, person__is_active=True
-    ).select_related("person")
-    if mentor_ids is not None:
-        enrolments = enrolments.filter(person_id__in=mentor_ids)
+    enrolments = mentor_enrolments(program=program, mentor_ids=mentor_ids).select_related("person")
     return {
         enrolment.person_id: MentorRoom(
             enrolment=enrolment, live=live.get(enrolment.person_id, 0), today=today

@@ -388,6 +388,25 @@ def test_gaps_count_capacity_shortfall_and_departments_without_mentors(org):
     assert gaps.eligible_mentors == 1
 
 
+def test_gaps_count_the_mentors_whose_places_count_as_matching_does(org):
+    """A mentor who left the organisation is no capacity: the pool and the runs leave them out."""
+    program = ProgramFactory(organisation=org)
+    EnrolmentFactory(program=program, person=PersonFactory(organisation=org))
+    EnrolmentFactory(program=program, role="mentor", capacity=2)
+    EnrolmentFactory(
+        program=program, role="mentor", capacity=3, person=PersonFactory(organisation=org, is_active=False)
+    )
+    EnrolmentFactory(
+        program=program,
+        role="mentor",
+        capacity=4,
+        paused_until=datetime.date(2099, 1, 1),
+        person=PersonFactory(organisation=org, is_active=False),
+    )
+    gaps = program_gaps(program=program)
+    assert (gaps.mentors, gaps.capacity, gaps.paused_mentors) == (1, 2, 0)
+
+
 def test_gaps_flag_a_program_nobody_may_mentor(org, alice):
     program = ProgramFactory(organisation=org, mentor_min_seniority=9)
     gaps = program_gaps(program=program)
