@@ -46,6 +46,21 @@ def _stale() -> ValidationError:
     )
 
 
+def _check_duration_and_place(errors: dict[str, list[str]], *, duration_minutes: int, place: str) -> None:
+    """What a scheduled meeting and a logged one both have: a length and a place."""
+    if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
+        errors["duration_minutes"] = [
+            ngettext(
+                "A meeting lasts between %(min)s and %(max)s minute.",
+                "A meeting lasts between %(min)s and %(max)s minutes.",
+                MAX_DURATION_MINUTES,
+            )
+            % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
+        ]
+    if len(place) > 200:
+        errors["place"] = [_("Keep the place under 200 characters.")]
+
+
 def _validate_slot(
     *, starts_at: datetime.datetime, duration_minutes: int, place: str, video_url: str
 ) -> dict:
@@ -59,18 +74,8 @@ def _validate_slot(
         ]
     elif starts_at > now + datetime.timedelta(days=MAX_DAYS_AHEAD):
         errors["starts_at"] = [_("Schedule meetings at most two years ahead.")]
-    if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
-        errors["duration_minutes"] = [
-            ngettext(
-                "A meeting lasts between %(min)s and %(max)s minute.",
-                "A meeting lasts between %(min)s and %(max)s minutes.",
-                MAX_DURATION_MINUTES,
-            )
-            % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
-        ]
     place, video_url = place.strip(), video_url.strip()
-    if len(place) > 200:
-        errors["place"] = [_("Keep the place under 200 characters.")]
+    _check_duration_and_place(errors, duration_minutes=duration_minutes, place=place)
     for field, error in control_character_errors(
         single_line={"place": place, "video_url": video_url}
     ).items():
@@ -187,18 +192,8 @@ def meeting_record_past(
         errors["starts_at"] = [_("This is before your relationship started.")]
     elif starts_at.date() > relationship.ends_on:
         errors["starts_at"] = [_("This is after your relationship's end date.")]
-    if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
-        errors["duration_minutes"] = [
-            ngettext(
-                "A meeting lasts between %(min)s and %(max)s minute.",
-                "A meeting lasts between %(min)s and %(max)s minutes.",
-                MAX_DURATION_MINUTES,
-            )
-            % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
-        ]
     place, topics = place.strip(), topics.strip()
-    if len(place) > 200:
-        errors["place"] = [_("Keep the place under 200 characters.")]
+    _check_duration_and_place(errors, duration_minutes=duration_minutes, place=place)
     if len(topics) > TEXT_LIMIT:
         errors["topics"] = [
             ngettext(
