@@ -6,6 +6,7 @@ answer 404, other people of the organisation 403. Nothing here returns a run's i
 
 from dataclasses import asdict
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -21,6 +22,7 @@ from mentora.api.schemas import Id
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun, Proposal
+from mentora.pairing.reasons import Audience, ShownReason, render_reasons
 from mentora.people.models import Person
 
 router = Router(tags=["matching"])
@@ -116,6 +118,16 @@ class RunOut(Schema):
     summary: RunSummaryOut | None
 
 
+class ReasonOut(Schema):
+    code: str = Field(description="The engine's reason code (docs/matching.md, section Reasons).")
+    params: dict[str, Any] = Field(description="The code's parameters, without what this caller may not see.")
+    text: str = Field(description="The reason in words, in the caller's language.")
+
+
+def reasons_out(reasons: list[ShownReason]) -> list[dict[str, Any]]:
+    return [{"code": r.code, "params": r.params, "text": r.text} for r in reasons]
+
+
 class ProposalOut(Schema):
     id: int
     run_id: int
@@ -125,7 +137,7 @@ class ProposalOut(Schema):
     mentee_name: str
     score: float
     components: dict[str, float]
-    reasons: list[str]
+    reasons: list[ReasonOut]
     state: str
     locked: bool
     relationship_id: int | None
@@ -274,7 +286,10 @@ def _run_out(run: MatchRun) -> dict[str, Any]:
     }
 
 
-def _proposal_out(proposal: Proposal) -> dict[str, Any]:
+def _proposal_out(proposal: Proposal, *, skill_names: dict[str, str] | None = None) -> dict[str, Any]:
+    if skill_names is None:
+        skill_names = selectors.program_skill_names(program=proposal.run.program)
+    reasons = render_reasons(proposal.reasons, audience=Audience.MANAGER, skill_names=skill_names)
     return {
         "id": proposal.pk,
         "run_id": proposal.run_id,
@@ -284,7 +299,7 @@ def _proposal_out(proposal: Proposal) -> dict[str, Any]:
         "mentee_name": proposal.mentee.full_name,
         "score": proposal.score,
         "components": proposal.components,
-        "reasons": proposal.reasons,
+        "reasons": reasons_out(reasons),
         "state": proposal.state,
         "locked": proposal.locked,
         "relationship_id": proposal.relationship_id,
@@ -331,7 +346,9 @@ def run_get(request, run_id: Id):
 @router.get("/runs/{run_id}/proposals", response=list[ProposalOut], summary="A run's proposed pairs")
 @paginate(Pages)
 def proposal_list(request, run_id: Id):
-    return Mapped(selectors.proposal_list(run=_run(request, run_id)), _proposal_out)
+    run = _run(request, run_id)
+    skill_names = selectors.program_skill_names(program=run.program)
+    return Mapped(selectors.proposal_list(run=run), partial(_proposal_out, skill_names=skill_names))
 
 
 @router.post("/proposals/{proposal_id}/lock", response=ProposalOut, summary="Lock a pair across re-runs")
@@ -360,7 +377,8 @@ def proposal_swap(request, run_id: Id, payload: SwapIn):
     first, second = services.proposal_swap(first=proposals[payload.first], second=proposals[payload.second])
     first = selectors.proposal_list(run=run).get(pk=first.pk)
     second = selectors.proposal_list(run=run).get(pk=second.pk)
-    return [_proposal_out(first), _proposal_out(second)]
+    skill_names = selectors.program_skill_names(program=run.program)
+    return [_proposal_out(first, skill_names=skill_names), _proposal_out(second, skill_names=skill_names)]
 
 
 @router.get("/runs/{run_id}/compare/{other_id}", response=CompareOut, summary="Compare two runs")

@@ -17,6 +17,7 @@ from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.schemas import Id, PersonRefOut
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing import choose_services as services
+from mentora.pairing.api import ReasonOut, reasons_out
 from mentora.people.models import Person
 from mentora.programs.models import EnrolmentRole
 from mentora.programs.services import mentor_availability_set
@@ -96,7 +97,7 @@ def _mentor_out(profile: selectors.MentorProfile) -> dict:
 class ShortlistEntryOut(Schema):
     rank: int
     score: float
-    reasons: list[str]
+    reasons: list[ReasonOut]
     mentor: MentorPublicOut
 
 
@@ -115,7 +116,7 @@ class MentorRequestOut(Schema):
 
 class ShortlistOut(Schema):
     entries: list[ShortlistEntryOut]
-    empty_reasons: list[str] = Field(description="Why nobody is shortlisted, when nobody is.")
+    empty_reasons: list[ReasonOut] = Field(description="Why nobody is shortlisted, when nobody is.")
     open_request: MentorRequestOut | None = Field(
         description="My pending request or active relationship here; no shortlist while it is live."
     )
@@ -161,7 +162,9 @@ def shortlist(
     if selectors.matched_by_manager(program=program, mentee=mentee):
         return {
             "entries": [],
-            "empty_reasons": [str(services.MATCHED_BY_MANAGER)],
+            "empty_reasons": [
+                {"code": "matched_by_manager", "params": {}, "text": str(services.MATCHED_BY_MANAGER)}
+            ],
             "open_request": None,
             "matched_by_manager": True,
         }
@@ -174,12 +177,12 @@ def shortlist(
             {
                 "rank": item.rank,
                 "score": round(item.score, 4),
-                "reasons": item.reasons,
+                "reasons": reasons_out(item.reasons),
                 "mentor": _mentor_out(item.mentor),
             }
             for item in result.items
         ],
-        "empty_reasons": result.empty_reasons,
+        "empty_reasons": reasons_out(result.empty_reasons),
         "open_request": None,
     }
 

@@ -2,9 +2,9 @@
 requests waiting for a mentor's answer.
 
 A mentor's profile here holds public fields only (never the self-assessment, the demographic
-profile or intake answers): see `MentorProfile`. Reasons come from the engine and go through
-`mentora.pairing.explanations.public_reasons`, which strips anything that reveals the mentee's
-private self-assessment, before they leave this module.
+profile or intake answers): see `MentorProfile`. Reasons come from the engine as codes and are
+worded for the mentee by `mentora.pairing.reasons` (her own self-assessed levels included: they are
+hers) before they leave this module.
 """
 
 import threading
@@ -21,9 +21,9 @@ from mentora.core.roles import Viewer
 from mentora.matching.eligibility import eligible
 from mentora.matching.instance import parse_instance
 from mentora.matching.shortlist import Shortlister
-from mentora.pairing.explanations import public_reasons
 from mentora.pairing.instance_builder import build_instance
 from mentora.pairing.models import PairAllowance, PairRule, PairRuleKind, ShortlistExposure
+from mentora.pairing.reasons import Audience, ShownReason, render_reasons
 from mentora.pairing.selectors import program_skill_names
 from mentora.people.models import OfferedSkill, Person
 from mentora.programs.models import (
@@ -321,7 +321,7 @@ class ShortlistItem:
     rank: int
     mentor: MentorProfile
     score: float
-    reasons: list[str]
+    reasons: list[ShownReason]
 
     @property
     def percent(self) -> int:
@@ -331,7 +331,7 @@ class ShortlistItem:
 @dataclass(frozen=True)
 class Shortlist:
     items: list[ShortlistItem] = field(default_factory=list)
-    empty_reasons: list[str] = field(default_factory=list)
+    empty_reasons: list[ShownReason] = field(default_factory=list)
 
 
 def exposure_counts(*, program: Program, mentee: Person) -> dict[str, int]:
@@ -366,15 +366,14 @@ def shortlist_for(*, program: Program, mentee: Person, k: int = SHORTLIST_SIZE) 
     if mentee_id not in shortlister.pop.index:
         return Shortlist()
     rooms = mentor_rooms(program=program)
+    assigned = _assigned(shortlister, rooms)
     entries = shortlister.shortlist(
-        mentee_id,
-        k=k,
-        exposure=exposure_counts(program=program, mentee=mentee),
-        assigned=_assigned(shortlister, rooms),
+        mentee_id, k=k, exposure=exposure_counts(program=program, mentee=mentee), assigned=assigned
     )
     names = program_skill_names(program=program)
     if not entries:
-        return Shortlist(empty_reasons=public_reasons(shortlister.why_empty(mentee_id), names))
+        why = shortlister.why_empty(mentee_id, assigned=assigned)
+        return Shortlist(empty_reasons=render_reasons(why, audience=Audience.MENTEE, skill_names=names))
     people = _public_people(int(entry.mentor) for entry in entries)
     return Shortlist(
         items=[
@@ -382,7 +381,7 @@ def shortlist_for(*, program: Program, mentee: Person, k: int = SHORTLIST_SIZE) 
                 rank=rank,
                 mentor=_profile(people[int(entry.mentor)], rooms[int(entry.mentor)]),
                 score=entry.score,
-                reasons=public_reasons(entry.reasons, names),
+                reasons=render_reasons(entry.reasons, audience=Audience.MENTEE, skill_names=names),
             )
             for rank, entry in enumerate(entries, start=1)
         ]

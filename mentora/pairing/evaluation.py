@@ -13,7 +13,7 @@ import numpy as np
 
 from mentora.matching import parse_instance
 from mentora.matching.eligibility import constraint_masks
-from mentora.matching.explain import explain_pairs
+from mentora.matching.explain import Reason, explain_pairs
 from mentora.matching.instance import COMPONENTS
 from mentora.matching.population import build_population
 from mentora.matching.scoring import score_edges
@@ -26,7 +26,7 @@ class PairEvaluation:
     failed: tuple[str, ...]  # names of the hard constraints the pair breaks
     score: float
     components: dict[str, float]
-    reasons: list[str]
+    reasons: list[Reason]
 
     @property
     def allowed(self) -> bool:

@@ -98,7 +98,7 @@ class Proposal(models.Model):
     mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(_("score"))
     components = models.JSONField(_("components"), default=dict)
-    # Reasons are stored already stripped of anything private (see pairing.explanations).
+    # Reasons are stored as the engine's codes without private params (see pairing.reasons).
     reasons = models.JSONField(_("reasons"), default=list)
     state = models.CharField(
         _("state"), max_length=16, choices=ProposalState.choices, default=ProposalState.PROPOSED

@@ -21,6 +21,7 @@ from mentora.matching import InstanceError
 from mentora.matching.instance import COMPONENTS
 from mentora.pairing.evaluation import pairs_allowed
 from mentora.pairing.models import MatchRun, PairAllowance, Proposal, ProposalState, RuleOverride, RunStatus
+from mentora.pairing.reasons import Audience, render_reasons
 from mentora.people.models import Person, Skill
 from mentora.programs.models import Program
 from mentora.programs.permissions import can_manage_program
@@ -98,7 +99,7 @@ def proposal_get_managed(*, viewer: Viewer, proposal_id: int) -> Proposal:
 
 
 def program_skill_names(*, program: Program) -> dict[str, str]:
-    """Skill slug → name in the program's organisation, to put names in the engine's reasons."""
+    """Skill slug → name in the program's organisation, to name skills in the engine's reasons."""
     return dict(Skill.objects.filter(organisation_id=program.organisation_id).values_list("slug", "name"))
 
 
@@ -321,19 +322,25 @@ def _held_back(run: MatchRun) -> set[str]:
 
 
 def run_report(*, run: MatchRun) -> RunReport:
-    """The unmatched with reasons, the people left out of the run, and the fairness report, with
-    names read in one query."""
+    """The unmatched with reasons worded for the program's managers, the people left out of the run,
+    and the fairness report, with names read in one query."""
     result = run.result or {}
     unmatched = result.get("unmatched", [])
     ids = {int(entry["id"]) for entry in unmatched} | {
         int(note["person"]) for note in run.notes if note["reason"] not in IN_LIVE_PAIRS
     }
     names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    skill_names = program_skill_names(program=run.program) if unmatched else {}
     fairness = result.get("fairness", {})
     return RunReport(
         run=run,
         unmatched=[
-            {"name": names.get(int(entry["id"]), _("(removed)")), "reasons": entry["reasons"]}
+            {
+                "name": names.get(int(entry["id"]), _("(removed)")),
+                "reasons": render_reasons(
+                    entry["reasons"], audience=Audience.MANAGER, skill_names=skill_names
+                ),
+            }
             for entry in unmatched
         ],
         notes=[

@@ -28,7 +28,6 @@ from mentora.matching import InstanceError, parse_instance
 from mentora.matching.engine import solve
 from mentora.matching.instance import COMPONENTS, FAIRNESS_FLOORS, FAIRNESS_GROUPS, MODES
 from mentora.pairing.evaluation import evaluate_pairs
-from mentora.pairing.explanations import public_reasons
 from mentora.pairing.instance_builder import ENGINE_FORMATS, build
 from mentora.pairing.models import (
     HEARTBEAT_SECONDS,
@@ -42,7 +41,8 @@ from mentora.pairing.models import (
     RuleOverride,
     RunStatus,
 )
-from mentora.pairing.selectors import pair_closures, program_skill_names
+from mentora.pairing.reasons import without_private
+from mentora.pairing.selectors import pair_closures
 from mentora.people.models import Person
 from mentora.programs.models import LIVE_PROGRAM_STATUSES, Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin
@@ -342,7 +342,6 @@ def _fail(run_id: int, message: str, timings: dict[str, float]) -> MatchRun:
 def _save_proposals(run: MatchRun, result: dict, locked: list, excluded: list[dict]) -> list[dict]:
     """Write the proposals; people who left, were disenrolled or paused during the run are dropped
     with a note."""
-    skill_names = program_skill_names(program=run.program)
     mentees, places = _current_pool(run.program)
     notes = [dict(note) for note in excluded]
     left: set[tuple[str, str]] = set()
@@ -363,47 +362,41 @@ def _save_proposals(run: MatchRun, result: dict, locked: list, excluded: list[di
         mentor, mentee = int(pair.mentor), int(pair.mentee)
         if still_free(mentor, mentee):
             places[mentor] -= 1
-            rows.append(
-                _proposal(run, mentor, mentee, pair.score, pair.components, pair.reasons, skill_names, True)
-            )
+            rows.append(_proposal(run, mentor, mentee, pair.score, pair.components, pair.reasons, True))
     for pair in sorted(result.get("pairs", []), key=lambda p: -p["score"]):
         mentor, mentee = int(pair["mentor"]), int(pair["mentee"])
         if still_free(mentor, mentee):
             places[mentor] -= 1
-            rows.append(
-                _proposal(
-                    run, mentor, mentee, pair["score"], pair["components"], pair["reasons"], skill_names
-                )
-            )
+            rows.append(_proposal(run, mentor, mentee, pair["score"], pair["components"], pair["reasons"]))
     Proposal.objects.bulk_create(rows, batch_size=1000)
     for person, role in sorted(left):
         notes.append({"person": person, "role": role, "reason": "left_during_run"})
-    MatchRun.objects.filter(pk=run.pk).update(result=_public_result(result, skill_names, locked))
+    MatchRun.objects.filter(pk=run.pk).update(result=_public_result(result, locked))
     return notes
 
 
-def _proposal(run, mentor, mentee, score, components, reasons, skill_names, locked=False) -> Proposal:
+def _proposal(run, mentor, mentee, score, components, reasons, locked=False) -> Proposal:
     return Proposal(
         run=run,
         mentor_id=mentor,
         mentee_id=mentee,
         score=score,
         components=components,
-        reasons=public_reasons(reasons, skill_names),
+        reasons=without_private(reasons),
         locked=locked,
         state=ProposalState.ACCEPTED if locked else ProposalState.PROPOSED,
     )
 
 
-def _public_result(result: dict, skill_names: dict[str, str], locked: list) -> dict:
-    """The result as stored: reasons stripped of private levels; proposals live in their own rows."""
+def _public_result(result: dict, locked: list) -> dict:
+    """The result as stored: reasons without private params; proposals live in their own rows."""
     return {
         "format": result.get("format"),
         "mode": result.get("mode"),
         "objective": result.get("objective", {}),
         "certificate": result.get("certificate"),
         "unmatched": [
-            {"id": entry["id"], "reasons": public_reasons(entry["reasons"], skill_names)}
+            {"id": entry["id"], "reasons": without_private(entry["reasons"])}
             for entry in result.get("unmatched", [])
         ],
         "mentors_with_free_capacity": result.get("mentors_with_free_capacity", []),
@@ -513,12 +506,11 @@ def proposal_swap(*, first: Proposal, second: Proposal) -> tuple[Proposal, Propo
     ]
     if problems:
         raise ValidationError([_("This swap breaks a matching rule.")] + problems, code="ineligible")
-    skill_names = program_skill_names(program=first.run.program)
     for proposal, evaluation in zip((first, second), evaluations, strict=True):
         proposal.mentor_id = int(evaluation.mentor)
         proposal.score = evaluation.score
         proposal.components = evaluation.components
-        proposal.reasons = public_reasons(evaluation.reasons, skill_names)
+        proposal.reasons = without_private(evaluation.reasons)
         proposal.state = ProposalState.PROPOSED
         proposal.save(update_fields=["mentor", "score", "components", "reasons", "state"])
     return first, second

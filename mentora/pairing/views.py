@@ -19,6 +19,7 @@ from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
 from mentora.pairing.forms import PairByHandForm, PairPeopleForm, ProposalFilterForm, RunForm, SwapForm
 from mentora.pairing.models import MatchRun, ProposalState, RunStatus
+from mentora.pairing.reasons import Audience, render_reasons
 from mentora.people.models import Person
 from mentora.programs.selectors import program_gaps
 from mentora.relationships.selectors import program_pool
@@ -130,8 +131,12 @@ def _proposal_page(request, run: MatchRun) -> dict:
     filters = form.filters()
     proposals = selectors.proposal_list(run=run, filters=filters)
     page = Paginator(proposals, selectors.PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    skill_names = selectors.program_skill_names(program=run.program)
     for proposal in page:
         proposal.bars = selectors.component_bars(proposal)
+        proposal.shown_reasons = render_reasons(
+            proposal.reasons, audience=Audience.MANAGER, skill_names=skill_names
+        )
     return {"filter_form": form, "page": page, "filtered": filters != selectors.ProposalFilters()}
 
 
@@ -169,6 +174,11 @@ def run_progress(request, run_id: int):
 def _proposal_row(request, proposal, error: str = ""):
     proposal.bars = selectors.component_bars(proposal)
     run = proposal.run
+    proposal.shown_reasons = render_reasons(
+        proposal.reasons,
+        audience=Audience.MANAGER,
+        skill_names=selectors.program_skill_names(program=run.program),
+    )
     return render(
         request,
         "pairing/_proposal_row.html",

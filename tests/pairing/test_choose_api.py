@@ -265,7 +265,8 @@ def test_a_mentee_the_manager_matched_gets_no_shortlist_and_a_clear_refusal(clie
     lock(c)
     body = api(client, c.alice, "get", f"/programs/{c.program.pk}/shortlist").json()
     assert body["entries"] == [] and body["matched_by_manager"] is True
-    assert "The program manager has matched you" in body["empty_reasons"][0]
+    assert body["empty_reasons"][0]["code"] == "matched_by_manager"
+    assert "The program manager has matched you" in body["empty_reasons"][0]["text"]
     response = api(client, c.alice, "post", f"/programs/{c.program.pk}/requests", {"mentor_id": c.mo.pk})
     assert_error(response, 409, "mentee_locked")
     assert not Relationship.objects.exists()

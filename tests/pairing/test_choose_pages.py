@@ -82,7 +82,8 @@ def test_an_empty_shortlist_shows_the_engines_reasons(client, c):
     client.force_login(c.alice.user)
     text = client.get(shortlist_url(c)).content.decode()
     assert "No mentor to choose from yet" in text
-    assert "No eligible mentor with Python" in text
+    assert "The only mentor with a free place does not fit every matching rule" in text
+    assert "1 is in the same reporting line" in text
     assert_nothing_private(text)
 
 

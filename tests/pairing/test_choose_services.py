@@ -47,7 +47,7 @@ def test_the_shortlist_ranks_eligible_mentors_with_room_and_reasons(c):
     assert best.rank == 1 and 0 < best.score <= 1
     assert best.mentor.offered_skills == [("Python", 5)]
     assert best.mentor.free == 2
-    assert any("Python" in reason for reason in best.reasons)
+    assert any("Python" in reason.text for reason in best.reasons)
 
 
 def test_it_leaves_out_paused_mentors_and_the_mentees_own_manager(c):
@@ -77,9 +77,9 @@ def test_an_empty_shortlist_says_why_without_private_levels(org, alice, pam):
     shortlist = selectors.shortlist_for(program=c.program, mentee=c.alice)
     assert shortlist.items == []
     assert shortlist.empty_reasons
-    assert "Python" in shortlist.empty_reasons[0]
+    assert "same reporting line" in shortlist.empty_reasons[0].text
     for word in PRIVATE_WORDS:
-        assert word not in " ".join(shortlist.empty_reasons)
+        assert word not in " ".join(reason.text for reason in shortlist.empty_reasons)
 
 
 # ---- exposure spreading ----------------------------------------------------------------------
