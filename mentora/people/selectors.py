@@ -67,7 +67,24 @@ def _wanted_skills_prefetch() -> Prefetch:
     )
 
 
-def person_list(*, viewer: Viewer, filters: PersonFilters) -> QuerySet[Person]:
+# The people list's sortable columns (mentora.core.sorting): key → ordering. Seniority is not public:
+# only those who curate the people database may sort by it, as they alone may filter by it.
+PERSON_SORTS = {
+    "name": ("full_name", "pk"),
+    "job_title": ("job_title", "full_name", "pk"),
+    "department": ("department__name", "full_name", "pk"),
+    "location": ("location", "full_name", "pk"),
+}
+PERSON_MANAGER_SORTS = PERSON_SORTS | {"seniority": ("seniority", "full_name", "pk")}
+
+
+def person_sorts(viewer: Viewer) -> dict[str, tuple[str, ...]]:
+    return PERSON_MANAGER_SORTS if viewer.manages_people else PERSON_SORTS
+
+
+def person_list(
+    *, viewer: Viewer, filters: PersonFilters, order_by: tuple[str, ...] = PERSON_SORTS["name"]
+) -> QuerySet[Person]:
     """The viewer's organisation, searched and filtered on the fields the viewer may see."""
     if not can_list_people(viewer):
         return Person.objects.none()
@@ -108,7 +125,7 @@ def person_list(*, viewer: Viewer, filters: PersonFilters) -> QuerySet[Person]:
     )
     if viewer.manages_people:
         people = people.select_related("manager").prefetch_related("role_memberships")
-    return people.order_by("full_name", "pk")
+    return people.order_by(*order_by)
 
 
 @dataclass
@@ -123,9 +140,16 @@ class PersonPage:
     rows: list[PersonRow] = field(default_factory=list)
 
 
-def person_page(*, viewer: Viewer, filters: PersonFilters, page_number: int | str | None) -> PersonPage:
+def person_page(
+    *,
+    viewer: Viewer,
+    filters: PersonFilters,
+    page_number: int | str | None,
+    order_by: tuple[str, ...] = PERSON_SORTS["name"],
+) -> PersonPage:
     """One page of `person_list`, each row with the viewer's access level to that person."""
-    page = Paginator(person_list(viewer=viewer, filters=filters), PAGE_SIZE).get_page(page_number)
+    people = person_list(viewer=viewer, filters=filters, order_by=order_by)
+    page = Paginator(people, PAGE_SIZE).get_page(page_number)
     reports = (
         set() if viewer.manages_people or viewer.person is None else report_ids(manager_id=viewer.person.pk)
     )

@@ -10,6 +10,7 @@ from mentora.core.decorators import person_required
 from mentora.core.forms import apply_service_errors
 from mentora.core.htmx import render_page_or_fragment
 from mentora.core.roles import request_viewer
+from mentora.core.sorting import sorting_for
 from mentora.people import selectors, services
 from mentora.people.forms import (
     DemographicsForm,
@@ -31,10 +32,19 @@ def person_list(request):
     """Full page, or only the table for htmx requests (search as you type, filters, paging)."""
     viewer = request_viewer(request)
     form = PersonFilterForm(request.GET, viewer=viewer)
-    result = selectors.person_page(viewer=viewer, filters=form.filters(), page_number=request.GET.get("page"))
+    sorting = sorting_for(request, columns=selectors.person_sorts(viewer), default="name")
+    result = selectors.person_page(
+        viewer=viewer, filters=form.filters(), page_number=request.GET.get("page"), order_by=sorting.order_by
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "result": result, "query": query.urlencode(), "Access": Access}
+    context = {
+        "form": form,
+        "result": result,
+        "query": query.urlencode(),
+        "Access": Access,
+        "sorting": sorting,
+    }
     return render_page_or_fragment(
         request, page="people/person_list.html", fragment="people/_person_table.html", context=context
     )
