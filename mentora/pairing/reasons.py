@@ -187,8 +187,7 @@ class _Words:
         if rule == "skill_match":
             if self.you and "at_least" in p:
                 wanted = _listed(
-                    gettext("%(skill)s at level %(level)s or above")
-                    % {"skill": self.skill(s), "level": level}
+                    gettext("%(skill)s (level %(level)s or above)") % {"skill": self.skill(s), "level": level}
                     for s, level in zip(p["skills"], p["at_least"], strict=True)
                 )
             else:
@@ -197,8 +196,8 @@ class _Words:
             if self.you:
                 return (
                     ngettext(
-                        "%(count)s is not at the level you need in %(skills)s",
-                        "%(count)s are not at the level you need in %(skills)s",
+                        "%(count)s is below the level you need in %(skills)s",
+                        "%(count)s are below the level you need in %(skills)s",
                         count,
                     )
                     % values

@@ -65,7 +65,7 @@ def test_a_threshold_from_the_mentees_level_is_hers_alone():
         "2 share too few working hours."
     )
     (mentee,) = texts([NO_ELIGIBLE], Audience.MENTEE)
-    assert "Negotiation at level 3 or above" in mentee
+    assert "1 is below the level you need in Negotiation (level 3 or above)" in mentee
 
 
 def test_working_hours_are_not_mangled():
