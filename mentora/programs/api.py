@@ -19,7 +19,7 @@ from pydantic import StrictBool
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.pagination import Pages
-from mentora.api.schemas import Id, PersonRefOut
+from mentora.api.schemas import Id, PersonRefOut, dataclass_schema
 from mentora.people.models import MAX_SENIORITY
 from mentora.programs import invitations, selectors, services
 from mentora.programs.invitations import MAX_ADDRESS_LENGTH, REPORT_SAMPLE
@@ -368,10 +368,9 @@ class ProgramPublicOut(Schema):
         ]
 
 
-class OpenProgramOut(Schema):
-    program: ProgramPublicOut
-    may_mentor: bool
-    enrolments: list[EnrolmentOut]
+OpenProgramOut = dataclass_schema(
+    selectors.OpenProgram, nested={Program: ProgramPublicOut, Enrolment: EnrolmentOut}
+)
 
 
 # ---- programs --------------------------------------------------------------------------------
@@ -385,10 +384,7 @@ def list_managed(request):
 @router.get("/open", response=list[OpenProgramOut], summary="Programs open to me")
 def list_open(request):
     viewer = api_viewer(request)
-    return [
-        {"program": item.program, "may_mentor": item.may_mentor, "enrolments": item.enrolments}
-        for item in selectors.program_list_open_to(person=viewer.person)
-    ]
+    return selectors.program_list_open_to(person=viewer.person)
 
 
 @router.post("/", response={201: ProgramOut}, summary="Design a program (as a draft)")

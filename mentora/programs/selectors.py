@@ -144,7 +144,7 @@ def ineligibility_reasons(*, program: Program, person: Person, role: str) -> lis
 class OpenProgram:
     program: Program
     may_mentor: bool
-    enrolments: list = field(default_factory=list)
+    enrolments: list[Enrolment] = field(default_factory=list)
 
 
 def program_list_open_to(*, person: Person | None) -> list[OpenProgram]:
