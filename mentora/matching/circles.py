@@ -1,6 +1,7 @@
 """Circles: partition participants into groups of size [min_size, max_size] maximising the total
 usefulness of pairs inside groups, under spread constraints (time-zone span, people per
-department, distinct seniority levels, a facilitator per group).
+department, distinct seniority levels, a facilitator per group) and forbidden pairs (people who
+must never share a group: a hard rule like the others, never a penalty).
 
 Method (numpy + OR-Tools CP-SAT, no Django):
 
@@ -10,13 +11,16 @@ Method (numpy + OR-Tools CP-SAT, no Django):
 2. Construction: people sorted by UTC offset are cut into contiguous blocks by a dynamic
    programme that respects sizes and the time-zone span (for those two constraints alone,
    contiguous blocks lose nothing, so failure there is a proof of infeasibility).  A penalty
-   local search then repairs department, seniority and facilitator violations by moves and swaps
-   between groups close in time zone.  On small instances that repair can't fix, CP-SAT either
-   finds a feasible partition or proves that none exists.
+   local search then repairs department, seniority, facilitator and forbidden-pair violations by
+   moves and swaps between groups close in time zone.  On small instances that repair can't fix,
+   CP-SAT either finds a feasible partition or proves that none exists.  Group counts are tried
+   fewest first, and a count is left only when no valid partition into that many groups was
+   found (proven so by CP-SAT up to _CPSAT_FEASIBILITY_N people).
 3. Improvement: simulated annealing over moves and swaps proposed along usefulness edges, with the
    objective change computed incrementally from adjacency lists; every accepted step keeps every
    group valid, so feasibility is never lost.
-4. Tiny instances (``n <= _EXACT_N``) are solved to optimality with CP-SAT instead.
+4. Tiny instances (``n <= _EXACT_N``) are solved to optimality with CP-SAT instead, for the
+   fewest feasible groups.
 
 Every budget is a count of work, never seconds: local-search steps, and CP-SAT's deterministic time
 with one worker and a fixed seed.  ``effort`` multiplies them all.  So the same instance, seed and
@@ -40,13 +44,17 @@ __all__ = ["CircleSpec", "Circles", "form_circles"]
 _EXACT_N = 14  # up to this many people, CP-SAT solves the whole problem exactly
 _CPSAT_FEASIBILITY_N = 300  # up to this many, CP-SAT settles feasibility when repair fails
 # Budgets at effort 1.  CP-SAT's are in its deterministic time (reproducible work units).
-_STEPS_PER_PERSON = 120  # annealing steps
+_ANNEAL_STEPS = (
+    120,
+    400_000,
+)  # annealing steps: so many per person, plus a constant (small circles converge too)
 _REPAIR_STEPS = (400, 10_000)  # repair steps per start: so many per person, plus a constant
 _REPAIR_STARTS = 4  # all starts of one construction share this many starts' repair steps
 _EXACT_DTIME = 10.0
 _FEASIBILITY_DTIME = 5.0
 _WINDOW_DTIME = 0.5
 _WINDOWS = 10  # CP-SAT windows per construction
+_FEASIBILITY_MODELS = 3  # whole-problem CP-SAT feasibility models per construction (one per group count)
 _OUT_OF_WORK = "no feasible partition found within the work budget (a higher effort may find one)"
 
 
@@ -68,6 +76,9 @@ class Circles:
     baseline_objective: float | None  # random valid partition + local search baseline, when computed
     feasible: bool
     violations: list[str]  # human-readable, empty when feasible
+    # True when no valid partition has fewer groups: proven by CP-SAT for every smaller count
+    # that sizes, spans and the counting checks allow (or there was none).
+    fewest_groups_proven: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,6 +97,7 @@ class _Problem:
         dept: np.ndarray,
         sen: np.ndarray,
         fac: np.ndarray,
+        forbidden: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.n, self.spec = n, spec
         self.tz = [float(t) for t in tz]
@@ -106,6 +118,20 @@ class _Problem:
                 nbr[b][a] = nbr[b].get(a, 0.0) + x
         self.nbr = [list(d.items()) for d in nbr]
         self.wmap = nbr
+        self.forbid: list[set[int]] = [set() for _ in range(n)]
+        if forbidden is not None:
+            for a, b in zip(forbidden[0].tolist(), forbidden[1].tolist(), strict=True):
+                if a != b:
+                    self.forbid[a].add(b)
+                    self.forbid[b].add(a)
+        self.has_forbidden = any(self.forbid)
+
+    def forbidden_inside(self, members: list[int]) -> int:
+        """How many forbidden pairs a group holds."""
+        if not self.has_forbidden:
+            return 0
+        inside = set(members)
+        return sum(len(self.forbid[p] & inside) for p in members) // 2
 
     def violation(self, members: list[int]) -> float:
         """0 for a valid group, otherwise a positive amount (used to steer the repair)."""
@@ -123,17 +149,20 @@ class _Problem:
             if excess > 1e-9:
                 bad += 1.0 + excess / 24.0
         if self.dmax is not None:
-            c = Counter(self.dept[p] for p in members)
-            bad += sum(max(0, x - self.dmax) for x in c.values())
+            depts = [self.dept[p] for p in members]
+            if len(depts) > self.dmax:  # list.count beats a Counter on groups of a few people
+                bad += sum(max(0, depts.count(d) - self.dmax) for d in set(depts))
         if self.kmin is not None:
             bad += max(0, self.kmin - len({self.sen[p] for p in members}))
         if self.spec.require_facilitator and not any(self.fac[p] for p in members):
             bad += 1.0
-        return bad
+        return bad + self.forbidden_inside(members)
 
     def subset(self, people: list[int]) -> _Problem:
         """The same rules over some people only (usefulness dropped: used for feasibility)."""
         z = np.zeros(0, dtype=np.int64)
+        local = {p: i for i, p in enumerate(people)}
+        pairs = [(i, local[q]) for i, p in enumerate(people) for q in self.forbid[p] if q in local]
         return _Problem(
             len(people),
             z,
@@ -144,6 +173,10 @@ class _Problem:
             np.array([self.dept[p] for p in people]),
             np.array([self.sen[p] for p in people]),
             np.array([self.fac[p] for p in people]),
+            (
+                np.array([a for a, _ in pairs], dtype=np.int64),
+                np.array([b for _, b in pairs], dtype=np.int64),
+            ),
         )
 
     def shape_ok(self, members: list[int]) -> bool:
@@ -178,6 +211,10 @@ class _Problem:
                 out.append(f"group {gi} has {d} distinct seniority levels (min {self.kmin})")
         if k and self.spec.require_facilitator and not any(self.fac[p] for p in members):
             out.append(f"group {gi} has no facilitator")
+        if k and self.forbidden_inside(members):
+            out.append(
+                f"group {gi} holds {self.forbidden_inside(members)} pair(s) who must not share a circle"
+            )
         return out
 
     def gain(self, p: int, group: list[int]) -> float:
@@ -538,6 +575,11 @@ def _cpsat(
             m.add(sum(hs) >= pb.kmin * y[k])
         if pb.spec.require_facilitator:
             m.add(sum(x[p][k] for p in range(n) if pb.fac[p] and x[p][k] is not None) >= y[k])
+    for p in range(n):
+        for q in pb.forbid[p]:
+            if q < p:
+                for k in range(min(q, kmax - 1) + 1):
+                    m.add_bool_or([~x[p][k], ~x[q][k]])
     if optimize:
         scale = 1e6 / max(1e-12, max((abs(w) for lst in pb.nbr for _, w in lst), default=1.0))
         terms = []
@@ -590,49 +632,76 @@ def _improve(
     effort: float,
 ) -> list[list[int]]:
     st = _State(pb, groups)
-    _anneal(pb, st, rng, order, pos, round(effort * _STEPS_PER_PERSON * pb.n))
+    _anneal(pb, st, rng, order, pos, round(effort * (_ANNEAL_STEPS[0] * pb.n + _ANNEAL_STEPS[1])))
     return [sorted(g) for g in st.members]
 
 
-def _construct(
+@dataclass
+class _Found:
+    groups: list[list[int]] | None  # a valid partition, or None
+    fewest_proven: bool  # no valid partition has fewer groups (proven)
+    impossible_proven: bool  # groups is None and no valid partition exists (proven)
+    optimal: bool = False  # groups is proven optimal (exact CP-SAT)
+
+
+def _partition(
     pb: _Problem,
     counts: list[int],
     rng: random.Random,
     order: list[int],
     pos: list[int],
     effort: float,
+    seed: int,
     random_start: bool,
-) -> list[list[int]] | None:
-    """A valid partition: blocks (by time zone, or random for the baseline), then repair."""
+) -> _Found:
+    """A valid partition with the fewest groups found: group counts are tried in increasing
+    order, and a count is left only when its attempt failed (a CP-SAT proof up to
+    _CPSAT_FEASIBILITY_N people; past that, the work budget ran out).  Starts are blocks by time
+    zone, or time zone with random tie-breaks for the usefulness-blind baseline."""
+    n = pb.n
     lo, hi = _tz_dp(pb, order)
     # Outside [lo, hi] no partition meets sizes and spans (contiguous blocks are without loss there).
-    tries = [g for g in counts if lo[pb.n] <= g <= hi[pb.n]][: 3 if random_start else 12]
-    # Pass 1, cheap: local repair for each group count, fewest groups (largest circles) first.
-    per_start = round(effort * (_REPAIR_STEPS[0] * pb.n + _REPAIR_STEPS[1]))
+    possible = [g for g in counts if lo[n] <= g <= hi[n]]
+    tries = possible[: 3 if random_start else 12]
+    smaller_proven = True  # every count tried so far is proven impossible
+    if n <= _EXACT_N and not random_start:
+        for g in tries:
+            groups, proven = _cpsat(pb, True, effort * _EXACT_DTIME, seed, g)
+            if groups is not None:
+                return _Found(groups, smaller_proven, False, optimal=proven)
+            if not proven:
+                smaller_proven = False
+                break
+        else:
+            return _Found(None, False, len(tries) == len(possible))
+    per_start = round(effort * (_REPAIR_STEPS[0] * n + _REPAIR_STEPS[1]))
     steps_left = _REPAIR_STARTS * per_start
-    stuck: list[_State] = []
+    windows = _WINDOWS
+    models = _FEASIBILITY_MODELS if n <= _CPSAT_FEASIBILITY_N and not random_start else 0
     for g in tries:
         if random_start:
-            # Usefulness-blind: time-zone order with ties broken at random, so only the span
-            # constraint shapes the start and the repair has a fair chance.
-            keys = [rng.random() for _ in range(pb.n)]
-            perm = sorted(range(pb.n), key=lambda p: (pb.tz[p], keys[p]))
+            keys = [rng.random() for _ in range(n)]
+            perm = sorted(range(n), key=lambda p: (pb.tz[p], keys[p]))
             start = _tz_blocks(pb, perm, g, lo, hi) or _even_blocks(perm, g)
         else:
             start = _tz_blocks(pb, order, g, lo, hi) or _even_blocks(order, g)
         st = _State(pb, start)
         steps = min(per_start, steps_left)
         steps_left -= steps
-        if _repair(pb, st, rng, order, pos, steps):
-            return [sorted(m) for m in st.members]
-        stuck.append(st)
-    # Pass 2, exact: CP-SAT windows, most groups (most slack) first.
-    windows = _WINDOWS
-    for st in stuck[::-1]:
-        valid, windows = _window_repair(pb, st, rng.randrange(2**31), windows, effort * _WINDOW_DTIME)
+        valid = _repair(pb, st, rng, order, pos, steps)
+        if not valid and windows > 0:
+            valid, windows = _window_repair(pb, st, rng.randrange(2**31), windows, effort * _WINDOW_DTIME)
         if valid:
-            return [sorted(m) for m in st.members]
-    return None
+            return _Found([sorted(m) for m in st.members], smaller_proven, False)
+        if models > 0:
+            models -= 1
+            groups, proven = _cpsat(pb, False, effort * _FEASIBILITY_DTIME, seed, g)
+            if groups is not None:
+                return _Found(groups, smaller_proven, False)
+            if proven:
+                continue
+        smaller_proven = False
+    return _Found(None, False, smaller_proven and len(tries) == len(possible))
 
 
 def form_circles(
@@ -646,11 +715,14 @@ def form_circles(
     department: np.ndarray,
     seniority: np.ndarray,
     can_facilitate: np.ndarray,
+    forbidden: tuple[np.ndarray, np.ndarray] | None = None,
     seed: int = 0,
     effort: float = 1.0,
     compute_baseline: bool = False,
 ) -> Circles:
-    """Partition people 0..n-1 into circles; see the module docstring for the method."""
+    """Partition people 0..n-1 into circles; see the module docstring for the method.
+
+    ``forbidden``: two arrays of people, pairwise, who must never share a circle."""
     if not (math.isfinite(effort) and effort > 0):
         raise ValueError(f"effort must be a positive number, got {effort!r}")
     u = np.asarray(u, dtype=np.int64)
@@ -662,6 +734,13 @@ def form_circles(
         raise ValueError(f"edge endpoints must be in 0..{n - 1}")
     if not np.all(np.isfinite(w)):
         raise ValueError("weights must be finite")
+    if forbidden is not None:
+        forbidden = (np.asarray(forbidden[0], dtype=np.int64), np.asarray(forbidden[1], dtype=np.int64))
+        fu, fv = forbidden
+        if len(fu) != len(fv):
+            raise ValueError("forbidden must be two arrays of one length")
+        if len(fu) and (min(fu.min(), fv.min()) < 0 or max(fu.max(), fv.max()) >= n):
+            raise ValueError(f"forbidden pairs must be in 0..{n - 1}")
     attrs = {
         "utc_offset_hours": utc_offset_hours,
         "department": department,
@@ -681,6 +760,7 @@ def form_circles(
         np.asarray(department),
         np.asarray(seniority),
         np.asarray(can_facilitate, dtype=bool),
+        forbidden,
     )
     if n == 0:
         return Circles([], [], 0.0, None if not compute_baseline else 0.0, True, [])
@@ -705,32 +785,28 @@ def form_circles(
         return _infeasible(pb, order, reasons)
 
     rng = random.Random(seed)
-    groups: list[list[int]] | None = None
-    if n <= _EXACT_N:
-        groups, proven = _cpsat(pb, True, effort * _EXACT_DTIME, seed)
-        if groups is None and proven:
-            return _infeasible(pb, order, ["no partition meets every constraint (proven by CP-SAT)"])
-    if groups is None:
-        groups = _construct(pb, counts, rng, order, pos, effort, random_start=False)
-        if groups is None and n <= _CPSAT_FEASIBILITY_N:
-            groups, proven = _cpsat(pb, False, effort * _FEASIBILITY_DTIME, seed)
-            if groups is None:
-                why = "no partition meets every constraint (proven by CP-SAT)" if proven else _OUT_OF_WORK
-                return _infeasible(pb, order, [why])
-        if groups is None:
-            return _infeasible(pb, order, [_OUT_OF_WORK])
-        groups = _improve(pb, groups, rng, order, pos, effort)
+    found = _partition(pb, counts, rng, order, pos, effort, seed, random_start=False)
+    if found.groups is None:
+        proven = "no partition meets every constraint (proven by CP-SAT)"
+        return _infeasible(pb, order, [proven if found.impossible_proven else _OUT_OF_WORK])
+    groups = found.groups if found.optimal else _improve(pb, found.groups, rng, order, pos, effort)
     baseline = None
     if compute_baseline:
-        # The same budgets, from a random valid partition.
+        # The same budgets, from a usefulness-blind valid partition.
         brng = random.Random(seed + 1)
-        bgroups = _construct(pb, counts, brng, order, pos, effort, random_start=True)
-        if bgroups is not None:
-            baseline = pb.objective(_improve(pb, bgroups, brng, order, pos, effort))
+        start = _partition(pb, counts, brng, order, pos, effort, seed, random_start=True).groups
+        if start is not None:
+            baseline = pb.objective(_improve(pb, start, brng, order, pos, effort))
     groups = sorted((sorted(g) for g in groups), key=lambda g: g[0])
     violations = [msg for gi, g in enumerate(groups) for msg in pb.describe(gi, g)]
     return Circles(
-        groups, _facilitators(pb, groups), pb.objective(groups), baseline, not violations, violations
+        groups,
+        _facilitators(pb, groups),
+        pb.objective(groups),
+        baseline,
+        not violations,
+        violations,
+        fewest_groups_proven=found.fewest_proven,
     )
 
 

@@ -32,7 +32,6 @@ from mentora.matching.stable import (
     stable_floor_not_applied,
 )
 
-CIRCLE_PENALTY = 2.0  # weight subtracted from a pair that must not share a circle
 FLOOR_ROUNDS = 8
 MENTOR_KEEP = (3, 5)  # each mentor keeps at least max(3 x capacity, 5) of their best candidates
 
@@ -91,30 +90,28 @@ def circle_forbidden(pop: Population, program: Program, u: np.ndarray, v: np.nda
     return bad
 
 
+def circle_forbidden_pairs(pop: Population, program: Program) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair that must not share a circle (reporting line at any depth, blocks, previous
+    partners, as the program's switches say): a hard rule of the grouping."""
+    n = pop.n
+    ru, rv = reporting_line_pairs(pop)
+    keys = [np.minimum(ru, rv) * n + np.maximum(ru, rv), pop.pair_keys_blocked, pop.pair_keys_previous]
+    k = unique_sorted(np.concatenate(keys))
+    u, v = k // n, k % n
+    bad = circle_forbidden(pop, program, u, v)
+    return u[bad], v[bad]
+
+
 def build_edges(pop: Population, program: Program, left: np.ndarray, right: np.ndarray) -> Edges:
     """Scored candidate edges, each person's best kept (the optimal mode prices the rest back in)."""
     limit = program.candidate_limit
     u, v = candidate_pairs(pop, program, left, right, limit=limit, seed=program.seed)
-    n = pop.n
     if program.format == "circles":
-        # pairs that must not share a circle are always edges, with a penalty the grouping avoids
-        ru, rv = reporting_line_pairs(pop)
-        keys = [u * n + v]
-        for a, b in (
-            (ru, rv),
-            (pop.pair_keys_blocked // n, pop.pair_keys_blocked % n),
-            (pop.pair_keys_previous // n, pop.pair_keys_previous % n),
-        ):
-            keys.append(np.minimum(a, b) * n + np.maximum(a, b))
-        k = unique_sorted(np.concatenate(keys))
-        u, v = k // n, k % n
-        edges = score_edges(pop, program, u, v)
-        forbidden = circle_forbidden(pop, program, u, v)
-        edges.score[forbidden] -= CIRCLE_PENALTY
+        # pairs that must not share a circle are no usefulness edges: the grouping forbids them
+        ok = ~circle_forbidden(pop, program, u, v)
     else:
         ok = eligible(pop, program, u, v)
-        edges = score_edges(pop, program, u[ok], v[ok])
-        forbidden = np.zeros(len(edges), dtype=bool)
+    edges = score_edges(pop, program, u[ok], v[ok])
     if limit is not None and len(edges):
         if kind_for(program) == "peer":
             keep = top_per_group(edges.u, edges.score, limit) | top_per_group(edges.v, edges.score, limit)
@@ -123,7 +120,6 @@ def build_edges(pop: Population, program: Program, left: np.ndarray, right: np.n
             keep = top_per_group(edges.u, edges.score, limit) | top_per_group(
                 edges.v, edges.score, per_mentor
             )
-        keep |= forbidden
         return edges.subset(keep)
     return edges
 
@@ -533,6 +529,7 @@ def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
         require_facilitator=rules.require_facilitator,
     )
     can_facilitate = np.array(["facilitator" in r for r in pop.roles], dtype=bool)
+    fu, fv = circle_forbidden_pairs(pop, program)
     res = form_circles(
         pop.n,
         e.u,
@@ -543,18 +540,21 @@ def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
         department=pop.department,
         seniority=pop.seniority.astype(np.int64),
         can_facilitate=can_facilitate,
+        forbidden=(fu, fv),
         seed=program.seed,
         effort=program.effort,
+        compute_baseline=True,
     )
     timer.lap("solve")
     group_of = np.full(pop.n, -1)
     for g, members in enumerate(res.groups):
         group_of[np.asarray(members, dtype=np.int64)] = g
     inside = group_of[e.u] == group_of[e.v]
-    forbidden = inside & circle_forbidden(pop, program, e.u, e.v)
+    # Re-checked here, independently of the grouping: no forbidden pair shares a circle.
+    forbidden = group_of[fu] == group_of[fv]
     violations = list(res.violations)
     for k in np.flatnonzero(forbidden)[:50]:
-        violations.append(f"{pop.ids[e.u[k]]} and {pop.ids[e.v[k]]} share a circle but must not be paired")
+        violations.append(f"{pop.ids[fu[k]]} and {pop.ids[fv[k]]} share a circle but must not be paired")
     groups = []
     warnings: list[str] = []
     per = np.zeros(pop.n)
@@ -587,6 +587,7 @@ def _solve_circles(prep: Prepared, timer: _Timer) -> dict[str, Any]:
             if res.baseline_objective is None
             else round(float(res.baseline_objective), 6),
             "groups": len(groups),
+            "fewest_groups_proven": res.fewest_groups_proven,
             "feasible": bool(res.feasible) and not forbidden.any(),
             "violations": violations,
             "warnings": warnings,

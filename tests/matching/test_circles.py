@@ -86,12 +86,13 @@ def set_partitions(items: list[int], max_size: int) -> Iterator[list[list[int]]]
 
 
 def brute(inst: Inst) -> float | None:
+    """The best objective among valid partitions with the fewest groups (the documented order)."""
     best = None
     for part in set_partitions(list(range(inst.n)), inst.spec.max_size):
         if all(group_ok(inst, g) for g in part):
-            val = value(inst, part)
-            best = val if best is None else max(best, val)
-    return best
+            key = (-len(part), value(inst, part))
+            best = key if best is None else max(best, key)
+    return None if best is None else best[1]
 
 
 @st.composite
