@@ -17,6 +17,7 @@ from mentora.checkins.models import (
     GoalsAchieved,
     MeetingFrequency,
 )
+from mentora.checkins.pair_health import at_risk_rows
 from mentora.programs.selectors import program_get_managed
 
 router = Router(tags=["check-ins"])
@@ -109,6 +110,7 @@ class AtRiskOut(Schema):
     mentor: PersonRefOut
     mentee: PersonRefOut
     reasons: list[str]
+    last_met_at: datetime | None = Field(description="The latest meeting that started and was not cancelled.")
 
 
 def _out(checkin) -> dict:
@@ -203,10 +205,11 @@ def at_risk(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     return [
         {
-            "relationship_id": item.relationship.pk,
-            "mentor": item.relationship.mentor,
-            "mentee": item.relationship.mentee,
-            "reasons": item.reasons,
+            "relationship_id": row.pair.relationship.pk,
+            "mentor": row.pair.relationship.mentor,
+            "mentee": row.pair.relationship.mentee,
+            "reasons": row.pair.reasons,
+            "last_met_at": row.last_met_at,
         }
-        for item in selectors.at_risk_pairs(program=program)
+        for row in at_risk_rows(program=program)
     ]

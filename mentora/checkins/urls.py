@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:checkin_id>/", views.checkin_answer, name="answer"),
     path("programs/<int:program_id>/", views.program_checkins, name="program"),
     path("programs/<int:program_id>/at-risk/", views.program_at_risk, name="at_risk"),
+    path("programs/<int:program_id>/pairs/<int:relationship_id>/", views.program_pair, name="pair"),
 ]

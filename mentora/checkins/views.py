@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from mentora.checkins import selectors, services
 from mentora.checkins.forms import CheckinAnswerForm, CheckinScheduleForm, EndSurveyForm
 from mentora.checkins.models import CheckinKind
+from mentora.checkins.pair_health import at_risk_rows, pair_summary
 from mentora.core.decorators import person_required
 from mentora.core.forms import apply_service_errors
 from mentora.core.htmx import render_page_or_fragment
@@ -99,9 +100,23 @@ def program_at_risk(request, program_id: int):
         fragment="checkins/_at_risk.html",
         context={
             "program": program,
-            "pairs": Paginator(selectors.at_risk_pairs(program=program), selectors.AT_RISK_PER_PAGE).get_page(
+            "pairs": Paginator(at_risk_rows(program=program), selectors.AT_RISK_PER_PAGE).get_page(
                 request.GET.get("page")
             ),
             "schedule": selectors.schedule_for(program=program),
+        },
+    )
+
+
+@person_required
+def program_pair(request, program_id: int, relationship_id: int):
+    """One pair as its program's managers may see it: dates, counts and at-risk signs only."""
+    program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
+    return render(
+        request,
+        "checkins/pair_summary.html",
+        {
+            "program": program,
+            "summary": pair_summary(program=program, relationship_id=relationship_id),
         },
     )

@@ -5,6 +5,12 @@ from mentora.core.roles import request_viewer
 from mentora.home.selectors import direct_reports_for, home_for
 from mentora.organisations.models import Role
 from mentora.people import selectors
+from mentora.programs.models import ProgramStatus
+from mentora.programs.selectors import program_list_managed
+
+# The manager's home lists this many of the programs they manage that are not closed; the programs
+# page lists them all.
+HOME_PROGRAMS = 10
 
 
 @login_required
@@ -23,6 +29,9 @@ def home(request):
             context["overview"] = selectors.organisation_overview(organisation_id=org_id)
         if curates:
             context["departments"] = selectors.department_headcounts(organisation_id=org_id)
+            context["managed_programs"] = program_list_managed(viewer=viewer).exclude(
+                status=ProgramStatus.CLOSED
+            )[:HOME_PROGRAMS]
         reports = direct_reports_for(person=person)
         if reports or viewer.has_role(Role.LINE_MANAGER):
             context["reports"] = reports

@@ -131,6 +131,25 @@ def relationship_update(
         return subject, body + _footer()
 
 
+def manager_nudge(
+    *, recipient: Person, partner: Person, manager_name: str, program_name: str, relationship_id: int
+) -> tuple[str, str]:
+    with as_recipient(recipient):
+        subject = _("How is your mentoring with %(partner)s going?") % {"partner": partner.full_name}
+        body = _(
+            "Hello %(name)s,\n\n%(manager)s, who runs “%(program)s”, asks how your mentoring with "
+            "%(partner)s is going. A short meeting is enough to keep things going; if something is in "
+            "the way, say so in your next check-in and they will help.\n%(link)s"
+        ) % {
+            "name": recipient.full_name,
+            "manager": manager_name,
+            "program": program_name,
+            "partner": partner.full_name,
+            "link": site_url("workspace:pair", relationship_id),
+        }
+        return subject, body + _footer()
+
+
 def _pairing_lines(event: str, *, requested: bool, mentor_side: bool) -> tuple[str, str, str]:
     """(subject, text, link name) of one side's pairing news. A mentee's request differs: the mentee
     already said yes, and a declined request sends the mentee back to their shortlist."""

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mentora.people.models import Person
+from mentora.relationships.models import Relationship
 
 
 class NotificationKind(models.TextChoices):
@@ -88,3 +89,20 @@ class SentNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} → {self.recipient_id} ({self.period})"
+
+
+class PairNudge(models.Model):
+    """A program manager nudged both sides of a pair (from the at-risk list): who, which pair, when.
+    The e-mails go through the ledger (kind silent_pair_nudge, period `manager-<id>`)."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="+")
+    sent_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pair nudge")
+        verbose_name_plural = _("pair nudges")
+        indexes = [models.Index(fields=["relationship", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Nudge of relationship {self.relationship_id} by {self.sent_by_id} at {self.created_at}"

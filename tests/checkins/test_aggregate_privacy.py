@@ -193,6 +193,7 @@ def test_a_pair_is_at_risk_from_an_answer_only_when_its_respondent_asked_for_hel
             "mentor": {"id": bob.pk, "full_name": "Bob Baker"},
             "mentee": {"id": alice.pk, "full_name": "Alice Archer"},
             "reasons": ["help_requested"],
+            "last_met_at": None,
         }
     ]
     # Her next answer without the request clears it.
