@@ -16,7 +16,7 @@ anyone else (the partner included). Program managers read:
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -46,23 +46,42 @@ def schedule_for(*, program: Program) -> CheckinSchedule:
     return CheckinSchedule.objects.filter(program=program).first() or CheckinSchedule(program=program)
 
 
-def _marked_overdue(checkins: QuerySet, today: date | None = None) -> list[Checkin]:
-    """The check-ins, each with `overdue`: still unanswered more than the program's
-    `overdue_after_days` after its due date (the rule the reminders and the at-risk list use)."""
-    today = today or timezone.localdate()
+def _with_overdue_after_days(checkins: QuerySet) -> QuerySet:
+    """Each check-in with its program's `overdue_after_days` (the default when never set)."""
     default = CheckinSchedule._meta.get_field("overdue_after_days").default
-    checkins = list(
-        checkins.annotate(
-            overdue_after_days=Coalesce(
-                "relationship__program__checkin_schedule__overdue_after_days", Value(default)
-            )
+    return checkins.annotate(
+        overdue_after_days=Coalesce(
+            "relationship__program__checkin_schedule__overdue_after_days", Value(default)
         )
     )
+
+
+def _is_overdue(*, due_on: date, overdue_after_days: int, today: date) -> bool:
+    """Unanswered more than the program's `overdue_after_days` after its due date: the one rule of
+    the respondent's pages, the reminders and the at-risk list."""
+    return (today - due_on).days > overdue_after_days
+
+
+def _marked_overdue(checkins: QuerySet, today: date | None = None) -> list[Checkin]:
+    """The check-ins, each with `overdue` (`_is_overdue` while still pending)."""
+    today = today or timezone.localdate()
+    checkins = list(_with_overdue_after_days(checkins))
     for checkin in checkins:
-        checkin.overdue = checkin.status == CheckinStatus.PENDING and (
-            (today - checkin.due_on).days > checkin.overdue_after_days
+        checkin.overdue = checkin.status == CheckinStatus.PENDING and _is_overdue(
+            due_on=checkin.due_on, overdue_after_days=checkin.overdue_after_days, today=today
         )
     return checkins
+
+
+def checkins_to_remind(*, today: date) -> list[list]:
+    """Every unanswered check-in of an active pair as [id, overdue], in one query (the sweep's read)."""
+    pending = _with_overdue_after_days(
+        Checkin.objects.filter(status=CheckinStatus.PENDING, relationship__status=RelationshipStatus.ACTIVE)
+    ).order_by("pk")
+    return [
+        [pk, _is_overdue(due_on=due_on, overdue_after_days=days, today=today)]
+        for pk, due_on, days in pending.values_list("pk", "due_on", "overdue_after_days")
+    ]
 
 
 def checkins_pending_for(*, person: Person | None, today: date | None = None) -> list[Checkin]:
@@ -206,9 +225,15 @@ def relationships_met_between(*, relationship_ids: list[int], start: datetime, e
     scheduled meetings only, for reminders, so this reads the Meeting table itself.)
     """
     return set(
-        Meeting.objects.filter(relationship_id__in=relationship_ids, starts_at__gte=start, starts_at__lt=end)
-        .exclude(status=MeetingStatus.CANCELLED)
+        _meetings_between(start=start, end=end)
+        .filter(relationship_id__in=relationship_ids)
         .values_list("relationship_id", flat=True)
+    )
+
+
+def _meetings_between(*, start: datetime, end: datetime) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end).exclude(
+        status=MeetingStatus.CANCELLED
     )
 
 
@@ -219,6 +244,35 @@ def silent_relationships(*, relationships: list[Relationship], weeks: int, now: 
     if not old_enough:
         return set()
     return set(old_enough) - relationships_met_between(relationship_ids=old_enough, start=since, end=now)
+
+
+@dataclass(frozen=True)
+class SilentPair:
+    relationship_id: int
+    weeks: int
+    started_at: datetime
+
+
+def silent_pairs_everywhere(*, now: datetime) -> list[SilentPair]:
+    """Every active pair that is silent by its own program's `silent_after_weeks` (the rule of
+    `silent_relationships`), for the reminders sweep: one query per distinct setting, none per pair."""
+    default = CheckinSchedule._meta.get_field("silent_after_weeks").default
+    active = Relationship.objects.filter(status=RelationshipStatus.ACTIVE, started_at__isnull=False).annotate(
+        silent_after_weeks=Coalesce("program__checkin_schedule__silent_after_weeks", Value(default))
+    )
+    settings = sorted(set(active.order_by().values_list("silent_after_weeks", flat=True).distinct()))
+    silent = []
+    for weeks in settings:
+        since = now - timedelta(weeks=weeks)
+        met = _meetings_between(start=since, end=now).filter(relationship_id=OuterRef("pk"))
+        silent += [
+            SilentPair(relationship_id=pk, weeks=weeks, started_at=started_at)
+            for pk, started_at in active.filter(silent_after_weeks=weeks, started_at__lte=since)
+            .exclude(Exists(met))
+            .order_by("pk")
+            .values_list("pk", "started_at")
+        ]
+    return silent
 
 
 # The at-risk page lists this many pairs a page.

@@ -21,8 +21,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from mentora.checkins.models import Checkin, CheckinKind, CheckinStatus
-from mentora.checkins.selectors import schedule_for, silent_relationships
+from mentora.checkins.selectors import checkins_to_remind, silent_pairs_everywhere
 from mentora.checkins.services import checkins_issue_due
+from mentora.core.batches import chunks
 from mentora.core.text import one_line
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.meetings.selectors import meetings_starting_between
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 MEETING_REMINDER_LEAD = timedelta(hours=24)
+# Reminders a sweep hands to one task.
+REMINDER_BATCH = 500
 
 # ------------------------------------------------------------------------------------ preferences
 
@@ -279,52 +282,46 @@ class SweepReport:
 
 def reminders_sweep(*, now: datetime | None = None, inline: bool = False) -> SweepReport:
     """One pass for cron: issue due check-ins, then queue (or, inline, send) every reminder that
-    is due. Safe to run as often as you like: each email is claimed once (see the module doc)."""
+    is due. Safe to run as often as you like: each email is claimed once (see the module doc).
+
+    Set-based: a fixed number of queries whatever the number of pairs, and the reminders go out
+    REMINDER_BATCH to a task, so ten thousand pairs queue a few dozen tasks, not one per pair."""
     from mentora.notifications import tasks
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     issued = checkins_issue_due(today=today)
 
-    def run(task, *args):
+    def run(task, *args) -> None:
         if inline:
             task.call(*args)
         else:
             task.enqueue(*args)
 
+    def run_in_batches(task, items: list) -> None:
+        for batch in chunks(items, REMINDER_BATCH):
+            run(task, list(batch))
+
     meeting_ids = list(
-        meetings_starting_between(start=now, end=now + MEETING_REMINDER_LEAD).values_list("pk", flat=True)
+        meetings_starting_between(start=now, end=now + MEETING_REMINDER_LEAD)
+        .select_related(None)
+        .values_list("pk", flat=True)
     )
-    for meeting_id in meeting_ids:
-        run(tasks.send_meeting_reminder, meeting_id)
+    run_in_batches(tasks.send_meeting_reminders, meeting_ids)
 
-    active = list(Relationship.objects.filter(status=RelationshipStatus.ACTIVE).select_related("program"))
-    by_program: dict[int, list[Relationship]] = {}
-    for relationship in active:
-        by_program.setdefault(relationship.program_id, []).append(relationship)
-    nudges = 0
-    overdue_days: dict[int, int] = {}
-    for relationships in by_program.values():
-        schedule = schedule_for(program=relationships[0].program)
-        overdue_days[relationships[0].program_id] = schedule.overdue_after_days
-        weeks = schedule.silent_after_weeks
-        silent = silent_relationships(relationships=relationships, weeks=weeks, now=now)
-        for relationship in relationships:
-            if relationship.pk not in silent:
-                continue
-            # One nudge per `weeks`-long window of silence, counted from the relationship's start.
-            window = (now - relationship.started_at).days // (7 * weeks)
-            run(tasks.send_silent_pair_nudge, relationship.pk, weeks, f"{weeks}w:{window}")
-            nudges += 1
+    # One nudge per `weeks`-long window of silence, counted from the relationship's start.
+    nudges = [
+        [
+            pair.relationship_id,
+            pair.weeks,
+            f"{pair.weeks}w:{(now - pair.started_at).days // (7 * pair.weeks)}",
+        ]
+        for pair in silent_pairs_everywhere(now=now)
+    ]
+    run_in_batches(tasks.send_silent_pair_nudges, nudges)
 
-    pending = list(
-        Checkin.objects.filter(
-            status=CheckinStatus.PENDING, relationship__status=RelationshipStatus.ACTIVE
-        ).values_list("pk", "due_on", "relationship__program_id")
-    )
-    for checkin_id, due_on, program_id in pending:
-        overdue = (today - due_on).days > overdue_days.get(program_id, 7)
-        run(tasks.send_checkin_reminder, checkin_id, overdue)
+    checkin_reminders = checkins_to_remind(today=today)
+    run_in_batches(tasks.send_checkin_reminders, checkin_reminders)
 
     # Reminders above are found again by their own query; a one-off update or pairing news is
     # found again only here, from its failed ledger row (bounded by MAX_ATTEMPTS).
@@ -362,7 +359,7 @@ def reminders_sweep(*, now: datetime | None = None, inline: bool = False) -> Swe
     return SweepReport(
         checkins_issued=issued,
         meeting_reminders=len(meeting_ids),
-        silent_nudges=nudges,
-        checkin_reminders=len(pending),
+        silent_nudges=len(nudges),
+        checkin_reminders=len(checkin_reminders),
         retried=len(pairing_retries) + len(update_retries) + len(invitation_ids),
     )

@@ -75,7 +75,7 @@ def test_enqueued_tasks_run_twice_send_once(pair, immediate_tasks):
         services.reminders_sweep()
         sent = len(mail.outbox)
         # A restarted worker picks the same task up again.
-        tasks.send_meeting_reminder.call(pair[1].pk)
+        tasks.send_meeting_reminders.call([pair[1].pk])
     assert sent == 6 and len(mail.outbox) == 6
 
 
@@ -85,7 +85,7 @@ def test_the_default_backend_queues_tasks_for_the_worker(pair):
         call_command("send_reminders", stdout=out)
     assert "meeting reminders: 1" in out.getvalue()
     assert (
-        DBTaskResult.objects.filter(task_path="mentora.notifications.tasks.send_meeting_reminder").count()
+        DBTaskResult.objects.filter(task_path="mentora.notifications.tasks.send_meeting_reminders").count()
         == 1
     )
     assert mail.outbox == []
