@@ -124,7 +124,8 @@ class Pricer:
     Pairs that came within MARGIN of their price when a mentee was enumerated are kept, scored, in a
     pool and priced exactly every round. Any other pair (u, v) had score <= price - MARGIN then, so it
     still cannot improve while u's dual and v's dual together fell by at most MARGIN since; a mentee
-    for whom that is not certain is enumerated again. With department caps every round enumerates all.
+    for whom that is not certain (its own fall plus the largest fall among the mentors of its skill
+    ranges) is enumerated again. With department caps every round enumerates all.
     """
 
     def __init__(self, pop: Population, program: Program, left: np.ndarray, right: np.ndarray, *, bonus: int):
@@ -144,11 +145,12 @@ class Pricer:
         self.right_history.append(duals.right)
         stale = np.ones(len(left), dtype=bool)
         if self.margin and this_round:
-            fell = np.array([max(int((then - duals.right).max(initial=0)), 0) for then in self.right_history])
-            known = self.enumerated_at >= 0
-            stale[known] = (self.left_then - duals.left)[known] + fell[
-                self.enumerated_at[known]
-            ] > self.margin
+            known = np.flatnonzero(self.enumerated_at >= 0)
+            fell = np.zeros(len(left), dtype=np.int64)
+            for then_round in np.unique(self.enumerated_at[known]):
+                mentees = known[self.enumerated_at[known] == then_round]
+                fell[mentees] = self._mentor_fall(mentees, self.right_history[then_round] - duals.right)
+            stale[known] = (self.left_then - duals.left)[known] + fell[known] > self.margin
         left_dual = np.zeros(n, dtype=np.int64)
         left_dual[left] = duals.left
         right_dual = np.zeros(n, dtype=np.int64)
@@ -196,6 +198,25 @@ class Pricer:
         added = everything.subset(keep)
         result.added = added.subset(np.lexsort((added.v, added.u)))
         return result
+
+    def _mentor_fall(self, mentees: np.ndarray, fall: np.ndarray) -> np.ndarray:
+        """Per mentee (positions in left), the largest fall of a dual among the mentors it may be paired
+        with: the mentors offering one of its wanted skills at its required level (all mentors for a
+        mentee the skill rule does not narrow)."""
+        pop, program = self.pop, self.program
+        fall = np.maximum(fall, 0)
+        everyone = int(fall.max(initial=0))
+        people = self.left[mentees]
+        if not program.constraint("skill_match"):
+            return np.full(len(mentees), everyone)
+        sub = pop.offered[self.right].tocoo()
+        by_level = np.zeros((max(len(pop.skills), 1), MAX_LEVEL + 2), dtype=np.int64)
+        np.maximum.at(by_level, (sub.col, sub.data.astype(np.int64)), fall[sub.row])
+        at_least = np.maximum.accumulate(by_level[:, ::-1], axis=1)[:, ::-1]  # [skill, level]: levels >= it
+        skill = pop.want_skill[people].astype(np.int64)
+        thr = np.minimum(skill_thresholds(pop, program)[people].astype(np.int64), MAX_LEVEL + 1)
+        per_slot = np.where(skill >= 0, at_least[np.maximum(skill, 0), thr], 0)
+        return np.where(pop.n_wanted[people] > 0, per_slot.max(axis=1), everyone)
 
     def _score(self, keys: np.ndarray, existing_keys: np.ndarray, may: np.ndarray | None) -> Edges:
         """The eligible pairs among keys outside the graph, scored."""
