@@ -125,11 +125,25 @@ class ProposalFilters:
     name: str = ""  # part of the mentor's or the mentee's name
 
 
-def proposal_list(*, run: MatchRun, filters: ProposalFilters | None = None) -> QuerySet:
+# A run's sortable proposal columns (mentora.core.sorting): key → ordering. By score, locked pairs
+# come first (descending, the default) or last.
+PROPOSAL_SORTS = {
+    "mentor": ("mentor__full_name", "mentee__full_name", "id"),
+    "mentee": ("mentee__full_name", "mentor__full_name", "id"),
+    "score": ("locked", "score", "-id"),
+}
+
+
+def proposal_list(
+    *,
+    run: MatchRun,
+    filters: ProposalFilters | None = None,
+    order_by: tuple[str, ...] = ("-locked", "-score", "id"),
+) -> QuerySet:
     proposals = (
         Proposal.objects.filter(run=run)
         .select_related("mentor__department", "mentee__department")
-        .order_by("-locked", "-score", "id")
+        .order_by(*order_by)
     )
     if filters is None:
         return proposals

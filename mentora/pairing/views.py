@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from mentora.core.forms import apply_service_errors
 from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from mentora.core.roles import request_viewer
+from mentora.core.sorting import sorting_for
 from mentora.pairing import selectors, services
 from mentora.pairing.forms import PairByHandForm, PairPeopleForm, ProposalFilterForm, RunForm, SwapForm
 from mentora.pairing.models import MatchRun, ProposalState, RunStatus
@@ -129,7 +130,8 @@ def _proposal_page(request, run: MatchRun) -> dict:
     """One page of the run's pairs, filtered by the query string."""
     form = ProposalFilterForm(request.GET, program=run.program)
     filters = form.filters()
-    proposals = selectors.proposal_list(run=run, filters=filters)
+    sorting = sorting_for(request, columns=selectors.PROPOSAL_SORTS, default="-score")
+    proposals = selectors.proposal_list(run=run, filters=filters, order_by=sorting.order_by)
     page = Paginator(proposals, selectors.PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
     skill_names = selectors.program_skill_names(program=run.program)
     for proposal in page:
@@ -137,7 +139,12 @@ def _proposal_page(request, run: MatchRun) -> dict:
         proposal.shown_reasons = render_reasons(
             proposal.reasons, audience=Audience.MANAGER, skill_names=skill_names
         )
-    return {"filter_form": form, "page": page, "filtered": filters != selectors.ProposalFilters()}
+    return {
+        "filter_form": form,
+        "page": page,
+        "sorting": sorting,
+        "filtered": filters != selectors.ProposalFilters(),
+    }
 
 
 @login_required
