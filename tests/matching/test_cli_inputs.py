@@ -158,6 +158,13 @@ def test_worst_group_floor_by_a_group_nobody_has(tmp_path):
     assert_refused(status, err, "program.fairness_group", "demographic_group")
 
 
+def test_stable_mode_with_a_department_cap_never_tracebacks(tmp_path):
+    path = with_program(tmp_path, SMALL_DOC, mode="stable", max_mentees_per_department=1)
+    status, err = run(["solve", path, "--out", str(tmp_path / "out.json")])
+    assert status in (0, 2) and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1, err
+
+
 @pytest.mark.parametrize(
     ("program", "field"),
     [
