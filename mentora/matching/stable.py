@@ -21,7 +21,7 @@ import numpy as np
 from mentora.matching.eligibility import eligible
 from mentora.matching.instance import Program
 from mentora.matching.population import Population, lookup_pairs
-from mentora.matching.scoring import SCORE_SCALE, score_edges
+from mentora.matching.scoring import SCORE_SCALE, diversity, goal_fit, score_edges, weight_vector
 
 # pairs of (mentee, mentor) whose eligibility and score are checked at once when counting blocking
 # pairs over every eligible pair: bounds the memory, not the result
@@ -180,6 +180,14 @@ class Holdings:
             order = np.argsort(right_key[chosen], kind="stable")
             self.group_worst = dict(zip(cell[order].tolist(), right_key[chosen][order].tolist(), strict=True))
 
+    def units_needed(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """For rankings by score alone: an integer score a pair must exceed to block (-1: any)."""
+        unmatched = self.current[left] == np.iinfo(np.int64).max
+        mentee_needs = np.where(unmatched, -1, SCORE_SCALE - self.current[left])
+        full = self.fill[right] >= self.capacity[right]
+        mentor_needs = np.where(full, SCORE_SCALE - np.maximum(self.worst[right], 0), -1)
+        return np.maximum(mentee_needs, mentor_needs)
+
     def blocking(
         self, left: np.ndarray, right: np.ndarray, left_key: np.ndarray, right_key: np.ndarray
     ) -> np.ndarray:
@@ -216,12 +224,33 @@ def blocking_pairs_all_eligible(
         v = np.tile(right, len(block))
         li = np.repeat(np.arange(first, first + len(block)), len(right))
         ri = np.tile(np.arange(len(right)), len(block))
+        if not stated_first:
+            # most pairs cannot beat what both sides hold even with a perfect purpose, practical and
+            # preference score: drop them before the costlier rules and the exact score
+            keep = _score_ceiling(pop, program, u, v) > holdings.units_needed(li, ri)
+            u, v, li, ri = u[keep], v[keep], li[keep], ri[keep]
         ok = eligible(pop, program, u, v)
         u, v, li, ri = u[ok], v[ok], li[ok], ri[ok]
         edges = score_edges(pop, program, u, v)
         left_key, right_key = preference_keys(pop, u, v, edges.units, stated_first=stated_first)
         count += int(holdings.blocking(li, ri, left_key, right_key).sum())
     return count
+
+
+def _score_ceiling(pop: Population, program: Program, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """An integer score no pair can exceed: exact goal fit and diversity, the other components at
+    their most (preference only where someone stated one), plus a unit for rounding."""
+    weights = weight_vector(program)
+    stated = np.zeros(pop.n, dtype=bool)
+    stated[pop.pref_keys // max(pop.n, 1)] = True
+    most = (
+        weights[0] * goal_fit(pop, program, u, v)
+        + weights[1]
+        + weights[2] * diversity(pop, program, u, v)
+        + weights[3]
+        + weights[4] * (stated[u] | stated[v])
+    )
+    return np.ceil(most * SCORE_SCALE).astype(np.int64) + 1
 
 
 def blocking_report(
