@@ -78,11 +78,19 @@ def accessibility_problems(page) -> list[str]:
     ]
 
 
+# The first elements that reach past the window's right edge, to say where a page scrolls sideways.
+PAST_THE_EDGE = """() => Array.from(document.querySelectorAll("body *"))
+    .filter(element => element.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+    .slice(-3).map(element => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+        + (element.className ? "." + String(element.className).split(" ").join(".") : ""))"""
+
+
 def sideways_scroll(page) -> str | None:
     """The page's width, if it is wider than the window (the page would scroll sideways)."""
     widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     if widths[0] > widths[1]:
-        return f"{page.url}: {widths[0]} px wide in a {widths[1]} px window"
+        culprits = ", ".join(page.evaluate(PAST_THE_EDGE))
+        return f"{page.url}: {widths[0]} px wide in a {widths[1]} px window ({culprits})"
     return None
 
 
