@@ -13,6 +13,7 @@ from mentora.agreements.models import Closure
 from mentora.checkins.models import Checkin, CheckinKind
 from mentora.relationships.models import RelationshipStatus
 from tests.factories import api_headers
+from tests.markup import duplicate_ids, unlabelled_fields
 
 
 def api(client, person, method, url, body=None):
@@ -197,6 +198,16 @@ def test_the_closure_page_proposes_the_partner_confirms_and_then_it_shows_histor
     )
     text = client.get(url).content.decode()
     assert "ALICE-LEARNED" in text and "BOB-LEARNED" in text
+
+
+def test_the_closure_page_keeps_the_closing_and_reflection_boxes_apart(client, relationship, alice):
+    # Both forms have a `learned` box: without a prefix they shared one id and the reflection had no label.
+    client.force_login(alice.user)
+    text = client.get(reverse("agreements:closure", args=[relationship.pk])).content.decode()
+    assert "Close the relationship" in text and "Save my reflection" in text
+    assert duplicate_ids(text) == []
+    assert unlabelled_fields(text) == []
+    assert '<label for="id_reflection-learned">' in text
 
 
 def test_the_closure_page_lets_the_partner_dispute(client, relationship, alice, bob):
