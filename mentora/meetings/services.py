@@ -61,6 +61,23 @@ def _check_duration_and_place(errors: dict[str, list[str]], *, duration_minutes:
         errors["place"] = [_("Keep the place under 200 characters.")]
 
 
+def _check_topics_and_rating(
+    errors: dict[str, list[str]], *, topics: str, rating: int | None, happened: bool
+) -> None:
+    """What logging a meeting records, scheduled or not: its topics and this side's rating."""
+    if len(topics) > TEXT_LIMIT:
+        errors["topics"] = [
+            ngettext(
+                "Keep the topics under %(max)s character.",
+                "Keep the topics under %(max)s characters.",
+                TEXT_LIMIT,
+            )
+            % {"max": TEXT_LIMIT}
+        ]
+    if rating is not None and not (happened and 1 <= rating <= 5):
+        errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
+
+
 def _validate_slot(
     *, starts_at: datetime.datetime, duration_minutes: int, place: str, video_url: str
 ) -> dict:
@@ -194,17 +211,7 @@ def meeting_record_past(
         errors["starts_at"] = [_("This is after your relationship's end date.")]
     place, topics = place.strip(), topics.strip()
     _check_duration_and_place(errors, duration_minutes=duration_minutes, place=place)
-    if len(topics) > TEXT_LIMIT:
-        errors["topics"] = [
-            ngettext(
-                "Keep the topics under %(max)s character.",
-                "Keep the topics under %(max)s characters.",
-                TEXT_LIMIT,
-            )
-            % {"max": TEXT_LIMIT}
-        ]
-    if rating is not None and not 1 <= rating <= 5:
-        errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
+    _check_topics_and_rating(errors, topics=topics, rating=rating, happened=True)
     for field, error in control_character_errors(
         single_line={"place": place}, multi_line={"topics": topics}
     ).items():
@@ -269,17 +276,7 @@ def meeting_log(
             _("Give the actual duration in minutes, from 1 to %(max)s, for a meeting that happened.")
             % {"max": MAX_ACTUAL_DURATION_MINUTES}
         ]
-    if rating is not None and not (happened and 1 <= rating <= 5):
-        errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
-    if len(topics) > TEXT_LIMIT:
-        errors["topics"] = [
-            ngettext(
-                "Keep the topics under %(max)s character.",
-                "Keep the topics under %(max)s characters.",
-                TEXT_LIMIT,
-            )
-            % {"max": TEXT_LIMIT}
-        ]
+    _check_topics_and_rating(errors, topics=topics, rating=rating, happened=happened)
     for field, error in control_character_errors(multi_line={"topics": topics}).items():
         errors.setdefault(field, [error.message])
     if errors:
