@@ -35,8 +35,14 @@ RULE_ORDER = (
     "blocks",
     "previous_partners",
 )
-# Unmatched people diagnosed together: pairs per block of vectorised rule masks.
+# Unmatched people are checked against the other side in blocks of this many pairs (vectorised masks).
 DIAGNOSIS_BLOCK_PAIRS = 1 << 21
+# Work limit, in pairs, for counting every eligible partner of people who had candidates (so are
+# known to have one): past it they are checked against the partners with a free place only, which
+# decides their reason as surely, and their eligible count is left null. People without candidates
+# are always checked against everyone. A count of pairs, not of seconds: the result never depends
+# on the machine.
+DIAGNOSIS_COUNT_BUDGET = 2_000_000
 
 
 def reason(code: str, **params: Any) -> Reason:
@@ -173,31 +179,76 @@ def unmatched_reasons(
     """Why each of `people` got nobody, true by construction.
 
     right: everyone on the other side (mentors with capacity, or the peers); free: their places
-    left after the assignment. Eligibility is checked against every person in `right`, not only
+    left after the assignment. Eligibility is checked against the people in `right`, not against
     the candidates a run scored. A person is reported out-competed (`all_eligible_full`) only when
     at least one partner is eligible and every eligible partner is full; with none eligible, the
     reason counts the partners each hard rule left out. pairs: the assignment as (mentee, mentor)
     population indices, for the program's cap on mentees per mentor from one department;
-    best_score: the best candidate score per person.
+    best_score: the best candidate score per person (finite: the person had an eligible candidate).
     """
     role = "peer" if kind_for(program) == "peer" else "mentor"
     if len(people) == 0:
         return []
     if len(right) == 0:
         return [[reason("none_with_capacity", role=role)] for _ in people]
-    cap = program.max_mentees_per_department
-    taken = _department_loads(pop, pairs) if cap and pairs is not None else None
+    had_candidate = np.zeros(len(people), dtype=bool) if best_score is None else np.isfinite(best_score)
+    # Everyone without a candidate, then people with one while the counting budget lasts.
+    counted = ~had_candidate
+    affordable = max(0, DIAGNOSIS_COUNT_BUDGET // len(right) - int(counted.sum()))
+    counted[np.flatnonzero(had_candidate)[:affordable]] = True
+    checks = _Checks(pop, program, role, pairs, best_score)
     has_room = free > 0
-    thresholds = skill_thresholds(pop, program)
-    out: list[list[Reason]] = []
-    block = max(1, DIAGNOSIS_BLOCK_PAIRS // len(right))
-    for lo in range(0, len(people), block):
-        rows = people[lo : lo + block]
-        u = np.repeat(rows, len(right))
-        v = np.tile(right, len(rows))
+    out: dict[int, Reason] = {}
+    for everyone in (True, False):
+        subset = np.flatnonzero(counted if everyone else ~counted)
+        cols, room = (right, has_room) if everyone else (right[has_room], has_room[has_room])
+        if len(cols) == 0:  # nobody has a free place; these people had an eligible candidate
+            out.update((k, checks.all_full(k, None)) for k in subset.tolist())
+            continue
+        block = max(1, DIAGNOSIS_BLOCK_PAIRS // len(cols))
+        for lo in range(0, len(subset), block):
+            ks = subset[lo : lo + block]
+            out.update(
+                zip(ks.tolist(), checks.reasons(ks, people[ks], cols, room, everyone=everyone), strict=True)
+            )
+    return [[out[k]] for k in range(len(people))]
+
+
+class _Checks:
+    """The hard rules for blocks of (unmatched person x partner), with the counts a reason needs."""
+
+    def __init__(
+        self,
+        pop: Population,
+        program: Program,
+        role: str,
+        pairs: tuple[np.ndarray, np.ndarray] | None,
+        best_score: np.ndarray | None,
+    ) -> None:
+        self.pop, self.program, self.role, self.best_score = pop, program, role, best_score
+        self.cap = program.max_mentees_per_department
+        self.taken = _department_loads(pop, pairs) if self.cap and pairs is not None else None
+        self.thresholds = skill_thresholds(pop, program)
+
+    def all_full(self, k: int, eligible: int | None) -> Reason:
+        best = self.best_score[k] if self.best_score is not None else np.inf
+        return reason(
+            "all_eligible_full",
+            role=self.role,
+            eligible=eligible,
+            best_score=round(float(best), 4) if np.isfinite(best) else None,
+        )
+
+    def reasons(
+        self, ks: np.ndarray, rows: np.ndarray, cols: np.ndarray, room: np.ndarray, *, everyone: bool
+    ) -> list[Reason]:
+        """The reason of each person rows[r] (ks[r]: position in the caller's list). cols: every
+        partner (everyone) or only those with a free place; room: which of cols have one."""
+        pop, role = self.pop, self.role
+        u, v = np.repeat(rows, len(cols)), np.tile(cols, len(rows))
         masks = {
-            name: mask.reshape(len(rows), len(right))
-            for name, mask in constraint_masks(pop, program, u, v).items()
+            name: mask.reshape(len(rows), len(cols))
+            for name, mask in constraint_masks(pop, self.program, u, v).items()
         }
         alive = masks.pop("distinct")  # a peer is never their own partner, nor counted as one
         considered = alive.sum(axis=1)
@@ -207,54 +258,53 @@ def unmatched_reasons(
                 excluded[name] = (alive & ~masks[name]).sum(axis=1)
                 alive &= masks[name]
         eligible = alive.sum(axis=1)
-        eligible_free = (alive & has_room).sum(axis=1)
-        if taken is not None:
-            keys, loads = taken
-            query = np.tile(right, len(rows)) * len(pop.departments)
-            pos, found = lookup_pairs(keys, query + np.repeat(pop.department[rows], len(right)))
+        open_ = alive & room
+        eligible_free = open_.sum(axis=1)
+        if self.taken is not None:
+            keys, loads = self.taken
+            pos, found = lookup_pairs(
+                keys, v * len(pop.departments) + np.repeat(pop.department[rows], len(cols))
+            )
             held = np.where(found, np.append(loads, 0)[pos], 0)
-            room_for_department = (held < cap).reshape(len(rows), len(right))
-        else:
-            room_for_department = np.ones_like(alive)
-        eligible_open = (alive & has_room & room_for_department).sum(axis=1)
+            open_ &= (held < self.cap).reshape(len(rows), len(cols))
+        eligible_open = open_.sum(axis=1)
+        out = []
         for r, i in enumerate(rows.tolist()):
-            k = lo + r
-            if considered[r] == 0:
-                why = reason("none_with_capacity", role=role)
-            elif eligible[r] == 0:
-                wanted = pop.want_skill[i] >= 0
-                why = reason(
-                    "no_eligible_partner",
-                    role=role,
-                    considered=int(considered[r]),
-                    excluded=[
-                        {"rule": name, "count": int(count[r])} for name, count in excluded.items() if count[r]
-                    ],
-                    skills=[pop.skills[int(s)] for s in pop.want_skill[i][wanted]],
-                    at_least=[int(t) for t in thresholds[i][wanted]],
-                )
+            count = int(eligible[r]) if everyone else None
+            if everyone and eligible[r] == 0:
+                out.append(self._none_eligible(i, int(considered[r]), excluded, r))
             elif eligible_free[r] == 0:
-                best = None if best_score is None or not np.isfinite(best_score[k]) else best_score[k]
-                why = reason(
-                    "all_eligible_full",
-                    role=role,
-                    eligible=int(eligible[r]),
-                    best_score=None if best is None else round(float(best), 4),
-                )
+                out.append(self.all_full(int(ks[r]), count))
             elif eligible_open[r] == 0:
-                why = reason(
-                    "department_cap",
-                    role=role,
-                    department=pop.departments[pop.department[i]],
-                    cap=cap,
-                    free=int(eligible_free[r]),
+                department = pop.departments[pop.department[i]]
+                out.append(
+                    reason(
+                        "department_cap",
+                        role=role,
+                        department=department,
+                        cap=self.cap,
+                        free=int(eligible_free[r]),
+                    )
                 )
             else:
-                why = reason(
-                    "eligible_partner_free", role=role, eligible=int(eligible[r]), free=int(eligible_open[r])
+                out.append(
+                    reason("eligible_partner_free", role=role, eligible=count, free=int(eligible_open[r]))
                 )
-            out.append([why])
-    return out
+        return out
+
+    def _none_eligible(self, i: int, considered: int, excluded: dict[str, np.ndarray], r: int) -> Reason:
+        pop, role = self.pop, self.role
+        if considered == 0:
+            return reason("none_with_capacity", role=role)
+        wanted = pop.want_skill[i] >= 0
+        return reason(
+            "no_eligible_partner",
+            role=role,
+            considered=int(considered),
+            excluded=[{"rule": name, "count": int(count[r])} for name, count in excluded.items() if count[r]],
+            skills=[pop.skills[int(s)] for s in pop.want_skill[i][wanted]],
+            at_least=[int(t) for t in self.thresholds[i][wanted]],
+        )
 
 
 def _department_loads(pop: Population, pairs: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -229,6 +229,10 @@ class _Words:
 
     def _all_eligible_full(self, p: dict[str, Any]) -> str:
         count = p["eligible"]
+        if count is None:  # a large run counts eligible mentors only up to a work limit
+            if self.you:
+                return gettext("Every mentor who fits you has no free place right now.")
+            return gettext("Every eligible mentor is full with pairs that score higher.")
         if self.you:
             return ngettext(
                 "The mentor who fits you has no free place right now.",

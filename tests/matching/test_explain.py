@@ -7,6 +7,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mentora.matching import explain
 from mentora.matching.engine import solve
 from mentora.matching.explain import PRIVATE_PARAMS
 from mentora.matching.shortlist import Shortlister
@@ -126,6 +127,17 @@ def test_an_eligible_mentor_outside_the_candidates_is_counted():
     result = solve(instance(*mentees, *mentors, candidate_limit=1))
     assert result["unmatched"]
     assert all(u["reasons"][0]["params"]["eligible"] == 2 for u in result["unmatched"])
+
+
+def test_past_the_counting_budget_the_reason_is_still_true(monkeypatch):
+    """People who had a candidate are then checked against the mentors with a free place only:
+    still out-competed, with the count of eligible mentors left null."""
+    monkeypatch.setattr(explain, "DIAGNOSIS_COUNT_BUDGET", 0)
+    (left,) = solve(instance(alice(), mentee("ann"), bob()))["unmatched"]
+    assert left["reasons"][0]["code"] == "all_eligible_full"
+    assert left["reasons"][0]["params"]["eligible"] is None
+    (alone,) = solve(instance(alice(), bob(languages=("ja",))))["unmatched"]
+    assert alone["reasons"][0]["code"] == "no_eligible_partner"  # no candidate: always checked in full
 
 
 def test_nobody_with_capacity_is_said_so():

@@ -95,6 +95,13 @@ def test_numbers_take_the_right_plural():
         "The one eligible mentor is full with pairs that score higher.",
         "All 4 eligible mentors are full with pairs that score higher. Best candidate score: 0.71.",
     ]
+    uncounted = {
+        "code": "all_eligible_full",
+        "params": {"role": "mentor", "eligible": None, "best_score": None},
+    }
+    assert texts([uncounted], Audience.MANAGER) == [
+        "Every eligible mentor is full with pairs that score higher."
+    ]
     hour = {"code": "shared_hours", "params": {"hours": 1.0}}
     assert texts([hour], Audience.MANAGER) == ["Working hours overlap by 1 hour a day."]
 
