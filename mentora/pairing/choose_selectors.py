@@ -25,7 +25,7 @@ from mentora.pairing.instance_builder import build_instance
 from mentora.pairing.models import PairAllowance, PairRule, PairRuleKind, ShortlistExposure
 from mentora.pairing.reasons import Audience, ShownReason, render_reasons
 from mentora.pairing.selectors import program_skill_names
-from mentora.people.models import OfferedSkill, Person
+from mentora.people.models import OfferedSkill, Person, WantedSkill
 from mentora.programs.models import (
     LIVE_PROGRAM_STATUSES,
     Enrolment,
@@ -436,6 +436,30 @@ def _request_get(*, viewer: Viewer, request_id: int, side: str) -> Relationship:
 def request_get_for_mentor(*, viewer: Viewer, request_id: int) -> Relationship:
     """A mentee's request addressed to the viewer; 404 for anyone else, the mentee included."""
     return _request_get(viewer=viewer, request_id=request_id, side="mentor")
+
+
+@dataclass(frozen=True)
+class RequestingMentee:
+    """What a mentee shares with the mentor they ask (the request form says so): the public profile's
+    name and job, their goals and purpose, and the skills they want to grow. Never the self-assessment,
+    demographics or seniority."""
+
+    request: Relationship
+    wanted_skills: list[WantedSkill]
+
+
+def requesting_mentee_get(*, viewer: Viewer, request_id: int) -> RequestingMentee:
+    """The mentee of a live request addressed to the viewer (waiting or accepted); 404 for anyone else,
+    the mentee included, and once the request was withdrawn or declined."""
+    request = _request_get(viewer=viewer, request_id=request_id, side="mentor")
+    if request.status not in LIVE_STATUSES:
+        raise Http404
+    wanted = list(
+        WantedSkill.objects.filter(person_id=request.mentee_id)
+        .select_related("skill")
+        .order_by("priority", "skill__name")
+    )
+    return RequestingMentee(request=request, wanted_skills=wanted)
 
 
 def request_get_for_mentee(*, viewer: Viewer, request_id: int) -> Relationship:

@@ -139,6 +139,13 @@ def choose_request(request, pk: int, mentor_id: int):
 
 
 @person_required
+def choose_request_mentee(request, request_id: int):
+    """For the mentor a mentee asked: what the mentee wants to grow (their goals and wanted skills)."""
+    mentee = selectors.requesting_mentee_get(viewer=request_viewer(request), request_id=request_id)
+    return render(request, "pairing/choose_request_mentee.html", {"mentee": mentee})
+
+
+@person_required
 @require_POST
 def choose_withdraw(request, request_id: int):
     viewer = request_viewer(request)

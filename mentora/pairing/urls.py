@@ -26,6 +26,11 @@ urlpatterns = [
     path("choose/<int:pk>/requests/", choose_views.choose_requests, name="choose_requests"),
     path("choose/<int:pk>/availability/", choose_views.choose_availability, name="choose_availability"),
     path("choose/requests/<int:request_id>/withdraw/", choose_views.choose_withdraw, name="choose_withdraw"),
+    path(
+        "choose/requests/<int:request_id>/mentee/",
+        choose_views.choose_request_mentee,
+        name="choose_request_mentee",
+    ),
     path("choose/requests/<int:request_id>/accept/", choose_views.choose_accept, name="choose_accept"),
     path("choose/requests/<int:request_id>/decline/", choose_views.choose_decline, name="choose_decline"),
 ]
