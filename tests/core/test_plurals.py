@@ -40,7 +40,9 @@ def template_blocks():
 
 
 def test_no_python_message_counts_with_a_fixed_form():
-    fixed = [f"{where}: {message!r}" for where, message in python_messages() if NUMBER_IN_PYTHON.search(message)]
+    fixed = [
+        f"{where}: {message!r}" for where, message in python_messages() if NUMBER_IN_PYTHON.search(message)
+    ]
     assert fixed == []
 
 

@@ -5,26 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_pairing_kind'),
-        ('people', '0004_skill_review'),
-        ('relationships', '0002_relationship_ends_on'),
+        ("notifications", "0002_pairing_kind"),
+        ("people", "0004_skill_review"),
+        ("relationships", "0002_relationship_ends_on"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PairNudge',
+            name="PairNudge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField()),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='relationships.relationship')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="relationships.relationship",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pair nudge',
-                'verbose_name_plural': 'pair nudges',
-                'indexes': [models.Index(fields=['relationship', 'created_at'], name='notificatio_relatio_f9f432_idx')],
+                "verbose_name": "pair nudge",
+                "verbose_name_plural": "pair nudges",
+                "indexes": [
+                    models.Index(fields=["relationship", "created_at"], name="notificatio_relatio_f9f432_idx")
+                ],
             },
         ),
     ]
