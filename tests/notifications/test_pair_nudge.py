@@ -103,9 +103,7 @@ def test_the_summary_shows_dates_and_counts_and_nothing_private(client, program,
     assert SECRET not in text
 
 
-def test_a_manager_nudges_both_sides_once_a_week(
-    client, program, quiet_pair, pam, alice, bob, after_commit
-):
+def test_a_manager_nudges_both_sides_once_a_week(client, program, quiet_pair, pam, alice, bob, after_commit):
     with after_commit():
         response = nudge_page(client, pam, quiet_pair)
     assert response.redirect_chain[-1][0] == reverse("checkins:at_risk", args=[program.pk])
