@@ -20,10 +20,10 @@ from mentora.matching.eligibility import (
     unique_sorted,
 )
 from mentora.matching.explain import explain_circle, explain_pairs, unmatched_reasons
-from mentora.matching.flow import SCALE, Assignment, assign, cardinality_bonus, scaled
+from mentora.matching.flow import SCALE, Assignment, Duals, assign, cardinality_bonus, scaled
 from mentora.matching.instance import COMPONENTS, Instance, InstanceError, Program
 from mentora.matching.population import Population, build_population, lookup_pairs
-from mentora.matching.pricing import Pricer
+from mentora.matching.pricing import Pricer, concat_edges
 from mentora.matching.scoring import Edges, group_positions, score_edges, top_per_group
 from mentora.matching.stable import (
     blocking_report,
@@ -33,6 +33,7 @@ from mentora.matching.stable import (
 )
 
 FLOOR_ROUNDS = 8
+PARK_BELOW = 100_000  # integer-scaled score (0.1): a candidate edge this far below its price leaves the flow
 MENTOR_KEEP = (3, 5)  # each mentor keeps at least max(3 x capacity, 5) of their best candidates
 
 
@@ -285,6 +286,7 @@ def _certified_optimum(
     bonus = cardinality_bonus(len(prep.left)) if program.max_cardinality_first else 0
     rounds = priced = enumerated = added = 0
     pricer = Pricer(pop, program, prep.left, prep.right, bonus=bonus)
+    parked = []
     while True:
         result = flow(prep.edges.score, with_duals=True)
         duals = result.duals
@@ -298,19 +300,23 @@ def _certified_optimum(
         if proven or (pricing_rounds is not None and rounds >= pricing_rounds):
             break
         added += len(found.added)
-        merged = Edges(
-            *(
-                np.concatenate([x, y])
-                for x, y in (
-                    (prep.edges.u, found.added.u),
-                    (prep.edges.v, found.added.v),
-                    (prep.edges.components, found.added.components),
-                    (prep.edges.score, found.added.score),
-                )
-            )
-        )
+        # edges far below their price leave the flow (smaller re-solves) for the pricer's pool, which
+        # prices them every round and brings back any that would improve
+        far = ~result.chosen & (scaled(prep.edges.score) + bonus < _edge_price(prep, duals) - PARK_BELOW)
+        if pricer.margin and far.any():
+            parked.append(prep.edges.subset(far))
+            pricer.park(prep.edges.subset(far))
+            prep.edges = prep.edges.subset(~far)
+        merged = concat_edges([prep.edges, found.added])
         prep.edges = merged.subset(np.lexsort((merged.v, merged.u)))
-    chosen = result.chosen
+    chosen_keys = prep.edges.u[result.chosen] * pop.n + prep.edges.v[result.chosen]
+    if parked:
+        # every candidate edge stays in the result's graph (reasons, rankings, blocking pairs)
+        back = concat_edges(parked)
+        back = back.subset(~lookup_pairs(prep.edges.u * pop.n + prep.edges.v, back.u * pop.n + back.v)[1])
+        merged = concat_edges([prep.edges, back])
+        prep.edges = merged.subset(np.lexsort((merged.v, merged.u)))
+    chosen = lookup_pairs(np.sort(chosen_keys), prep.edges.u * pop.n + prep.edges.v)[1]
     total = int(scaled(prep.edges.score[chosen]).sum())
     # with the cardinality bonus the duals bound (bonus x pairs + score); the score part is what we report
     bound = duals.objective + found.bound_gap - bonus * int(chosen.sum())
@@ -329,6 +335,16 @@ def _certified_optimum(
         # one more pair may be possible: the score bound alone says nothing about that trade
         certificate["bound_scaled"] = None
     return chosen, certificate
+
+
+def _edge_price(prep: Prepared, duals: Duals) -> np.ndarray:
+    """The duals each candidate edge must beat."""
+    program = prep.program
+    return duals.price(
+        np.searchsorted(prep.left, prep.edges.u),
+        np.searchsorted(prep.right, prep.edges.v),
+        prep.pop.department[prep.edges.u] if program.max_mentees_per_department else None,
+    )
 
 
 def _bound_fields(total_scaled: int, bound_scaled: int | None) -> dict[str, Any]:

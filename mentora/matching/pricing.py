@@ -179,10 +179,10 @@ class Pricer:
         fresh = self._enumerate(np.flatnonzero(stale), existing_keys, price_of, duals.left, result)
         found.append(fresh)
         if self.margin:
-            self.pool = _concat([pool, fresh])
+            self.pool = concat_edges([pool, fresh])
         self.enumerated_at[stale] = this_round
         self.left_then[stale] = duals.left[stale]
-        everything = _concat(found)
+        everything = concat_edges(found)
         reduced = reduced_of(everything)
         improving = np.flatnonzero(reduced > 0)
         if len(improving) == 0:
@@ -198,6 +198,10 @@ class Pricer:
         added = everything.subset(keep)
         result.added = added.subset(np.lexsort((added.v, added.u)))
         return result
+
+    def park(self, edges: Edges) -> None:
+        """Scored eligible pairs leaving the graph: priced with the pool every round from now on."""
+        self.pool = concat_edges([self.pool, edges])
 
     def _mentor_fall(self, mentees: np.ndarray, fall: np.ndarray) -> np.ndarray:
         """Per mentee (positions in left), the largest fall of a dual among the mentors it may be paired
@@ -300,10 +304,11 @@ class Pricer:
             block_keys = unique_sorted(block_keys)
             block_keys = block_keys[~lookup_pairs(self.pref_keys, block_keys)[1]]
             out.append(self._score(block_keys, existing_keys, within_margin))
-        return _concat(out)
+        return concat_edges(out)
 
 
-def _concat(parts: list[Edges]) -> Edges:
+def concat_edges(parts: list[Edges]) -> Edges:
+    """The edges of all parts, in order."""
     parts = [p for p in parts if len(p)]
     if not parts:
         return _no_edges()
