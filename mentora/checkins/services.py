@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.checkins.models import (
     BLOCKERS_LIMIT,
@@ -33,6 +35,9 @@ from mentora.programs.models import Program
 from mentora.relationships.models import Relationship, RelationshipStatus
 
 END_SURVEY_LEAD = timedelta(days=7)
+# The sweep reads active pairs this many at a time and inserts check-ins in batches of this many.
+ISSUE_READ_CHUNK = 2000
+ISSUE_WRITE_BATCH = 1000
 
 
 def checkin_schedule_update(
@@ -47,9 +52,13 @@ def checkin_schedule_update(
 ) -> CheckinSchedule:
     errors = {}
     if not 1 <= cadence_weeks <= MAX_CADENCE_WEEKS:
-        errors["cadence_weeks"] = _("Choose between 1 and %(max)d weeks.") % {"max": MAX_CADENCE_WEEKS}
+        errors["cadence_weeks"] = ngettext(
+            "Choose between 1 and %(max)d week.", "Choose between 1 and %(max)d weeks.", MAX_CADENCE_WEEKS
+        ) % {"max": MAX_CADENCE_WEEKS}
     if not 1 <= silent_after_weeks <= MAX_CADENCE_WEEKS:
-        errors["silent_after_weeks"] = _("Choose between 1 and %(max)d weeks.") % {"max": MAX_CADENCE_WEEKS}
+        errors["silent_after_weeks"] = ngettext(
+            "Choose between 1 and %(max)d week.", "Choose between 1 and %(max)d weeks.", MAX_CADENCE_WEEKS
+        ) % {"max": MAX_CADENCE_WEEKS}
     if not 1 <= overdue_after_days <= 60:
         errors["overdue_after_days"] = _("Choose between 1 and 60 days.")
     if errors:
@@ -93,55 +102,67 @@ def checkins_issue_due(*, today: date | None = None, organisation: Organisation 
     "missed"); the mid-point and end-of-cycle surveys are asked once per relationship. The worker
     sweeps every organisation; `organisation` keeps a sweep to one (the demo loader replays its own
     past without touching anyone else's pairs).
+
+    A fixed number of queries however many pairs there are: the due dates are worked out from one
+    read of the active pairs, compared with one read of the check-ins they could clash with, and
+    the missing ones inserted in bulk.
     """
     today = today or timezone.localdate()
     active = Relationship.objects.filter(status=RelationshipStatus.ACTIVE)
     if organisation is not None:
         active = active.filter(program__organisation=organisation)
-    relationships = list(active.select_related("program"))
-    if not relationships:
-        return 0
-    schedules: dict[int, CheckinSchedule] = {}
-    once = set(
-        Checkin.objects.filter(
-            relationship__in=relationships, kind__in=[CheckinKind.MIDPOINT, CheckinKind.END]
-        ).values_list("relationship_id", "respondent_id", "kind")
-    )
-    rows = []
-    for relationship in relationships:
-        if relationship.program_id not in schedules:
-            schedules[relationship.program_id] = schedule_for(program=relationship.program)
-        for kind, due_on in _due_for(
-            relationship, schedules[relationship.program_id], relationship.ends_on, today
-        ):
+    schedules = {
+        schedule.program_id: schedule
+        for schedule in CheckinSchedule.objects.filter(program__in=active.values("program_id"))
+    }
+    due: dict[tuple[int, int, str, date], Checkin] = {}
+    pairs = active.only("pk", "program_id", "mentor_id", "mentee_id", "started_at", "ends_on")
+    for relationship in pairs.iterator(chunk_size=ISSUE_READ_CHUNK):
+        schedule = schedules.get(relationship.program_id) or CheckinSchedule(
+            program_id=relationship.program_id
+        )
+        for kind, due_on in _due_for(relationship, schedule, relationship.ends_on, today):
             for respondent_id in (relationship.mentor_id, relationship.mentee_id):
-                if kind != CheckinKind.PULSE and (relationship.pk, respondent_id, kind) in once:
-                    continue
-                rows.append(
-                    Checkin(relationship=relationship, respondent_id=respondent_id, kind=kind, due_on=due_on)
+                due[(relationship.pk, respondent_id, kind, due_on)] = Checkin(
+                    relationship_id=relationship.pk, respondent_id=respondent_id, kind=kind, due_on=due_on
                 )
-    before = Checkin.objects.count()
-    Checkin.objects.bulk_create(rows, ignore_conflicts=True)
-    created = Checkin.objects.count() - before
-    _expire_superseded_pulses(relationships)
-    return created
-
-
-def _expire_superseded_pulses(relationships: list[Relationship]) -> None:
-    latest: dict[tuple[int, int], date] = {}
-    for relationship_id, respondent_id, due_on in Checkin.objects.filter(
-        relationship__in=relationships, kind=CheckinKind.PULSE
-    ).values_list("relationship_id", "respondent_id", "due_on"):
-        key = (relationship_id, respondent_id)
-        latest[key] = max(latest.get(key, due_on), due_on)
-    stale = [
-        pk
-        for pk, relationship_id, respondent_id, due_on in Checkin.objects.filter(
-            relationship__in=relationships, kind=CheckinKind.PULSE, status=CheckinStatus.PENDING
-        ).values_list("pk", "relationship_id", "respondent_id", "due_on")
-        if due_on < latest[(relationship_id, respondent_id)]
+    if not due:
+        return 0
+    # A pulse is new unless one with the same due date exists; a mid-point or end survey is asked
+    # once, whatever its date (a changed end date moves it).
+    earliest_pulse = min((key[3] for key in due if key[2] == CheckinKind.PULSE), default=today)
+    asked = Checkin.objects.filter(relationship__in=active).filter(
+        Q(kind__in=[CheckinKind.MIDPOINT, CheckinKind.END])
+        | Q(kind=CheckinKind.PULSE, due_on__gte=earliest_pulse)
+    )
+    pulses_asked, surveys_asked = set(), set()
+    for key in asked.values_list("relationship_id", "respondent_id", "kind", "due_on"):
+        if key[2] == CheckinKind.PULSE:
+            pulses_asked.add(key)
+        else:
+            surveys_asked.add(key[:3])
+    new = [
+        checkin
+        for key, checkin in due.items()
+        if (key not in pulses_asked if key[2] == CheckinKind.PULSE else key[:3] not in surveys_asked)
     ]
-    Checkin.objects.filter(pk__in=stale, status=CheckinStatus.PENDING).update(status=CheckinStatus.MISSED)
+    # The unique constraint keeps a concurrent sweep's rows from doubling these.
+    Checkin.objects.bulk_create(new, ignore_conflicts=True, batch_size=ISSUE_WRITE_BATCH)
+    _expire_superseded_pulses(active)
+    return len(new)
+
+
+def _expire_superseded_pulses(relationships: QuerySet[Relationship]) -> None:
+    """An unanswered pulse is missed once a later one was asked of the same person (one UPDATE)."""
+    later = Checkin.objects.filter(
+        relationship_id=OuterRef("relationship_id"),
+        respondent_id=OuterRef("respondent_id"),
+        kind=CheckinKind.PULSE,
+        due_on__gt=OuterRef("due_on"),
+    )
+    Checkin.objects.filter(
+        relationship__in=relationships, kind=CheckinKind.PULSE, status=CheckinStatus.PENDING
+    ).filter(Exists(later)).update(status=CheckinStatus.MISSED)
 
 
 def checkins_lapse_for_relationship(*, relationship: Relationship) -> None:
@@ -183,7 +204,11 @@ def _clean_answer(usefulness, meeting_frequency, blockers) -> tuple[int, str, st
         errors["meeting_frequency"] = _("Choose one of the options.")
     blockers = (blockers or "").strip()
     if len(blockers) > BLOCKERS_LIMIT:
-        errors["blockers"] = _("Keep this under %(limit)d characters (it has %(length)d).") % {
+        errors["blockers"] = ngettext(
+            "Keep this under %(limit)d character (it has %(length)d).",
+            "Keep this under %(limit)d characters (it has %(length)d).",
+            BLOCKERS_LIMIT,
+        ) % {
             "limit": BLOCKERS_LIMIT,
             "length": len(blockers),
         }
@@ -272,7 +297,11 @@ def checkin_answer_end(
     texts = {"what_helped": (what_helped or "").strip(), "what_to_change": (what_to_change or "").strip()}
     for field, text in texts.items():
         if len(text) > BLOCKERS_LIMIT:
-            errors[field] = _("Keep this under %(limit)d characters (it has %(length)d).") % {
+            errors[field] = ngettext(
+                "Keep this under %(limit)d character (it has %(length)d).",
+                "Keep this under %(limit)d characters (it has %(length)d).",
+                BLOCKERS_LIMIT,
+            ) % {
                 "limit": BLOCKERS_LIMIT,
                 "length": len(text),
             }

@@ -92,3 +92,17 @@ def test_the_checkin_sweep_counts_what_it_added_and_misses_superseded_pulses(pro
         assert checkins_issue_due() == 0
     assert Checkin.objects.filter(due_on=START.date(), status=CheckinStatus.MISSED).count() == 4
     assert Checkin.objects.filter(status=CheckinStatus.PENDING).count() == 8
+
+
+def test_the_checkin_sweep_reads_only_the_active_pairs_checkins(programs, org):
+    """It used to count the whole check-in table before and after inserting, every pair's since the
+    start of time, to learn how many it added."""
+    add_pairs(programs, org, 3)
+    with freeze_time(NOW), CaptureQueriesContext(connection) as queries:
+        checkins_issue_due()
+    reads = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT") and "checkins_checkin" in query["sql"]
+    ]
+    assert reads and all("WHERE" in sql for sql in reads)
