@@ -174,8 +174,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="two small instances, 5 s baseline")
     ap.add_argument("--baseline-seconds", type=float, default=30.0)
+    ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="people per instance")
     args = ap.parse_args()
-    sizes = (200, 1_000) if args.quick else SIZES
+    sizes = (200, 1_000) if args.quick else args.sizes
     seconds = 5.0 if args.quick else args.baseline_seconds
     print(f"[circles] load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the start")
     for n in sizes:

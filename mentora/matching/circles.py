@@ -44,10 +44,9 @@ __all__ = ["CircleSpec", "Circles", "form_circles"]
 _EXACT_N = 14  # up to this many people, CP-SAT solves the whole problem exactly
 _CPSAT_FEASIBILITY_N = 300  # up to this many, CP-SAT settles feasibility when repair fails
 # Budgets at effort 1.  CP-SAT's are in its deterministic time (reproducible work units).
-_ANNEAL_STEPS = (
-    120,
-    400_000,
-)  # annealing steps: so many per person, plus a constant (small circles converge too)
+# Annealing steps: 120 per person, plus up to 800,000 more (4,000 per person) so that small and
+# middle-sized programs converge too.
+_ANNEAL_STEPS = (120, 4_000, 800_000)
 _REPAIR_STEPS = (400, 10_000)  # repair steps per start: so many per person, plus a constant
 _REPAIR_STARTS = 4  # all starts of one construction share this many starts' repair steps
 _EXACT_DTIME = 10.0
@@ -632,7 +631,9 @@ def _improve(
     effort: float,
 ) -> list[list[int]]:
     st = _State(pb, groups)
-    _anneal(pb, st, rng, order, pos, round(effort * (_ANNEAL_STEPS[0] * pb.n + _ANNEAL_STEPS[1])))
+    per_person, extra_per_person, extra_cap = _ANNEAL_STEPS
+    steps = per_person * pb.n + min(extra_per_person * pb.n, extra_cap)
+    _anneal(pb, st, rng, order, pos, round(effort * steps))
     return [sorted(g) for g in st.members]
 
 
