@@ -305,12 +305,12 @@ def program_gaps(*, program: Program, today: date | None = None) -> ProgramGaps:
     today = today or timezone.localdate()
     mentors = list(mentor_enrolments(program=program))
     taking = [enrolment for enrolment in mentors if not enrolment.pause_on(today)]
-    mentees = Enrolment.objects.filter(
-        program=program, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPROVED
-    ).count()
-    pending = Enrolment.objects.filter(program=program, status=EnrolmentStatus.APPLIED).count()
+    # People who left the organisation are neither paired nor decided on: they count nowhere here.
+    staying = Enrolment.objects.filter(program=program, person__is_active=True)
+    mentees = staying.filter(role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPROVED).count()
+    pending = staying.filter(status=EnrolmentStatus.APPLIED).count()
 
-    live = Enrolment.objects.filter(program=program).exclude(status=EnrolmentStatus.DECLINED)
+    live = staying.exclude(status=EnrolmentStatus.DECLINED)
     mentor_departments = set(
         live.filter(role=EnrolmentRole.MENTOR, person__department__isnull=False).values_list(
             "person__department_id", flat=True

@@ -407,6 +407,26 @@ def test_gaps_count_the_mentors_whose_places_count_as_matching_does(org):
     assert (gaps.mentors, gaps.capacity, gaps.paused_mentors) == (1, 2, 0)
 
 
+def test_gaps_leave_out_the_people_who_left_the_organisation(org):
+    """A leaver is no mentee to pair, no application to decide and no mentor for a department."""
+    sales = DepartmentFactory(organisation=org, name="Sales")
+    program = ProgramFactory(organisation=org)
+    EnrolmentFactory(program=program, person=PersonFactory(organisation=org, department=sales))
+    for status in (EnrolmentStatus.APPROVED, EnrolmentStatus.APPLIED):
+        EnrolmentFactory(
+            program=program, status=status, person=PersonFactory(organisation=org, is_active=False)
+        )
+    EnrolmentFactory(
+        program=program,
+        role="mentor",
+        capacity=2,
+        person=PersonFactory(organisation=org, department=sales, is_active=False),
+    )
+    gaps = program_gaps(program=program)
+    assert (gaps.mentees, gaps.pending, gaps.shortfall) == (1, 0, 1)
+    assert gaps.departments_without_mentors == [sales]
+
+
 def test_gaps_flag_a_program_nobody_may_mentor(org, alice):
     program = ProgramFactory(organisation=org, mentor_min_seniority=9)
     gaps = program_gaps(program=program)
