@@ -11,7 +11,7 @@ from mentora.organisations.models import Role
 from mentora.pairing.models import MatchRun, RunStatus
 from mentora.programs.models import EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships.models import Relationship, RelationshipStatus
-from tests.browser.journey import Screenshots, sign_in
+from tests.browser.journey import TIMEOUT_MS, Screenshots, sign_in
 from tests.factories import OfferedSkillFactory, PersonFactory, SkillFactory, WantedSkillFactory
 from tests.programs.factories import EnrolmentFactory
 
@@ -71,7 +71,7 @@ def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, br
     for person in [*mentors, *mentees]:
         page.get_by_role("button", name=f"Approve {person.full_name}").click()
         page.locator("td", has_text="Approved").nth(0).wait_for()
-    page.wait_for_function("() => !document.querySelector('tr button[value=approve]')", timeout=15_000)
+    page.wait_for_function("() => !document.querySelector('tr button[value=approve]')", timeout=TIMEOUT_MS)
     assert program.enrolments.filter(status=EnrolmentStatus.APPROVED).count() == 5
     # Who is missing and who is free follow the approvals without a reload (issue 9 §3.7).
     page.locator("#gaps", has_text="3 mentees").wait_for()
