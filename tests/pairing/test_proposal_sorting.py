@@ -46,3 +46,19 @@ def test_the_run_page_sorts_its_pairs(client, pam, program):
         response = client.get(url, {"sort": bad})
         assert response.status_code == 200
         assert mentees_in_order(response.content.decode()) == ["Cat Mentee", "Abe Mentee", "Bea Mentee"]
+
+
+def test_the_pair_filters_keep_the_sort_and_the_sort_links_keep_the_filters(client, pam, program):
+    run = proposals(program)
+    client.force_login(pam.user)
+    url = reverse("pairing:run", args=[run.pk])
+    text = client.get(url, {"sort": "mentor"}).content.decode()
+    filter_form = text[text.index('role="search"') :].split("</form>")[0]
+    assert '<input type="hidden" name="sort" value="mentor">' in filter_form
+    # What the filter form sends when a filter changes: the filters and the sort it holds.
+    filters = {"name": "", "department": "", "min_score": "0.3", "sort": "mentor"}
+    fragment = client.get(url, filters, headers={"HX-Request": "true", "HX-Target": "proposals"})
+    text = fragment.content.decode()
+    assert "Cat Mentee" not in text
+    assert text.index("<td>Bea Mentee<br>") < text.index("<td>Abe Mentee<br>")  # Max before Zoe
+    assert '<a href="?name=&amp;department=&amp;min_score=0.3&amp;sort=-mentor">Mentor</a>' in text

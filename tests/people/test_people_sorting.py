@@ -46,3 +46,17 @@ def test_a_program_manager_sorts_by_seniority_and_bad_values_are_ignored(client,
         response = client.get(url, {"sort": bad})
         assert response.status_code == 200
         assert names_in_order(response.content.decode(), names) == names
+
+
+def test_the_search_keeps_the_sort_and_the_sort_links_keep_the_search(client, org, alice):
+    names = people(org)
+    client.force_login(alice.user)
+    url = reverse("people:list")
+    text = client.get(url, {"sort": "-location"}).content.decode()
+    search_form = text[text.index('role="search"') :].split("</form>")[0]
+    assert '<input type="hidden" name="sort" value="-location">' in search_form
+    # What the search form sends as you type: the search and the sort it holds.
+    fragment = client.get(url, {"q": "e", "sort": "-location"}, headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert names_in_order(text, names) == ["Ada Ames", "Cy Cole", "Bo Bell"]
+    assert '<a href="?q=e&amp;sort=location">Location</a>' in text

@@ -240,3 +240,20 @@ def test_the_enrolments_page_sorts_by_a_whitelisted_column(client, program, pam,
     assert 'aria-sort="ascending"><a href="?sort=-person&amp;status=approved">Person</a>' in text
     for bad in ("password", "-person__user__password", "", "--seniority"):
         assert client.get(url, {"sort": bad}).status_code == 200
+
+
+def test_the_status_filter_keeps_the_sort_and_the_sort_links_keep_the_status(client, program, pam, org):
+    for name, status in (("Cleo", "approved"), ("Abe", "approved"), ("Bea", "applied")):
+        EnrolmentFactory(
+            program=program, status=status, person=PersonFactory(organisation=org, full_name=name)
+        )
+    client.force_login(pam.user)
+    url = reverse("programs:enrolments", args=[program.pk])
+    text = client.get(url, {"sort": "-person"}).content.decode()
+    status_form = text[text.index('class="filters"') :].split("</form>")[0]
+    assert '<input type="hidden" name="sort" value="-person">' in status_form
+    # What the status filter sends when it changes: the status and the sort it holds.
+    fragment = client.get(url, {"status": "approved", "sort": "-person"}, headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert text.index(">Cleo</a>") < text.index(">Abe</a>") and ">Bea</a>" not in text
+    assert 'aria-sort="descending"><a href="?status=approved&amp;sort=person">Person</a>' in text
