@@ -7,45 +7,6 @@
   var liveRegion = null;
   var USER_EVENTS = ["submit", "click", "change", "input", "keyup", "search"];
 
-  // Puts every table in its own scroll box that a keyboard can reach and scroll, so a wide table never
-  // makes the page scroll sideways on a phone. Its name is the table's caption or the nearest heading,
-  // said as "Table: …" so that it differs from the section named by that same heading.
-  function boxTables(root) {
-    root.querySelectorAll("table").forEach(function (table) {
-      if (table.parentElement.classList.contains("table-scroll")) return;
-      var box = document.createElement("div");
-      box.className = "table-scroll";
-      box.tabIndex = 0;
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", uniqueName(tableName(table)));
-      table.parentNode.insertBefore(box, table);
-      box.appendChild(table);
-    });
-  }
-
-  // Two boxes under one heading are numbered: landmarks of one page need different names.
-  function uniqueName(name) {
-    var taken = {};
-    document.querySelectorAll(".table-scroll").forEach(function (box) { taken[box.getAttribute("aria-label")] = true; });
-    var unique = name;
-    for (var number = 2; taken[unique]; number++) unique = name + " (" + number + ")";
-    return unique;
-  }
-
-  function tableName(table) {
-    var own = (table.caption && table.caption.textContent.trim()) || table.getAttribute("aria-label");
-    if (own) return liveRegion.dataset.tableNamed.replace("{name}", own);
-    for (var node = table; node && node !== document.body; node = node.parentElement) {
-      for (var before = node.previousElementSibling; before; before = before.previousElementSibling) {
-        var heading = before.matches("h1, h2, h3, h4") ? before : before.querySelector("h1, h2, h3, h4");
-        if (heading && heading.textContent.trim()) {
-          return liveRegion.dataset.tableNamed.replace("{name}", heading.textContent.trim());
-        }
-      }
-    }
-    return liveRegion.dataset.tableName;
-  }
-
   // Says something once: emptied first, so the same words said twice are heard twice.
   function announce(text) {
     liveRegion.textContent = "";
@@ -87,7 +48,6 @@
     // htmx settles each element of an outerHTML swap: the first one speaks for the request.
     if (!(element instanceof Element) || !element.isConnected || settled.has(event.detail.xhr)) return;
     settled.add(event.detail.xhr);
-    boxTables(element);
     var focusLost = !document.activeElement || document.activeElement === document.body;
     if (focusInSwap && focusLost) {
       // Back to the control with the same id if the swap brought it back, else to the swapped part's
@@ -108,6 +68,5 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     liveRegion = document.getElementById("live-region");
-    boxTables(document);
   });
 })();
