@@ -20,11 +20,11 @@ from mentora.matching.eligibility import (
     unique_sorted,
 )
 from mentora.matching.explain import explain_circle, explain_pairs, unmatched_reasons
-from mentora.matching.flow import SCALE, Assignment, Duals, assign, cardinality_bonus, scaled
+from mentora.matching.flow import Assignment, Duals, assign, cardinality_bonus, scaled
 from mentora.matching.instance import COMPONENTS, Instance, InstanceError, Program
 from mentora.matching.population import Population, build_population, lookup_pairs
 from mentora.matching.pricing import Pricer, concat_edges
-from mentora.matching.scoring import Edges, group_positions, score_edges, top_per_group
+from mentora.matching.scoring import SCORE_SCALE, Edges, group_positions, score_edges, top_per_group
 from mentora.matching.stable import (
     blocking_report,
     deferred_acceptance,
@@ -327,7 +327,7 @@ def _certified_optimum(
         "edges_priced": priced,
         "edges_added": added,
         "largest_reduced_cost": found.largest_reduced_cost,
-        "score_scale": SCALE,
+        "score_scale": SCORE_SCALE,
         "total_scaled": total,
         "bound_scaled": total if proven else bound,
     }
@@ -354,7 +354,7 @@ def _bound_fields(total_scaled: int, bound_scaled: int | None) -> dict[str, Any]
     gap = bound_scaled - total_scaled
     return {
         "exact": gap <= 0,
-        "upper_bound": round(bound_scaled / SCALE, 6),
+        "upper_bound": round(bound_scaled / SCORE_SCALE, 6),
         "gap_percent": round(100.0 * max(gap, 0) / bound_scaled, 4) if bound_scaled > 0 else 0.0,
     }
 
@@ -513,7 +513,7 @@ def _solve_peer(prep: Prepared, timer: _Timer) -> dict[str, Any]:
     total = float(e.score[chosen].sum())
     ub = float(base.upper_bound)
     # a fairness floor may trade total score: then the result is below the proven optimum
-    below_optimum = int(scaled(e.score[chosen]).sum()) < round(float(base.objective) * SCALE)
+    below_optimum = int(scaled(e.score[chosen]).sum()) < round(float(base.objective) * SCORE_SCALE)
     return {
         "pairs": pairs,
         "unmatched": unmatched,

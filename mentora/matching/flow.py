@@ -5,7 +5,7 @@ and mentee -> sink (cap 1, cost 0) so that leaving someone unmatched is allowed.
 matrix is totally unimodular, so the integral flow optimum is the LP optimum. The middle
 [mentor, department] layer only exists when a per-department cap is set.
 
-Weights are integers (scores x SCALE) so that optimality, the duals and the pricing test built on
+Weights are integers (scores x scoring.SCORE_SCALE) so that optimality, the duals and the pricing built on
 them are exact. The duals come from the optimal flow's residual graph: D(x) is the shortest distance
 from node x to the sink over residual arcs (there is no negative cycle at an optimum). Then
 mentee dual = max(0, -D(mentee)), mentor dual = D(mentor), [mentor, department] dual = D(mid) - D(mentor)
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-SCALE = 1_000_000  # scores in 0..1 become integers with 6 decimals
+from mentora.matching.scoring import SCORE_SCALE
 
 
 class SolverError(RuntimeError):
@@ -29,7 +29,7 @@ class SolverError(RuntimeError):
 
 def scaled(weight: np.ndarray) -> np.ndarray:
     """Float scores as the exact integers the flow and the certificate work with."""
-    return np.round(np.asarray(weight, dtype=np.float64) * SCALE).astype(np.int64)
+    return np.round(np.asarray(weight, dtype=np.float64) * SCORE_SCALE).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -193,4 +193,4 @@ def assign(
 
 def cardinality_bonus(n_left: int) -> int:
     """An integer weight added to every edge that makes one more pair worth more than any total score."""
-    return SCALE * (n_left + 1)
+    return SCORE_SCALE * (n_left + 1)

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from mentora.matching.eligibility import eligible, skill_thresholds, unique_sorted
-from mentora.matching.flow import SCALE, Duals, scaled
+from mentora.matching.flow import Duals, scaled
 from mentora.matching.instance import COMPONENTS, MAX_LEVEL, Program
 from mentora.matching.population import Population, lookup_pairs
 from mentora.matching.scoring import (
     FULL_GAP,
+    SCORE_SCALE,
     Edges,
     diversity,
     goal_fit,
@@ -247,7 +248,7 @@ class Pricer:
             return _no_edges()
         index = _MentorIndex(pop, self.right, self.right_history[-1])
         bonus, margin = self.bonus, self.margin
-        ceiling = int(np.ceil(score_upper_bound(program) * SCALE)) + SLACK + bonus + margin
+        ceiling = int(np.ceil(score_upper_bound(program) * SCORE_SCALE)) + SLACK + bonus + margin
         use_skills = program.constraint("skill_match")
         wants = pop.n_wanted[left] > 0 if use_skills else np.zeros(len(left), dtype=bool)
         thr = skill_thresholds(pop, program)
@@ -264,7 +265,7 @@ class Pricer:
                 + weights[2] * diversity(pop, program, u, v)
                 + weights[3] * practical(pop, u, v)
             )
-            return np.ceil(partial * SCALE) + SLACK + bonus + margin > price_of(u, v)
+            return np.ceil(partial * SCORE_SCALE) + SLACK + bonus + margin > price_of(u, v)
 
         # blocks of mentees sized by an estimate of their pairs (mentors with a low enough dual)
         estimate = np.searchsorted(index.all_dual, below[mentees]) * np.where(
@@ -327,7 +328,7 @@ def _level_limits(
     goal = 1.0 - share[:, None] + share[:, None] * fit
     w = weight_vector(program)
     best = score_upper_bound(program) - w[0] + w[0] * goal
-    return np.ceil(best * SCALE).astype(np.int64) + SLACK + offset[:, None]
+    return np.ceil(best * SCORE_SCALE).astype(np.int64) + SLACK + offset[:, None]
 
 
 def _no_edges() -> Edges:

@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mentora.matching.engine import prepare, solve
-from mentora.matching.flow import SCALE, assign, scaled
+from mentora.matching.flow import assign, scaled
 from mentora.matching.generate import generate_instance
 from mentora.matching.population import build_population
+from mentora.matching.scoring import SCORE_SCALE
 from tests.matching.helpers import instance, person
 from tests.matching.lp import optimum
 from tests.matching.strategies import instances, naive_eligible
@@ -28,7 +29,7 @@ def all_pairs_optimum(inst) -> float:
         [np.ones(len(prep.left)), prep.pop.capacity[prep.right]],
         scaled(e.score).astype(np.float64),
     )
-    return best / SCALE
+    return best / SCORE_SCALE
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def test_the_default_run_is_the_optimum_over_all_eligible_pairs_and_says_so(samp
     best = all_pairs_optimum(sampled)
     certificate = result["certificate"]
     assert result["objective"]["exact"] is True
-    assert certificate["total_scaled"] == pytest.approx(best * SCALE, abs=0.5)
+    assert certificate["total_scaled"] == pytest.approx(best * SCORE_SCALE, abs=0.5)
     assert certificate["bound_scaled"] == certificate["total_scaled"]
     assert certificate["largest_reduced_cost"] <= 0
     assert certificate["edges_added"] > 0  # the sampled candidates alone were not optimal
