@@ -49,6 +49,7 @@ class Shortlister:
         _, self.right = sides(self.pop, self.program)
         self.spread = spread
         self._position = {int(p): k for k, p in enumerate(self.right)}
+        self.mentor_ids = frozenset(self.pop.ids[int(p)] for p in self.right)
 
     def _per_mentor(self, counts: Mapping[str, int] | None) -> np.ndarray:
         out = np.zeros(len(self.right))

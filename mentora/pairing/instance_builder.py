@@ -14,17 +14,18 @@ the engine reads it; it must never be shown to anyone but its owner.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
 from mentora.pairing.models import PairRule, PairRuleKind
 from mentora.pairing.selectors import pair_closures
-from mentora.people.models import MeetingMode, Person, SelfAssessedSkill, Skill
+from mentora.people.models import MeetingMode, OfferedSkill, Person, SelfAssessedSkill, Skill, WantedSkill
 from mentora.programs.models import (
     Enrolment,
     EnrolmentRole,
@@ -115,6 +116,12 @@ def compress_manager_chains(manager_of: dict[int, int | None], keep: Iterable[in
     return {person: nearest(person) for person in keep}
 
 
+@functools.cache
+def zone_key(time_zone: str) -> str:
+    """The zone the engine reads for a person's `time_zone` (UTC when it names none, as `Person.zone`)."""
+    return Person(time_zone=time_zone).zone.key
+
+
 def _answer_text(value: Any) -> str:
     if isinstance(value, list):
         return " ".join(str(item) for item in value)
@@ -164,18 +171,53 @@ def build(
         if forbidden is None:
             forbidden = [(a, b) for a, b, kind in rules if kind == PairRuleKind.FORBID]
 
-    enrolments = list(
-        Enrolment.objects.filter(program=program, status=EnrolmentStatus.APPROVED)
-        .select_related("person__department", "person__demographic_profile")
-        .prefetch_related(
-            "person__languages", "person__offered_skills__skill", "person__wanted_skills__skill"
+    # Plain rows, not model objects: one query per table, whatever the program's size.
+    approved = Enrolment.objects.filter(program=program, status=EnrolmentStatus.APPROVED)
+    enrolments = list(approved.order_by("person_id", "role").values_list("pk", "person_id", "role"))
+    in_program = Subquery(approved.values("person_id"))
+    people_rows = {
+        row["id"]: row
+        for row in Person.objects.filter(pk__in=in_program).values(
+            "id",
+            "is_active",
+            "seniority",
+            "time_zone",
+            "goals",
+            "purpose",
+            "job_family",
+            "location",
+            "meeting_mode",
+            "availability_hours_per_month",
+            department_name=F("department__name"),
+            consented_at=F("demographic_profile__consented_at"),
+            under_sponsored=F("demographic_profile__under_sponsored"),
+            gender=F("demographic_profile__gender"),
         )
-        .order_by("person_id", "role")
-    )
-    person_ids = {enrolment.person_id for enrolment in enrolments}
+    }
+    languages: dict[int, list[str]] = defaultdict(list)
+    for person_id, code in (
+        Person.languages.through.objects.filter(person_id__in=in_program)
+        .order_by("language__name", "language_id")
+        .values_list("person_id", "language__code")
+    ):
+        languages[person_id].append(code)
+    offered: dict[int, dict[str, int]] = defaultdict(dict)
+    for person_id, slug, level in (
+        OfferedSkill.objects.filter(person_id__in=in_program)
+        .order_by("pk")
+        .values_list("person_id", "skill__slug", "level")
+    ):
+        offered[person_id][slug] = level
+    wanted_skills: dict[int, dict[str, int]] = defaultdict(dict)
+    for person_id, slug, priority in (
+        WantedSkill.objects.filter(person_id__in=in_program)
+        .order_by("pk")
+        .values_list("person_id", "skill__slug", "priority")
+    ):
+        wanted_skills[person_id][slug] = priority
     self_assessed: dict[int, dict[str, int]] = defaultdict(dict)
     for person_id, slug, level in SelfAssessedSkill.objects.filter(
-        assessment__person__in=person_ids
+        assessment__person_id__in=in_program
     ).values_list("assessment__person_id", "skill__slug", "level"):
         self_assessed[person_id][slug] = level
     answers: dict[int, list[tuple[str, Any, str]]] = defaultdict(list)
@@ -218,32 +260,29 @@ def build(
 
     excluded: list[dict[str, Any]] = []
 
-    def exclude(person: Person, role: str, code: str) -> None:
-        excluded.append({"person": str(person.pk), "role": role, "reason": code})
+    def exclude(person_id: int, role: str, code: str) -> None:
+        excluded.append({"person": str(person_id), "role": role, "reason": code})
 
     # Who is in, in which roles, with which capacity.
     roles: dict[int, set[str]] = defaultdict(set)
     capacity: dict[int, int] = {}
-    people: dict[int, Person] = {}
-    mentee_enrolment: dict[int, Enrolment] = {}
-    for enrolment in enrolments:
-        person = enrolment.person
-        if not person.is_active:
-            exclude(person, enrolment.role, Exclusion.INACTIVE)
+    mentee_enrolment: dict[int, int] = {}  # person id → their mentee enrolment's id
+    for enrolment_id, person_id, role in enrolments:
+        if not people_rows[person_id]["is_active"]:
+            exclude(person_id, role, Exclusion.INACTIVE)
             continue
-        if enrolment.role == EnrolmentRole.MENTOR:
-            room = rooms[person.pk]
+        if role == EnrolmentRole.MENTOR:
+            room = rooms[person_id]
             if room.paused_until:
-                exclude(person, enrolment.role, Exclusion.PAUSED)
+                exclude(person_id, role, Exclusion.PAUSED)
                 continue
-            capacity[person.pk] = room.free
+            capacity[person_id] = room.free
         else:
-            if person.pk in matched_mentees:
-                exclude(person, enrolment.role, Exclusion.ALREADY_MATCHED)
+            if person_id in matched_mentees:
+                exclude(person_id, role, Exclusion.ALREADY_MATCHED)
                 continue
-            mentee_enrolment[person.pk] = enrolment
-        roles[person.pk].add(enrolment.role)
-        people[person.pk] = person
+            mentee_enrolment[person_id] = enrolment_id
+        roles[person_id].add(role)
 
     # Locked pairs are decided: the mentee leaves the pool and the mentor keeps one place fewer.
     locked_pairs = []
@@ -258,15 +297,15 @@ def build(
 
     blocks: dict[int, set[int]] = defaultdict(set)
     for mentor_pk, mentee_pk in [*forbidden, *exclude_pairs, *closures.closed]:
-        if mentor_pk in people and mentee_pk in people:
+        if mentor_pk in roles and mentee_pk in roles:
             blocks[mentee_pk].add(mentor_pk)
 
     def person_json(pk: int, with_roles: set[str], cap: int, others: set[int], managers: dict) -> dict:
-        person = people[pk]
-        goals = [person.goals, person.purpose]
-        wanted = {w.skill.slug: w.priority for w in person.wanted_skills.all()}
-        enrolment = mentee_enrolment.get(pk)
-        for feeds, value, kind in answers.get(enrolment.pk, []) if enrolment else []:
+        person = people_rows[pk]
+        goals = [person["goals"], person["purpose"]]
+        wanted = dict(wanted_skills.get(pk, {}))
+        enrolment_id = mentee_enrolment.get(pk)
+        for feeds, value, kind in answers.get(enrolment_id, []) if enrolment_id else []:
             if kind == QuestionKind.SKILL_PICK and feeds == MatchingComponent.GOAL_FIT:
                 for skill_id in value if isinstance(value, list) else []:
                     if skill_id in skill_slugs:
@@ -276,33 +315,31 @@ def build(
         out: dict[str, Any] = {
             "id": str(pk),
             "roles": sorted(with_roles),
-            "seniority": person.seniority,
-            "timezone": person.zone.key,
-            "offered_skills": {o.skill.slug: o.level for o in person.offered_skills.all()},
+            "seniority": person["seniority"],
+            "timezone": zone_key(person["time_zone"]),
+            "offered_skills": offered.get(pk, {}),
             "wanted_skills": wanted,
             "self_assessment": self_assessed.get(pk, {}),
             "goals": "\n".join(text for text in goals if text),
-            "department": person.department.name if person.department else "",
-            "job_family": person.job_family,
+            "department": person["department_name"] or "",
+            "job_family": person["job_family"],
             "manager_id": str(managers[pk]) if managers.get(pk) is not None else None,
             "availability": {
-                "hours_per_week": round(person.availability_hours_per_month / WEEKS_PER_MONTH, 3)
+                "hours_per_week": round(person["availability_hours_per_month"] / WEEKS_PER_MONTH, 3)
             },
-            "location": person.location,
-            "meeting_mode": ENGINE_MEETING_MODES.get(person.meeting_mode, "hybrid"),
+            "location": person["location"],
+            "meeting_mode": ENGINE_MEETING_MODES.get(person["meeting_mode"], "hybrid"),
             "blocks": sorted(str(other) for other in blocks.get(pk, ()) if other in others),
             "previous_partners": sorted(str(other) for other in previous.get(pk, ()) if other in others),
         }
         if EnrolmentRole.MENTOR in with_roles:
             out["capacity"] = cap
-        languages = [language.code for language in person.languages.all()]
-        if languages:
-            out["languages"] = languages
-        profile = getattr(person, "demographic_profile", None)
-        if profile is not None and profile.consented_at is not None:
-            out["under_sponsored"] = profile.under_sponsored
-            if profile.gender:
-                out["demographic_group"] = profile.gender
+        if languages.get(pk):
+            out["languages"] = languages[pk]
+        if person["consented_at"] is not None:
+            out["under_sponsored"] = person["under_sponsored"]
+            if person["gender"]:
+                out["demographic_group"] = person["gender"]
         return out
 
     def people_json(members: dict[int, set[str]]) -> list[dict[str, Any]]:
@@ -319,10 +356,10 @@ def build(
         kept = set(member_roles)
         if EnrolmentRole.MENTOR in kept and capacity.get(pk, 0) <= 0:
             kept.discard(EnrolmentRole.MENTOR)
-            exclude(people[pk], EnrolmentRole.MENTOR, Exclusion.FULL)
+            exclude(pk, EnrolmentRole.MENTOR, Exclusion.FULL)
         if pk in locked_mentees:
             kept.discard(EnrolmentRole.MENTEE)
-            exclude(people[pk], EnrolmentRole.MENTEE, Exclusion.LOCKED)
+            exclude(pk, EnrolmentRole.MENTEE, Exclusion.LOCKED)
         if kept:
             solve_roles[pk] = kept
 

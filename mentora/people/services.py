@@ -338,6 +338,7 @@ def demographics_set(
         for name, value in values.items():
             setattr(profile, name, value)
         profile.under_sponsored = under_sponsored
+        profile.consented_at = timezone.now()  # ticked again with these answers; readers see the change
         profile.save()
     return profile
 

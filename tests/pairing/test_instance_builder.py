@@ -6,12 +6,22 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentora.matching import parse_instance
+from mentora.matching.instance import check_schema
+from mentora.matching.shortlist import Shortlister
 from mentora.pairing.instance_builder import Exclusion, build, build_instance, compress_manager_chains
 from mentora.pairing.models import PairRule, PairRuleKind
-from mentora.people.models import MeetingMode
+from mentora.people.models import DemographicProfile, MeetingMode, Person, SelfAssessment
 from mentora.programs.models import EnrolmentRole, EnrolmentStatus, IntakeAnswer, MatchingComponent
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
-from tests.factories import DemographicProfileFactory, LanguageFactory, PersonFactory
+from tests.factories import (
+    DemographicProfileFactory,
+    DepartmentFactory,
+    LanguageFactory,
+    OfferedSkillFactory,
+    PersonFactory,
+    SkillFactory,
+    WantedSkillFactory,
+)
 from tests.pairing.conftest import enrol_mentee, enrol_mentor
 from tests.programs.factories import EnrolmentFactory, IntakeQuestionFactory, ProgramFactory
 
@@ -207,4 +217,152 @@ def test_it_loads_in_a_fixed_number_of_queries(program, skill, cohort):
         mentee.languages.add(LanguageFactory(code=f"l{n}"))
     with CaptureQueriesContext(connection) as large:
         build_instance(program=program)
+    assert len(large) == len(small)
+
+
+def varied_program(program, skill):
+    """Every kind of person the builder reads: languages, several skills, departments, consented
+    and absent demographics, a zone that names nothing, managers, a self-assessment, intake answers,
+    a previous pair, a block, a lock, a paused and a full mentor, someone who left."""
+    org = program.organisation
+    other_skill = SkillFactory(organisation=org, name="Pricing", slug="pricing")
+    french, german = LanguageFactory(code="fr", name="French"), LanguageFactory(code="de", name="German")
+    sales = DepartmentFactory(organisation=org, name="Sales")
+    mentors = [
+        enrol_mentor(
+            program,
+            name=f"Mentor {n}",
+            skill=skill,
+            level=1 + n % 5,
+            seniority=5 + n % 4,
+            capacity=1 + n % 3,
+            department=sales if n % 2 else None,
+            time_zone=["Europe/Paris", "Asia/Kolkata", "Not/AZone", "America/St_Johns"][n % 4],
+            meeting_mode=[MeetingMode.VIDEO, MeetingMode.IN_PERSON, MeetingMode.EITHER][n % 3],
+            availability_hours_per_month=2 + n,
+            goals=f"Goal {n}",
+        )
+        for n in range(6)
+    ]
+    mentees = [
+        enrol_mentee(
+            program,
+            name=f"Mentee {n}",
+            skill=skill,
+            seniority=1 + n % 3,
+            self_level=n % 4 if n % 2 else None,
+            department=sales if n % 3 == 0 else None,
+            manager=mentors[n % 6] if n % 4 == 0 else None,
+            purpose=f"Purpose {n}",
+        )
+        for n in range(8)
+    ]
+    for n, person in enumerate(mentors + mentees):
+        if n % 2:
+            person.languages.add(french)
+        if n % 3 == 0:
+            person.languages.add(german)
+        if n % 5 == 0:
+            OfferedSkillFactory(person=person, skill=other_skill, level=2)
+            WantedSkillFactory(person=person, skill=other_skill, priority=3)
+        if n % 4 == 1:
+            DemographicProfileFactory(
+                person=person, gender="" if n % 8 == 1 else "man", under_sponsored=n % 3 == 0
+            )
+    question = IntakeQuestionFactory(program=program, feeds=MatchingComponent.PURPOSE)
+    IntakeAnswer.objects.create(
+        enrolment=mentees[1].enrolments.get(program=program), question=question, value="Run a P&L"
+    )
+    mentors[2].enrolments.update(paused_until=timezone.localdate() + timedelta(days=9))
+    mentors[3].enrolments.update(capacity=1)
+    Relationship.objects.create(
+        program=program,
+        mentor=mentors[3],
+        mentee=mentees[2],
+        origin=RelationshipOrigin.MANUAL,
+        ends_on=program.ends_on,
+    )
+    Relationship.objects.create(
+        program=ProgramFactory(organisation=org),
+        mentor=mentors[4],
+        mentee=mentees[3],
+        origin=RelationshipOrigin.MANUAL,
+        status=RelationshipStatus.ENDED,
+        started_at=timezone.now(),
+        ended_at=timezone.now(),
+        ends_on=program.ends_on,
+    )
+    PairRule.objects.create(program=program, mentor=mentors[0], mentee=mentees[4], kind=PairRuleKind.FORBID)
+    PairRule.objects.create(program=program, mentor=mentors[5], mentee=mentees[5], kind=PairRuleKind.LOCK)
+    mentees[7].is_active = False
+    mentees[7].save(update_fields=["is_active"])
+    return mentors, mentees
+
+
+def person_fields_read_one_by_one(person: Person) -> dict:
+    """The engine fields of one person, read through the ORM objects as the builder once did."""
+    out = {
+        "seniority": person.seniority,
+        "timezone": person.zone.key,
+        "offered_skills": {o.skill.slug: o.level for o in person.offered_skills.all()},
+        "department": person.department.name if person.department else "",
+        "job_family": person.job_family,
+        "availability": {"hours_per_week": round(person.availability_hours_per_month / (52 / 12), 3)},
+        "location": person.location,
+        "meeting_mode": {"in_person": "in_person", "video": "remote"}.get(person.meeting_mode, "hybrid"),
+        "languages": [language.code for language in person.languages.all()] or None,
+    }
+    profile = DemographicProfile.objects.filter(person=person).first()
+    if profile is not None:
+        out["under_sponsored"] = profile.under_sponsored
+        out["demographic_group"] = profile.gender or None
+    assessment = SelfAssessment.objects.filter(person=person).first()
+    out["self_assessment"] = {r.skill.slug: r.level for r in assessment.ratings.all()} if assessment else {}
+    return out
+
+
+def test_the_set_based_builder_reads_every_person_as_the_orm_objects_say(program, skill):
+    varied_program(program, skill)
+    built = build(program=program)
+    for entry in built.evaluation["people"]:
+        expected = person_fields_read_one_by_one(Person.objects.get(pk=int(entry["id"])))
+        got = {name: entry.get(name) for name in expected}
+        assert got == expected, entry["id"]
+    excluded = {(row["person"], row["reason"]) for row in built.excluded}
+    assert {reason for _, reason in excluded} == {
+        Exclusion.PAUSED,
+        Exclusion.ALREADY_MATCHED,
+        Exclusion.LOCKED,
+        Exclusion.INACTIVE,
+        Exclusion.FULL,
+    }
+
+
+def test_the_builders_output_validates_against_the_shipped_schema(program, skill):
+    """The shortlist parses the builder's output as trusted (no schema check): this keeps the two
+    from drifting."""
+    varied_program(program, skill)
+    built = build(program=program)
+    check_schema(built.instance)
+    check_schema(built.evaluation)
+    trusted = Shortlister(parse_instance(built.instance, trusted=True))
+    checked = Shortlister(parse_instance(built.instance))
+    mentees = [p["id"] for p in built.instance["people"] if "mentee" in p["roles"]]
+    assert mentees
+    for mentee in mentees:
+        assert [e.to_json() for e in trusted.shortlist(mentee)] == [
+            e.to_json() for e in checked.shortlist(mentee)
+        ]
+
+
+def test_building_reads_a_fixed_number_of_queries(program, skill):
+    varied_program(program, skill)
+    with CaptureQueriesContext(connection) as small:
+        build(program=program)
+    for n in range(5):
+        mentor = enrol_mentor(program, name=f"More {n}", skill=skill, time_zone="Asia/Tokyo")
+        mentor.languages.add(LanguageFactory(code=f"x{n}", name=f"Lang {n}"))
+        enrol_mentee(program, name=f"More mentee {n}", skill=skill, self_level=2)
+    with CaptureQueriesContext(connection) as large:
+        build(program=program)
     assert len(large) == len(small)
