@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mentora.advocacy import selectors, services
 from mentora.advocacy.forms import AdvocacyForm
-from mentora.core.forms import apply_service_errors
+from mentora.core.forms import apply_service_errors, flash_refusal
 from mentora.core.htmx import wants_fragment
 from mentora.workspace.access import request_pair
 
@@ -76,7 +76,7 @@ def advocacy_delete(request, relationship_id: int, action_id: int):
     try:
         services.advocacy_action_delete(action=action, person=pair.person)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, _("Deleted."))
     return redirect("advocacy:log", relationship_id)
@@ -90,7 +90,7 @@ def advocacy_confirm(request, relationship_id: int, action_id: int):
     try:
         action = services.advocacy_action_confirm(action=action, person=pair.person)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     if wants_fragment(request):
         return render(request, "advocacy/_action.html", {"pair": pair, "action": action})
     return redirect("advocacy:log", relationship_id)

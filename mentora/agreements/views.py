@@ -19,7 +19,7 @@ from mentora.agreements.forms import (
     VersionForm,
 )
 from mentora.agreements.models import AgendaStep
-from mentora.core.forms import apply_service_errors
+from mentora.core.forms import apply_service_errors, flash_refusal, refusal_text
 from mentora.core.htmx import wants_fragment
 from mentora.workspace.access import request_pair
 
@@ -64,7 +64,7 @@ def agreement(request, relationship_id: int):
                 return render(
                     request,
                     "agreements/agreement.html",
-                    _agreement_context(pair, form=form, stale=" ".join(error.messages)),
+                    _agreement_context(pair, form=form, stale=refusal_text(error)),
                     status=409,
                 )
             apply_service_errors(form, error)
@@ -87,7 +87,7 @@ def agreement_confirm(request, relationship_id: int):
             relationship=pair.relationship, person=pair.person, expected_version=form.cleaned_data["version"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         if agreement.is_confirmed:
             messages.success(request, _("You have both confirmed the agreement. Enjoy your first meeting!"))
@@ -112,7 +112,7 @@ def agenda_step(request, relationship_id: int, step: str):
                 done=request.POST.get("done") == "1",
             )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = refusal_text(exc)
     if wants_fragment(request):
         agreement = selectors.agreement_for(relationship=pair.relationship)
         return render(
@@ -224,7 +224,7 @@ def closure_confirm(request, relationship_id: int):
     try:
         closure.closure_confirm(relationship=pair.relationship, person=pair.person)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, _("The relationship is closed and kept as history. Thank you both."))
     return redirect("agreements:closure", relationship_id)
@@ -237,7 +237,7 @@ def closure_dispute(request, relationship_id: int):
     try:
         closure.closure_dispute(relationship=pair.relationship, person=pair.person)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, _("The relationship continues. Your partner is told."))
     return redirect("agreements:closure", relationship_id)

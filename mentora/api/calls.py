@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from mentora.api.errors import ApiError
+from mentora.core.forms import refusal_text
 from mentora.core.roles import Viewer, request_viewer
 
 # The relationship-support apps' (agreements, check-ins, advocacy) refusals that conflict with the
@@ -40,7 +41,7 @@ def call_service(
                 if code == "stale" and "version" in params
                 else []
             )
-            raise ApiError(409, code, " ".join(error.messages), details) from None
+            raise ApiError(409, code, refusal_text(error), details) from None
         if code in invalid:
-            raise ApiError(422, code, " ".join(error.messages)) from None
+            raise ApiError(422, code, refusal_text(error)) from None
         raise

@@ -1,7 +1,10 @@
-"""Form helpers shared by every app's pages."""
+"""A service's refusal (a ValidationError) shown to the person: on the form it came from, or as an
+error message on the page a view redirects to; the one wording of a refusal as text."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def apply_service_errors(
@@ -13,11 +16,21 @@ def apply_service_errors(
         form.add_error(None, error.messages)
         return
     formsets = formsets or {}
-    for name, messages in error.message_dict.items():
+    for name, field_messages in error.message_dict.items():
         field = name
         if field not in form.fields and field.endswith("_id") and field[:-3] in form.fields:
             field = field[:-3]
         if field in formsets:
-            formsets[field].non_form_errors().extend(messages)
+            formsets[field].non_form_errors().extend(field_messages)
         else:
-            form.add_error(field if field in form.fields else None, messages)
+            form.add_error(field if field in form.fields else None, field_messages)
+
+
+def refusal_text(error: ValidationError) -> str:
+    """All of a refusal's messages as one text (a flash message, an API error, a task's report)."""
+    return " ".join(error.messages)
+
+
+def flash_refusal(request: HttpRequest, error: ValidationError) -> None:
+    """A refusal shown as an error message on the next page, for a view that answers with a redirect."""
+    messages.error(request, refusal_text(error))

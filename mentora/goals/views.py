@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentora.core.forms import apply_service_errors
+from mentora.core.forms import apply_service_errors, flash_refusal
 from mentora.core.htmx import wants_fragment
 from mentora.goals import selectors, services
 from mentora.goals.forms import CommentForm, GoalForm, MilestoneForm, ProgressForm
@@ -179,5 +179,5 @@ def milestone_update(request, relationship_id: int, goal_id: int, milestone_id: 
         elif action in ("up", "down"):
             services.milestone_move(milestone=milestone, person=pair.person, up=action == "up")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     return _milestones(request, pair, goal)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentora.core.forms import apply_service_errors
+from mentora.core.forms import apply_service_errors, flash_refusal
 from mentora.core.htmx import wants_fragment
 from mentora.notes import selectors, services
 from mentora.notes.forms import NoteForm
@@ -118,7 +118,7 @@ def note_delete(request, relationship_id: int, note_id: int):
     try:
         services.note_delete(note=note, person=pair.person)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, _("Note deleted."))
     return _to_space(relationship_id)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.core.decorators import person_required
+from mentora.core.forms import flash_refusal
 from mentora.core.htmx import render_page_or_fragment
 from mentora.core.roles import request_viewer
 from mentora.notifications.forms import PreferencesForm
@@ -45,7 +46,7 @@ def pair_nudge(request, relationship_id: int):
     try:
         pair_nudge_create(relationship=relationship, actor=viewer.person)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(
             request,

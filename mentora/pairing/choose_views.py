@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mentora.core.decorators import person_required
-from mentora.core.forms import apply_service_errors
+from mentora.core.forms import apply_service_errors, flash_refusal
 from mentora.core.roles import request_viewer
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing import choose_services as services
@@ -153,7 +153,7 @@ def choose_withdraw(request, request_id: int):
     try:
         services.mentor_request_withdraw(request=mentor_request, mentee=viewer.person)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, _("Your request is withdrawn. You can choose another mentor."))
     return redirect("pairing:choose_shortlist", pk=mentor_request.program_id)
@@ -209,7 +209,7 @@ def _answer(request, request_id: int, *, accept: bool):
     try:
         services.mentor_request_answer(request=mentor_request, mentor=viewer.person, accept=accept)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         name = mentor_request.mentee.full_name
         if accept:

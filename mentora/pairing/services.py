@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from mentora.core.forms import refusal_text
 from mentora.core.text import check_texts
 from mentora.matching import InstanceError, parse_instance
 from mentora.matching.engine import solve
@@ -562,7 +563,7 @@ def match_run_publish(*, run: MatchRun, by: Person | None) -> list[Relationship]
                 % {
                     "mentor": refused.mentor.full_name,
                     "mentee": refused.mentee.full_name,
-                    "why": " ".join(refused.messages),
+                    "why": refusal_text(refused),
                 },
                 code="stale",
             ) from refused

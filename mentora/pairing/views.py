@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mentora.core.forms import apply_service_errors
+from mentora.core.forms import apply_service_errors, flash_refusal, refusal_text
 from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.core.sorting import sorting_for
@@ -107,7 +107,7 @@ def pair_allow_again(request, program_id: int):
             by=request_viewer(request).person,
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, _("This pair may be proposed and published again."))
     return redirect("pairing:home", program_id=program.pk)
@@ -209,7 +209,7 @@ def proposal_action(request, proposal_id: int, action: str):
     try:
         actions[action]()
     except ValidationError as exc:
-        error = " ".join(exc.messages)
+        error = refusal_text(exc)
     if wants_fragment(request):
         return _proposal_row(request, proposal, error)
     if error:
@@ -254,7 +254,7 @@ def _swap(request, run: MatchRun):
     try:
         services.proposal_swap(first=form.cleaned_data["first"], second=form.cleaned_data["second"])
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_refusal(request, exc)
     else:
         messages.success(request, _("The two mentors were swapped."))
     return redirect("pairing:run", run_id=run.pk)
@@ -267,7 +267,7 @@ def run_publish(request, run_id: int):
         try:
             relationships = services.match_run_publish(run=run, by=request_viewer(request).person)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            flash_refusal(request, exc)
         else:
             messages.success(
                 request,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.core.decorators import person_required
+from mentora.core.forms import flash_refusal
 from mentora.core.roles import request_viewer
 from mentora.people import selectors, skill_review
 from mentora.people.models import SkillStatus
@@ -40,7 +41,7 @@ def _act(request, skill_id: int, action) -> object:
     try:
         action(viewer, skill)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, _("Saved: %(skill)s.") % {"skill": skill.name})
     return redirect("people:skills")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from mentora.core.forms import apply_service_errors
+from mentora.core.forms import apply_service_errors, flash_refusal
 from mentora.core.htmx import render_page_or_fragment
 from mentora.core.roles import request_viewer
 from mentora.programs import invitations, selectors
@@ -92,7 +92,7 @@ def _follow_up(request, pk: int, invitation_id: int, action, done: str):
     try:
         action(invitation=invitation)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, done % {"name": invitation.person.full_name})
     return redirect("programs:invitations", pk=program.pk)

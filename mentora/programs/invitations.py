@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentora.core.forms import refusal_text
 from mentora.core.links import site_url
 from mentora.core.text import check_texts, one_line
 from mentora.organisations.models import Department
@@ -153,7 +154,7 @@ def invitation_batch_run(*, batch_id: int) -> InvitationBatch | None:
         report = _resolve(batch)
         status = InvitationBatchStatus.DONE
     except ValidationError as error:
-        report = {"message": " ".join(error.messages)}
+        report = {"message": refusal_text(error)}
         status = InvitationBatchStatus.FAILED
     except Exception:
         logger.exception("Invitation round %s failed", batch_id)

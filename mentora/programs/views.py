@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from mentora.api.schemas import ID_MAX
-from mentora.core.forms import apply_service_errors
+from mentora.core.forms import apply_service_errors, flash_refusal, refusal_text
 from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.core.sorting import sorting_for
@@ -93,7 +93,7 @@ def program_delete(request, pk: int):
     try:
         services.program_delete(program=program)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
         return redirect("programs:manage", pk=program.pk)
     messages.success(request, _("Program deleted."))
     return redirect("programs:list")
@@ -108,7 +108,7 @@ def program_status(request, pk: int):
         try:
             program = services.program_set_status(program=program, status=form.cleaned_data["status"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_refusal(request, error)
         else:
             messages.success(
                 request, _("The program is now “%(status)s”.") % {"status": program.get_status_display()}
@@ -169,7 +169,7 @@ def program_manager_add(request, pk: int):
         try:
             services.program_manager_add(program=program, person=form.cleaned_data["person"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_refusal(request, error)
         else:
             messages.success(request, _("Manager added."))
     else:
@@ -224,7 +224,7 @@ def question_delete(request, pk: int, question_id: int):
     try:
         services.intake_question_delete(question=question)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, _("Question deleted."))
     return redirect("programs:questionnaire", pk=program.pk)
@@ -313,7 +313,7 @@ def enrolment_decide(request, pk: int, enrolment_id: int):
         )
         decided = True
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     if wants_fragment(request):
         enrolment = Enrolment.objects.select_related("person__department").get(pk=enrolment.pk)
         response = render(
@@ -345,7 +345,7 @@ def enrolments_decide(request, pk: int):
     except ValidationError as error:
         if getattr(error, "code", None) == "unknown_enrolments":
             raise Http404 from None
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         for outcome, names in _names_by_outcome(outcomes).items():
             messages.success(request, DECISION_REPORTS[outcome] % {"names": ", ".join(names)})
@@ -459,7 +459,7 @@ def invitation_accept(request, token: str):
         invitation = invitations.invitation_resolve(token=token, person=viewer.person)
     except ValidationError as error:
         return render(
-            request, "programs/invitation_invalid.html", {"message": " ".join(error.messages)}, status=400
+            request, "programs/invitation_invalid.html", {"message": refusal_text(error)}, status=400
         )
     return _enrol(request, invitation.program, invitation=invitation)
 
@@ -481,7 +481,7 @@ def mentor_availability(request, pk: int, enrolment_id: int):
                 paused_until=form.cleaned_data["paused_until"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_refusal(request, error)
         else:
             messages.success(request, _("Your availability is saved."))
     else:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mentora.core.forms import flash_refusal
 from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.programs.selectors import program_get_managed
@@ -40,7 +41,7 @@ def relationship_consent(request, pk: int):
     try:
         relationship = services.relationship_consent(relationship=relationship, person=viewer.person)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         if relationship.status == "active":
             messages.success(request, _("You both agreed: the relationship has started."))
@@ -57,7 +58,7 @@ def relationship_decline(request, pk: int):
     try:
         services.relationship_decline(relationship=relationship, person=viewer.person)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_refusal(request, error)
     else:
         messages.success(request, _("Declined. No one is at fault; you are both back in the pool."))
     return _after_action(request)
@@ -82,7 +83,7 @@ def program_close(request, program_id: int):
         try:
             closed = services.program_close(program=program)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_refusal(request, error)
         else:
             messages.success(
                 request,

@@ -1,9 +1,12 @@
-"""A service's refusal is shown where the input came from."""
+"""A service's refusal is shown where the input came from, or as one error message."""
 
 from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 
-from mentora.core.forms import apply_service_errors
+from mentora.core.forms import apply_service_errors, flash_refusal
 
 
 class SkillForm(forms.Form):
@@ -48,3 +51,14 @@ def test_a_refusal_naming_a_formset_goes_on_the_formset():
     )
     assert list(ratings.non_form_errors()) == ["Rate at most ten skills."]
     assert form.is_valid()
+
+
+def test_a_refusal_with_several_messages_is_flashed_as_one_error_message():
+    request = RequestFactory().post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    flash_refusal(request, ValidationError(["The program is closed.", "Ask its manager."]))
+    shown = list(get_messages(request))
+    assert [(message.level_tag, message.message) for message in shown] == [
+        ("error", "The program is closed. Ask its manager.")
+    ]
