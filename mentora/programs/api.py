@@ -58,7 +58,9 @@ class CurriculumItemSchema(Schema):
     description: str = Field("", max_length=2000)
 
 
-class ProgramOut(Schema):
+class ProgramPublicOut(Schema):
+    """What every participant who may see the program reads."""
+
     id: int
     name: str
     strategic_objective: str
@@ -70,30 +72,36 @@ class ProgramOut(Schema):
     starts_on: date
     ends_on: date
     meetings_per_month: int
-    eligible_department_ids: list[int]
-    min_seniority: int
-    max_seniority: int
-    eligible_locations: list[str]
-    mentor_min_seniority: int
-    default_mentor_capacity: int
     matching_mode: MatchingMode
-    weight_goal_fit: float
-    weight_purpose: float
-    weight_diversity: float
-    weight_practical: float
-    weight_preference: float
-    similarity_diversity_dial: float
     curriculum: list[CurriculumItemSchema]
-
-    @staticmethod
-    def resolve_eligible_department_ids(program: Program) -> list[int]:
-        return sorted(department.pk for department in program.eligible_departments.all())
 
     @staticmethod
     def resolve_curriculum(program: Program) -> list[dict]:
         return [
             {"title": item.title, "description": item.description} for item in program.curriculum_items.all()
         ]
+
+
+class ProgramOut(ProgramPublicOut):
+    """A program's whole design, for its managers: what participants read, and who may take part and
+    how they are matched."""
+
+    eligible_department_ids: list[int]
+    min_seniority: int
+    max_seniority: int
+    eligible_locations: list[str]
+    mentor_min_seniority: int
+    default_mentor_capacity: int
+    weight_goal_fit: float
+    weight_purpose: float
+    weight_diversity: float
+    weight_practical: float
+    weight_preference: float
+    similarity_diversity_dial: float
+
+    @staticmethod
+    def resolve_eligible_department_ids(program: Program) -> list[int]:
+        return sorted(department.pk for department in program.eligible_departments.all())
 
 
 class ProgramSummaryOut(Schema):
@@ -342,30 +350,6 @@ class GapsOut(Schema):
     eligible_mentors: int
     departments_without_mentors: list[DepartmentRefOut]
     messages: list[str]
-
-
-class ProgramPublicOut(Schema):
-    """What every participant who may see the program reads."""
-
-    id: int
-    name: str
-    strategic_objective: str
-    purpose: str
-    goals: str
-    program_type: ProgramType
-    format: ProgramFormat
-    status: ProgramStatus
-    starts_on: date
-    ends_on: date
-    meetings_per_month: int
-    matching_mode: MatchingMode
-    curriculum: list[CurriculumItemSchema]
-
-    @staticmethod
-    def resolve_curriculum(program: Program) -> list[dict]:
-        return [
-            {"title": item.title, "description": item.description} for item in program.curriculum_items.all()
-        ]
 
 
 OpenProgramOut = dataclass_schema(
