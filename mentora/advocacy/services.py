@@ -7,10 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from mentora.advocacy.models import DESCRIPTION_LIMIT, AdvocacyAction, AdvocacyKind
-from mentora.core.text import control_character_errors
+from mentora.core.text import control_character_errors, too_long_error
 from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship
@@ -38,15 +37,8 @@ def _clean(relationship: Relationship, kind: str, occurred_on, description: str,
     description = (description or "").strip()
     if not description:
         errors["description"] = _("Say in a sentence what you did.")
-    elif len(description) > DESCRIPTION_LIMIT:
-        errors["description"] = ngettext(
-            "Keep this under %(limit)d character (it has %(length)d).",
-            "Keep this under %(limit)d characters (it has %(length)d).",
-            DESCRIPTION_LIMIT,
-        ) % {
-            "limit": DESCRIPTION_LIMIT,
-            "length": len(description),
-        }
+    elif too_long := too_long_error(description, limit=DESCRIPTION_LIMIT):
+        errors["description"] = too_long
     for field, error in control_character_errors(multi_line={"description": description}).items():
         errors.setdefault(field, error.message)
     if errors:

@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from mentora.agreements.models import TEXT_LIMIT, Closure, ClosureReason, Extension, Reflection
 from mentora.checkins.services import checkins_ask_end_survey, checkins_lapse_for_relationship
-from mentora.core.text import check_texts
+from mentora.core.text import check_texts, too_long_error
 from mentora.meetings.services import meetings_cancel_upcoming
 from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
@@ -32,16 +31,9 @@ CYCLE_END_LEAD = timedelta(days=7)
 
 def _clean_learned(learned: str) -> str:
     learned = (learned or "").strip()
-    if len(learned) > TEXT_LIMIT:
+    if too_long := too_long_error(learned, limit=TEXT_LIMIT):
         raise ValidationError(
-            {
-                "learned": ngettext(
-                    "Keep this under %(limit)d character (it has %(length)d).",
-                    "Keep this under %(limit)d characters (it has %(length)d).",
-                    TEXT_LIMIT,
-                )
-                % {"limit": TEXT_LIMIT, "length": len(learned)}
-            },
+            {"learned": too_long},
             code="too_long",
         )
     check_texts(multi_line={"learned": learned})

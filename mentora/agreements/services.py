@@ -10,10 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from mentora.agreements.models import SHORT_LIMIT, TEXT_LIMIT, AgendaCheck, AgendaStep, Agreement
-from mentora.core.text import check_texts
+from mentora.core.text import check_texts, too_long_error
 from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship
@@ -37,15 +36,8 @@ def _clean_fields(fields: dict) -> dict:
     for name, value in fields.items():
         value = (value or "").strip()
         limit = AGREEMENT_FIELDS[name]
-        if len(value) > limit:
-            errors[name] = ngettext(
-                "Keep this under %(limit)d character (it has %(length)d).",
-                "Keep this under %(limit)d characters (it has %(length)d).",
-                limit,
-            ) % {
-                "limit": limit,
-                "length": len(value),
-            }
+        if too_long := too_long_error(value, limit=limit):
+            errors[name] = too_long
         clean[name] = value
     if errors:
         raise ValidationError(errors, code="too_long")

@@ -28,7 +28,7 @@ from mentora.checkins.models import (
 )
 from mentora.checkins.selectors import schedule_for
 from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells
-from mentora.core.text import control_character_errors
+from mentora.core.text import control_character_errors, too_long_error
 from mentora.organisations.models import Organisation
 from mentora.people.models import Person
 from mentora.programs.models import Program
@@ -203,15 +203,8 @@ def _clean_answer(usefulness, meeting_frequency, blockers) -> tuple[int, str, st
     if meeting_frequency not in MeetingFrequency.values:
         errors["meeting_frequency"] = _("Choose one of the options.")
     blockers = (blockers or "").strip()
-    if len(blockers) > BLOCKERS_LIMIT:
-        errors["blockers"] = ngettext(
-            "Keep this under %(limit)d character (it has %(length)d).",
-            "Keep this under %(limit)d characters (it has %(length)d).",
-            BLOCKERS_LIMIT,
-        ) % {
-            "limit": BLOCKERS_LIMIT,
-            "length": len(blockers),
-        }
+    if too_long := too_long_error(blockers, limit=BLOCKERS_LIMIT):
+        errors["blockers"] = too_long
     for field, error in control_character_errors(multi_line={"blockers": blockers}).items():
         errors.setdefault(field, error.message)
     if errors:
@@ -296,15 +289,8 @@ def checkin_answer_end(
         errors["would_recommend"] = _("Say yes or no.")
     texts = {"what_helped": (what_helped or "").strip(), "what_to_change": (what_to_change or "").strip()}
     for field, text in texts.items():
-        if len(text) > BLOCKERS_LIMIT:
-            errors[field] = ngettext(
-                "Keep this under %(limit)d character (it has %(length)d).",
-                "Keep this under %(limit)d characters (it has %(length)d).",
-                BLOCKERS_LIMIT,
-            ) % {
-                "limit": BLOCKERS_LIMIT,
-                "length": len(text),
-            }
+        if too_long := too_long_error(text, limit=BLOCKERS_LIMIT):
+            errors[field] = too_long
     for field, error in control_character_errors(multi_line=texts).items():
         errors.setdefault(field, error.message)
     if errors:

@@ -1,4 +1,4 @@
-"""Which characters a stored text may hold.
+"""Which characters, and how many, a stored text may hold.
 
 A single-line field (a name, a title, a place) ends up in e-mail headers, calendar files and table
 cells: a line break there breaks the e-mail after the write was committed, so it is refused before.
@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CONTROL_CHARACTER = "control_character"
 
@@ -61,6 +62,17 @@ def check_model_texts(instance: models.Model, *, exclude: Collection[str] = ()) 
         return {field.name: getattr(instance, field.attname) for field in fields if isinstance(field, kind)}
 
     check_texts(single_line=values(models.CharField), multi_line=values(models.TextField))
+
+
+def too_long_error(value: str, *, limit: int) -> str | None:
+    """The refusal of a text longer than `limit` characters, saying how long it is; None when it fits."""
+    if len(value) <= limit:
+        return None
+    return ngettext(
+        "Keep this under %(limit)d character (it has %(length)d).",
+        "Keep this under %(limit)d characters (it has %(length)d).",
+        limit,
+    ) % {"limit": limit, "length": len(value)}
 
 
 def one_line(value: str) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mentora.core.text import control_character_errors
+from mentora.core.text import control_character_errors, too_long_error
 from mentora.meetings.models import (
     MAX_ACTUAL_DURATION_MINUTES,
     MAX_DURATION_MINUTES,
@@ -57,23 +57,16 @@ def _check_duration_and_place(errors: dict[str, list[str]], *, duration_minutes:
             )
             % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
         ]
-    if len(place) > 200:
-        errors["place"] = [_("Keep the place under 200 characters.")]
+    if too_long := too_long_error(place, limit=Meeting._meta.get_field("place").max_length):
+        errors["place"] = [too_long]
 
 
 def _check_topics_and_rating(
     errors: dict[str, list[str]], *, topics: str, rating: int | None, happened: bool
 ) -> None:
     """What logging a meeting records, scheduled or not: its topics and this side's rating."""
-    if len(topics) > TEXT_LIMIT:
-        errors["topics"] = [
-            ngettext(
-                "Keep the topics under %(max)s character.",
-                "Keep the topics under %(max)s characters.",
-                TEXT_LIMIT,
-            )
-            % {"max": TEXT_LIMIT}
-        ]
+    if too_long := too_long_error(topics, limit=TEXT_LIMIT):
+        errors["topics"] = [too_long]
     if rating is not None and not (happened and 1 <= rating <= 5):
         errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
 
@@ -102,8 +95,8 @@ def _validate_slot(
             URLValidator(schemes=["https", "http"])(video_url)
         except ValidationError:
             errors["video_url"] = [_("Enter a full web address, starting with https://.")]
-        if len(video_url) > 500:
-            errors["video_url"] = [_("Keep the link under 500 characters.")]
+        if too_long := too_long_error(video_url, limit=Meeting._meta.get_field("video_url").max_length):
+            errors["video_url"] = [too_long]
     if errors:
         raise ValidationError(errors)
     return {
@@ -308,12 +301,9 @@ def meeting_prep_save(
     _ensure_scheduled(meeting)
     agenda, questions = agenda.strip(), questions.strip()
     errors = {
-        field: [
-            ngettext("Keep this under %(max)s character.", "Keep this under %(max)s characters.", TEXT_LIMIT)
-            % {"max": TEXT_LIMIT}
-        ]
+        field: [too_long]
         for field, text in (("agenda", agenda), ("questions", questions))
-        if len(text) > TEXT_LIMIT
+        if (too_long := too_long_error(text, limit=TEXT_LIMIT))
     }
     for field, error in control_character_errors(
         multi_line={"agenda": agenda, "questions": questions}

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mentora.core.text import control_character_errors
+from mentora.core.text import control_character_errors, too_long_error
 from mentora.notes.models import NOTE_MAX_CHARS, Note, NoteVisibility
 from mentora.people.models import Person
 from mentora.relationships.models import Relationship
@@ -33,8 +33,8 @@ def _clean(*, visibility: str, title: str, body: str) -> dict:
         errors["body"] = [_("Write something first.")]
     elif len(body) > NOTE_MAX_CHARS:
         errors["body"] = [size_limit_message(len(body))]
-    if len(title) > 200:
-        errors["title"] = [_("Keep the title under 200 characters.")]
+    if too_long := too_long_error(title, limit=Note._meta.get_field("title").max_length):
+        errors["title"] = [too_long]
     texts = control_character_errors(single_line={"title": title}, multi_line={"body": body})
     for field, error in texts.items():
         errors.setdefault(field, [error.message])

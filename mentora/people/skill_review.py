@@ -11,10 +11,9 @@ that named it still read.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from mentora.core.roles import Viewer
-from mentora.core.text import check_texts
+from mentora.core.text import check_texts, too_long_error
 from mentora.people.models import (
     OfferedSkill,
     SelfAssessedSkill,
@@ -119,17 +118,8 @@ def skill_alias_add(*, viewer: Viewer, skill: Skill, alias: str) -> SkillAlias:
     check_texts(single_line={"alias": alias})
     if not alias:
         raise ValidationError({"alias": _("Give the other name.")})
-    if len(alias) > ALIAS_MAX:
-        raise ValidationError(
-            {
-                "alias": ngettext(
-                    "Keep an alias under %(max)s character.",
-                    "Keep an alias under %(max)s characters.",
-                    ALIAS_MAX,
-                )
-                % {"max": ALIAS_MAX}
-            }
-        )
+    if too_long := too_long_error(alias, limit=ALIAS_MAX):
+        raise ValidationError({"alias": too_long})
     if skill.merged_into_id is not None:
         raise ValidationError(_("This skill was merged: give the alias to the skill it was merged into."))
     taken = Skill.objects.filter(organisation_id=skill.organisation_id, name__iexact=alias).exclude(

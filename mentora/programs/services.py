@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mentora.core.text import check_model_texts, check_texts
+from mentora.core.text import check_model_texts, check_texts, too_long_error
 from mentora.organisations.models import Department, Role
 from mentora.people import selectors as people_selectors
 from mentora.people.models import Person
@@ -315,15 +315,8 @@ def _clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> A
     if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
         text = str(raw).strip()
         limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_MAX
-        if len(text) > limit:
-            raise ValidationError(
-                ngettext(
-                    "Keep this answer under %(limit)s character.",
-                    "Keep this answer under %(limit)s characters.",
-                    limit,
-                )
-                % {"limit": limit}
-            )
+        if too_long := too_long_error(text, limit=limit):
+            raise ValidationError(too_long)
         if not text and question.required:
             raise ValidationError(_("Please answer this question."))
         check_texts(multi_line={"answer": text})

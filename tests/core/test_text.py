@@ -1,4 +1,5 @@
-"""Control characters in stored texts: what a single-line and a multi-line field refuse."""
+"""Stored texts: the control characters a single-line and a multi-line field refuse, and the one
+message for a text that is too long."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.urls import reverse
 from mentora.agreements.closure import reflection_save, relationship_end_no_fault
 from mentora.agreements.services import agreement_update
 from mentora.api.models import ApiToken
-from mentora.core.text import check_texts, has_control_character, one_line
+from mentora.core.text import check_texts, has_control_character, one_line, too_long_error
 from mentora.notes.services import note_create
 
 
@@ -67,3 +68,19 @@ def test_services_of_every_app_refuse_control_characters(relationship, alice, wh
     with pytest.raises(ValidationError) as caught:
         SERVICE_CALLS[what](relationship, alice)
     assert "control characters" in " ".join(caught.value.messages)
+
+
+def test_a_text_over_its_limit_is_refused_with_its_length_and_one_at_the_limit_is_not():
+    assert too_long_error("x" * 200, limit=200) is None
+    assert too_long_error("x" * 201, limit=200) == "Keep this under 200 characters (it has 201)."
+    assert too_long_error("xy", limit=1) == "Keep this under 1 character (it has 2)."
+
+
+def test_a_note_title_too_long_gets_the_one_message(relationship, alice):
+    """Notes, meetings, answers and skill aliases each had their own wording ("Keep the title under 200
+    characters."); they say how long the text is now, as check-ins and agreements did."""
+    with pytest.raises(ValidationError) as refused:
+        note_create(
+            relationship=relationship, person=alice, visibility="shared", title="x" * 201, body="fine"
+        )
+    assert refused.value.message_dict["title"] == ["Keep this under 200 characters (it has 201)."]
