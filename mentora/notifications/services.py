@@ -118,6 +118,27 @@ def _sides(relationship: Relationship):
     return ((relationship.mentor, relationship.mentee), (relationship.mentee, relationship.mentor))
 
 
+def _deliver_to_both(
+    relationship: Relationship,
+    *,
+    kind: str,
+    object_id: int,
+    period: str,
+    compose: Callable[[Person, Person], tuple[str, str]],
+) -> int:
+    """One email to each side of the pair, composed for its recipient and their partner; how many left."""
+    return sum(
+        notification_deliver(
+            kind=kind,
+            object_id=object_id,
+            recipient=recipient,
+            period=period,
+            compose=lambda recipient=recipient, partner=partner: compose(recipient, partner),
+        )
+        for recipient, partner in _sides(relationship)
+    )
+
+
 def meeting_reminder_send(*, meeting_id: int, now: datetime | None = None) -> int:
     """Remind both sides of a meeting in the next 24 hours. The period is the meeting's start, so
     a rescheduled meeting is reminded again and an unchanged one never twice."""
@@ -131,22 +152,19 @@ def meeting_reminder_send(*, meeting_id: int, now: datetime | None = None) -> in
         return 0
     if not now <= meeting.starts_at <= now + MEETING_REMINDER_LEAD:
         return 0
-    sent = 0
-    for recipient, partner in _sides(meeting.relationship):
-        sent += notification_deliver(
-            kind=NotificationKind.MEETING_REMINDER,
-            object_id=meeting.pk,
+    return _deliver_to_both(
+        meeting.relationship,
+        kind=NotificationKind.MEETING_REMINDER,
+        object_id=meeting.pk,
+        period=meeting.starts_at.isoformat(),
+        compose=lambda recipient, partner: emails.meeting_reminder(
             recipient=recipient,
-            period=meeting.starts_at.isoformat(),
-            compose=lambda recipient=recipient, partner=partner: emails.meeting_reminder(
-                recipient=recipient,
-                partner=partner,
-                starts_at=meeting.starts_at,
-                duration_minutes=meeting.duration_minutes,
-                relationship_id=meeting.relationship_id,
-            ),
-        )
-    return sent
+            partner=partner,
+            starts_at=meeting.starts_at,
+            duration_minutes=meeting.duration_minutes,
+            relationship_id=meeting.relationship_id,
+        ),
+    )
 
 
 def silent_pair_nudge_send(*, relationship_id: int, weeks: int, period: str) -> int:
@@ -157,18 +175,15 @@ def silent_pair_nudge_send(*, relationship_id: int, weeks: int, period: str) -> 
     )
     if relationship is None:
         return 0
-    sent = 0
-    for recipient, partner in _sides(relationship):
-        sent += notification_deliver(
-            kind=NotificationKind.SILENT_PAIR_NUDGE,
-            object_id=relationship.pk,
-            recipient=recipient,
-            period=period,
-            compose=lambda recipient=recipient, partner=partner: emails.silent_pair_nudge(
-                recipient=recipient, partner=partner, weeks=weeks, relationship_id=relationship.pk
-            ),
-        )
-    return sent
+    return _deliver_to_both(
+        relationship,
+        kind=NotificationKind.SILENT_PAIR_NUDGE,
+        object_id=relationship.pk,
+        period=period,
+        compose=lambda recipient, partner: emails.silent_pair_nudge(
+            recipient=recipient, partner=partner, weeks=weeks, relationship_id=relationship.pk
+        ),
+    )
 
 
 def checkin_reminder_send(*, checkin_id: int, overdue: bool) -> int:
@@ -240,24 +255,21 @@ def pairing_news_send(*, relationship_id: int, event: str) -> int:
     )
     if relationship is None or event not in PAIRING_EVENTS:
         return 0
-    sent = 0
-    for recipient, partner in _sides(relationship):
-        sent += notification_deliver(
-            kind=NotificationKind.PAIRING,
-            object_id=relationship.pk,
+    return _deliver_to_both(
+        relationship,
+        kind=NotificationKind.PAIRING,
+        object_id=relationship.pk,
+        period=event,
+        compose=lambda recipient, partner: emails.pairing_news(
             recipient=recipient,
-            period=event,
-            compose=lambda recipient=recipient, partner=partner: emails.pairing_news(
-                recipient=recipient,
-                partner=partner,
-                event=event,
-                program_id=relationship.program_id,
-                program_name=relationship.program.name,
-                requested=relationship.origin == RelationshipOrigin.MENTEE_REQUEST,
-                mentor_side=recipient.pk == relationship.mentor_id,
-            ),
-        )
-    return sent
+            partner=partner,
+            event=event,
+            program_id=relationship.program_id,
+            program_name=relationship.program.name,
+            requested=relationship.origin == RelationshipOrigin.MENTEE_REQUEST,
+            mentor_side=recipient.pk == relationship.mentor_id,
+        ),
+    )
 
 
 def pairing_news_queue(*, relationship_ids: list[int], event: str, **_signal) -> None:

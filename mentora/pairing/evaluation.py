@@ -33,14 +33,20 @@ class PairEvaluation:
         return not self.failed
 
 
-def pairs_allowed(instance: dict[str, Any], pairs: list[tuple[str, str]]) -> list[bool]:
-    """For each (mentor id, mentee id) pair: does it keep every hard constraint? (no scoring)"""
-    if not pairs:
-        return []
+def _pairs_in_population(instance: dict[str, Any], pairs: list[tuple[str, str]]):
+    """The parsed instance, its population and the pairs as the engine's (mentee, mentor) index arrays."""
     parsed = parse_instance(instance)
     pop = build_population(parsed)
     u = np.array([pop.index[mentee] for _, mentee in pairs], dtype=np.int64)
     v = np.array([pop.index[mentor] for mentor, _ in pairs], dtype=np.int64)
+    return parsed, pop, u, v
+
+
+def pairs_allowed(instance: dict[str, Any], pairs: list[tuple[str, str]]) -> list[bool]:
+    """For each (mentor id, mentee id) pair: does it keep every hard constraint? (no scoring)"""
+    if not pairs:
+        return []
+    parsed, pop, u, v = _pairs_in_population(instance, pairs)
     ok = np.ones(len(pairs), dtype=bool)
     for mask in constraint_masks(pop, parsed.program, u, v).values():
         ok &= mask
@@ -51,10 +57,7 @@ def evaluate_pairs(instance: dict[str, Any], pairs: list[tuple[str, str]]) -> li
     """pairs: (mentor id, mentee id), both present in the instance."""
     if not pairs:
         return []
-    parsed = parse_instance(instance)
-    pop = build_population(parsed)
-    u = np.array([pop.index[mentee] for _, mentee in pairs], dtype=np.int64)
-    v = np.array([pop.index[mentor] for mentor, _ in pairs], dtype=np.int64)
+    parsed, pop, u, v = _pairs_in_population(instance, pairs)
     masks = constraint_masks(pop, parsed.program, u, v)
     edges = score_edges(pop, parsed.program, u, v)
     reasons = explain_pairs(pop, parsed.program, u, v, edges.components)
