@@ -155,61 +155,59 @@ def _expect(cond: bool, message: str, *, field: str, person: str | None = None) 
         raise InstanceError(message, field=field, person=person)
 
 
+# The checks below word their message only when they fail: formatting it for every value (the
+# repr of a long goals text) was most of the parsing time at thousands of people.
+
+
 def _int(value: Any, *, field: str, person: str | None, lo: int | None = None, hi: int | None = None) -> int:
-    _expect(
-        isinstance(value, int) and not isinstance(value, bool),
-        f"must be an integer, got {value!r}",
-        field=field,
-        person=person,
-    )
-    if lo is not None:
-        _expect(value >= lo, f"must be >= {lo}, got {value}", field=field, person=person)
-    if hi is not None:
-        _expect(value <= hi, f"must be <= {hi}, got {value}", field=field, person=person)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InstanceError(f"must be an integer, got {value!r}", field=field, person=person)
+    if lo is not None and value < lo:
+        raise InstanceError(f"must be >= {lo}, got {value}", field=field, person=person)
+    if hi is not None and value > hi:
+        raise InstanceError(f"must be <= {hi}, got {value}", field=field, person=person)
     return value
 
 
 def _num(
     value: Any, *, field: str, person: str | None, lo: float | None = None, hi: float | None = None
 ) -> float:
-    _expect(
-        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value),
-        f"must be a number, got {value!r}",
-        field=field,
-        person=person,
-    )
-    if lo is not None:
-        _expect(value >= lo, f"must be >= {lo}, got {value}", field=field, person=person)
-    if hi is not None:
-        _expect(value <= hi, f"must be <= {hi}, got {value}", field=field, person=person)
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise InstanceError(f"must be a number, got {value!r}", field=field, person=person)
+    if lo is not None and value < lo:
+        raise InstanceError(f"must be >= {lo}, got {value}", field=field, person=person)
+    if hi is not None and value > hi:
+        raise InstanceError(f"must be <= {hi}, got {value}", field=field, person=person)
     return float(value)
 
 
 def _str(value: Any, *, field: str, person: str | None, allow_empty: bool = True) -> str:
-    _expect(isinstance(value, str), f"must be a string, got {value!r}", field=field, person=person)
-    _expect(allow_empty or bool(value.strip()), "must not be empty", field=field, person=person)
+    if not isinstance(value, str):
+        raise InstanceError(f"must be a string, got {value!r}", field=field, person=person)
+    if not allow_empty and not value.strip():
+        raise InstanceError("must not be empty", field=field, person=person)
     return value
 
 
 def _str_list(value: Any, *, field: str, person: str | None) -> tuple[str, ...]:
-    _expect(isinstance(value, list), f"must be a list of strings, got {value!r}", field=field, person=person)
+    if not isinstance(value, list):
+        raise InstanceError(f"must be a list of strings, got {value!r}", field=field, person=person)
     for i, item in enumerate(value):
-        _str(item, field=f"{field}[{i}]", person=person, allow_empty=False)
+        if not isinstance(item, str) or not item.strip():
+            _str(item, field=f"{field}[{i}]", person=person, allow_empty=False)
     return tuple(value)
 
 
 def _skill_map(value: Any, *, field: str, person: str | None, lo: int, hi: int) -> dict[str, int]:
-    _expect(
-        isinstance(value, dict),
-        f"must be an object of skill -> integer, got {value!r}",
-        field=field,
-        person=person,
-    )
-    out = {}
+    if not isinstance(value, dict):
+        raise InstanceError(
+            f"must be an object of skill -> integer, got {value!r}", field=field, person=person
+        )
     for skill, level in value.items():
         _expect(bool(skill.strip()), "skill names must not be empty", field=field, person=person)
-        out[skill] = _int(level, field=f"{field}.{skill}", person=person, lo=lo, hi=hi)
-    return out
+        if not isinstance(level, int) or isinstance(level, bool) or not lo <= level <= hi:
+            _int(level, field=f"{field}.{skill}", person=person, lo=lo, hi=hi)
+    return dict(value)
 
 
 _TZ_CACHE: dict[str, bool] = {}
@@ -234,29 +232,26 @@ _PERSON_KEYS -= {"hours_per_week", "work_start", "work_end"}
 def parse_person(raw: Any, index: int) -> Person:
     _expect(isinstance(raw, dict), "each person must be an object", field=f"people[{index}]")
     pid = raw.get("id")
-    _expect(
-        isinstance(pid, str) and bool(pid.strip()),
-        f"must be a non-empty string, got {pid!r}",
-        field=f"people[{index}].id",
-    )
+    if not isinstance(pid, str) or not pid.strip():
+        raise InstanceError(f"must be a non-empty string, got {pid!r}", field=f"people[{index}].id")
     unknown = set(raw) - _PERSON_KEYS
-    _expect(
-        not unknown,
-        f"unknown field(s) {sorted(unknown)}",
-        field=sorted(unknown)[0] if unknown else "",
-        person=pid,
-    )
+    if unknown:
+        raise InstanceError(f"unknown field(s) {sorted(unknown)}", field=sorted(unknown)[0], person=pid)
     _expect("roles" in raw, "is required", field="roles", person=pid)
     roles = _str_list(raw["roles"], field="roles", person=pid)
     _expect(bool(roles), "must name at least one role", field="roles", person=pid)
     for r in roles:
-        _expect(r in ROLES, f"unknown role {r!r} (expected one of {list(ROLES)})", field="roles", person=pid)
+        if r not in ROLES:
+            raise InstanceError(
+                f"unknown role {r!r} (expected one of {list(ROLES)})", field="roles", person=pid
+            )
     _expect("seniority" in raw, "is required", field="seniority", person=pid)
     _expect("timezone" in raw, "is required", field="timezone", person=pid)
     avail = raw.get("availability", {})
     _expect(isinstance(avail, dict), "must be an object", field="availability", person=pid)
     unknown = set(avail) - {"hours_per_week", "work_start", "work_end"}
-    _expect(not unknown, f"unknown field(s) {sorted(unknown)}", field="availability", person=pid)
+    if unknown:
+        raise InstanceError(f"unknown field(s) {sorted(unknown)}", field="availability", person=pid)
     work_start = _num(avail.get("work_start", 9), field="availability.work_start", person=pid, lo=0, hi=24)
     work_end = _num(avail.get("work_end", 17), field="availability.work_end", person=pid, lo=0, hi=24)
     _expect(work_end > work_start, "must be after work_start", field="availability.work_end", person=pid)
@@ -264,12 +259,9 @@ def parse_person(raw: Any, index: int) -> Person:
         raw.get("capacity", 1 if "mentor" in roles else 0), field="capacity", person=pid, lo=0, hi=1000
     )
     mode = raw.get("meeting_mode", "remote")
-    _expect(
-        mode in MEETING_MODES,
-        f"must be one of {list(MEETING_MODES)}, got {mode!r}",
-        field="meeting_mode",
-        person=pid,
-    )
+    if mode not in MEETING_MODES:
+        message = f"must be one of {list(MEETING_MODES)}, got {mode!r}"
+        raise InstanceError(message, field="meeting_mode", person=pid)
     manager = raw.get("manager_id")
     if manager is not None:
         _str(manager, field="manager_id", person=pid, allow_empty=False)

@@ -7,11 +7,13 @@ worded for the mentee by `mentora.pairing.reasons` (her own self-assessed levels
 hers) before they leave this module.
 """
 
+import functools
 import threading
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from django.db import connection
 from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -167,6 +169,16 @@ class MentorProfile:
         return self.free <= 0
 
 
+@dataclass(frozen=True)
+class MentorPlaces:
+    """A mentor's places as `MentorRoom` counts them (capacity − live relationships, none while
+    paused), read for every mentor of the program in one query without model objects."""
+
+    capacity: int
+    free: int
+    paused_until: date | None
+
+
 def _public_people(person_ids) -> dict[int, Person]:
     """Only the public relations are loaded; the private tables are never joined here."""
     return (
@@ -178,7 +190,7 @@ def _public_people(person_ids) -> dict[int, Person]:
     )
 
 
-def _profile(person: Person, room: MentorRoom) -> MentorProfile:
+def _profile(person: Person, room: MentorRoom | MentorPlaces) -> MentorProfile:
     return MentorProfile(
         person_id=person.pk,
         full_name=person.full_name,
@@ -248,18 +260,29 @@ def _over(queryset: QuerySet, function: str, field: str = "pk") -> Subquery:
 
 
 def shortlist_version(*, program: Program) -> tuple:
-    """One query whose answer changes whenever the compiled shortlist input would be wrong: someone
-    enrols or is decided on, a person of the organisation edits their profile or self-assessment
-    or demographics, skill or language rows are added or removed (the profile form and imports
-    replace them), a skill is merged, intake answers, pair rules or allowances change, a pair
-    becomes active, ends or is declined (previous partners, closed pairs), the program is edited,
-    or a day passes (pauses end). Rows are counted and their newest id read, so a row deleted and
-    another added changes it too.
+    """One query (`_version_query`) whose answer changes whenever the compiled shortlist input
+    would be wrong: someone enrols or is decided on, a person of the organisation edits their
+    profile or self-assessment or demographics, skill or language rows are added or removed (the
+    profile form and imports replace them), a skill is merged, intake answers, pair rules or
+    allowances change, a pair becomes active, ends or is declined (previous partners, closed
+    pairs), the program is edited, or a day passes (pauses end). Rows are counted and their newest
+    id read, so a row deleted and another added changes it too.
 
     The skill and language rows are counted over every organisation: joining them to their people
     cost more than the rare recompilation another organisation's edit causes. Places are not in
     it: they are read live on every call (`_mentor_places`), and a mentor with a free place whom
     the compiled input lacks (full or paused then) forces a new compilation."""
+    sql, params = _version_query(program.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return (timezone.localdate(), *row)
+
+
+@functools.lru_cache(maxsize=512)
+def _version_query(program_id: int) -> tuple[str, tuple]:
+    """The SQL of `shortlist_version` for one program, composed once: composing its thirty
+    subqueries cost more CPU than running them."""
     organisation = OuterRef("organisation_id")
     in_program = OuterRef("pk")
     closing = [RelationshipStatus.ACTIVE, RelationshipStatus.ENDED, RelationshipStatus.DECLINED]
@@ -291,9 +314,8 @@ def shortlist_version(*, program: Program) -> tuple:
     }
     for name, (rows, column) in newest.items():
         annotations[f"{name}_at"] = _over(rows, "MAX", column)
-    program_row = Program.objects.filter(pk=program.pk).annotate(**annotations)
-    row = program_row.values_list("updated_at", *annotations).get()
-    return (timezone.localdate(), *row)
+    program_row = Program.objects.filter(pk=program_id).annotate(**annotations)
+    return program_row.values_list("updated_at", *annotations).query.sql_with_params()
 
 
 def program_shortlister(*, program: Program, version: tuple | None = None) -> Shortlister:
@@ -321,8 +343,8 @@ def program_shortlister(*, program: Program, version: tuple | None = None) -> Sh
     return shortlister
 
 
-def _mentor_places(*, program: Program) -> dict[int, int]:
-    """Each mentor's free places now (none while paused), by person id: one query."""
+def _mentor_places(*, program: Program) -> dict[int, MentorPlaces]:
+    """Every mentor's places now, by person id: one query."""
     live = Relationship.objects.filter(
         program=program, mentor=OuterRef("person_id"), status__in=LIVE_STATUSES
     )
@@ -332,38 +354,41 @@ def _mentor_places(*, program: Program) -> dict[int, int]:
         .annotate(taken=_over(live, "COUNT"))
         .values_list("person_id", "capacity", "paused_until", "taken")
     )
-    return {
-        person_id: 0 if paused_until and paused_until > today else max((capacity or 0) - taken, 0)
-        for person_id, capacity, paused_until, taken in rows
-    }
+    places = {}
+    for person_id, capacity, paused_until, taken in rows:
+        paused = paused_until if paused_until and paused_until > today else None
+        free = 0 if paused else max((capacity or 0) - taken, 0)
+        places[person_id] = MentorPlaces(capacity=capacity or 0, free=free, paused_until=paused)
+    return places
 
 
-def _current_shortlister(*, program: Program) -> tuple[Shortlister, dict[str, int]]:
-    """The compiled shortlister and the places to treat as taken so that its free places equal
-    today's (the compiled capacity minus what is free now). Recompiled when a mentor has a free
-    place the compiled input does not know of (a place freed, or a pause ended)."""
+def _current_shortlister(*, program: Program) -> tuple[Shortlister, dict[str, int], dict[int, MentorPlaces]]:
+    """The compiled shortlister, the places to treat as taken so that its free places equal
+    today's (the compiled capacity minus what is free now), and every mentor's places. Recompiled
+    when a mentor has a free place the compiled input does not know of (a place freed, or a pause
+    ended)."""
     version = shortlist_version(program=program)
     places = _mentor_places(program=program)
     shortlister = program_shortlister(program=program, version=version)
     known = shortlister.mentor_ids
-    if any(free > 0 and str(person_id) not in known for person_id, free in places.items()):
+    if any(room.free > 0 and str(person_id) not in known for person_id, room in places.items()):
         with _cache_lock:
             _cache.pop(program.pk, None)
         shortlister = program_shortlister(program=program, version=version)
     pop = shortlister.pop
     assigned = {
-        str(person_id): int(pop.capacity[pop.index[str(person_id)]]) - free
-        for person_id, free in places.items()
+        str(person_id): int(pop.capacity[pop.index[str(person_id)]]) - room.free
+        for person_id, room in places.items()
         if str(person_id) in pop.index
     }
-    return shortlister, assigned
+    return shortlister, assigned, places
 
 
 def engine_allows(*, program: Program, mentee: Person, mentor: Person) -> bool | None:
     """The engine's hard rules for this pair (reporting line, blocks, language, time zones, skills,
     seniority). None when the compiled instance leaves one of them out: the mentee was already
     paired, or the mentor has no free place."""
-    shortlister, _ = _current_shortlister(program=program)
+    shortlister, _, _ = _current_shortlister(program=program)
     pop = shortlister.pop
     u, v = pop.index.get(str(mentee.pk)), pop.index.get(str(mentor.pk))
     if u is None or v is None or not (shortlister.right == v).any():
@@ -419,7 +444,7 @@ def declined_mentor_ids(*, program: Program, mentee: Person) -> set[int]:
 
 def shortlist_for(*, program: Program, mentee: Person, k: int = SHORTLIST_SIZE) -> Shortlist:
     """The mentee's top-k mentors with free places, best first, exposure spread across mentors."""
-    shortlister, assigned = _current_shortlister(program=program)
+    shortlister, assigned, places = _current_shortlister(program=program)
     mentee_id = str(mentee.pk)
     if mentee_id not in shortlister.pop.index:
         return Shortlist()
@@ -432,12 +457,11 @@ def shortlist_for(*, program: Program, mentee: Person, k: int = SHORTLIST_SIZE) 
         return Shortlist(empty_reasons=render_reasons(why, audience=Audience.MENTEE, skill_names=names))
     mentor_ids = [int(entry.mentor) for entry in entries]
     people = _public_people(mentor_ids)
-    rooms = mentor_rooms(program=program, mentor_ids=mentor_ids)
     return Shortlist(
         items=[
             ShortlistItem(
                 rank=rank,
-                mentor=_profile(people[int(entry.mentor)], rooms[int(entry.mentor)]),
+                mentor=_profile(people[int(entry.mentor)], places[int(entry.mentor)]),
                 score=entry.score,
                 reasons=render_reasons(entry.reasons, audience=Audience.MENTEE, skill_names=names),
             )

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Subquery
 from django.utils import timezone
 
 from mentora.pairing.models import PairRule, PairRuleKind
@@ -81,7 +81,7 @@ class Exclusion:
 class BuiltInstance:
     instance: dict[str, Any]
     # Every participant including locked mentees, for scoring the locked pairs exactly.
-    evaluation: dict[str, Any]
+    evaluation: dict[str, Any] | None  # None when not asked for (`build(evaluation=False)`)
     locked: list[tuple[str, str]] = field(default_factory=list)
     excluded: list[dict[str, Any]] = field(default_factory=list)
 
@@ -157,11 +157,13 @@ def build(
     locked: Iterable[Pair] | None = None,
     forbidden: Iterable[Pair] | None = None,
     today: dt.date | None = None,
+    evaluation: bool = True,
 ) -> BuiltInstance:
-    """Build the instance and say who was left out. `locked`/`forbidden` default to the program's
-    pair rules; `exclude_pairs` are blocked as well. Pairs one side declined or ended in this
-    program are always blocked (and never forced by a lock) unless a manager allowed them again;
-    an allowed pair no longer counts as previous partners."""
+    """Build the instance and say who was left out (and the evaluation instance unless
+    `evaluation` is False: the shortlist does not score locked pairs). `locked`/`forbidden`
+    default to the program's pair rules; `exclude_pairs` are blocked as well. Pairs one side
+    declined or ended in this program are always blocked (and never forced by a lock) unless a
+    manager allowed them again; an allowed pair no longer counts as previous partners."""
     today = today or timezone.localdate()
     closures = pair_closures(program=program)
     if locked is None or forbidden is None:
@@ -189,7 +191,9 @@ def build(
             "meeting_mode",
             "availability_hours_per_month",
             department_name=F("department__name"),
-            consented_at=F("demographic_profile__consented_at"),
+            consented=ExpressionWrapper(
+                Q(demographic_profile__consented_at__isnull=False), output_field=BooleanField()
+            ),
             under_sponsored=F("demographic_profile__under_sponsored"),
             gender=F("demographic_profile__gender"),
         )
@@ -336,7 +340,7 @@ def build(
             out["capacity"] = cap
         if languages.get(pk):
             out["languages"] = languages[pk]
-        if person["consented_at"] is not None:
+        if person["consented"]:
             out["under_sponsored"] = person["under_sponsored"]
             if person["gender"]:
                 out["demographic_group"] = person["gender"]
@@ -366,15 +370,17 @@ def build(
     program_object = program_json(program, settings)
     # The evaluation instance restores the places the locks took, so each locked pair is eligible
     # on capacity; everything else matches the solved instance.
-    for mentor_pk, _ in locked_pairs:
-        capacity[mentor_pk] += 1
-    evaluation = {"version": 1, "program": program_object, "people": people_json(roles)}
-    for mentor_pk, _ in locked_pairs:
-        capacity[mentor_pk] -= 1
+    evaluation_instance = None
+    if evaluation:
+        for mentor_pk, _ in locked_pairs:
+            capacity[mentor_pk] += 1
+        evaluation_instance = {"version": 1, "program": program_object, "people": people_json(roles)}
+        for mentor_pk, _ in locked_pairs:
+            capacity[mentor_pk] -= 1
     instance = {"version": 1, "program": program_object, "people": people_json(solve_roles)}
     return BuiltInstance(
         instance=instance,
-        evaluation=evaluation,
+        evaluation=evaluation_instance,
         locked=[(str(a), str(b)) for a, b in locked_pairs],
         excluded=excluded,
     )
@@ -390,5 +396,10 @@ def build_instance(
 ) -> dict[str, Any]:
     """The engine's JSON instance for this program (see `build` for who is in it)."""
     return build(
-        program=program, settings=settings, exclude_pairs=exclude_pairs, locked=locked, forbidden=forbidden
+        program=program,
+        settings=settings,
+        exclude_pairs=exclude_pairs,
+        locked=locked,
+        forbidden=forbidden,
+        evaluation=False,
     ).instance
