@@ -141,11 +141,12 @@ def _runs_in_its_own_direction(tag: str, attributes: dict) -> bool:
 def text_without_own_direction(page: str, *, written: str) -> list[str]:
     """The pieces of text holding `written` (a name or a text a person wrote) that no element with
     dir="auto" nor a <bdi> holds, so that Arabic or Hebrew would be laid out in the page's direction.
-    The document <title> is left out: it is not laid out in the page."""
+    Left out: the document <title>, which is not laid out in the page, and a list box's <option>s, each
+    a line of its own that can hold no markup."""
     return [
         " ".join(text.split())
         for text, around in _tree(page).texts
         if written in text
         and not any(_runs_in_its_own_direction(tag, attributes) for tag, attributes in around)
-        and not any(tag == "title" for tag, _ in around)
+        and not any(tag in ("title", "option") for tag, _ in around)
     ]

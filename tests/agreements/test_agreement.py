@@ -129,7 +129,7 @@ def test_the_pair_writes_and_confirms_on_the_page(client, relationship, alice, b
     client.post(reverse("agreements:confirm", args=[relationship.pk]), {"version": 1})
     client.force_login(bob.user)
     text = client.get(url).content.decode()
-    assert "Alice Archer confirmed on" in text
+    assert "<bdi>Alice Archer</bdi> confirmed on" in text
     response = client.post(reverse("agreements:confirm", args=[relationship.pk]), {"version": 1}, follow=True)
     assert "You have both confirmed" in response.content.decode()
 

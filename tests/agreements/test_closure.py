@@ -176,7 +176,7 @@ def test_the_closure_page_proposes_the_partner_confirms_and_then_it_shows_histor
     )
     text = response.content.decode()
     assert "Your partner is asked to confirm that your goals are met." in text
-    assert "Bob Baker is asked to confirm" in text and "Yes, our goals are met" not in text
+    assert "<bdi>Bob Baker</bdi> is asked to confirm" in text and "Yes, our goals are met" not in text
     # Closing again while the proposal waits.
     response = client.post(reverse("agreements:close", args=[relationship.pk]), {"reason": "goals_met"})
     assert response.status_code == 400
@@ -184,7 +184,7 @@ def test_the_closure_page_proposes_the_partner_confirms_and_then_it_shows_histor
 
     client.force_login(bob.user)
     text = client.get(url).content.decode()
-    assert "Alice Archer would like to close the relationship" in text
+    assert "<bdi>Alice Archer</bdi> would like to close the relationship" in text
     response = client.post(reverse("agreements:closure_confirm", args=[relationship.pk]), follow=True)
     text = response.content.decode()
     assert "kept as read-only history" in text and "ALICE-LEARNED" in text

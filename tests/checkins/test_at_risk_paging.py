@@ -32,6 +32,6 @@ def test_the_at_risk_page_shows_one_page_and_a_link_to_the_next(client, org, pam
     client.force_login(pam.user)
     url = reverse("checkins:at_risk", args=[program.pk])
     text = client.get(url).content.decode()
-    assert text.count('">Quiet mentee') == AT_RISK_PER_PAGE  # one link to each pair's summary
+    assert text.count('"><bdi>Quiet mentee') == AT_RISK_PER_PAGE  # one link to each pair's summary
     assert '<nav class="pager" aria-label="Pages of pairs at risk">' in text
-    assert client.get(url, {"page": "2"}).content.decode().count('">Quiet mentee') == 2
+    assert client.get(url, {"page": "2"}).content.decode().count('"><bdi>Quiet mentee') == 2

@@ -183,7 +183,7 @@ def test_milestones_are_added_and_ticked_with_htmx(client, relationship, goal, a
         {"action": "done"},
         headers=htmx,
     )
-    assert "<s>Outline</s>" in response.content.decode()
+    assert "<s><bdi>Outline</bdi></s>" in response.content.decode()
 
 
 @pytest.mark.parametrize(

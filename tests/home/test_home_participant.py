@@ -74,9 +74,9 @@ def test_it_shows_relationships_on_both_sides_with_the_space_link_and_the_consen
         program=program, mentor=alice, mentee=dora, origin=RelationshipOrigin.PROPOSAL
     )
     text = home_page(client, alice)
-    assert "Mentored by Bob Baker" in text
+    assert "Mentored by <bdi>Bob Baker</bdi>" in text
     assert f'href="/pairs/{relationship.pk}/"' in text
-    assert "Mentoring Dora Dean" in text
+    assert "Mentoring <bdi>Dora Dean</bdi>" in text
     assert reverse("relationships:consent", args=[pending.pk]) in text
     assert reverse("relationships:decline", args=[pending.pk]) in text
     assert f'href="/pairs/{pending.pk}/"' not in text  # no space before both agree
@@ -108,7 +108,7 @@ def test_it_says_the_person_waits_for_a_match_when_enrolled_but_unpaired(client,
 def test_past_relationships_are_left_to_the_my_mentoring_page(client, relationship, alice, bob):
     closure.relationship_end_no_fault(relationship=relationship, person=bob, reason="PRIVATE-END")
     text = home_page(client, alice)
-    assert "Mentored by Bob Baker" not in text and "PRIVATE-END" not in text
+    assert "Mentored by <bdi>Bob Baker</bdi>" not in text and "PRIVATE-END" not in text
     assert reverse("relationships:mine") in text
 
 
@@ -125,7 +125,7 @@ def test_it_shows_the_soonest_scheduled_meeting_with_its_ics_link(client, relati
     text = home_page(client, alice)
     assert reverse("meetings:ics", args=[relationship.pk, nearest.pk]) in text
     assert reverse("meetings:ics", args=[relationship.pk, later.pk]) not in text
-    assert "With Bob Baker, 60 minutes." in text and "https://meet.example.com/x" in text
+    assert "With <bdi>Bob Baker</bdi>, 60 minutes." in text and "https://meet.example.com/x" in text
     assert "Europe/London" in text
 
 
@@ -147,11 +147,11 @@ def test_it_shows_open_goals_with_progress_to_both_sides(client, relationship, a
     assert "Lead a design review" in text and "Give a lightning talk" not in text
     assert 'value="40"' in text and "40% done" in text
     assert f'<label for="goal-progress-{open_goal.pk}">' in text
-    assert "with your mentor Bob Baker" in text
+    assert "with your mentor <bdi>Bob Baker</bdi>" in text
     assert "Shadowed one review" not in text  # progress text stays in the pair's space
 
     bob_text = home_page(client, bob)
-    assert "Lead a design review" in bob_text and "Alice Archer's goal" in bob_text
+    assert "Lead a design review" in bob_text and "<bdi>Alice Archer</bdi>'s goal" in bob_text
 
 
 def test_it_asks_the_mentee_to_set_a_goal_when_none_is_open(client, relationship, alice, bob):
@@ -178,7 +178,7 @@ def test_it_lists_pending_check_ins_and_never_an_answer(client, relationship, al
 
     text = home_page(client, alice)
     assert reverse("checkins:answer", args=[pending.pk]) in text
-    assert "Answer the Pulse check-in about Bob Baker" in text
+    assert "Answer the Pulse check-in about <bdi>Bob Baker</bdi>" in text
     assert reverse("checkins:answer", args=[answered.pk]) not in text
     assert reverse("checkins:answer", args=[bobs.pk]) not in text
     assert "SECRET" not in text and "SECRET" not in home_page(client, bob)
@@ -205,14 +205,17 @@ def test_a_mentor_sees_mentees_requests_waiting_for_an_answer_once(client, choic
         program=choice_program, mentor=bob, mentee=dora, origin=RelationshipOrigin.MENTEE_REQUEST
     )
     text = home_page(client, bob)
-    assert "Dora Dean asked you to be their mentor in Program C." in text
+    assert "<bdi>Dora Dean</bdi> asked you to be their mentor in <bdi>Program C</bdi>." in text
     assert reverse("pairing:choose_requests", args=[choice_program.pk]) in text
     # Answered from the requests page, not also from the relationships list.
-    assert "Mentoring Dora Dean" not in text
+    assert "Mentoring <bdi>Dora Dean</bdi>" not in text
     assert reverse("relationships:consent", args=[request.pk]) not in text
     # Dora, who asked, sees her request waiting for Bob.
     dora_text = home_page(client, dora)
-    assert "Mentored by Bob Baker" in dora_text and "You agreed. Waiting for the other person." in dora_text
+    assert (
+        "Mentored by <bdi>Bob Baker</bdi>" in dora_text
+        and "You agreed. Waiting for the other person." in dora_text
+    )
     assert "Requests waiting for you" not in dora_text
 
 

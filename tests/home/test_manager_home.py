@@ -26,7 +26,7 @@ def test_a_program_manager_sees_the_programs_they_manage_with_their_counts(clien
     ProgramFactory(organisation=org, name="Someone else's")
     text = home(client, pam)
     assert 'id="managed-heading"' in text
-    assert f'<a href="{reverse("programs:manage", args=[program.pk])}">Future leads</a>' in text
+    assert f'<a href="{reverse("programs:manage", args=[program.pk])}"><bdi>Future leads</bdi></a>' in text
     assert "<td>Open for enrolment</td>" in text
     assert "1 mentee," in text and "2 mentors" in text
     assert (

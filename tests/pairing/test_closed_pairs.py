@@ -131,7 +131,7 @@ def test_the_manager_sees_closed_pairs_and_allows_one_again_on_the_page(client, 
     response = client.post(url, {"mentor": mentor.pk, "mentee": mentee.pk})
     assert response.status_code == 302
     page = client.get(reverse("pairing:home", args=[program.pk])).content.decode()
-    assert f"Allowed again by {pam.full_name}" in page
+    assert f"Allowed again by <bdi>{pam.full_name}</bdi>" in page
     assert client.post(url, {"mentor": mentor.pk, "mentee": mentee.pk}).status_code == 302
     assert PairAllowance.objects.count() == 1
 

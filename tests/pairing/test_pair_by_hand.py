@@ -157,7 +157,7 @@ def test_the_page_refuses_a_rule_then_accepts_a_reason_and_shows_it(client, prog
     page = client.get(url).content.decode()
     assert "Pairs made against a matching rule" in page
     assert "They asked for each other." in page and "this pair is forbidden" in page
-    assert f"Paired anyway by {pam.full_name}" in page
+    assert f"Paired anyway by <bdi>{pam.full_name}</bdi>" in page
 
 
 def test_the_programs_page_links_to_the_rule_checked_pairing(client, program, pam, skill):

@@ -36,17 +36,17 @@ def request_to_mo(c):
 def test_the_request_form_says_what_the_mentor_will_see(client, c):
     client.force_login(c.alice.user)
     text = client.get(reverse("pairing:choose_mentor", args=[c.program.pk, c.mo.pk])).content.decode()
-    assert "Mo Mentor will see your goals, your purpose and the skills you want to grow" in text
+    assert "<bdi>Mo Mentor</bdi> will see your goals, your purpose and the skills you want to grow" in text
 
 
 def test_the_mentor_opens_what_the_mentee_wants_to_grow_from_the_request_card(client, c, request_to_mo):
     client.force_login(c.mo.user)
     card = client.get(reverse("pairing:choose_requests", args=[c.program.pk])).content.decode()
     url = reverse("pairing:choose_request_mentee", args=[request_to_mo.pk])
-    assert f'<a href="{url}">What Alice Archer wants to grow: goals and skills</a>' in card
+    assert f'<a href="{url}">What <bdi>Alice Archer</bdi> wants to grow: goals and skills</a>' in card
     text = client.get(url).content.decode()
     assert "Review code with confidence." in text and "Lead a small team." in text
-    assert "<li>Python — " in text
+    assert "<li><bdi>Python</bdi> — " in text
     for word in PRIVATE_WORDS:
         assert word not in text
     assert "Seniority" not in text

@@ -114,7 +114,7 @@ def test_the_compare_page_and_api_name_the_pairs_in_common(client, program, pam,
     assert shared  # the same people and weights give the same pairs
     text = page(client, pam, "pairing:compare", program.pk, a=first.pk, b=second.pk)
     for proposal in first.proposals.select_related("mentor", "mentee"):
-        assert f"{proposal.mentor.full_name} → {proposal.mentee.full_name}" in text
+        assert f"<bdi>{proposal.mentor.full_name}</bdi> → <bdi>{proposal.mentee.full_name}</bdi>" in text
     response = client.get(
         f"/api/matching/runs/{first.pk}/compare/{second.pk}", headers=api_headers(pam)
     ).json()

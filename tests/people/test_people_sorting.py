@@ -8,7 +8,7 @@ from tests.factories import PersonFactory
 
 
 def names_in_order(text, names):
-    return sorted(names, key=lambda name: text.index(f">{name}</a>"))
+    return sorted(names, key=lambda name: text.index(f"><bdi>{name}</bdi></a>"))
 
 
 def people(org):

@@ -31,15 +31,15 @@ def test_the_program_page_shows_the_pairs_and_the_mentors_with_room(client, org,
     relationship = bob_mentors_alice(org, pam, alice, bob)
     text = page(client, pam, "programs:manage", relationship.program_id)
     assert 'id="relationships-heading"' in text
-    assert "<td>Bob Baker</td><td>Alice Archer</td>" in text
-    assert "Bob Baker (1 free)" in text
+    assert "<td><bdi>Bob Baker</bdi></td><td><bdi>Alice Archer</bdi></td>" in text
+    assert "<bdi>Bob Baker</bdi> (1 free)" in text
     assert reverse("pairing:pair", args=[relationship.program_id]) in text
 
 
 def test_the_program_page_offers_pairing_by_hand_only_while_the_program_is_live(client, org, pam, alice, bob):
     relationship = bob_mentors_alice(org, pam, alice, bob, status=ProgramStatus.CLOSED)
     text = page(client, pam, "programs:manage", relationship.program_id)
-    assert "<td>Bob Baker</td><td>Alice Archer</td>" in text
+    assert "<td><bdi>Bob Baker</bdi></td><td><bdi>Alice Archer</bdi></td>" in text
     assert reverse("pairing:pair", args=[relationship.program_id]) not in text
 
 

@@ -43,7 +43,7 @@ def api(client, person, method, url, body=None):
 def test_both_sides_consent_from_my_mentoring(client, pairing, alice, bob):
     client.force_login(alice.user)
     text = client.get(reverse("relationships:mine")).content.decode()
-    assert "Mentored by Bob Baker" in text and "I agree" in text
+    assert "Mentored by <bdi>Bob Baker</bdi>" in text and "I agree" in text
     client.post(reverse("relationships:consent", args=[pairing.pk]))
     assert (
         "You agreed. Waiting for the other person."
@@ -51,7 +51,7 @@ def test_both_sides_consent_from_my_mentoring(client, pairing, alice, bob):
     )
 
     client.force_login(bob.user)
-    assert "Mentoring Alice Archer" in client.get(reverse("relationships:mine")).content.decode()
+    assert "Mentoring <bdi>Alice Archer</bdi>" in client.get(reverse("relationships:mine")).content.decode()
     response = client.post(reverse("relationships:consent", args=[pairing.pk]), follow=True)
     assert "the relationship has started" in response.content.decode()
     pairing.refresh_from_db()

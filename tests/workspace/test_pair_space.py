@@ -15,7 +15,7 @@ def test_both_sides_open_their_space_with_every_section(client, relationship, al
         text = response.content.decode()
         for section in ('id="goals"', 'id="meetings"', 'id="notes"'):
             assert section in text
-    assert "Mentoring Alice Archer" in text
+    assert "Mentoring <bdi>Alice Archer</bdi>" in text
 
 
 def test_my_mentoring_links_to_the_space(client, relationship, alice):
