@@ -181,7 +181,7 @@ def planted(n_groups: int, seed: int, spec: CircleSpec) -> Inst:
 @given(st.integers(10, 40), st.integers(0, 10_000))
 def test_planted_instances_are_solved_feasibly(n_groups: int, seed: int) -> None:
     inst = planted(n_groups, seed, SPEC)
-    res = inst.solve(seed=seed)
+    res = inst.solve(seed=seed, effort=0.25)  # feasibility is the property here, not quality
     check(inst, res)
     assert res.feasible, res.violations
 
