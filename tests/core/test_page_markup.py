@@ -29,6 +29,7 @@ NOTE_TEXT = "נדבר על התוכנית בשבוע הבא"
 PERSONAL_GOALS = "أريد أن أقود فريقاً صغيراً"
 PROGRAM_NAME = "برنامج القيادة"
 DEPARTMENT_NAME = "הנדסה"
+DEPARTMENT_WITHOUT_MENTORS = "قسم المبيعات"
 WRITTEN = (
     MENTEE_NAME,
     MENTOR_NAME,
@@ -36,6 +37,7 @@ WRITTEN = (
     APPLICANT_NAME,
     PROGRAM_NAME,
     DEPARTMENT_NAME,
+    DEPARTMENT_WITHOUT_MENTORS,
     NOTE_TEXT,
     PERSONAL_GOALS,
 )
@@ -44,14 +46,19 @@ WRITTEN = (
 @pytest.fixture
 def world(relationship, program, alice, bob, pam, olga, lou, leo, org):  # noqa: F811
     """Alice (Arabic name) is mentored by Bob (Hebrew name) in a program with an Arabic name; Nour has
-    applied and waits; Lou is Alice's line manager, Leo his leader."""
+    applied and waits, from a department without mentors; Lou is Alice's line manager, Leo his leader."""
     alice.full_name, bob.full_name, alice.goals = MENTEE_NAME, MENTOR_NAME, PERSONAL_GOALS
     alice.department = bob.department = DepartmentFactory(organisation=org, name=DEPARTMENT_NAME)
     alice.save()
     bob.save()
     program.name = PROGRAM_NAME
     program.save()
-    applicant = PersonFactory(organisation=org, full_name=APPLICANT_NAME, roles=[Role.PARTICIPANT])
+    applicant = PersonFactory(
+        organisation=org,
+        full_name=APPLICANT_NAME,
+        department=DepartmentFactory(organisation=org, name=DEPARTMENT_WITHOUT_MENTORS),
+        roles=[Role.PARTICIPANT],
+    )
     EnrolmentFactory(program=program, person=applicant, role="mentee", status=EnrolmentStatus.APPLIED)
     goal = goal_services.goal_create(
         relationship=relationship,
