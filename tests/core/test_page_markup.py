@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from mentora.goals import services as goal_services
+from mentora.meetings import services as meeting_services
 from mentora.notes import services as note_services
 from mentora.notes.models import NoteVisibility
 from mentora.organisations.models import Role
@@ -27,6 +29,7 @@ GOAL_TITLE = "أن أقدم عرضاً أمام الفريق"
 APPLICANT_NAME = "نور الهدى"
 NOTE_TEXT = "נדבר על התוכנית בשבוע הבא"
 PERSONAL_GOALS = "أريد أن أقود فريقاً صغيراً"
+MEETING_PLACE = "חדר הישיבות"
 PROGRAM_NAME = "برنامج القيادة"
 DEPARTMENT_NAME = "הנדסה"
 DEPARTMENT_WITHOUT_MENTORS = "قسم المبيعات"
@@ -40,13 +43,15 @@ WRITTEN = (
     DEPARTMENT_WITHOUT_MENTORS,
     NOTE_TEXT,
     PERSONAL_GOALS,
+    MEETING_PLACE,
 )
 
 
 @pytest.fixture
 def world(relationship, program, alice, bob, pam, olga, lou, leo, org):  # noqa: F811
     """Alice (Arabic name) is mentored by Bob (Hebrew name) in a program with an Arabic name; Nour has
-    applied and waits, from a department without mentors; Lou is Alice's line manager, Leo his leader."""
+    applied and waits, from a department without mentors; Alice and Bob meet in a room with a Hebrew
+    name; Lou is Alice's line manager, Leo his leader."""
     alice.full_name, bob.full_name, alice.goals = MENTEE_NAME, MENTOR_NAME, PERSONAL_GOALS
     alice.department = bob.department = DepartmentFactory(organisation=org, name=DEPARTMENT_NAME)
     alice.save()
@@ -71,6 +76,13 @@ def world(relationship, program, alice, bob, pam, olga, lou, leo, org):  # noqa:
     )
     note_services.note_create(
         relationship=relationship, person=alice, visibility=NoteVisibility.SHARED, body=NOTE_TEXT
+    )
+    meeting_services.meeting_schedule(
+        relationship=relationship,
+        person=alice,
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        duration_minutes=60,
+        place=MEETING_PLACE,
     )
     return {
         "relationship": relationship,
