@@ -22,7 +22,7 @@ from mentora.core.roles import Viewer
 from mentora.matching.eligibility import eligible
 from mentora.matching.instance import parse_instance
 from mentora.matching.shortlist import Shortlister
-from mentora.pairing.instance_builder import build_instance
+from mentora.pairing.instance_builder import MentorPlaces, build_instance, mentor_places
 from mentora.pairing.models import PairAllowance, PairRule, PairRuleKind, ShortlistExposure
 from mentora.pairing.reasons import Audience, ShownReason, render_reasons
 from mentora.pairing.selectors import program_skill_names
@@ -45,7 +45,6 @@ from mentora.programs.models import (
     Program,
 )
 from mentora.programs.permissions import can_manage_program
-from mentora.programs.selectors import mentor_enrolments
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin, RelationshipStatus
 from mentora.relationships.selectors import MentorRoom, mentor_rooms
 
@@ -169,16 +168,6 @@ class MentorProfile:
         return self.free <= 0
 
 
-@dataclass(frozen=True)
-class MentorPlaces:
-    """A mentor's places as `MentorRoom` counts them (capacity − live relationships, none while
-    paused), read for every mentor of the program in one query without model objects."""
-
-    capacity: int
-    free: int
-    paused_until: date | None
-
-
 def _public_people(person_ids) -> dict[int, Person]:
     """Only the public relations are loaded; the private tables are never joined here."""
     return (
@@ -270,8 +259,8 @@ def shortlist_version(*, program: Program) -> tuple:
 
     The skill and language rows are counted over every organisation: joining them to their people
     cost more than the rare recompilation another organisation's edit causes. Places are not in
-    it: they are read live on every call (`_mentor_places`), and a mentor with a free place whom
-    the compiled input lacks (full or paused then) forces a new compilation."""
+    it: they are read live on every call (`instance_builder.mentor_places`), and a mentor with a
+    free place whom the compiled input lacks (full or paused then) forces a new compilation."""
     sql, params = _version_query(program.pk)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -343,32 +332,13 @@ def program_shortlister(*, program: Program, version: tuple | None = None) -> Sh
     return shortlister
 
 
-def _mentor_places(*, program: Program) -> dict[int, MentorPlaces]:
-    """Every mentor's places now, by person id: one query."""
-    live = Relationship.objects.filter(
-        program=program, mentor=OuterRef("person_id"), status__in=LIVE_STATUSES
-    )
-    today = timezone.localdate()
-    rows = (
-        mentor_enrolments(program=program)
-        .annotate(taken=_over(live, "COUNT"))
-        .values_list("person_id", "capacity", "paused_until", "taken")
-    )
-    places = {}
-    for person_id, capacity, paused_until, taken in rows:
-        paused = paused_until if paused_until and paused_until > today else None
-        free = 0 if paused else max((capacity or 0) - taken, 0)
-        places[person_id] = MentorPlaces(capacity=capacity or 0, free=free, paused_until=paused)
-    return places
-
-
 def _current_shortlister(*, program: Program) -> tuple[Shortlister, dict[str, int], dict[int, MentorPlaces]]:
     """The compiled shortlister, the places to treat as taken so that its free places equal
     today's (the compiled capacity minus what is free now), and every mentor's places. Recompiled
     when a mentor has a free place the compiled input does not know of (a place freed, or a pause
     ended)."""
     version = shortlist_version(program=program)
-    places = _mentor_places(program=program)
+    places = mentor_places(program=program)
     shortlister = program_shortlister(program=program, version=version)
     known = shortlister.mentor_ids
     if any(room.free > 0 and str(person_id) not in known for person_id, room in places.items()):
