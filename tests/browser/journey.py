@@ -119,6 +119,24 @@ def check_visited_pages(browser) -> list[str]:
             audit.goto(address)
             problems += accessibility_problems(audit) + check_narrow(audit)
         audit.close()
+        problems += _too_wide_without_javascript(browser, context)
+    return problems
+
+
+def _too_wide_without_javascript(browser, context) -> list[str]:
+    """The context's addresses again at 320 pixels with JavaScript off (the same person signed in): what
+    keeps a page narrow, such as a table's scroll box, must come from the server."""
+    plain = browser.new_context(
+        java_script_enabled=False, storage_state=context.storage_state(), viewport=NARROW
+    )
+    page = plain.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems = []
+    for address in visited.get(context, []):
+        page.goto(address)
+        too_wide = sideways_scroll(page)
+        problems += [f"without JavaScript: {too_wide}"] if too_wide else []
+    plain.close()
     return problems
 
 
