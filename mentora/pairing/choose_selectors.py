@@ -14,15 +14,16 @@ from datetime import date
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from mentora.core.queries import aggregate_subquery
 from mentora.core.roles import Viewer
 from mentora.matching.eligibility import eligible
 from mentora.matching.instance import parse_instance
 from mentora.matching.shortlist import Shortlister
-from mentora.pairing.instance_builder import MentorPlaces, build_instance, mentor_places
+from mentora.pairing.instance_builder import build_instance
 from mentora.pairing.models import PairAllowance, PairRule, PairRuleKind, ShortlistExposure
 from mentora.pairing.reasons import Audience, ShownReason, render_reasons
 from mentora.pairing.selectors import program_skill_names
@@ -46,7 +47,7 @@ from mentora.programs.models import (
 )
 from mentora.programs.permissions import can_manage_program
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipOrigin, RelationshipStatus
-from mentora.relationships.selectors import MentorRoom, mentor_rooms
+from mentora.relationships.selectors import MentorPlaces, MentorRoom, mentor_places, mentor_rooms
 
 CHOOSE_MODES = (MatchingMode.MENTEE_CHOICE, MatchingMode.BOTH)
 SHORTLIST_SIZE = 5
@@ -241,13 +242,6 @@ def shortlister_cache_clear() -> None:
         _cache.clear()
 
 
-def _over(queryset: QuerySet, function: str, field: str = "pk") -> Subquery:
-    """A scalar subquery: `function` (COUNT, MAX) over the rows, with no GROUP BY."""
-    return Subquery(
-        queryset.order_by().annotate(aggregated=Func(F(field), function=function)).values("aggregated")
-    )
-
-
 def shortlist_version(*, program: Program) -> tuple:
     """One query (`_version_query`) whose answer changes whenever the compiled shortlist input
     would be wrong: someone enrols or is decided on, a person of the organisation edits their
@@ -259,7 +253,7 @@ def shortlist_version(*, program: Program) -> tuple:
 
     The skill and language rows are counted over every organisation: joining them to their people
     cost more than the rare recompilation another organisation's edit causes. Places are not in
-    it: they are read live on every call (`instance_builder.mentor_places`), and a mentor with a
+    it: they are read live on every call (`relationships.selectors.mentor_places`), and a mentor with a
     free place whom the compiled input lacks (full or paused then) forces a new compilation."""
     sql, params = _version_query(program.pk)
     with connection.cursor() as cursor:
@@ -291,8 +285,8 @@ def _version_query(program_id: int) -> tuple[str, tuple]:
     }
     annotations = {}
     for name, rows in tables.items():
-        annotations[f"{name}_count"] = _over(rows, "COUNT")
-        annotations[f"{name}_last"] = _over(rows, "MAX")
+        annotations[f"{name}_count"] = aggregate_subquery(rows, "COUNT")
+        annotations[f"{name}_last"] = aggregate_subquery(rows, "MAX")
     newest = {
         "decided": (Enrolment.objects.filter(program=in_program), "decided_at"),
         "profiles": (Person.objects.filter(organisation_id=organisation), "updated_at"),
@@ -302,7 +296,7 @@ def _version_query(program_id: int) -> tuple[str, tuple]:
         "declined": (Relationship.objects.filter(program=in_program), "declined_at"),
     }
     for name, (rows, column) in newest.items():
-        annotations[f"{name}_at"] = _over(rows, "MAX", column)
+        annotations[f"{name}_at"] = aggregate_subquery(rows, "MAX", column)
     program_row = Program.objects.filter(pk=program_id).annotate(**annotations)
     return program_row.values_list("updated_at", *annotations).query.sql_with_params()
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Func, OuterRef, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Subquery
 from django.utils import timezone
 
 from mentora.pairing.models import PairRule, PairRuleKind
@@ -36,8 +36,8 @@ from mentora.programs.models import (
     ProgramFormat,
     QuestionKind,
 )
-from mentora.programs.selectors import mentor_enrolments
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipStatus
+from mentora.relationships.selectors import mentor_places
 
 ENGINE_FORMATS = {ProgramFormat.ONE_TO_ONE: "one_to_one", ProgramFormat.REVERSE: "reverse"}
 
@@ -114,35 +114,6 @@ def compress_manager_chains(manager_of: dict[int, int | None], keep: Iterable[in
         return None if found == person else found
 
     return {person: nearest(person) for person in keep}
-
-
-@dataclass(frozen=True)
-class MentorPlaces:
-    """A mentor's places as `relationships.selectors.MentorRoom` counts them (capacity − live
-    relationships, none while paused), read for every mentor of a program in one query without
-    model objects: the builder and every shortlist read them."""
-
-    capacity: int
-    free: int
-    paused_until: dt.date | None  # only while the pause still holds
-
-
-def mentor_places(*, program: Program, today: dt.date | None = None) -> dict[int, MentorPlaces]:
-    """Every mentor's places now, by person id (the mentors of `mentor_enrolments`): one query."""
-    today = today or timezone.localdate()
-    live = Relationship.objects.filter(
-        program=program, mentor=OuterRef("person_id"), status__in=LIVE_STATUSES
-    )
-    taken = Subquery(live.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
-    rows = mentor_enrolments(program=program).annotate(taken=taken)
-    places = {}
-    for person_id, capacity, paused_until, live_count in rows.values_list(
-        "person_id", "capacity", "paused_until", "taken"
-    ):
-        paused = paused_until if paused_until and paused_until > today else None
-        free = 0 if paused else max((capacity or 0) - live_count, 0)
-        places[person_id] = MentorPlaces(capacity=capacity or 0, free=free, paused_until=paused)
-    return places
 
 
 @functools.cache

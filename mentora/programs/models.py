@@ -484,6 +484,11 @@ class EnrolmentStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+def pause_holding(paused_until: date | None, day: date) -> date | None:
+    """The end of a mentor's pause if it still holds on `day` (a pause ends on its date)."""
+    return paused_until if paused_until and paused_until > day else None
+
+
 class Enrolment(models.Model):
     """A person taking part in a program in one role. Mentors carry their capacity here."""
 
@@ -545,7 +550,7 @@ class Enrolment(models.Model):
 
     def pause_on(self, day: date) -> date | None:
         """The end of the mentor's pause if it still holds on `day` (it ends on its date)."""
-        return self.paused_until if self.paused_until and self.paused_until > day else None
+        return pause_holding(self.paused_until, day)
 
 
 class IntakeAnswer(models.Model):

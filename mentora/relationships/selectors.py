@@ -8,8 +8,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from mentora.core.queries import aggregate_subquery
 from mentora.core.roles import Viewer
-from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, pause_holding
 from mentora.programs.selectors import mentor_enrolments
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipStatus
 
@@ -107,7 +108,42 @@ class MentorRoom:
 
     @property
     def free(self) -> int:
-        return 0 if self.paused_until else max(self.capacity - self.live, 0)
+        return free_places(capacity=self.capacity, live=self.live, paused_until=self.paused_until)
+
+
+def free_places(*, capacity: int, live: int, paused_until: date | None) -> int:
+    """The one rule for a mentor's free places: none while paused, else capacity − live relationships."""
+    return 0 if paused_until else max(capacity - live, 0)
+
+
+@dataclass(frozen=True)
+class MentorPlaces:
+    """A mentor's places as `MentorRoom` counts them, without the model objects: what the
+    matching instance builder and every mentee shortlist read for every mentor at once."""
+
+    capacity: int
+    free: int
+    paused_until: date | None  # only while the pause still holds
+
+
+def mentor_places(*, program: Program, today: date | None = None) -> dict[int, MentorPlaces]:
+    """Every mentor's places now, by person id (the mentors of `mentor_enrolments`): one query."""
+    today = today or timezone.localdate()
+    live = Relationship.objects.filter(
+        program=program, mentor=OuterRef("person_id"), status__in=LIVE_STATUSES
+    )
+    rows = mentor_enrolments(program=program).annotate(taken=aggregate_subquery(live, "COUNT"))
+    places = {}
+    for person_id, capacity, paused_until, taken in rows.values_list(
+        "person_id", "capacity", "paused_until", "taken"
+    ):
+        paused = pause_holding(paused_until, today)
+        places[person_id] = MentorPlaces(
+            capacity=capacity or 0,
+            free=free_places(capacity=capacity or 0, live=taken, paused_until=paused),
+            paused_until=paused,
+        )
+    return places
 
 
 def mentor_rooms(

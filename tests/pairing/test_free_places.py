@@ -11,7 +11,7 @@ from mentora.pairing import services
 from mentora.pairing.instance_builder import build
 from mentora.people.models import Person
 from mentora.relationships.models import RelationshipOrigin
-from mentora.relationships.selectors import mentor_rooms, program_pool
+from mentora.relationships.selectors import mentor_places, mentor_rooms, program_pool
 from mentora.relationships.services import relationship_create_pending
 from tests.pairing.conftest import enrol_mentee, enrol_mentor
 
@@ -46,6 +46,19 @@ def test_the_pool_the_run_and_the_lock_check_agree_on_free_places(program, mento
     instance = build(program=program).instance
     in_run = {int(p["id"]): p["capacity"] for p in instance["people"] if "mentor" in p["roles"]}
     assert pool == in_run == {pk: n for pk, n in places.items() if n} == {free.pk: 2}
+
+
+def test_the_set_based_read_counts_places_as_the_rooms_do(program, mentors):
+    # mentor_places (the builder's and the shortlist's one-query read) and mentor_rooms share one rule.
+    rooms = mentor_rooms(program=program)
+    places = mentor_places(program=program)
+    assert set(places) == set(rooms)
+    for person_id, room in rooms.items():
+        assert (places[person_id].capacity, places[person_id].free, places[person_id].paused_until) == (
+            room.capacity,
+            room.free,
+            room.paused_until,
+        )
 
 
 def test_an_inactive_person_is_not_offered_in_the_pool(program, mentors, skill):
