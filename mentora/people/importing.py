@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentora.core.batches import chunks
 from mentora.core.text import has_control_character
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
 from mentora.people.field_checks import (
@@ -889,11 +890,6 @@ def _plan(rows: list[_Row], checker: _Checker, current: _Current, report: Import
 # Writing: bulk queries only, in the caller's transaction.
 
 
-def _chunks(items: list, size: int = QUERY_CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _levels(new_rows: list[_Row]) -> list[list[_Row]]:
     """New rows grouped by depth below people who already exist (or nobody): managers first."""
     by_employee_id = {row.employee_id: row for row in new_rows}
@@ -995,7 +991,7 @@ def _write_references(organisation: Organisation, rows: list[_Row], checker: _Ch
 def _write_lists(plan: _Plan, keys: list, refs: _References, person_id) -> None:
     """Replace the languages and skills, and add the roles, of the people with these plan keys."""
     through = Person.languages.through
-    for chunk in _chunks([key for key in keys if isinstance(key, int) and key in plan.languages]):
+    for chunk in chunks([key for key in keys if isinstance(key, int) and key in plan.languages], QUERY_CHUNK):
         through.objects.filter(person_id__in=chunk).delete()
     through.objects.bulk_create(
         [
@@ -1008,7 +1004,7 @@ def _write_lists(plan: _Plan, keys: list, refs: _References, person_id) -> None:
         (OfferedSkill, plan.offered, "level"),
         (WantedSkill, plan.wanted, "priority"),
     ):
-        for chunk in _chunks([key for key in keys if isinstance(key, int) and key in table]):
+        for chunk in chunks([key for key in keys if isinstance(key, int) and key in table], QUERY_CHUNK):
             model.objects.filter(person_id__in=chunk).delete()
         model.objects.bulk_create(
             [
@@ -1042,7 +1038,7 @@ def _write_new_people(
         [User(username=row.email, email=row.email, password=unusable) for row in new_accounts]
     )
     user_ids = {}
-    for emails in _chunks([row.email for row in new_accounts]):
+    for emails in chunks([row.email for row in new_accounts], QUERY_CHUNK):
         user_ids.update(User.objects.filter(username__in=emails).values_list("username", "id"))
     written.accounts.extend(user_ids.values())
     created = {}
@@ -1060,7 +1056,7 @@ def _write_new_people(
                 for row in level
             ]
         )
-        for employee_ids in _chunks([row.employee_id for row in level]):
+        for employee_ids in chunks([row.employee_id for row in level], QUERY_CHUNK):
             created.update(
                 Person.objects.filter(organisation=organisation, employee_id__in=employee_ids).values_list(
                     "employee_id", "id"
@@ -1156,10 +1152,10 @@ def _write(
 def _remove(written: _Written) -> None:
     """Undo what committed steps of a failed import wrote, newest first: the import is all or nothing."""
     User = get_user_model()
-    for chunk in _chunks(written.people[::-1], WRITE_CHUNK):
+    for chunk in chunks(written.people[::-1], WRITE_CHUNK):
         with transaction.atomic():
             Person.objects.filter(id__in=chunk).delete()
-    for chunk in _chunks(written.accounts, WRITE_CHUNK):
+    for chunk in chunks(written.accounts, WRITE_CHUNK):
         User.objects.filter(id__in=chunk).delete()
     with transaction.atomic():
         Skill.objects.filter(id__in=written.skills).delete()

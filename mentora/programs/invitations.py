@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentora.core.batches import chunks
 from mentora.core.forms import refusal_text
 from mentora.core.links import site_url
 from mentora.core.text import check_texts, one_line
@@ -47,11 +48,6 @@ CHUNK = 500
 REPORT_SAMPLE = 50
 MAX_ADDRESS_LENGTH = 320
 REPORT_REASONS = ("duplicates", "unknown", "ineligible", "already_enrolled", "already_invited")
-
-
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _ensure_open(program: Program) -> None:
@@ -188,7 +184,7 @@ def _candidates_by_address(batch: InvitationBatch, report: dict) -> list[Person]
             wanted[key] = address
     people: dict[str, Person] = {}
     active = Person.objects.filter(organisation_id=batch.program.organisation_id, is_active=True)
-    for chunk in _chunks(list(wanted)):
+    for chunk in chunks(list(wanted), CHUNK):
         for person in active.annotate(email_key=Lower("email")).filter(email_key__in=chunk):
             people.setdefault(person.email_key, person)
     for key, address in wanted.items():
@@ -196,7 +192,7 @@ def _candidates_by_address(batch: InvitationBatch, report: dict) -> list[Person]
             _reason(report, "unknown", address)
     found = [people[key] for key in wanted if key in people]
     eligible_ids: set[int] = set()
-    for chunk in _chunks([person.pk for person in found]):
+    for chunk in chunks([person.pk for person in found], CHUNK):
         eligible_ids.update(
             eligible_people(program=batch.program).filter(pk__in=chunk).values_list("pk", flat=True)
         )
@@ -247,8 +243,8 @@ def _resolve(batch: InvitationBatch) -> dict[str, Any]:
             _reason(report, "already_invited", person.email)
         else:
             fresh.append(person)
-    chunks = list(_chunks(fresh))
-    for done, chunk in enumerate(chunks, start=1):
+    pieces = list(chunks(fresh, CHUNK))
+    for done, chunk in enumerate(pieces, start=1):
         with transaction.atomic():
             # A concurrent round may have invited someone meanwhile: the database's one-outstanding
             # rule skips them.
@@ -260,7 +256,7 @@ def _resolve(batch: InvitationBatch) -> dict[str, Any]:
                 ignore_conflicts=True,
             )
         InvitationBatch.objects.filter(pk=batch.pk).update(
-            progress=max(1, min(99, 100 * done // len(chunks)))
+            progress=max(1, min(99, 100 * done // len(pieces)))
         )
     report["invited"] = batch.invitations.count()
     return report
