@@ -116,14 +116,9 @@ def candidate_pairs(
             vs.append(perm[off])
     # stated preferences, in both directions, are always considered
     if len(pop.pref_keys):
-        chooser, chosen = pop.pref_keys // n, pop.pref_keys % n
-        is_left, is_right = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-        is_left[left] = True
-        is_right[right] = True
-        in_left = is_left[chooser] & is_right[chosen]
-        in_right = is_right[chooser] & is_left[chosen]
-        us += [chooser[in_left], chosen[in_right]]
-        vs += [chosen[in_left], chooser[in_right]]
+        pref_u, pref_v = preference_pairs(pop, left, right)
+        us.append(pref_u)
+        vs.append(pref_v)
     if not us:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     u = np.concatenate(us).astype(np.int64)
@@ -134,6 +129,21 @@ def candidate_pairs(
     u, v = keys // n, keys % n
     keep = u != v
     return u[keep], v[keep]
+
+
+def preference_pairs(pop: Population, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (left, right) pairs where either side ranked the other, whichever side did the ranking."""
+    n = pop.n
+    chooser, chosen = pop.pref_keys // n, pop.pref_keys % n
+    is_left, is_right = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    is_left[left] = True
+    is_right[right] = True
+    forward = is_left[chooser] & is_right[chosen]
+    backward = is_right[chooser] & is_left[chosen]
+    return (
+        np.concatenate([chooser[forward], chosen[backward]]),
+        np.concatenate([chosen[forward], chooser[backward]]),
+    )
 
 
 def unique_sorted(keys: np.ndarray) -> np.ndarray:

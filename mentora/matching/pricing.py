@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mentora.matching.eligibility import eligible, skill_thresholds, unique_sorted
+from mentora.matching.eligibility import eligible, preference_pairs, skill_thresholds, unique_sorted
 from mentora.matching.flow import Duals, scaled
 from mentora.matching.instance import COMPONENTS, MAX_LEVEL, Program
 from mentora.matching.population import Population, lookup_pairs
@@ -342,12 +342,6 @@ def _no_edges() -> Edges:
 
 def _preference_pairs(pop: Population, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Sorted keys mentee * n + mentor of the pairs where either side ranked the other."""
-    n = pop.n
-    chooser, chosen = pop.pref_keys // n, pop.pref_keys % n
-    is_left, is_right = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    is_left[left] = True
-    is_right[right] = True
-    forward = is_left[chooser] & is_right[chosen]
-    backward = is_right[chooser] & is_left[chosen]
-    keys = np.concatenate([chooser[forward] * n + chosen[forward], chosen[backward] * n + chooser[backward]])
-    return unique_sorted(keys[(keys // n) != (keys % n)])
+    u, v = preference_pairs(pop, left, right)
+    keys = u.astype(np.int64) * pop.n + v
+    return unique_sorted(keys[u != v])
