@@ -63,7 +63,7 @@ def test_the_at_risk_list_links_the_summary_shows_the_last_meeting_and_offers_a_
     client.force_login(pam.user)
     text = client.get(reverse("checkins:at_risk", args=[program.pk])).content.decode()
     summary_url = reverse("checkins:pair", args=[program.pk, quiet_pair.pk])
-    assert f'<a href="{summary_url}">Alice Archer</a>' in text
+    assert f'<a href="{summary_url}"><bdi>Alice Archer</bdi></a>' in text
     assert "22 September 2026" in text
     assert f'action="{reverse("notifications:pair_nudge", args=[quiet_pair.pk])}"' in text
     listed = client.get(f"/api/checkins/programs/{program.pk}/at-risk", headers=api_headers(pam)).json()
