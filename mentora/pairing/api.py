@@ -18,7 +18,7 @@ from ninja.responses import Status
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
 from mentora.api.pagination import Mapped, Pages
-from mentora.api.schemas import Id
+from mentora.api.schemas import Id, dataclass_schema
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun, Proposal
@@ -118,14 +118,15 @@ class RunOut(Schema):
     summary: RunSummaryOut | None
 
 
-class ReasonOut(Schema):
-    code: str = Field(description="The engine's reason code (docs/matching.md, section Reasons).")
-    params: dict[str, Any] = Field(description="The code's parameters, without what this caller may not see.")
-    text: str = Field(description="The reason in words, in the caller's language.")
-
-
-def reasons_out(reasons: list[ShownReason]) -> list[dict[str, Any]]:
-    return [{"code": r.code, "params": r.params, "text": r.text} for r in reasons]
+ReasonOut = dataclass_schema(
+    ShownReason,
+    name="ReasonOut",
+    descriptions={
+        "code": "The engine's reason code (docs/matching.md, section Reasons).",
+        "params": "The code's parameters, without what this caller may not see.",
+        "text": "The reason in words, in the caller's language.",
+    },
+)
 
 
 class ProposalOut(Schema):
@@ -299,7 +300,7 @@ def _proposal_out(proposal: Proposal, *, skill_names: dict[str, str] | None = No
         "mentee_name": proposal.mentee.full_name,
         "score": proposal.score,
         "components": proposal.components,
-        "reasons": reasons_out(reasons),
+        "reasons": reasons,
         "state": proposal.state,
         "locked": proposal.locked,
         "relationship_id": proposal.relationship_id,

@@ -17,7 +17,7 @@ from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.schemas import Id, PersonRefOut
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing import choose_services as services
-from mentora.pairing.api import ReasonOut, reasons_out
+from mentora.pairing.api import ReasonOut
 from mentora.people.models import Person
 from mentora.programs.models import EnrolmentRole
 from mentora.programs.services import mentor_availability_set
@@ -177,12 +177,12 @@ def shortlist(
             {
                 "rank": item.rank,
                 "score": round(item.score, 4),
-                "reasons": reasons_out(item.reasons),
+                "reasons": item.reasons,
                 "mentor": _mentor_out(item.mentor),
             }
             for item in result.items
         ],
-        "empty_reasons": reasons_out(result.empty_reasons),
+        "empty_reasons": result.empty_reasons,
         "open_request": None,
     }
 
