@@ -86,7 +86,11 @@ INSTALLED_APPS = [
     "mentora.api",
     "mentora.home",
     "mentora.demo",
+    # Last, so that templates/django/forms/widgets (text inputs and textareas with dir="auto") win.
+    "django.forms",
 ]
+# Widgets render through TEMPLATES, so the project's widget templates above replace Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

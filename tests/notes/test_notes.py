@@ -113,7 +113,7 @@ def test_a_huge_note_is_refused_with_a_clear_message_and_kept_in_the_form(client
     text = response.content.decode()
     assert response.status_code == 400
     assert "at most 20,000 characters" in text and "your text is still here" in text
-    assert "THE-END" in text and '<textarea name="body" cols="40" rows="6" required' in text
+    assert "THE-END" in text and '<textarea name="body" dir="auto" cols="40" rows="6" required' in text
     assert not Note.objects.exists()
 
 
