@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentora.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mentora_bench_shortlist")
 
-from bench.pairing_end_to_end import ensure_database
+from bench.database import ensure_database
 
 ensure_database(os.environ["DATABASE_URL"])
 

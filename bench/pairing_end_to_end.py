@@ -23,17 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentora.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mentora_bench_pairing")
 
 
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database named in the URL if it does not exist."""
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
+from bench.database import ensure_database
 
 ensure_database(os.environ["DATABASE_URL"])
 
