@@ -7,7 +7,7 @@ in the same browser context 320 CSS pixels wide, where the page must not scroll 
 
 import os
 from pathlib import Path
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
 from django.urls import reverse
 
@@ -32,6 +32,10 @@ def _record_csp_violation(page, message) -> None:
 
 # The addresses each browser context's pages showed, in order; the `browser` fixture checks them all.
 visited: dict = {}
+# Pages drawn by a third party's script, not by our templates: the API docs are Swagger UI, whose own
+# markup fails axe-core (nested-interactive, color-contrast, heading-order; docs/accessibility.md). They
+# are left out of the check, which would otherwise pass or fail by whether Swagger UI had drawn yet.
+NOT_OURS = ("/api/docs",)
 # What the checks at each screenshot found; the `browser` fixture fails a journey with any.
 accessibility_found: list[str] = []
 
@@ -40,7 +44,8 @@ def _record_visit(page, frame) -> None:
     if frame == page.main_frame:
         addresses = visited.setdefault(page.context, [])
         address = urldefrag(frame.url).url
-        if address.startswith("http") and address not in addresses:
+        ours = not urlsplit(address).path.startswith(NOT_OURS)
+        if address.startswith("http") and ours and address not in addresses:
             addresses.append(address)
 
 
