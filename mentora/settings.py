@@ -68,9 +68,17 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.mfa",
     "mentora.core",
     "mentora.accounts",
     "mentora.organisations",
+    "mentora.audit",
+    "mentora.scheduler",
     "mentora.people",
     "mentora.programs",
     "mentora.pairing",
@@ -83,6 +91,7 @@ INSTALLED_APPS = [
     "mentora.checkins",
     "mentora.advocacy",
     "mentora.notifications",
+    "mentora.privacy",
     "mentora.api",
     "mentora.home",
     "mentora.demo",
@@ -107,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "mentora.core.middleware.ViewerTimezoneMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its explanatory page.
     "axes.middleware.AxesMiddleware",
@@ -155,14 +165,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Axes first: it refuses a locked-out username before any password is checked.
+# Axes first: it refuses a locked-out username before any password is checked. Then django-allauth's
+# (sign-in by work e-mail; SSO and MFA sign-ins) and Django's (by username: /admin/), both refusing a
+# deactivated person.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "mentora.accounts.backends.ActivePersonEmailBackend",
     "mentora.accounts.backends.ActivePersonBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-allauth (docs/security.md "Sign-in"): everyone signs in with their work e-mail; nobody signs
+# themselves up (people come from imports, invitations and provisioning, then activate by e-mail).
+ACCOUNT_ADAPTER = "mentora.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "mentora.accounts.forms.SignInForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Work addresses come from the HR system; opening an activation or reset link proves the address.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+# Wrong passwords are counted by django-axes (below), per sign-in name, on every path; allauth's own
+# failed-login limit would answer first with a different page.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
 # Brute force: a username is locked out after AXES_FAILURE_LIMIT wrong passwords (sign-in page and
 # /admin/ alike) until the cool-off ends or an org admin unlocks it ("Locked accounts" page).
@@ -173,6 +201,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mentora.accounts.views.locked_out"
+# allauth's form sends `email`, /admin/ `username`: both count for the same lower-cased name.
+AXES_USERNAME_CALLABLE = "mentora.accounts.lockout.lockout_username"
 # Wrong API tokens are counted per client address in the cache (see mentora/api/auth.py).
 API_TOKEN_FAILURE_LIMIT = envint("API_TOKEN_FAILURE_LIMIT", "20")
 API_TOKEN_FAILURE_WINDOW = envint("API_TOKEN_FAILURE_WINDOW_SECONDS", "900")
@@ -209,6 +239,9 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Periodic jobs (mentora.core.schedule) are enqueued by `manage.py run_scheduler`; their runs are
+# kept this many days.
+SCHEDULER_KEEP_DAYS = envint("SCHEDULER_KEEP_DAYS", "90")
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # The Redis-backed worker for scale: `manage.py rqworker default`.
     INSTALLED_APPS.append("django_rq")

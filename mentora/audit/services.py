@@ -1,0 +1,159 @@
+"""The only writes to the audit log.
+
+Call `record` from inside the service that does the thing, in its transaction, with one line:
+
+    from mentora.audit.models import Action
+    from mentora.audit.services import record
+
+    record(action=Action.ROLES_CHANGED, actor=viewer, target=person,
+           details={"added": ["program_manager"], "removed": []}, request=request)
+
+`actor` is whoever did it: a `core.roles.Viewer`, a `people.Person` or a user (None for the
+system: the scheduler, a sign-in that named nobody). The organisation is taken from the actor's
+person, else from the target's `organisation_id`; give `organisation` only when neither has it.
+`details` is a small JSON object of codes, ids and numbers, never private content (no note text,
+no answers): anyone the audit log is shown to reads it. Personal data goes only under the keys in
+`PERSONAL_DETAIL_KEYS`, which `events_redact_person` blanks on erasure.
+
+A new action is added to `models.Action` (no migration needed); `record` refuses unknown codes.
+"""
+
+import ipaddress
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection, models, transaction
+
+from mentora.audit.models import Action, AuditEvent
+from mentora.organisations.models import Organisation
+
+PERSONAL_DETAIL_KEYS = frozenset({"email", "old_email", "new_email", "login", "name"})
+REDACTED = "—"
+
+_LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length
+_USER_AGENT_LENGTH = AuditEvent._meta.get_field("user_agent").max_length
+
+
+def record(
+    *,
+    action: str,
+    actor: Any = None,
+    organisation: Organisation | int | None = None,
+    target: models.Model | None = None,
+    details: dict | None = None,
+    request: Any = None,
+) -> AuditEvent:
+    """Append one event to the audit log and return it (see the module's docstring)."""
+    if action not in Action.values:
+        raise ValueError(f"Unknown audit action {action!r}: add it to mentora.audit.models.Action.")
+    if details is not None and not isinstance(details, dict):
+        raise TypeError("An audit event's details are a dict.")
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    user, person = _actor_parts(actor)
+    organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    if organisation_id is None and person is not None:
+        organisation_id = person.organisation_id
+    if organisation_id is None and target is not None:
+        organisation_id = getattr(target, "organisation_id", None)
+    event = AuditEvent(
+        organisation_id=organisation_id,
+        action=action,
+        actor_user=user,
+        actor_person=person,
+        actor_label=_actor_label(user, person),
+        details=details or {},
+    )
+    if target is not None:
+        event.target_type = target._meta.label_lower
+        event.target_id = str(target.pk)
+        event.target_label = str(target)[:_LABEL_LENGTH]
+    if request is not None:
+        event.ip_address = _client_ip(request)
+        event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:_USER_AGENT_LENGTH]
+    event.save()
+    return event
+
+
+def _actor_parts(actor: Any) -> tuple[Any, Any]:
+    """(user, person) of a Viewer, a Person or a user."""
+    if actor is None:
+        return None, None
+    if hasattr(actor, "roles") and hasattr(actor, "person"):  # core.roles.Viewer
+        user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+        return user, actor.person
+    meta = getattr(actor, "_meta", None)
+    if meta is not None and meta.label_lower == "people.person":
+        return actor.user, actor
+    try:
+        person = actor.person
+    except (AttributeError, ObjectDoesNotExist):
+        person = None
+    return actor, person
+
+
+def _actor_label(user: Any, person: Any) -> str:
+    if person is not None:
+        return person.full_name[:_LABEL_LENGTH]
+    if user is not None:
+        return user.get_username()[:_LABEL_LENGTH]
+    return ""
+
+
+def _client_ip(request: Any) -> str | None:
+    """The address the request came from as Django sees it (behind a proxy, configure the proxy to
+    set REMOTE_ADDR); anything that is not an IP address is left out."""
+    raw = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def events_redact_person(*, person_id: int, user_id: int | None = None) -> int:
+    """GDPR erasure: blank a person's name, address and browser in every event they did, their name
+    in every event done to them, and the `PERSONAL_DETAIL_KEYS` in the details of both. What
+    happened, when, and the pseudonymous ids stay. The only update the audit log allows; returns
+    how many events were redacted."""
+    acted = models.Q(actor_person_id=person_id)
+    if user_id is not None:
+        acted |= models.Q(actor_user_id=user_id)
+    targeted = models.Q(target_type="people.person", target_id=str(person_id))
+    rows = list(
+        AuditEvent.objects.filter(acted | targeted).values(
+            "id", "actor_person_id", "actor_user_id", "target_type", "target_id", "details"
+        )
+    )
+    _allow("mentora.audit_redact", "on")
+    for row in rows:
+        changes: dict[str, Any] = {
+            "details": {
+                key: REDACTED if key in PERSONAL_DETAIL_KEYS else value
+                for key, value in row["details"].items()
+            }
+        }
+        if row["actor_person_id"] == person_id or (user_id is not None and row["actor_user_id"] == user_id):
+            changes.update(actor_label=REDACTED, ip_address=None, user_agent="")
+        if (row["target_type"], row["target_id"]) == ("people.person", str(person_id)):
+            changes["target_label"] = REDACTED
+        # QuerySet.update itself: AuditEventQuerySet.update refuses every other caller.
+        models.QuerySet.update(AuditEvent.objects.filter(pk=row["id"]), **changes)
+    return len(rows)
+
+
+@transaction.atomic
+def events_purge(*, before: datetime) -> int:
+    """Delete the events older than `before` (the audit log's retention period, AUDIT_RETENTION_DAYS,
+    applied by `manage.py audit_purge`). The only deletion the audit log allows; returns how many."""
+    _allow("mentora.audit_purge_before", before.isoformat())
+    deleted, _per_model = models.QuerySet.delete(AuditEvent.objects.filter(created_at__lt=before))
+    return deleted
+
+
+def _allow(setting: str, value: str) -> None:
+    """Tell the PostgreSQL trigger, for this transaction only, which one write to let through."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [setting, value])
