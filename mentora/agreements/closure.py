@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +20,8 @@ from mentora.core.text import check_texts, too_long_error
 from mentora.meetings.services import meetings_cancel_upcoming
 from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
-from mentora.relationships.models import Relationship, RelationshipStatus
-from mentora.relationships.services import relationship_close
+from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipStatus
+from mentora.relationships.services import relationship_close, relationship_decline
 from mentora.workspace.access import ensure_writable
 
 MAX_EXTENSION = timedelta(days=366)
@@ -77,6 +78,23 @@ def relationship_end_no_fault(
     relationship = _end(relationship=relationship, person=person, event="ended", reason=reason)
     Closure.objects.filter(relationship=relationship, closed_at__isnull=True).delete()
     return relationship
+
+
+@transaction.atomic
+def relationships_end_for_leaver(*, person: Person, **_signal) -> list[Relationship]:
+    """Receiver of `people.events.person_deactivated`: the leaver's active relationships end without
+    fault, the partner told only that the leaver no longer takes part ("partner_left"), and their
+    pairings still waiting for consent are declined. Nothing is deleted: goals, meetings and notes
+    stay, private ones private. Returns the relationships that ended."""
+    ended = []
+    live = Relationship.objects.filter(Q(mentor=person) | Q(mentee=person), status__in=LIVE_STATUSES)
+    for relationship in live.order_by("pk"):
+        if relationship.status == RelationshipStatus.PENDING_CONSENT:
+            relationship_decline(relationship=relationship, person=person)
+            continue
+        ended.append(_end(relationship=relationship, person=person, event="partner_left"))
+        Closure.objects.filter(relationship=relationship, closed_at__isnull=True).delete()
+    return ended
 
 
 @transaction.atomic

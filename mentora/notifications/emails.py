@@ -117,6 +117,11 @@ def relationship_update(
                 "%(partner)s ended your relationship. This is a no-fault exit: nobody is to blame, and "
                 "the program manager can help you find a new match."
             ),
+            "partner_left": _(
+                "%(partner)s no longer takes part in Mentora, so your relationship has ended. Nobody is "
+                "to blame; what you wrote stays yours, and the program manager can help you find a new "
+                "match."
+            ),
             "extended": _("%(partner)s extended your relationship until %(detail)s."),
             "advocacy_recorded": _(
                 "%(partner)s recorded a sponsorship action for you. Confirm it if it happened."

@@ -8,6 +8,8 @@ they can know (organisation boundaries, the reporting line, time zones) and rais
 from collections.abc import Mapping, Sequence
 from typing import TypedDict, Unpack
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -17,8 +19,10 @@ from django.utils.translation import gettext as _
 from mentora.core.roles import Viewer
 from mentora.core.text import control_character_errors
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
+from mentora.people.events import person_deactivated
 from mentora.people.field_checks import (
     availability_error,
+    email_error,
     length_error,
     range_error,
     seniority_error,
@@ -219,6 +223,20 @@ def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChan
         if same_organisation(actor, person) and actor.manages_people:
             raise PermissionDenied(_("Nobody may edit someone whose role is higher than their own."))
         raise PermissionDenied(_("Only program managers and org admins may edit people."))
+    return _person_change(person=person, changes=dict(changes), actor=actor)
+
+
+@transaction.atomic
+def person_provision_update(*, person: Person, **changes: Unpack[PersonChanges]) -> Person:
+    """The organisation's identity provider (SCIM) changes a record of its own organisation: the
+    same checks and effects as `person_update`, without a signed-in actor, and never roles."""
+    unknown = set(changes) - (set(PersonChanges.__annotations__) - {"roles"})
+    if unknown:
+        raise TypeError(f"person_provision_update cannot change {', '.join(sorted(unknown))}")
+    return _person_change(person=person, changes=dict(changes), actor=None)
+
+
+def _person_change(*, person: Person, changes: dict, actor: Viewer | None) -> Person:
     errors = _Errors()
     for name in ("full_name", "employee_id", "job_title", "job_family", "location"):
         if name in changes:
@@ -250,7 +268,7 @@ def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChan
         elif any(not can_grant_role(actor, role) for role in current ^ wanted):
             errors.add("roles", _("Only org admins may grant or revoke the org admin role."))
     deactivating = person.is_active and changes.get("is_active") is False
-    if deactivating and actor.person is not None and person.pk == actor.person.pk:
+    if deactivating and actor is not None and actor.person is not None and person.pk == actor.person.pk:
         errors.add("is_active", _("You cannot deactivate yourself: ask another manager."))
     losing_admin = Role.ORG_ADMIN in current and (
         deactivating or (roles is not None and Role.ORG_ADMIN not in roles)
@@ -271,6 +289,7 @@ def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChan
             RoleMembership.objects.create(person=person, role=role)
     if deactivating:
         account_access_end(user_ids=[person.user_id])
+        person_deactivated.send(sender=Person, person=person)
     elif reactivating:
         account_access_restore(user_ids=[person.user_id])
     return person
@@ -347,3 +366,94 @@ def demographics_withdraw(*, person: Person) -> bool:
     """Withdrawing consent deletes the answers. Returns whether there was anything to delete."""
     deleted, _per_model = DemographicProfile.objects.filter(person=person).delete()
     return deleted > 0
+
+
+@transaction.atomic
+def person_create(
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    employee_id: str = "",
+    job_title: str = "",
+    department_id: int | None = None,
+    manager_id: int | None = None,
+    time_zone: str | None = None,
+) -> Person:
+    """A new person of the organisation, with a sign-in account under their work e-mail (no password
+    until they set one) and the participant role. Used by the identity provider's provisioning."""
+    email = email.strip().lower()
+    full_name = full_name.strip()
+    time_zone = time_zone or organisation.default_time_zone
+    person = Person(organisation=organisation)
+    errors = _Errors()
+    errors.add("email", email_error(email))
+    if not full_name:
+        errors.add("full_name", _("A name is required."))
+    for name, value in [("full_name", full_name), ("employee_id", employee_id), ("job_title", job_title)]:
+        errors.add(name, length_error(Person, name, value))
+    _check_texts(
+        errors, single_line={"full_name": full_name, "employee_id": employee_id, "job_title": job_title}
+    )
+    errors.add("time_zone", time_zone_error(time_zone))
+    User = get_user_model()
+    if Person.objects.filter(organisation=organisation, email__iexact=email).exists() or (
+        User.objects.filter(username__iexact=email).exists()
+    ):
+        errors.add("email", _("Another account already uses this e-mail address."))
+    if employee_id and Person.objects.filter(organisation=organisation, employee_id=employee_id).exists():
+        errors.add("employee_id", _("Someone in this organisation already has this employee id."))
+    _check_department(errors, person, department_id)
+    _check_manager(errors, person, manager_id)
+    errors.raise_if_any()
+
+    user = User.objects.create(username=email, email=email, password=make_password(None))
+    person = Person.objects.create(
+        organisation=organisation,
+        user=user,
+        email=email,
+        full_name=full_name,
+        employee_id=employee_id,
+        job_title=job_title,
+        department_id=department_id,
+        manager_id=manager_id,
+        time_zone=time_zone,
+    )
+    RoleMembership.objects.create(person=person, role=Role.PARTICIPANT)
+    return person
+
+
+def _department_name(organisation_id: int, name: str, *, exclude_pk: int | None = None) -> str:
+    name = name.strip()
+    errors = _Errors()
+    if not name:
+        errors.add("name", _("A name is required."))
+    errors.add("name", length_error(Department, "name", name))
+    _check_texts(errors, single_line={"name": name})
+    taken = Department.objects.filter(organisation_id=organisation_id, name__iexact=name)
+    if name and taken.exclude(pk=exclude_pk).exists():
+        errors.add("name", _("The organisation already has a department with this name."))
+    errors.raise_if_any()
+    return name
+
+
+@transaction.atomic
+def department_create(*, organisation: Organisation, name: str) -> Department:
+    """A new department of the organisation; its name is unique there (whatever the case)."""
+    name = _department_name(organisation.pk, name)
+    return Department.objects.create(organisation=organisation, name=name)
+
+
+@transaction.atomic
+def department_rename(*, department: Department, name: str) -> Department:
+    name = _department_name(department.organisation_id, name, exclude_pk=department.pk)
+    if name != department.name:
+        department.name = name
+        department.save(update_fields=["name"])
+    return department
+
+
+@transaction.atomic
+def department_delete(*, department: Department) -> None:
+    """Remove a department; its people stay, without a department (and sub-departments lose their parent)."""
+    department.delete()
