@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "mentora.audit",
     "mentora.scheduler",
     "mentora.people",
+    "mentora.identity",
     "mentora.programs",
     "mentora.pairing",
     "mentora.relationships",
@@ -170,6 +171,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # deactivated person.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses a password of someone whose organisation enforces single sign-on (not a break-glass admin).
+    "mentora.identity.backends.EnforcedSsoBackend",
     "mentora.accounts.backends.ActivePersonEmailBackend",
     "mentora.accounts.backends.ActivePersonBackend",
 ]
@@ -189,8 +192,18 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "login"
 # Wrong passwords are counted by django-axes (below), per sign-in name, on every path; allauth's own
-# failed-login limit would answer first with a different page.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# sign-in limits would answer first, with a different page and per address (see AXES_LOCKOUT_PARAMETERS).
+ACCOUNT_RATE_LIMITS = {"login": False, "login_failed": False}
+# Single sign-on per organisation (docs/security.md "Single sign-on"): identity providers are rows
+# (SocialApp) an org admin configures; an identity is linked only to a person of that organisation,
+# by verified e-mail, never by allauth's e-mail matching across the whole database.
+SOCIALACCOUNT_ADAPTER = "mentora.identity.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# Failed single sign-on callbacks per client address within the window before they are refused.
+SSO_FAILURE_LIMIT = envint("SSO_FAILURE_LIMIT", "10")
+SSO_FAILURE_WINDOW = envint("SSO_FAILURE_WINDOW_SECONDS", "900")
 
 # Brute force: a username is locked out after AXES_FAILURE_LIMIT wrong passwords (sign-in page and
 # /admin/ alike) until the cool-off ends or an org admin unlocks it ("Locked accounts" page).
