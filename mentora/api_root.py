@@ -11,6 +11,7 @@ from mentora.api.parser import NulRefusingParser
 from mentora.checkins.api import router as checkins_router
 from mentora.goals.api import router as goals_router
 from mentora.home.api import router as home_router
+from mentora.identity.api import router as identity_router
 from mentora.meetings.api import calendar_router
 from mentora.meetings.api import router as meetings_router
 from mentora.notes.api import router as notes_router
@@ -20,8 +21,10 @@ from mentora.pairing.choose_api import router as choose_router
 from mentora.people.api import router as people_router
 from mentora.people.export_api import router as people_export_router
 from mentora.people.import_api import router as people_import_router
+from mentora.privacy.api import router as privacy_router
 from mentora.programs.api import router as programs_router
 from mentora.relationships.api import router as relationships_router
+from mentora.scheduler.api import router as scheduler_router
 
 api = MentoraAPI(
     title="Mentora API",
@@ -51,3 +54,6 @@ api.add_router("/pairs", notes_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/me", home_router)
+api.add_router("/sso", identity_router)
+api.add_router("/privacy", privacy_router)
+api.add_router("/scheduler", scheduler_router)

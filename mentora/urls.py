@@ -22,9 +22,13 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/", include("mentora.accounts.urls")),
+    path("accounts/sso/", include("mentora.identity.urls")),
+    # django-allauth's pages (password reset, MFA, SSO callbacks); ours above keep their names and paths.
+    path("accounts/", include("allauth.urls")),
     path("accounts/tokens/", api_views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", api_views.api_token_delete, name="api_token_delete"),
     path("people/", include("mentora.people.urls")),
+    path("jobs/", include("mentora.scheduler.urls")),
     path("programs/", include("mentora.programs.urls")),
     path("mentoring/", include("mentora.relationships.urls")),
     path("pairing/", include("mentora.pairing.urls")),
@@ -37,6 +41,7 @@ urlpatterns = [
     path("pairs/<int:relationship_id>/advocacy/", include("mentora.advocacy.urls")),
     path("checkins/", include("mentora.checkins.urls")),
     path("accounts/notifications/", include("mentora.notifications.urls")),
+    path("privacy/", include("mentora.privacy.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mentora.audit.models import Action
+from mentora.audit.services import record
 from mentora.core.roles import Viewer
 from mentora.identity.models import ALLAUTH_PROVIDER, IdentityProvider, Protocol, SsoDomain
 from mentora.identity.validation import (
@@ -199,6 +201,9 @@ def identity_provider_save(*, actor: Viewer, data: ProviderInput) -> IdentityPro
     SsoDomain.objects.bulk_create(
         [SsoDomain(provider=current, domain=domain) for domain in domains if domain not in existing]
     )
+    details = {"protocol": data.protocol, "domains": domains, "enforce_sso": data.enforce_sso}
+    details["break_glass_admins"] = sorted(admin.pk for admin in admins)
+    record(action=Action.SSO_CONFIG_CHANGED, actor=actor, organisation=organisation, details=details)
     return current
 
 
@@ -214,3 +219,6 @@ def identity_provider_delete(*, actor: Viewer) -> None:
     SocialAccount.objects.filter(provider=app.provider_id).delete()
     current.delete()
     app.delete()
+    record(
+        action=Action.SSO_CONFIG_CHANGED, actor=actor, organisation=organisation, details={"removed": True}
+    )
