@@ -194,35 +194,34 @@ class Population:
         return tfidf_matrix([p.goals for p in self.instance.people])
 
     @cached_property
-    def depth_and_lift(self) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Depth in the manager forest and binary-lifting tables (up[k] = 2**k-th ancestor, -1 above root)."""
-        up0 = self.manager.astype(np.int64)
-        up = [up0]
-        while (up[-1] >= 0).any() and len(up) < 40:
-            prev = up[-1]
-            up.append(np.where(prev >= 0, prev[np.where(prev >= 0, prev, 0)], -1))
-        depth = np.zeros(self.n, dtype=np.int64)
-        node = np.arange(self.n, dtype=np.int64)
-        for k in range(len(up) - 1, -1, -1):
-            nxt = up[k][node]
-            step = (node >= 0) & (nxt >= 0)
-            depth += np.where(step, 1 << k, 0)
-            node = np.where(step, nxt, node)
-        return depth, up
+    def subtree_spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """(position in a depth-first walk of the manager forest, size of the subtree) per person:
+        a manages b at some depth exactly when position[a] < position[b] < position[a] + size[a]."""
+        managers = self.manager.tolist()
+        children: list[list[int]] = [[] for _ in range(self.n)]
+        roots = []
+        for person, boss in enumerate(managers):
+            (roots if boss < 0 else children[boss]).append(person)
+        walk: list[int] = []  # people in walk order; the manager tree has no cycle (instance check)
+        stack = roots[::-1]
+        while stack:
+            person = stack.pop()
+            walk.append(person)
+            stack.extend(reversed(children[person]))
+        sizes = [1] * self.n
+        for person in reversed(walk):  # every subtree is complete before its manager is reached
+            if managers[person] >= 0:
+                sizes[managers[person]] += sizes[person]
+        position = np.empty(self.n, dtype=np.int64)
+        position[np.array(walk, dtype=np.int64)] = np.arange(self.n)
+        size = np.array(sizes, dtype=np.int64)
+        return position, size
 
     def same_reporting_line(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """True where a is an ancestor of b or b of a (manager, skip-level or deeper)."""
-        depth, up = self.depth_and_lift
-        a = a.astype(np.int64)
-        b = b.astype(np.int64)
-        deep = np.where(depth[a] >= depth[b], a, b)
-        shallow = np.where(depth[a] >= depth[b], b, a)
-        diff = np.abs(depth[a] - depth[b])
-        node = deep.copy()
-        for k, table in enumerate(up):
-            bit = ((diff >> k) & 1).astype(bool) & (node >= 0)
-            node = np.where(bit, table[np.where(node >= 0, node, 0)], node)
-        return (node == shallow) & (a != b)
+        position, size = self.subtree_spans
+        pa, pb = position[a], position[b]
+        return ((pa < pb) & (pb < pa + size[a])) | ((pb < pa) & (pa < pb + size[b]))
 
 
 def build_population(instance: Instance) -> Population:
