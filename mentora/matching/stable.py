@@ -17,11 +17,12 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
+import scipy.sparse as sp
 
-from mentora.matching.eligibility import eligible
-from mentora.matching.instance import Program
+from mentora.matching.eligibility import eligible, skill_thresholds
+from mentora.matching.instance import MAX_LEVEL, Program
 from mentora.matching.population import Population, lookup_pairs
-from mentora.matching.scoring import SCORE_SCALE, diversity, goal_fit, score_edges, weight_vector
+from mentora.matching.scoring import FULL_GAP, SCORE_SCALE, score_edges, weight_vector
 
 # pairs of (mentee, mentor) whose eligibility and score are checked at once when counting blocking
 # pairs over every eligible pair: bounds the memory, not the result
@@ -180,13 +181,15 @@ class Holdings:
             order = np.argsort(right_key[chosen], kind="stable")
             self.group_worst = dict(zip(cell[order].tolist(), right_key[chosen][order].tolist(), strict=True))
 
-    def units_needed(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """For rankings by score alone: an integer score a pair must exceed to block (-1: any)."""
+    def mentee_needs(self, left: np.ndarray) -> np.ndarray:
+        """For rankings by score alone: an integer score a pair must exceed for the mentee (-1: any)."""
         unmatched = self.current[left] == np.iinfo(np.int64).max
-        mentee_needs = np.where(unmatched, -1, SCORE_SCALE - self.current[left])
-        full = self.fill[right] >= self.capacity[right]
-        mentor_needs = np.where(full, SCORE_SCALE - np.maximum(self.worst[right], 0), -1)
-        return np.maximum(mentee_needs, mentor_needs)
+        return np.where(unmatched, -1, SCORE_SCALE - self.current[left])
+
+    def mentor_needs(self) -> np.ndarray:
+        """For rankings by score alone: the integer score each mentor's pair must exceed (-1: any)."""
+        full = self.fill >= self.capacity
+        return np.where(full, SCORE_SCALE - np.maximum(self.worst, 0), -1)
 
     def blocking(
         self, left: np.ndarray, right: np.ndarray, left_key: np.ndarray, right_key: np.ndarray
@@ -218,17 +221,20 @@ def blocking_pairs_all_eligible(
     count = 0
     rows = max(1, _BLOCKING_CHUNK_PAIRS // max(len(right), 1))
     stated_first = program.ranking_source == "preferences"
+    ceiling = None if stated_first else _ScoreCeiling(pop, program, right)
+    mentor_needs = holdings.mentor_needs() if ceiling else None
     for first in range(0, len(left), rows):
-        block = left[first : first + rows]
-        u = np.repeat(block, len(right))
-        v = np.tile(right, len(block))
-        li = np.repeat(np.arange(first, first + len(block)), len(right))
-        ri = np.tile(np.arange(len(right)), len(block))
-        if not stated_first:
+        block = np.arange(first, min(first + rows, len(left)))
+        if ceiling is not None and mentor_needs is not None:
             # most pairs cannot beat what both sides hold even with a perfect purpose, practical and
-            # preference score: drop them before the costlier rules and the exact score
-            keep = _score_ceiling(pop, program, u, v) > holdings.units_needed(li, ri)
-            u, v, li, ri = u[keep], v[keep], li[keep], ri[keep]
+            # preference score: drop them, mentees x mentors at once, before the rules and exact score
+            needs = np.maximum(holdings.mentee_needs(block)[:, None], mentor_needs[None, :])
+            r, ri = np.nonzero(ceiling.units(left[block]) > needs)
+            li = block[r]
+        else:
+            li = np.repeat(block, len(right))
+            ri = np.tile(np.arange(len(right)), len(block))
+        u, v = left[li], right[ri]
         ok = eligible(pop, program, u, v)
         u, v, li, ri = u[ok], v[ok], li[ok], ri[ok]
         edges = score_edges(pop, program, u, v)
@@ -237,20 +243,67 @@ def blocking_pairs_all_eligible(
     return count
 
 
-def _score_ceiling(pop: Population, program: Program, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """An integer score no pair can exceed: exact goal fit and diversity, the other components at
-    their most (preference only where someone stated one), plus a unit for rounding."""
-    weights = weight_vector(program)
-    stated = np.zeros(pop.n, dtype=bool)
-    stated[pop.pref_keys // max(pop.n, 1)] = True
-    most = (
-        weights[0] * goal_fit(pop, program, u, v)
-        + weights[1]
-        + weights[2] * diversity(pop, program, u, v)
-        + weights[3]
-        + weights[4] * (stated[u] | stated[v])
-    )
-    return np.ceil(most * SCORE_SCALE).astype(np.int64) + 1
+class _ScoreCeiling:
+    """An integer score no pair of (given mentees) x (these mentors) can exceed, for blocks of mentees:
+    exact goal fit and diversity, the other components at their most (preference only where someone
+    stated one), plus two units for rounding.
+
+    Goal fit comes from one sparse product: a mentee's row holds, for each wanted skill s and each level
+    a mentor may offer in it, that level's share of the fit; a mentor's column marks the (skill, level)
+    entries they offer.
+    """
+
+    def __init__(self, pop: Population, program: Program, right: np.ndarray) -> None:
+        self.pop, self.program, self.right = pop, program, right
+        self.weights = weight_vector(program)
+        self.n_skills = max(len(pop.skills), 1)
+        offered = pop.offered[right].tocoo()
+        self.offers = sp.csr_matrix(
+            (
+                np.ones(len(offered.data)),
+                ((offered.data.astype(np.int64) - 1) * self.n_skills + offered.col, offered.row),
+            ),
+            shape=(MAX_LEVEL * self.n_skills, len(right)),
+        )
+        self.stated = np.zeros(pop.n, dtype=bool)
+        self.stated[pop.pref_keys // max(pop.n, 1)] = True
+
+    def _goal_fit(self, mentees: np.ndarray) -> np.ndarray:
+        pop = self.pop
+        skill = pop.want_skill[mentees].astype(np.int64)
+        wanted = skill >= 0
+        weight = np.where(wanted, pop.want_weight[mentees], 0.0)
+        den = weight.sum(axis=1)
+        share = weight / np.where(den > 0, den, 1.0)[:, None]
+        own = pop.want_self[mentees].astype(np.float64)
+        threshold = skill_thresholds(pop, self.program)[mentees]
+        levels = np.arange(1, MAX_LEVEL + 1)[:, None, None]
+        fit = np.clip(np.minimum((levels - own) / FULL_GAP, 1.0), 0.0, 1.0)
+        fit = np.where(levels >= threshold, fit, 0.0)
+        value = fit * share  # (level, mentee, slot)
+        level_of, row, slot = np.nonzero((value > 0) & wanted)
+        shares = sp.csr_matrix(
+            (value[level_of, row, slot], (row, level_of * self.n_skills + skill[row, slot])),
+            shape=(len(mentees), MAX_LEVEL * self.n_skills),
+        )
+        out = (shares @ self.offers).toarray()
+        out[den <= 0] = 0.5
+        return out
+
+    def units(self, mentees: np.ndarray) -> np.ndarray:
+        """(mentees, mentors) integer ceilings."""
+        pop, w, v = self.pop, self.weights, self.right
+        differ = (
+            (pop.department[mentees][:, None] != pop.department[v][None, :]).astype(np.float64)
+            + (pop.job_family[mentees][:, None] != pop.job_family[v][None, :])
+            + (pop.location[mentees][:, None] != pop.location[v][None, :])
+        ) / 3.0
+        dial = self.program.diversity_dial
+        most = w[0] * self._goal_fit(mentees)
+        most += w[2] * (dial * differ + (1.0 - dial) * (1.0 - differ))
+        most += w[1] + w[3]
+        most += w[4] * (self.stated[mentees][:, None] | self.stated[v][None, :])
+        return np.ceil(most * SCORE_SCALE).astype(np.int64) + 2
 
 
 def blocking_report(

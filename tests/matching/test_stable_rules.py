@@ -2,11 +2,12 @@
 caps and says, as data, that it does not apply fairness floors."""
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mentora.matching.engine import prepare, solve
-from mentora.matching.scoring import score_edges
+from mentora.matching.scoring import SCORE_SCALE, score_edges, weight_vector
 from tests.matching.helpers import instance, person
 from tests.matching.strategies import instances, naive_eligible
 
@@ -117,3 +118,36 @@ def test_stable_mode_reports_that_a_fairness_floor_does_not_apply(inst, floor):
         "reason": "stable_mode_keeps_rankings",
     }
     assert result["pairs"] == solve(inst.with_program(mode="stable"))["pairs"]
+
+
+def assert_ceiling_bounds_every_pair(inst):
+    """The blocking count drops a pair whose ceiling cannot beat what both sides hold: a ceiling below
+    the exact score would hide a blocking pair. It is also tight: goal fit and diversity are exact,
+    only purpose, practical and preference may be taken at their most."""
+    from mentora.matching.stable import _ScoreCeiling
+
+    prep = prepare(inst)
+    u = np.repeat(prep.left, len(prep.right))
+    v = np.tile(prep.right, len(prep.left))
+    exact = score_edges(prep.pop, inst.program, u, v).units.reshape(len(prep.left), len(prep.right))
+    ceiling = _ScoreCeiling(prep.pop, inst.program, prep.right).units(prep.left)
+    assert (ceiling >= exact).all()
+    w = weight_vector(inst.program)
+    assert (ceiling <= exact + np.ceil((w[1] + w[3] + w[4]) * SCORE_SCALE) + 3).all()
+
+
+@FAST
+@given(instances(fmt="one_to_one", max_mentees=8, max_mentors=5), st.sampled_from([0.0, 0.5, 1.0]))
+def test_the_blocking_count_ceiling_bounds_every_small_instance(inst, purpose_weight):
+    assert_ceiling_bounds_every_pair(
+        inst.with_program(weights=dict(inst.program.weights, purpose=purpose_weight))
+    )
+
+
+@pytest.mark.parametrize("gap", [0, 1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_blocking_count_ceiling_bounds_every_generated_pair(seed, gap):
+    from mentora.matching.generate import generate_instance
+
+    inst = generate_instance(mentees=80, mentors=25, seed=seed).with_program(min_level_gap=gap)
+    assert_ceiling_bounds_every_pair(inst)
