@@ -82,6 +82,7 @@ def test_acmes_provider_never_signs_in_a_person_of_another_organisation(live_ser
     _, landed = _sign_in_through_provider(live_server, "alice@acme.example", "charlie")
 
     assert landed.status_code == 403
+    assert "There is no Mentora account for you in Acme" in landed.text
     assert not SocialAccount.objects.filter(user=charlie.user).exists()
 
 
