@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "auditlog",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the signed-in user as the actor of the governance changes django-auditlog keeps.
+    "auditlog.middleware.AuditlogMiddleware",
     "mentora.core.middleware.ActivePersonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -216,6 +219,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mentora.accounts.views.locked_out"
 # allauth's form sends `email`, /admin/ `username`: both count for the same lower-cased name.
 AXES_USERNAME_CALLABLE = "mentora.accounts.lockout.lockout_username"
+# django-auditlog (model changes, see mentora/audit/tracked.py) would read the client address from
+# X-Forwarded-For, which any client can send; the audit log keeps REMOTE_ADDR on its own events.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# The audit log is kept this many days, then `manage.py audit_purge` deletes older events (docs/security.md).
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "730")
 # Wrong API tokens are counted per client address in the cache (see mentora/api/auth.py).
 API_TOKEN_FAILURE_LIMIT = envint("API_TOKEN_FAILURE_LIMIT", "20")
 API_TOKEN_FAILURE_WINDOW = envint("API_TOKEN_FAILURE_WINDOW_SECONDS", "900")

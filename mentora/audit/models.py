@@ -63,6 +63,8 @@ class Action(models.TextChoices):
     PERSON_ERASED = "gdpr.person_erased", _("Person erased")
     RETENTION_CHANGED = "gdpr.retention_changed", _("Retention periods changed")
     RETENTION_APPLIED = "gdpr.retention_applied", _("Retention periods applied")
+    # Governance records changed (django-auditlog, see tracked.py)
+    RECORD_CHANGED = "record.changed", _("Record changed")
     # The audit log itself
     AUDIT_EXPORTED = "audit.exported", _("Audit log exported")
 

@@ -22,6 +22,7 @@ import ipaddress
 from datetime import datetime
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models, transaction
 
@@ -68,7 +69,7 @@ def record(
     if target is not None:
         event.target_type = target._meta.label_lower
         event.target_id = str(target.pk)
-        event.target_label = str(target)[:_LABEL_LENGTH]
+        event.target_label = _target_label(target)
     if request is not None:
         event.ip_address = _client_ip(request)
         event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:_USER_AGENT_LENGTH]
@@ -101,6 +102,13 @@ def _actor_label(user: Any, person: Any) -> str:
     return ""
 
 
+def _target_label(target: models.Model) -> str:
+    try:
+        return str(target)[:_LABEL_LENGTH]
+    except ObjectDoesNotExist:  # its __str__ reads a parent deleted in the same cascade
+        return f"{target._meta.verbose_name} {target.pk}"[:_LABEL_LENGTH]
+
+
 def _client_ip(request: Any) -> str | None:
     """The address the request came from as Django sees it (behind a proxy, configure the proxy to
     set REMOTE_ADDR); anything that is not an IP address is left out."""
@@ -112,35 +120,37 @@ def _client_ip(request: Any) -> str | None:
 
 
 @transaction.atomic
-def events_redact_person(*, person_id: int, user_id: int | None = None) -> int:
-    """GDPR erasure: blank a person's name, address and browser in every event they did, their name
-    in every event done to them, and the `PERSONAL_DETAIL_KEYS` in the details of both. What
-    happened, when, and the pseudonymous ids stay. The only update the audit log allows; returns
-    how many events were redacted."""
-    acted = models.Q(actor_person_id=person_id)
-    if user_id is not None:
-        acted |= models.Q(actor_user_id=user_id)
-    targeted = models.Q(target_type="people.person", target_id=str(person_id))
-    rows = list(
-        AuditEvent.objects.filter(acted | targeted).values(
-            "id", "actor_person_id", "actor_user_id", "target_type", "target_id", "details"
-        )
-    )
+def events_redact_person(*, person: Any) -> int:
+    """GDPR erasure, called before the person's own row is anonymised: blank their name, address
+    and browser in every event they did; their name, and the field values django-auditlog kept
+    (`changes`), in every event done to them; their name wherever another row's label holds it (a
+    pair, a role); the `PERSONAL_DETAIL_KEYS` in the details of all of these. django-auditlog's own
+    entries about their person row are deleted. What happened, when, and the pseudonymous ids stay.
+    The only update the audit log allows; returns how many events were redacted."""
+    acted = models.Q(actor_person_id=person.pk) | models.Q(actor_user_id=person.user_id)
+    targeted = models.Q(target_type="people.person", target_id=str(person.pk))
+    if person.full_name:
+        targeted |= models.Q(organisation_id=person.organisation_id, target_label__contains=person.full_name)
+    fields = ("id", "actor_person_id", "actor_user_id", "target_type", "target_id", "target_label", "details")
+    rows = list(AuditEvent.objects.filter(acted | targeted).values(*fields))
     _allow("mentora.audit_redact", "on")
     for row in rows:
+        is_target = (row["target_type"], row["target_id"]) == ("people.person", str(person.pk))
+        hidden = PERSONAL_DETAIL_KEYS | ({"changes"} if is_target else set())
         changes: dict[str, Any] = {
-            "details": {
-                key: REDACTED if key in PERSONAL_DETAIL_KEYS else value
-                for key, value in row["details"].items()
-            }
+            "details": {key: REDACTED if key in hidden else value for key, value in row["details"].items()},
+            "target_label": REDACTED if is_target else _without(row["target_label"], person.full_name),
         }
-        if row["actor_person_id"] == person_id or (user_id is not None and row["actor_user_id"] == user_id):
+        if row["actor_person_id"] == person.pk or row["actor_user_id"] == person.user_id:
             changes.update(actor_label=REDACTED, ip_address=None, user_agent="")
-        if (row["target_type"], row["target_id"]) == ("people.person", str(person_id)):
-            changes["target_label"] = REDACTED
         # QuerySet.update itself: AuditEventQuerySet.update refuses every other caller.
         models.QuerySet.update(AuditEvent.objects.filter(pk=row["id"]), **changes)
+    LogEntry.objects.get_for_object(person).delete()
     return len(rows)
+
+
+def _without(label: str, name: str) -> str:
+    return label.replace(name, REDACTED) if name else label
 
 
 @transaction.atomic
