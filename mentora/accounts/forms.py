@@ -1,5 +1,5 @@
+from allauth.account.forms import LoginForm
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,12 +10,13 @@ class EmailChangeForm(forms.Form):
     )
 
 
-class SignInForm(AuthenticationForm):
-    """Everyone signs in with their work e-mail (it is their sign-in name), not a "username"."""
+class SignInForm(LoginForm):
+    """django-allauth's sign-in form: everyone signs in with their work e-mail, not a "username"."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["username"]
+        field = self.fields["login"]
         field.label = _("Work e-mail")
-        field.widget.input_type = "email"
+        field.widget.attrs.pop("placeholder", None)
         field.widget.attrs.update({"autocomplete": "email", "autocapitalize": "none"})
+        self.fields["password"].help_text = ""

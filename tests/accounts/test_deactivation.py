@@ -82,7 +82,7 @@ def test_a_person_deactivated_behind_the_services_back_is_refused_on_every_path(
 def test_the_sign_in_page_refuses_a_deactivated_person(client, pam, alice):
     person_update(actor=viewer_for(pam.user), person=alice, is_active=False)
 
-    response = client.post(reverse("login"), {"username": alice.user.username, "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": alice.user.username, "password": PASSWORD})
 
     assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
 

@@ -25,7 +25,9 @@ def gina(other_org):
 
 
 def _sign_in(client, person, password, url=None):
-    return client.post(url or reverse("login"), {"username": person.user.username, "password": password})
+    if url:  # Django's admin sign-in form names the field `username`
+        return client.post(url, {"username": person.user.username, "password": password})
+    return client.post(reverse("login"), {"login": person.user.username, "password": password})
 
 
 def _hammer(client, person, times=30):

@@ -20,7 +20,7 @@ def test_alice_signs_in_with_her_email(client, alice):
     alice.user.save()
 
     response = client.post(
-        reverse("login"), {"username": alice.user.username, "password": "a-long-passphrase-1"}
+        reverse("login"), {"login": alice.user.username, "password": "a-long-passphrase-1"}
     )
 
     assert response.status_code == 302

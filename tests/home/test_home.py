@@ -11,14 +11,14 @@ def test_it_redirects_anonymous_visitors_to_sign_in(client, db):
 
 def test_a_participant_signs_in_and_lands_on_home(client, alice):
     response = client.post(
-        reverse("login"), {"username": alice.user.username, "password": PASSWORD}, follow=True
+        reverse("login"), {"login": alice.user.username, "password": PASSWORD}, follow=True
     )
     assert response.status_code == 200
     assert "Alice Archer" in response.content.decode()
 
 
 def test_a_wrong_password_is_refused(client, alice):
-    response = client.post(reverse("login"), {"username": alice.user.username, "password": "nope"})
+    response = client.post(reverse("login"), {"login": alice.user.username, "password": "nope"})
     assert response.status_code == 200
     assert not response.wsgi_request.user.is_authenticated
 
