@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -183,10 +184,13 @@ def person_erase(
     if person.is_active:
         person_update(actor=actor, person=person, is_active=False)
     relationships_end_for_leaver(person=person)
-
-    removed = _erase_content(person)
+    # The erasure is recorded once, below, without the name: django-auditlog must not copy the
+    # deleted roles (whose labels hold the name) into new entries.
+    with disable_auditlog():
+        removed = _erase_content(person)
+    # Before the record is anonymised: the audit log finds the name it blanks by the name itself.
+    removed["audit_events_redacted"] = events_redact_person(person=person)
     old_names = {person.email, person.user.get_username()}
-    person.refresh_from_db()
     Person.objects.filter(pk=person.pk).update(
         full_name=_("Former participant"),
         email=f"erased-{person.pk}@{ERASED_EMAIL_DOMAIN}",
@@ -202,7 +206,6 @@ def person_erase(
     )
     person.languages.clear()
     _end_sign_in(person.user, old_names)
-    removed["audit_events_redacted"] = events_redact_person(person_id=person.pk, user_id=person.user_id)
     erasure = Erasure.objects.create(
         organisation_id=person.organisation_id,
         person=person,
