@@ -1,5 +1,9 @@
 """Single sign-on pages: "Sign in with your organisation" and the org admin's configuration."""
 
+import logging
+
+import requests
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -8,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from mentora.core.decorators import person_required
 from mentora.core.forms import apply_service_errors
@@ -16,6 +21,11 @@ from mentora.identity import selectors, services
 from mentora.identity.forms import ProviderForm, SsoStartForm
 from mentora.identity.models import IdentityProvider, Protocol
 from mentora.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
+# What starting a sign-in raises when the provider's discovery document cannot be read (OpenID
+# Connect) or its configuration cannot be used (SAML): the person is told, never shown a 500.
+PROVIDER_UNREACHABLE = (requests.RequestException, ValueError, KeyError, OAuth2Error, OneLogin_Saml2_Error)
 
 
 def sso_start(request: HttpRequest) -> HttpResponse:
@@ -35,8 +45,18 @@ def sso_start(request: HttpRequest) -> HttpResponse:
                 ),
             )
         else:
-            allauth_provider = provider.app.get_provider(request)
-            return allauth_provider.redirect(request, process="login", next_url=next_url or None)
+            try:
+                allauth_provider = provider.app.get_provider(request)
+                return allauth_provider.redirect(request, process="login", next_url=next_url or None)
+            except PROVIDER_UNREACHABLE:
+                logger.warning("The identity provider of %s cannot be reached", provider.organisation.slug)
+                form.add_error(
+                    "email",
+                    _(
+                        "Your organisation's identity provider cannot be reached just now. Try again later, "
+                        "or ask your IT team."
+                    ),
+                )
     return render(request, "identity/sso_start.html", {"form": form, "next": next_url})
 
 
