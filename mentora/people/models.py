@@ -150,6 +150,8 @@ class Person(models.Model):
         _("purpose"), blank=True, max_length=4000, help_text=_("Where do I want to be in two years?")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The last working day HR gave; the person is deactivated once it has passed (people.leavers).
+    leaving_date = models.DateField(_("leaving date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -356,3 +358,64 @@ class PeopleImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_IMPORT_STATUSES
+
+
+class HrField(models.TextChoices):
+    """The HR facts whose changes are kept as effective-dated history (mentora.people.history)."""
+
+    DEPARTMENT = "department", _("Department")
+    MANAGER = "manager", _("Manager")
+    SENIORITY = "seniority", _("Seniority level")
+    JOB_TITLE = "job_title", _("Job title")
+    LEAVING_DATE = "leaving_date", _("Leaving date")
+
+
+class HrChangeSource(models.TextChoices):
+    IMPORT = "import", _("HR import or sync")
+    PROVISIONING = "provisioning", _("Identity provider (SCIM)")
+    EDIT = "edit", _("Edited by a manager or admin")
+    LEAVING = "leaving", _("Leaving date reached")
+
+
+class PersonHrChange(models.Model):
+    """One change of one HR fact of a person: from → to, effective on a date, recorded when and by
+    whom (an editor, or the import or sync that wrote it). Written only by mentora.people.history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="hr_changes")
+    field = models.CharField(max_length=16, choices=HrField.choices)
+    old_value = models.CharField(max_length=255, blank=True)
+    new_value = models.CharField(max_length=255, blank=True)
+    # The department's or manager's id, when the field names one (its name above is kept as it was).
+    old_ref = models.BigIntegerField(null=True, blank=True)
+    new_ref = models.BigIntegerField(null=True, blank=True)
+    effective_date = models.DateField()
+    recorded_at = models.DateTimeField()
+    source = models.CharField(max_length=16, choices=HrChangeSource.choices)
+    actor = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    people_import = models.ForeignKey(
+        "PeopleImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="hr_changes"
+    )
+
+    class Meta:
+        ordering = ["-effective_date", "-recorded_at", "-id"]
+        verbose_name = _("HR change")
+        verbose_name_plural = _("HR changes")
+        constraints = [
+            models.CheckConstraint(condition=Q(field__in=HrField.values), name="person_hr_change_field_known"),
+            models.CheckConstraint(
+                condition=Q(source__in=HrChangeSource.values), name="person_hr_change_source_known"
+            ),
+            # From and to differ: in the text, or in the id (two managers of the same name).
+            models.CheckConstraint(
+                condition=~Q(old_value=F("new_value"))
+                | Q(old_ref__isnull=False, new_ref__isnull=True)
+                | Q(old_ref__isnull=True, new_ref__isnull=False)
+                | (Q(old_ref__isnull=False, new_ref__isnull=False) & ~Q(old_ref=F("new_ref"))),
+                name="person_hr_change_changes_something",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "-effective_date"], name="person_hr_change_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.field}: {self.old_value} → {self.new_value} ({self.effective_date})"
