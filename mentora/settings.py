@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "mentora.audit",
     "mentora.scheduler",
     "mentora.people",
+    "mentora.scim",
     "mentora.identity",
     "mentora.programs",
     "mentora.pairing",
@@ -116,6 +117,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Names the signed-in user as the actor of the governance changes django-auditlog keeps.
     "auditlog.middleware.AuditlogMiddleware",
+    # The address and browser of the request, for the audit events services record while serving it.
+    "mentora.audit.middleware.AuditRequestMiddleware",
     "mentora.core.middleware.ActivePersonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -6,11 +6,13 @@ Call `record` from inside the service that does the thing, in its transaction, w
     from mentora.audit.services import record
 
     record(action=Action.ROLES_CHANGED, actor=viewer, target=person,
-           details={"added": ["program_manager"], "removed": []}, request=request)
+           details={"added": ["program_manager"], "removed": []})
 
 `actor` is whoever did it: a `core.roles.Viewer`, a `people.Person` or a user (None for the
-system: the scheduler, a sign-in that named nobody). The organisation is taken from the actor's
-person, else from the target's `organisation_id`; give `organisation` only when neither has it.
+system: the scheduler, a sign-in that named nobody). The address and browser come from the request
+being served (`AuditRequestMiddleware`), or from `request` when given, which also names the actor
+when `actor` is None. The organisation is taken from the actor's person, else from the target's
+`organisation_id`; give `organisation` only when neither has it.
 `details` is a small JSON object of codes, ids and numbers, never private content (no note text,
 no answers): anyone the audit log is shown to reads it. Personal data goes only under the keys in
 `PERSONAL_DETAIL_KEYS`, which `events_redact_person` blanks on erasure.
@@ -26,6 +28,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models, transaction
 
+from mentora.audit.middleware import current_request_meta
 from mentora.audit.models import Action, AuditEvent
 from mentora.organisations.models import Organisation
 
@@ -70,9 +73,10 @@ def record(
         event.target_type = target._meta.label_lower
         event.target_id = str(target.pk)
         event.target_label = _target_label(target)
-    if request is not None:
-        event.ip_address = _client_ip(request)
-        event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:_USER_AGENT_LENGTH]
+    meta = request.META if request is not None else current_request_meta()
+    if meta is not None:
+        event.ip_address = _client_ip(meta)
+        event.user_agent = meta.get("HTTP_USER_AGENT", "")[:_USER_AGENT_LENGTH]
     event.save()
     return event
 
@@ -109,10 +113,10 @@ def _target_label(target: models.Model) -> str:
         return f"{target._meta.verbose_name} {target.pk}"[:_LABEL_LENGTH]
 
 
-def _client_ip(request: Any) -> str | None:
+def _client_ip(meta: dict) -> str | None:
     """The address the request came from as Django sees it (behind a proxy, configure the proxy to
     set REMOTE_ADDR); anything that is not an IP address is left out."""
-    raw = request.META.get("REMOTE_ADDR", "")
+    raw = meta.get("REMOTE_ADDR", "")
     try:
         return str(ipaddress.ip_address(raw))
     except ValueError:
