@@ -16,7 +16,12 @@ from mentora.notes.models import Note, NoteVisibility
 from mentora.notifications.models import DeliveryStatus, NotificationPreference, SentNotification
 from mentora.organisations.models import Role
 from mentora.programs.models import Enrolment, IntakeAnswer
-from tests.factories import DemographicProfileFactory, OfferedSkillFactory, PersonFactory, SelfAssessmentFactory
+from tests.factories import (
+    DemographicProfileFactory,
+    OfferedSkillFactory,
+    PersonFactory,
+    SelfAssessmentFactory,
+)
 from tests.programs.factories import IntakeQuestionFactory
 from tests.workspace.fixtures import (  # noqa: F401
     dora,
@@ -33,18 +38,18 @@ def olga2(org):
     return PersonFactory(organisation=org, full_name="Otto Other-Admin", roles=[Role.ORG_ADMIN])
 
 
-def pair_history(relationship, *, tag: str = "") -> dict:
+def pair_history(pair, *, tag: str = "") -> dict:
     """Rows of every kind for one pair; `tag` marks its texts."""
-    mentor, mentee = relationship.mentor, relationship.mentee
+    mentor, mentee = pair.mentor, pair.mentee
     now = timezone.now()
-    question = IntakeQuestionFactory(program=relationship.program, prompt=f"What do you hope for?{tag}")
-    enrolment = Enrolment.objects.get(program=relationship.program, person=mentee)
+    question = IntakeQuestionFactory(program=pair.program, prompt=f"What do you hope for?{tag}")
+    enrolment = Enrolment.objects.get(program=pair.program, person=mentee)
     IntakeAnswer.objects.create(enrolment=enrolment, question=question, value=f"mentee hope{tag}")
     Agreement.objects.create(
-        relationship=relationship, expectations=f"agreed expectations{tag}", confidentiality="c", ending="e"
+        relationship=pair, expectations=f"agreed expectations{tag}", confidentiality="c", ending="e"
     )
     goal = Goal.objects.create(
-        relationship=relationship,
+        relationship=pair,
         title=f"goal title{tag}",
         measure="m",
         plan=f"goal plan{tag}",
@@ -55,7 +60,7 @@ def pair_history(relationship, *, tag: str = "") -> dict:
     ProgressUpdate.objects.create(goal=goal, author=mentee, percent=40, text=f"progress text{tag}")
     GoalComment.objects.create(goal=goal, author=mentor, text=f"mentor comment{tag}")
     held = Meeting.objects.create(
-        relationship=relationship,
+        relationship=pair,
         starts_at=now - datetime.timedelta(days=10),
         duration_minutes=60,
         status=MeetingStatus.HAPPENED,
@@ -67,16 +72,22 @@ def pair_history(relationship, *, tag: str = "") -> dict:
     )
     MeetingPrep.objects.create(meeting=held, agenda=f"agenda{tag}", questions=f"questions{tag}")
     Note.objects.create(
-        relationship=relationship, author=mentee, visibility=NoteVisibility.PRIVATE, body=f"mentee private{tag}"
+        relationship=pair,
+        author=mentee,
+        visibility=NoteVisibility.PRIVATE,
+        body=f"mentee private{tag}",
     )
     Note.objects.create(
-        relationship=relationship, author=mentee, visibility=NoteVisibility.SHARED, body=f"mentee shared{tag}"
+        relationship=pair, author=mentee, visibility=NoteVisibility.SHARED, body=f"mentee shared{tag}"
     )
     Note.objects.create(
-        relationship=relationship, author=mentor, visibility=NoteVisibility.PRIVATE, body=f"mentor private{tag}"
+        relationship=pair,
+        author=mentor,
+        visibility=NoteVisibility.PRIVATE,
+        body=f"mentor private{tag}",
     )
     pulse = Checkin.objects.create(
-        relationship=relationship,
+        relationship=pair,
         respondent=mentee,
         kind="pulse",
         due_on=now.date() - datetime.timedelta(days=7),
@@ -87,7 +98,7 @@ def pair_history(relationship, *, tag: str = "") -> dict:
         checkin=pulse, usefulness=4, meeting_frequency="fortnightly", blockers=f"mentee blockers{tag}"
     )
     end = Checkin.objects.create(
-        relationship=relationship,
+        relationship=pair,
         respondent=mentor,
         kind="end",
         due_on=now.date() - datetime.timedelta(days=1),
@@ -95,18 +106,23 @@ def pair_history(relationship, *, tag: str = "") -> dict:
         answered_at=now,
     )
     EndSurveyAnswer.objects.create(
-        checkin=end, usefulness=5, goals_achieved="yes", would_recommend=True, what_helped=f"mentor helped{tag}"
+        checkin=end,
+        usefulness=5,
+        goals_achieved="yes",
+        would_recommend=True,
+        what_helped=f"mentor helped{tag}",
     )
     AdvocacyAction.objects.create(
-        relationship=relationship, kind="introduction", occurred_on=now.date(), description=f"introduced{tag}"
+        relationship=pair, kind="introduction", occurred_on=now.date(), description=f"introduced{tag}"
     )
-    Reflection.objects.create(relationship=relationship, author=mentor, learned=f"mentor learned{tag}")
+    Reflection.objects.create(relationship=pair, author=mentor, learned=f"mentor learned{tag}")
     return {"goal": goal, "meeting": held, "pulse": pulse}
 
 
 @pytest.fixture
-def history(relationship, alice):
+def history(request, alice):
     """Alice's (the mentee's) own records besides the pair's."""
+    pair = request.getfixturevalue("relationship")
     SelfAssessmentFactory(person=alice, reflection="I find public speaking hard")
     DemographicProfileFactory(person=alice)
     OfferedSkillFactory(person=alice)
@@ -121,4 +137,4 @@ def history(relationship, alice):
         sent_at=timezone.now(),
     )
     CalendarFeed.objects.create(person=alice, lookup="a" * 16, secret="s" * 43)
-    return pair_history(relationship)
+    return pair_history(pair)

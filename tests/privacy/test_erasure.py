@@ -58,10 +58,11 @@ def figures(program) -> dict:
     }
 
 
-def test_erasure_removes_private_content_and_keeps_the_figures(history, olga, alice, bob, program, relationship):
+def test_erasure_removes_private_content_and_keeps_the_figures(history, olga, alice, bob, program):
+    relationship = Relationship.objects.get(mentee=alice)
     before = figures(program)
     erasure = erase(olga, alice)
-    assert figures(program) == before | {"relationships": before["relationships"]}
+    assert figures(program) == before
     assert erasure.removed["notes"] == 2
     assert not Note.objects.filter(author=alice).exists()
     assert Note.objects.filter(author=bob).count() == 1  # Bob's own note is his
@@ -82,12 +83,14 @@ def test_erasure_removes_private_content_and_keeps_the_figures(history, olga, al
     assert Reflection.objects.filter(author=bob).exists()
 
 
-def test_the_record_is_anonymised_and_the_partner_sees_a_former_participant(history, olga, alice, bob, relationship):
+def test_the_record_is_anonymised_and_the_partner_sees_a_former_participant(history, olga, alice, bob):
+    relationship = Relationship.objects.get(mentee=alice)
     erase(olga, alice)
     alice = Person.objects.get(pk=alice.pk)
     assert alice.full_name == "Former participant"
     assert alice.email == f"erased-{alice.pk}@erased.invalid"
-    assert (alice.employee_id, alice.job_title, alice.location, alice.goals, alice.manager) == ("", "", "", "", None)
+    assert (alice.employee_id, alice.job_title, alice.location, alice.goals) == ("", "", "", "")
+    assert alice.manager is None
     assert not alice.is_active
     assert not alice.role_memberships.exists()
     relationship.refresh_from_db()
@@ -127,9 +130,9 @@ def test_erasure_is_in_the_audit_log_without_the_name(history, olga, alice, clie
 
 def test_a_failure_half_way_changes_nothing(history, olga, alice, program):
     before = figures(program)
-    with mock.patch("mentora.privacy.services._end_sign_in", side_effect=RuntimeError("disk full")):
-        with pytest.raises(RuntimeError):
-            erase(olga, alice)
+    failing = mock.patch("mentora.privacy.services._end_sign_in", side_effect=RuntimeError("disk full"))
+    with failing, pytest.raises(RuntimeError):
+        erase(olga, alice)
     alice.refresh_from_db()
     assert alice.full_name == "Alice Archer" and alice.is_active
     assert Note.objects.filter(author=alice).count() == 2
@@ -238,10 +241,8 @@ def test_other_organisations_people_are_not_found_on_the_page(olga, charlie, cli
 def test_nobody_else_may_open_the_erasure_pages(request, role, client, olga, dora):
     client.force_login(request.getfixturevalue(role).user)
     assert client.get(reverse("privacy:erase", args=[dora.pk])).status_code in (403, 404)
-    assert client.post(reverse("privacy:erase", args=[dora.pk]), {"reason": "r", "confirm": "on"}).status_code in (
-        403,
-        404,
-    )
+    response = client.post(reverse("privacy:erase", args=[dora.pk]), {"reason": "r", "confirm": "on"})
+    assert response.status_code in (403, 404)
     assert client.get(reverse("privacy:erase_find"), {"person": dora.email}).status_code == 403
     assert Person.objects.get(pk=dora.pk).full_name == "Dora Dean"
 
@@ -272,7 +273,10 @@ def test_the_api_erases(olga, alice, client):
 )
 def test_the_api_refuses_bad_input(olga, alice, client, body, status, code):
     response = client.post(
-        f"/api/privacy/people/{alice.pk}/erase", body, content_type="application/json", headers=api_headers(olga)
+        f"/api/privacy/people/{alice.pk}/erase",
+        body,
+        content_type="application/json",
+        headers=api_headers(olga),
     )
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
@@ -282,7 +286,9 @@ def test_the_api_refuses_bad_input(olga, alice, client, body, status, code):
 def test_the_api_refuses_oneself_and_unknown_people(olga, olga2, charlie, client):
     headers = api_headers(olga)
     body = {"reason": "asked", "confirm": True}
-    response = client.post(f"/api/privacy/people/{olga.pk}/erase", body, content_type="application/json", headers=headers)
+    response = client.post(
+        f"/api/privacy/people/{olga.pk}/erase", body, content_type="application/json", headers=headers
+    )
     assert (response.status_code, response.json()["error"]["code"]) == (409, "self")
     for person_id in (charlie.pk, 999999):
         response = client.post(
@@ -300,5 +306,6 @@ def test_the_api_refuses_everyone_but_org_admins(request, role, client, olga, do
         headers=api_headers(request.getfixturevalue(role)),
     )
     assert response.status_code in (403, 404)
-    assert client.get("/api/privacy/erasures", headers=api_headers(request.getfixturevalue(role))).status_code == 403
+    headers = api_headers(request.getfixturevalue(role))
+    assert client.get("/api/privacy/erasures", headers=headers).status_code == 403
     assert Person.objects.get(pk=dora.pk).full_name == "Dora Dean"

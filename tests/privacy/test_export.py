@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,7 +32,9 @@ def test_the_export_holds_everything_about_the_person(history, alice, bob, relat
     assert document["demographics"]["ethnicity"] == "prefer to self-describe: Martian"
     assert len(document["skills"]["offered"]) == 1
     (mentee_enrolment,) = [e for e in document["enrolments"] if e["role"] == "mentee"]
-    assert mentee_enrolment["intake_answers"] == [{"question": "What do you hope for?", "answer": "mentee hope"}]
+    assert mentee_enrolment["intake_answers"] == [
+        {"question": "What do you hope for?", "answer": "mentee hope"}
+    ]
     (pair,) = document["relationships"]
     assert pair["partner"] == "Bob Baker"
     assert pair["role"] == "mentee"
@@ -60,7 +62,9 @@ def test_the_export_leaves_out_the_partners_private_content(history, alice, bob)
 
 
 def test_an_unpublished_runs_proposal_does_not_name_the_partner(alice, bob, program):
-    run = MatchRun.objects.create(program=program, status="succeeded", settings={}, finished_at=timezone.now())
+    run = MatchRun.objects.create(
+        program=program, status="succeeded", settings={}, finished_at=timezone.now()
+    )
     Proposal.objects.create(run=run, mentor=bob, mentee=alice, score=0.8, components={}, reasons=[])
     (proposal,) = personal_data_export(person=alice)["matching_proposals"]
     assert proposal["partner"] is None and proposal["score"] == 0.8
