@@ -50,43 +50,65 @@ def deferred_acceptance(
     if n_edges == 0:
         return chosen
     n_left = int(left.max()) + 1
-    order = np.lexsort((left_pos, left))
-    starts = np.searchsorted(left[order], np.arange(n_left + 1))
-    edge_list = order.tolist()
+    starts = np.r_[0, np.cumsum(np.bincount(left, minlength=n_left))]
+    # each left node's list as one run, best first: the positions place every edge directly when they
+    # number each list 0, 1, ... (as the rankings do), else a sort does it
+    slot = starts[left] + left_pos
+    if (left_pos >= 0).all() and (slot < starts[left + 1]).all() and (np.bincount(slot) == 1).all():
+        order = np.empty(n_edges, dtype=np.int64)
+        order[slot] = np.arange(n_edges)
+    else:
+        order = np.lexsort((left_pos, left))
     start = starts.tolist()
     nxt = start[:-1]
     end = start[1:]
-    right_l = right.tolist()
-    rank_l = right_rank.tolist()
-    left_l = left.tolist()
     cap = capacity.tolist()
     free = [i for i in range(n_left - 1, -1, -1) if start[i] < end[i]]
     if group_cap is not None and left_group is not None:
         held_lists = _propose_with_group_cap(
-            free, nxt, end, edge_list, right_l, rank_l, left_l, cap, left_group.tolist(), group_cap
+            free,
+            nxt,
+            end,
+            order.tolist(),
+            right.tolist(),
+            right_rank.tolist(),
+            left.tolist(),
+            cap,
+            left_group.tolist(),
+            group_cap,
         )
         for held_edges in held_lists:
             chosen[held_edges] = True
         return chosen
-    held: list[list[tuple[int, int]]] = [[] for _ in range(len(cap))]  # max-heap by rank: (-rank, edge)
+    # Proposals are read in list order (position p in `order`). A full mentor only ever trades up, so
+    # the rank a proposal must beat (`cut`) only falls: a proposal that cannot beat it is refused on
+    # the spot and the mentee goes on down its list without leaving the loop.
+    mentor = right[order].tolist()
+    rank = right_rank[order].tolist()
+    proposer = left[order].tolist()
+    unlimited = n_edges + int(right_rank.max()) + 1
+    cut = [unlimited if c > 0 else -1 for c in cap]
+    held: list[list[tuple[int, int]]] = [[] for _ in range(len(cap))]  # max-heap by rank: (-rank, p)
     while free:
         i = free.pop()
-        if nxt[i] >= end[i]:
-            continue
-        e = edge_list[nxt[i]]
-        nxt[i] += 1
-        h = right_l[e]
-        heap = held[h]
-        if len(heap) < cap[h]:
-            heapq.heappush(heap, (-rank_l[e], e))
-        elif heap and -heap[0][0] > rank_l[e]:
-            _, worst = heapq.heapreplace(heap, (-rank_l[e], e))
-            free.append(left_l[worst])
-        else:
-            free.append(i)
-    for heap in held:
-        for _, e in heap:
-            chosen[e] = True
+        p, stop = nxt[i], end[i]
+        while p < stop:
+            r, h = rank[p], mentor[p]
+            p += 1
+            if r < cut[h]:
+                heap = held[h]
+                if len(heap) < cap[h]:
+                    heapq.heappush(heap, (-r, p - 1))
+                    if len(heap) == cap[h]:
+                        cut[h] = -heap[0][0]
+                else:
+                    _, worst = heapq.heapreplace(heap, (-r, p - 1))
+                    cut[h] = -heap[0][0]
+                    free.append(proposer[worst])
+                break
+        nxt[i] = p
+    kept = [p for heap in held for _, p in heap]
+    chosen[order[np.array(kept, dtype=np.int64)]] = True
     return chosen
 
 
