@@ -28,6 +28,8 @@ urlpatterns = [
     path("accounts/tokens/", api_views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", api_views.api_token_delete, name="api_token_delete"),
     path("people/", include("mentora.people.urls")),
+    path("audit/", include("mentora.audit.urls")),
+    path("scim/", include("mentora.scim.urls")),
     path("jobs/", include("mentora.scheduler.urls")),
     path("programs/", include("mentora.programs.urls")),
     path("mentoring/", include("mentora.relationships.urls")),

@@ -25,11 +25,17 @@ from datetime import datetime
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection, models, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentora.audit.middleware import current_request_meta
 from mentora.audit.models import Action, AuditEvent
+from mentora.audit.selectors import EXPORT_COLUMNS, EventFilters, audit_events, export_rows
+from mentora.core.exports import spreadsheet_response
+from mentora.core.roles import Viewer
 from mentora.organisations.models import Organisation
 
 PERSONAL_DETAIL_KEYS = frozenset({"email", "old_email", "new_email", "login", "name"})
@@ -171,3 +177,19 @@ def _allow(setting: str, value: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, %s, true)", [setting, value])
+
+
+def audit_log_export(*, viewer: Viewer, filters: EventFilters, file_format: str) -> HttpResponse:
+    """An org admin downloads their organisation's events matching the filters (CSV or XLSX); the
+    download is itself recorded, with the filters used."""
+    if not viewer.is_org_admin:
+        raise PermissionDenied(_("Only org admins may see the audit log."))
+    used = {name: str(value) for name, value in vars(filters).items() if value not in (None, "")}
+    record(action=Action.AUDIT_EXPORTED, actor=viewer, details={"format": file_format, "filters": used})
+    return spreadsheet_response(
+        file_format=file_format,
+        header=EXPORT_COLUMNS,
+        rows=export_rows(audit_events(organisation_id=viewer.organisation_id, filters=filters)),
+        filename=f"{viewer.person.organisation.slug}-audit-log-{timezone.localdate():%Y-%m-%d}",
+        sheet_title=_("Audit log"),
+    )
