@@ -25,6 +25,7 @@ from mentora.privacy.api import router as privacy_router
 from mentora.programs.api import router as programs_router
 from mentora.relationships.api import router as relationships_router
 from mentora.scheduler.api import router as scheduler_router
+from mentora.scim.api import router as scim_router
 
 api = MentoraAPI(
     title="Mentora API",
@@ -53,6 +54,7 @@ api.add_router("/pairs", meetings_router)
 api.add_router("/pairs", notes_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/scim", scim_router)
 api.add_router("/me", home_router)
 api.add_router("/sso", identity_router)
 api.add_router("/privacy", privacy_router)
