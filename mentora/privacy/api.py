@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Router, Schema
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StrictInt
 
 from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ErrorOut
@@ -26,7 +26,7 @@ def my_data(request):
     return document
 
 
-Months = int | None
+Months = StrictInt | None
 
 
 class RetentionIO(Schema):
