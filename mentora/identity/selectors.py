@@ -53,24 +53,20 @@ def is_break_glass_admin(*, provider: IdentityProvider, person: Person) -> bool:
 
 
 def password_sign_in_refusal(*, login: str) -> IdentityProvider | None:
-    """The provider that enforces single sign-on for the person signing in with this e-mail, or
-    None if a password is allowed for them (no such person, no enforcement, or a break-glass admin)."""
+    """The provider that enforces single sign-on for whoever signs in with this e-mail, or None if a
+    password is allowed (no enforcement, or a break-glass admin). An address with no person is
+    answered by its domain, as one with a person: the answer does not tell whether it has an account."""
     login = (login or "").strip()
     if not login:
         return None
+    people = Person.objects.select_related("organisation__identity_provider")
     person = (
-        Person.objects.select_related("organisation__identity_provider")
-        .filter(user__username__iexact=login)
-        .first()
+        people.filter(user__username__iexact=login).first()
+        or people.filter(user__email__iexact=login).first()
     )
     if person is None:
-        person = (
-            Person.objects.select_related("organisation__identity_provider")
-            .filter(user__email__iexact=login)
-            .first()
-        )
-    if person is None:
-        return None
+        provider = provider_for_email(email=login)
+        return provider if provider is not None and provider.enforce_sso else None
     provider = getattr(person.organisation, "identity_provider", None)
     if provider is None or not provider.enforce_sso:
         return None

@@ -66,4 +66,23 @@ def test_the_sign_in_page_refuses_alices_password(client, enforced, alice, setti
     response = client.post("/accounts/login/", {"login": alice.user.email, "password": PASSWORD})
 
     assert response.status_code == 200
+    assert "Acme signs in with single sign-on" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_an_address_of_an_enforcing_domain_gets_the_same_answer_with_or_without_an_account(
+    client, enforced, org
+):
+    PersonFactory(organisation=org, user__username="real@acme.example", user__email="real@acme.example")
+
+    answers = [
+        client.post("/accounts/login/", {"login": login, "password": "whatever-it-is"}).context["form"].errors
+        for login in ("real@acme.example", "nobody@acme.example")
+    ]
+
+    assert answers[0] == answers[1]
+    assert "single sign-on" in str(answers[0])
+
+
+def test_the_sign_in_page_leads_to_single_sign_on(client, db):
+    assert "/accounts/sso/" in client.get("/accounts/login/").content.decode()
