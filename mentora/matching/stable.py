@@ -29,6 +29,7 @@ from mentora.matching.scoring import FULL_GAP, SCORE_SCALE, score_edges, weight_
 _BLOCKING_CHUNK_PAIRS = 2_000_000
 # Mentees x mentors above which blocking pairs are counted over the candidate edges only.
 ALL_PAIRS_LIMIT = 50_000_000
+_DENSE_OFFERS_CELLS = 8_000_000
 
 
 def deferred_acceptance(
@@ -280,13 +281,16 @@ class _ScoreCeiling:
         self.weights = weight_vector(program)
         self.n_skills = max(len(pop.skills), 1)
         offered = pop.offered[right].tocoo()
-        self.offers = sp.csr_matrix(
+        offers = sp.csr_matrix(
             (
                 np.ones(len(offered.data)),
                 ((offered.data.astype(np.int64) - 1) * self.n_skills + offered.col, offered.row),
             ),
             shape=(MAX_LEVEL * self.n_skills, len(right)),
         )
+        # sparse x dense is the fast product; (skill, level) entries x mentors is usually small
+        small = MAX_LEVEL * self.n_skills * len(right) <= _DENSE_OFFERS_CELLS
+        self.offers = offers.toarray() if small else offers
         self.stated = np.zeros(pop.n, dtype=bool)
         self.stated[pop.pref_keys // max(pop.n, 1)] = True
 
@@ -308,7 +312,8 @@ class _ScoreCeiling:
             (value[level_of, row, slot], (row, level_of * self.n_skills + skill[row, slot])),
             shape=(len(mentees), MAX_LEVEL * self.n_skills),
         )
-        out = (shares @ self.offers).toarray()
+        out = shares @ self.offers
+        out = out.toarray() if sp.issparse(out) else np.asarray(out)
         out[den <= 0] = 0.5
         return out
 

@@ -67,3 +67,17 @@ def test_tfidf_cosine_is_one_for_same_text_and_zero_for_disjoint():
     m, _ = tfidf_matrix(["cloud leadership", "cloud leadership", "baking bread", ""])
     got = rowwise_cosine(m, np.array([0, 0, 0]), np.array([1, 2, 3]))
     assert np.allclose(got, [1.0, 0.0, 0.0])
+
+
+def test_tfidf_cosine_is_the_same_from_the_block_product_and_pair_by_pair(monkeypatch):
+    from mentora.matching import text
+
+    rng = np.random.default_rng(4)
+    words = ["cloud", "leadership", "sales", "data", "growth", "python", "finance", "teams"]
+    m, _ = tfidf_matrix([" ".join(rng.choice(words, size=rng.integers(0, 6))) for _ in range(60)])
+    a, b = rng.integers(0, 60, 3000), rng.integers(0, 60, 3000)
+    block = rowwise_cosine(m, a, b)  # 3,000 pairs fill most of the 60 x 60 block
+    monkeypatch.setattr(text, "_BLOCK_CELLS", 0)
+    pairwise = rowwise_cosine(m, a, b)
+    assert np.allclose(block, pairwise, rtol=0, atol=1e-12)
+    assert 0 < block.mean() < 1

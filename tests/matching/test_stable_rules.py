@@ -151,3 +151,14 @@ def test_the_blocking_count_ceiling_bounds_every_generated_pair(seed, gap):
 
     inst = generate_instance(mentees=80, mentors=25, seed=seed).with_program(min_level_gap=gap)
     assert_ceiling_bounds_every_pair(inst)
+
+
+def test_the_blocking_count_ceiling_is_the_same_with_sparse_offers(monkeypatch):
+    from mentora.matching import stable
+    from mentora.matching.generate import generate_instance
+
+    inst = generate_instance(mentees=80, mentors=25, seed=1)
+    prep = prepare(inst)
+    dense = stable._ScoreCeiling(prep.pop, inst.program, prep.right).units(prep.left)
+    monkeypatch.setattr(stable, "_DENSE_OFFERS_CELLS", 0)
+    assert (stable._ScoreCeiling(prep.pop, inst.program, prep.right).units(prep.left) == dense).all()
