@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "mentora.audit",
     "mentora.scheduler",
     "mentora.people",
+    "mentora.hrsync",
     "mentora.scim",
     "mentora.identity",
     "mentora.programs",
@@ -124,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # An org admin or program manager whose organisation requires a second factor sets it up first.
+    "mentora.accounts.middleware.MfaEnforcementMiddleware",
     "mentora.core.middleware.ViewerTimezoneMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its explanatory page.
     "axes.middleware.AxesMiddleware",
@@ -200,6 +203,14 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "login"
 # Wrong passwords are counted by django-axes (below), per sign-in name, on every path; allauth's own
 # sign-in limits would answer first, with a different page and per address (see AXES_LOCKOUT_PARAMETERS).
 ACCOUNT_RATE_LIMITS = {"login": False, "login_failed": False}
+# Activation links (docs/import.md): single use, valid this many days; password-reset links 3 days.
+ACCOUNT_ACTIVATION_DAYS = envint("ACCOUNT_ACTIVATION_DAYS", "14")
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Second factor (allauth.mfa): an authenticator app (TOTP) with recovery codes; a wrong code counts
+# as a failed sign-in for django-axes (mentora.accounts.forms.MfaAuthenticateForm).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"authenticate": "mentora.accounts.forms.MfaAuthenticateForm"}
+MFA_TOTP_ISSUER = "Mentora"
 # Single sign-on per organisation (docs/security.md "Single sign-on"): identity providers are rows
 # (SocialApp) an org admin configures; an identity is linked only to a person of that organisation,
 # by verified e-mail, never by allauth's e-mail matching across the whole database.
@@ -266,6 +277,10 @@ TASKS = {
 # Periodic jobs (mentora.core.schedule) are enqueued by `manage.py run_scheduler`; their runs are
 # kept this many days.
 SCHEDULER_KEEP_DAYS = envint("SCHEDULER_KEEP_DAYS", "90")
+# The scheduled HR file sync (docs/import.md): the folders an org admin may name as a source (none:
+# addresses only), and whether an address may point at a private or loopback network.
+HR_SYNC_FOLDERS = envlist("HR_SYNC_FOLDERS", str(BASE_DIR / "var" / "hr-sync"))
+HR_SYNC_ALLOW_PRIVATE_ADDRESSES = envbool("HR_SYNC_ALLOW_PRIVATE_ADDRESSES")
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # The Redis-backed worker for scale: `manage.py rqworker default`.
     INSTALLED_APPS.append("django_rq")

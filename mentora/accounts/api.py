@@ -1,4 +1,5 @@
-"""Account endpoints: org admins' locked-account list and unlock; sign-in e-mail changes."""
+"""Account endpoints: org admins' locked-account list and unlock; sign-in e-mail changes;
+activation e-mails; the organisation's sign-in rules (second factor)."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from mentora.accounts import selectors, services
+from mentora.accounts.models import ActivationRoundStatus
 from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id
@@ -109,3 +111,103 @@ def email_change_confirm(request, payload: EmailConfirmIn):
         token=payload.token,
     )
     return {"person_id": person.pk, "email": person.email}
+
+
+class ActivationIn(Schema):
+    person_ids: list[Id] = Field(default_factory=list, max_length=10_000)
+    never_signed_in: bool = Field(
+        False, description="Also everyone active of the organisation who never signed in"
+    )
+
+
+class ActivationRoundOut(Schema):
+    id: int
+    status: str
+    people: int
+    sent: int | None = Field(None, description="How many e-mails went out, once the round is done")
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+def _round_out(activation) -> dict:
+    return {
+        "id": activation.pk,
+        "status": activation.status,
+        "people": activation.people_count,
+        "sent": activation.sent if activation.status == ActivationRoundStatus.DONE else None,
+        "created_at": activation.created_at,
+        "finished_at": activation.finished_at,
+    }
+
+
+def _activation_admin(request) -> Viewer:
+    viewer = api_viewer(request)
+    if not viewer.is_org_admin:
+        raise PermissionDenied(_("Only org admins may send activation e-mails."))
+    return viewer
+
+
+@router.post(
+    "/activation",
+    response={202: ActivationRoundOut, 422: ErrorOut},
+    summary="(Re)send activation e-mails to people of my organisation",
+)
+def activation_send(request, payload: ActivationIn):
+    """Org admins only. Each chosen person (and, with `never_signed_in`, everyone active who never
+    signed in) gets a single-use link to choose a password; a background task sends them. Poll the
+    round for the count sent. An id outside your organisation refuses the whole request (422)."""
+    viewer = _activation_admin(request)
+    activation = services.activation_round_start(
+        actor=viewer, person_ids=payload.person_ids, never_signed_in=payload.never_signed_in
+    )
+    return Status(
+        202,
+        _round_out(
+            selectors.activation_round_get(organisation_id=viewer.organisation_id, round_id=activation.pk)
+        ),
+    )
+
+
+@router.get("/activation", response=list[ActivationRoundOut], summary="Latest activation rounds")
+def activation_list(request):
+    viewer = _activation_admin(request)
+    return [_round_out(row) for row in selectors.activation_rounds(organisation_id=viewer.organisation_id)]
+
+
+@router.get("/activation/{int:round_id}", response=ActivationRoundOut, summary="One activation round")
+def activation_get(request, round_id: Id):
+    viewer = _activation_admin(request)
+    return _round_out(
+        selectors.activation_round_get(organisation_id=viewer.organisation_id, round_id=round_id)
+    )
+
+
+class SignInRulesIn(Schema):
+    mfa_required_for_staff: bool
+
+
+class SignInRulesOut(Schema):
+    mfa_required_for_staff: bool
+
+
+def _rules_admin(request) -> Viewer:
+    viewer = api_viewer(request)
+    if not viewer.is_org_admin:
+        raise PermissionDenied(_("Only org admins may change the sign-in rules."))
+    return viewer
+
+
+@router.get("/sign-in-rules", response=SignInRulesOut, summary="My organisation's sign-in rules")
+def sign_in_rules_get(request):
+    viewer = _rules_admin(request)
+    return selectors.sign_in_policy(organisation_id=viewer.organisation_id)
+
+
+@router.put(
+    "/sign-in-rules", response=SignInRulesOut, summary="Require a second factor of org admins and managers"
+)
+def sign_in_rules_put(request, payload: SignInRulesIn):
+    """Org admins only. Required: org admins and program managers must set up an authenticator app
+    at their next sign-in before anything else."""
+    viewer = _rules_admin(request)
+    return services.sign_in_policy_set(actor=viewer, mfa_required_for_staff=payload.mfa_required_for_staff)

@@ -1,4 +1,5 @@
-"""Account pages: the lock-out explanation, the org admin's unlock page, sign-in e-mail changes."""
+"""Account pages: the lock-out explanation, the org admin's unlock page, sign-in e-mail changes,
+activation (the link's page and the org admin's sending page), the organisation's sign-in rules."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,10 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.accounts import selectors, services
-from mentora.accounts.forms import EmailChangeForm
+from mentora.accounts.activation import activation_user
+from mentora.accounts.forms import ActivationForm, ActivationRoundForm, EmailChangeForm, SignInPolicyForm
 from mentora.core.decorators import person_required
 from mentora.core.forms import apply_service_errors
 from mentora.core.roles import request_viewer
+from mentora.identity.selectors import provider_for_organisation
 from mentora.people import sign_in
 from mentora.people.permissions import can_edit_person
 from mentora.people.selectors import person_get
@@ -89,3 +92,76 @@ def email_confirm(request, token: str):
         )
     context = {"person": person, "new_email": new_email}
     return render(request, "registration/email_change_confirm.html", context)
+
+
+def activate(request, token: str):
+    """The link from an activation e-mail: choose a first password (on POST only, so that a mail
+    scanner opening the link changes nothing), then sign in."""
+    try:
+        user = activation_user(token=token)
+    except ValidationError as exc:
+        return render(request, "account/activation_invalid.html", {"error": exc.messages[0]}, status=400)
+    form = ActivationForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_activate(token=token, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your password is set. Sign in with your work e-mail and it."))
+            return redirect("login")
+    uses_sso = provider_for_organisation(organisation_id=user.person.organisation_id) is not None
+    context = {"form": form, "email": user.email, "uses_sso": uses_sso}
+    return render(request, "account/activation.html", context)
+
+
+@person_required
+def activation_rounds(request):
+    """The org admin's page: (re)send activation e-mails to chosen people or to everyone who never
+    signed in, and see the latest rounds with how many e-mails went out."""
+    viewer = request_viewer(request)
+    if not viewer.is_org_admin:
+        raise PermissionDenied(_("Only org admins may send activation e-mails."))
+    search = request.GET.get("q", "").strip()[:200]
+    candidates = selectors.activation_candidates(organisation_id=viewer.organisation_id, search=search)
+    form = ActivationRoundForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activation_round_start(
+                actor=viewer,
+                person_ids=form.cleaned_data["people"],
+                never_signed_in=form.cleaned_data["never_signed_in"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The activation e-mails are being sent; the count appears below."))
+            return redirect("accounts:activation")
+    context = {
+        "form": form,
+        "search": search,
+        "candidates": candidates,
+        "never_signed_in": selectors.never_signed_in_count(organisation_id=viewer.organisation_id),
+        "rounds": selectors.activation_rounds(organisation_id=viewer.organisation_id),
+        "page_limit": selectors.ACTIVATION_PAGE_PEOPLE,
+    }
+    return render(request, "account/activation_rounds.html", context)
+
+
+@person_required
+def sign_in_policy(request):
+    """The org admin's sign-in rules: require a second factor of org admins and program managers."""
+    viewer = request_viewer(request)
+    if not viewer.is_org_admin:
+        raise PermissionDenied(_("Only org admins may change the sign-in rules."))
+    policy = selectors.sign_in_policy(organisation_id=viewer.organisation_id)
+    form = SignInPolicyForm(
+        request.POST or None, initial={"mfa_required_for_staff": policy.mfa_required_for_staff}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.sign_in_policy_set(
+            actor=viewer, mfa_required_for_staff=form.cleaned_data["mfa_required_for_staff"]
+        )
+        messages.success(request, _("The sign-in rules are saved."))
+        return redirect("accounts:sign_in_policy")
+    return render(request, "account/sign_in_policy.html", {"form": form, "policy": policy})
