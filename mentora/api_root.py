@@ -2,6 +2,7 @@
 above every app it composes; no app imports it."""
 
 from mentora.accounts.api import router as accounts_router
+from mentora.accounts.audit_api import router as audit_router
 from mentora.advocacy.api import router as advocacy_router
 from mentora.agreements.api import router as agreements_router
 from mentora.api.auth import TokenAuth
@@ -18,8 +19,10 @@ from mentora.notes.api import router as notes_router
 from mentora.notifications.api import router as notifications_router
 from mentora.pairing.api import router as pairing_router
 from mentora.pairing.choose_api import router as choose_router
+from mentora.hrsync.api import router as hrsync_router
 from mentora.people.api import router as people_router
 from mentora.people.export_api import router as people_export_router
+from mentora.people.history_api import router as people_history_router
 from mentora.people.import_api import router as people_import_router
 from mentora.privacy.api import router as privacy_router
 from mentora.programs.api import router as programs_router
@@ -41,6 +44,8 @@ install_error_handlers(api)
 api.add_router("/people", people_router)
 api.add_router("/people", people_import_router)
 api.add_router("/people", people_export_router)
+api.add_router("/people", people_history_router)
+api.add_router("/hr-sync", hrsync_router)
 api.add_router("/programs", programs_router)
 api.add_router("/relationships", relationships_router)
 api.add_router("/matching", pairing_router)
@@ -54,6 +59,7 @@ api.add_router("/pairs", meetings_router)
 api.add_router("/pairs", notes_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/audit", audit_router)
 api.add_router("/scim", scim_router)
 api.add_router("/me", home_router)
 api.add_router("/sso", identity_router)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("audit/", include("mentora.audit.urls")),
     path("scim/", include("mentora.scim.urls")),
     path("jobs/", include("mentora.scheduler.urls")),
+    path("hr-sync/", include("mentora.hrsync.urls")),
     path("programs/", include("mentora.programs.urls")),
     path("mentoring/", include("mentora.relationships.urls")),
     path("pairing/", include("mentora.pairing.urls")),

@@ -12,10 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.audit.models import Action
+from mentora.audit.services import record
 from mentora.core.roles import Viewer
 from mentora.core.text import one_line
 from mentora.people.importing import ImportIssue, ImportReport, import_too_large_message, people_import
-from mentora.people.models import IMPORT_LEASE, ImportStatus, PeopleImport
+from mentora.people.models import IMPORT_LEASE, ImportStatus, PeopleImport, Person
 
 logger = logging.getLogger(__name__)
 
@@ -43,16 +45,36 @@ def people_import_start(*, viewer: Viewer, upload, filename: str, dry_run: bool)
     content = upload.read(max_bytes + 1)
     if len(content) > max_bytes:
         raise ImportTooLarge(max_bytes)
-    job = PeopleImport.objects.create(
+    job = people_import_create(
         organisation=viewer.person.organisation,
         created_by=viewer.person,
+        content=content,
+        filename=filename,
+        dry_run=dry_run,
+    )
+    record(
+        action=Action.IMPORT_STARTED,
+        actor=viewer,
+        target=job,
+        details={"dry_run": dry_run, "bytes": len(content)},
+    )
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def people_import_create(
+    *, organisation, created_by: Person | None, content: bytes, filename: str, dry_run: bool = False
+) -> PeopleImport:
+    """A queued import job holding the file, for the caller to queue or run (`people_import_run`):
+    the upload above, and the scheduled HR file sync (mentora.hrsync), which runs it on its worker."""
+    return PeopleImport.objects.create(
+        organisation=organisation,
+        created_by=created_by,
         filename=one_line(filename or "")[:255],
         content=content,
         dry_run=dry_run,
         stage=_("Queued"),
     )
-    transaction.on_commit(lambda: _enqueue(job.pk))
-    return job
 
 
 def _enqueue(import_id: int) -> None:
@@ -86,6 +108,7 @@ def people_import_run(*, import_id: int) -> PeopleImport | None:
             dry_run=job.dry_run,
             progress=progress,
             importer=job.created_by,
+            people_import_id=job.pk,
         )
         status = ImportStatus.DONE if report.ok else ImportStatus.REJECTED
     except Exception:
@@ -95,6 +118,18 @@ def people_import_run(*, import_id: int) -> PeopleImport | None:
         status = ImportStatus.FAILED
     _finish(PeopleImport.objects.filter(pk=import_id), status=status, report=report)
     job.refresh_from_db()
+    record(
+        action=Action.IMPORT_FAILED if status == ImportStatus.FAILED else Action.IMPORT_FINISHED,
+        actor=job.created_by,
+        organisation=job.organisation_id,
+        target=job,
+        details={
+            "status": status,
+            "dry_run": job.dry_run,
+            **{key: getattr(report, key) for key in ("rows", "created", "updated", "unchanged")},
+            "errors": len(report.errors),
+        },
+    )
     return job
 
 

@@ -6,6 +6,7 @@ read the file into plain rows → check every row against the file and the organ
 The column format is documented in docs/import.md.
 """
 
+import datetime
 import logging
 import re
 from collections.abc import Callable
@@ -32,9 +33,11 @@ from mentora.people.field_checks import (
     seniority_error,
     time_zone_error,
 )
+from mentora.people.history import hr_changes_record
 from mentora.people.import_files import Unreadable, read_rows
 from mentora.people.models import (
     MAX_SKILL_LEVEL,
+    HrChangeSource,
     Language,
     MeetingMode,
     OfferedSkill,
@@ -70,6 +73,8 @@ COLUMNS = (
     "roles",
     "goals",
     "purpose",
+    "leaving_date",
+    "effective_date",
 )
 REQUIRED_COLUMNS = ("employee_id", "email")
 # Other names HR systems commonly use for our columns (after lower-casing, spaces → "_").
@@ -313,6 +318,7 @@ class _Row:
     person: dict | None = None  # existing person, as loaded
     user_id: int | None = None  # existing account to link (new people) or keep
     email_change: str | None = None  # an existing person's new e-mail, to be confirmed by them
+    effective_date: datetime.date | None = None  # when the row's HR changes take effect
 
 
 def _language_code(raw: str) -> str:
@@ -385,6 +391,7 @@ class _Checker:
                 "meeting_mode",
                 "goals",
                 "purpose",
+                "leaving_date",
             )
         )
         self.people_by_id = {p["id"]: p for p in people}
@@ -442,6 +449,17 @@ class _Checker:
             self.error(row.line, column, value, error)
             return
         row.fields[column] = number
+
+    def date(self, row: _Row, cells: dict, column: str) -> datetime.date | None:
+        """An ISO date (2026-03-31); an empty cell is no date."""
+        value = cells.get(column, "")
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.error(row.line, column, value, _("Write the date as year-month-day, e.g. 2026-03-31."))
+            return None
 
     def time_zone(self, row: _Row, cells: dict) -> None:
         value = cells.get("time_zone", "")
@@ -645,6 +663,9 @@ class _Checker:
         self.number(row, cells, "seniority", seniority_error)
         self.number(row, cells, "availability_hours_per_month", availability_error)
         self.time_zone(row, cells)
+        if "leaving_date" in cells:
+            row.fields["leaving_date"] = self.date(row, cells, "leaving_date")
+        row.effective_date = self.date(row, cells, "effective_date")
         self.meeting_mode(row, cells)
         self.department(row, cells)
         self.languages(row, cells)
@@ -1084,9 +1105,13 @@ def _write_batches(levels: list[list[_Row]]) -> list[list[list[_Row]]]:
     return [batch for batch in batches if batch]
 
 
-def _write_changes(rows: list[_Row], checker: _Checker, plan: _Plan, refs: _References) -> None:
-    """The changes to people who existed before the import, in the import's last transaction."""
+def _write_changes(
+    rows: list[_Row], checker: _Checker, plan: _Plan, refs: _References, history: "_History"
+) -> None:
+    """The changes to people who existed before the import, in the import's last transaction, with
+    their HR history (mentora.people.history)."""
     now = timezone.now()
+    after: dict[int, dict] = {}
     if plan.email_changes:
         # The e-mail is the sign-in name: the import only starts its confirmed change.
         transaction.on_commit(lambda: _email_changes_start(plan.email_changes))
@@ -1101,6 +1126,10 @@ def _write_changes(rows: list[_Row], checker: _Checker, plan: _Plan, refs: _Refe
             if person_id in plan.department_changes:
                 person.department_id = _ref_id(plan.department_changes[person_id], refs.departments)
                 fields.add("department_id")
+            after[person_id] = {
+                **plan.scalar_changes.get(person_id, {}),
+                "department_id": person.department_id,
+            }
             updates.append(person)
         # bulk_update writes every listed field, so fill the unchanged ones with their current value
         for person in updates:
@@ -1117,8 +1146,30 @@ def _write_changes(rows: list[_Row], checker: _Checker, plan: _Plan, refs: _Refe
         manager_id = refs.ids[row.manager_key] if row.manager_key else None
         if row.person is not None and row.person["manager_id"] != manager_id:
             managers.append(Person(id=row.person["id"], manager_id=manager_id, updated_at=now))
+            after.setdefault(row.person["id"], {})["manager_id"] = manager_id
     Person.objects.bulk_update(managers, ["manager_id", "updated_at"], batch_size=1000)
+    hr_changes_record(
+        organisation_id=checker.organisation.pk,
+        before={person_id: checker.people_by_id[person_id] for person_id in after},
+        after=after,
+        source=HrChangeSource.IMPORT,
+        actor_id=history.actor_id,
+        people_import_id=history.people_import_id,
+        effective_dates={
+            row.person["id"]: row.effective_date
+            for row in rows
+            if row.person is not None and row.effective_date is not None
+        },
+    )
     _write_lists(plan, [row.person["id"] for row in rows if row.person is not None], refs, lambda key: key)
+
+
+@dataclass(frozen=True)
+class _History:
+    """Who the HR history names for the import's changes: the importer, and the import job."""
+
+    actor_id: int | None
+    people_import_id: int | None
 
 
 def _write(
@@ -1130,6 +1181,7 @@ def _write(
     refs: _References,
     written: _Written,
     progress: Progress,
+    history: _History,
 ) -> None:
     """Everything after the references, in bounded transactions (SQLite has one writer at a time,
     so one transaction for 50,000 new people would block every other writer for its whole length).
@@ -1146,7 +1198,7 @@ def _write(
             ngettext("Writing: %d row", "Writing: %d rows", done) % done,
         )
     with transaction.atomic():
-        _write_changes(rows, checker, plan, refs)
+        _write_changes(rows, checker, plan, refs, history)
 
 
 def _remove(written: _Written) -> None:
@@ -1276,6 +1328,7 @@ def people_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     importer: Person | None = None,
+    people_import_id: int | None = None,
 ) -> ImportReport:
     """Create or update (by employee id) the organisation's people from an HR export.
 
@@ -1287,6 +1340,9 @@ def people_import(
     The file is read and checked outside any transaction, so that other people's writes go on
     meanwhile (SQLite has one writer at a time); the planned writes then run in short transactions
     (see `_write`), and if one fails, what the others wrote is removed again.
+    The changes of department, manager, seniority, job title and leaving date are kept as HR history
+    naming the importer and the import job `people_import_id`, effective on the row's
+    `effective_date` (else today).
     """
     report = ImportReport(dry_run=dry_run)
     progress = progress or _no_progress
@@ -1311,7 +1367,8 @@ def people_import(
                 if prepared is None:
                     return report
             refs = _write_references(organisation, prepared[0], prepared[1], written)
-        _write(organisation, *prepared, refs=refs, written=written, progress=progress)
+        history = _History(actor_id=importer.pk if importer else None, people_import_id=people_import_id)
+        _write(organisation, *prepared, refs=refs, written=written, progress=progress, history=history)
     except Exception as failure:
         _remove(written)
         if not isinstance(failure, IntegrityError):

@@ -374,7 +374,6 @@ class HrChangeSource(models.TextChoices):
     IMPORT = "import", _("HR import or sync")
     PROVISIONING = "provisioning", _("Identity provider (SCIM)")
     EDIT = "edit", _("Edited by a manager or admin")
-    LEAVING = "leaving", _("Leaving date reached")
 
 
 class PersonHrChange(models.Model):
@@ -402,7 +401,9 @@ class PersonHrChange(models.Model):
         verbose_name = _("HR change")
         verbose_name_plural = _("HR changes")
         constraints = [
-            models.CheckConstraint(condition=Q(field__in=HrField.values), name="person_hr_change_field_known"),
+            models.CheckConstraint(
+                condition=Q(field__in=HrField.values), name="person_hr_change_field_known"
+            ),
             models.CheckConstraint(
                 condition=Q(source__in=HrChangeSource.values), name="person_hr_change_source_known"
             ),

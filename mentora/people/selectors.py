@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -13,6 +14,7 @@ from mentora.people.models import (
     DemographicProfile,
     OfferedSkill,
     Person,
+    PersonHrChange,
     SelfAssessedSkill,
     SelfAssessment,
     Skill,
@@ -356,3 +358,15 @@ def _ratings_queryset() -> QuerySet[SelfAssessedSkill]:
 def demographics_get(*, person: Person) -> DemographicProfile | None:
     """The owner's demographic profile. Callers must have checked `can_read_private`."""
     return DemographicProfile.objects.filter(person=person).first()
+
+
+HR_HISTORY_ON_PAGE = 50
+
+
+def person_hr_history(*, viewer: Viewer, person: Person, limit: int | None = None) -> list[PersonHrChange]:
+    """The person's HR changes, latest effective first, for those who see their work profile (the
+    person, their line managers, program managers, org admins); PermissionDenied for other colleagues."""
+    if person_access(viewer, person) < Access.TEAM:
+        raise PermissionDenied(_("Only the person, their managers and the people team see their HR history."))
+    changes = PersonHrChange.objects.filter(person=person).select_related("actor", "people_import")
+    return list(changes[:limit] if limit else changes)

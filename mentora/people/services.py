@@ -5,6 +5,7 @@ they can know (organisation boundaries, the reporting line, time zones) and rais
 `ValidationError` with errors keyed by input field name.
 """
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import TypedDict, Unpack
 
@@ -28,9 +29,11 @@ from mentora.people.field_checks import (
     seniority_error,
     time_zone_error,
 )
+from mentora.people.history import TRACKED, hr_changes_record
 from mentora.people.models import (
     MAX_SKILL_LEVEL,
     DemographicProfile,
+    HrChangeSource,
     Language,
     MeetingMode,
     OfferedSkill,
@@ -208,6 +211,7 @@ class PersonChanges(TypedDict, total=False):
     location: str
     time_zone: str
     is_active: bool
+    leaving_date: datetime.date | None
     roles: list[str]
 
 
@@ -223,7 +227,7 @@ def person_update(*, actor: Viewer, person: Person, **changes: Unpack[PersonChan
         if same_organisation(actor, person) and actor.manages_people:
             raise PermissionDenied(_("Nobody may edit someone whose role is higher than their own."))
         raise PermissionDenied(_("Only program managers and org admins may edit people."))
-    return _person_change(person=person, changes=dict(changes), actor=actor)
+    return _person_change(person=person, changes=dict(changes), actor=actor, source=HrChangeSource.EDIT)
 
 
 @transaction.atomic
@@ -233,11 +237,15 @@ def person_provision_update(*, person: Person, **changes: Unpack[PersonChanges])
     unknown = set(changes) - (set(PersonChanges.__annotations__) - {"roles"})
     if unknown:
         raise TypeError(f"person_provision_update cannot change {', '.join(sorted(unknown))}")
-    return _person_change(person=person, changes=dict(changes), actor=None)
+    return _person_change(
+        person=person, changes=dict(changes), actor=None, source=HrChangeSource.PROVISIONING
+    )
 
 
-def _person_change(*, person: Person, changes: dict, actor: Viewer | None) -> Person:
+def _person_change(*, person: Person, changes: dict, actor: Viewer | None, source: HrChangeSource) -> Person:
     errors = _Errors()
+    if "leaving_date" in changes and not isinstance(changes["leaving_date"], datetime.date | None):
+        errors.add("leaving_date", _("Enter a date."))
     for name in ("full_name", "employee_id", "job_title", "job_family", "location"):
         if name in changes:
             errors.add(name, length_error(Person, name, changes[name]))
@@ -279,10 +287,18 @@ def _person_change(*, person: Person, changes: dict, actor: Viewer | None) -> Pe
     errors.raise_if_any()
 
     reactivating = not person.is_active and changes.get("is_active") is True
+    before = {name: getattr(person, name) for name in TRACKED}
     for name, value in changes.items():
         setattr(person, name, value)
     if changes:
         person.save(update_fields=[*changes, "updated_at"])
+        hr_changes_record(
+            organisation_id=person.organisation_id,
+            before={person.pk: before},
+            after={person.pk: changes},
+            source=source,
+            actor_id=actor.person.pk if actor is not None and actor.person is not None else None,
+        )
     if roles is not None:
         person.role_memberships.exclude(role__in=roles).delete()
         for role in wanted - current:
@@ -457,3 +473,22 @@ def department_rename(*, department: Department, name: str) -> Department:
 def department_delete(*, department: Department) -> None:
     """Remove a department; its people stay, without a department (and sub-departments lose their parent)."""
     department.delete()
+
+
+def leavers_deactivate(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Deactivate everyone whose leaving date has come (the scheduled job `people.leavers`), with
+    the same effects as a manager's deactivation. The organisation's last active org admin stays
+    active (counted as refused) until another is appointed."""
+    today = today or timezone.localdate(timezone=datetime.UTC)
+    done = refused = 0
+    for person in Person.objects.filter(is_active=True, leaving_date__lte=today):
+        try:
+            with transaction.atomic():
+                _person_change(
+                    person=person, changes={"is_active": False}, actor=None, source=HrChangeSource.EDIT
+                )
+        except ValidationError:
+            refused += 1
+        else:
+            done += 1
+    return {"deactivated": done, "refused": refused}

@@ -62,6 +62,11 @@ def _render_person(request, person: Person):
             "Access": Access,
             "can_edit": can_edit_person(viewer, person),
             "completeness": selectors.profile_completeness(person=person) if access == Access.SELF else None,
+            "hr_history": (
+                selectors.person_hr_history(viewer=viewer, person=person, limit=selectors.HR_HISTORY_ON_PAGE)
+                if access >= Access.TEAM
+                else None
+            ),
         },
     )
 

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('new_ref', models.BigIntegerField(blank=True, null=True)),
                 ('effective_date', models.DateField()),
                 ('recorded_at', models.DateTimeField()),
-                ('source', models.CharField(choices=[('import', 'HR import or sync'), ('provisioning', 'Identity provider (SCIM)'), ('edit', 'Edited by a manager or admin'), ('leaving', 'Leaving date reached')], max_length=16)),
+                ('source', models.CharField(choices=[('import', 'HR import or sync'), ('provisioning', 'Identity provider (SCIM)'), ('edit', 'Edited by a manager or admin')], max_length=16)),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
                 ('people_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='hr_changes', to='people.peopleimport')),
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'HR changes',
                 'ordering': ['-effective_date', '-recorded_at', '-id'],
                 'indexes': [models.Index(fields=['person', '-effective_date'], name='person_hr_change_person')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('field__in', ['department', 'manager', 'seniority', 'job_title', 'leaving_date'])), name='person_hr_change_field_known'), models.CheckConstraint(condition=models.Q(('source__in', ['import', 'provisioning', 'edit', 'leaving'])), name='person_hr_change_source_known'), models.CheckConstraint(condition=models.Q(models.Q(('old_value', models.F('new_value')), _negated=True), models.Q(('new_ref__isnull', True), ('old_ref__isnull', False)), models.Q(('new_ref__isnull', False), ('old_ref__isnull', True)), models.Q(('new_ref__isnull', False), ('old_ref__isnull', False), models.Q(('old_ref', models.F('new_ref')), _negated=True)), _connector='OR'), name='person_hr_change_changes_something')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('field__in', ['department', 'manager', 'seniority', 'job_title', 'leaving_date'])), name='person_hr_change_field_known'), models.CheckConstraint(condition=models.Q(('source__in', ['import', 'provisioning', 'edit'])), name='person_hr_change_source_known'), models.CheckConstraint(condition=models.Q(models.Q(('old_value', models.F('new_value')), _negated=True), models.Q(('new_ref__isnull', True), ('old_ref__isnull', False)), models.Q(('new_ref__isnull', False), ('old_ref__isnull', True)), models.Q(('new_ref__isnull', False), ('old_ref__isnull', False), models.Q(('old_ref', models.F('new_ref')), _negated=True)), _connector='OR'), name='person_hr_change_changes_something')],
             },
         ),
     ]
