@@ -4,11 +4,16 @@ is refused."""
 from unittest import mock
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Count
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from mentora.advocacy.models import AdvocacyAction
 from mentora.advocacy.selectors import sponsorship_kpis
@@ -23,10 +28,11 @@ from mentora.notes.models import Note
 from mentora.organisations.models import Role
 from mentora.people.models import DemographicProfile, Person, SelfAssessment
 from mentora.privacy import services
-from mentora.privacy.models import Erasure
+from mentora.privacy.models import Erasure, RetentionRun
 from mentora.programs.models import Enrolment, IntakeAnswer
 from mentora.relationships.models import Relationship, RelationshipStatus
-from tests.factories import api_headers
+from tests.factories import PersonFactory, api_headers
+from tests.markup import duplicate_ids, tables_outside_scroll_box, unlabelled_fields
 
 
 def erase(olga, person, reason="She asked for erasure", confirmed=True):
@@ -100,11 +106,15 @@ def test_the_record_is_anonymised_and_the_partner_sees_a_former_participant(hist
 
 def test_sign_in_and_tokens_end(history, olga, alice, client):
     headers = api_headers(alice)
+    EmailAddress.objects.create(user=alice.user, email=alice.email, verified=True, primary=True)
+    SocialAccount.objects.create(user=alice.user, provider="oidc-acme", uid="alice-at-idp")
     client.force_login(alice.user)
     erase(olga, alice)
     user = get_user_model().objects.get(pk=alice.user_id)
     assert not user.is_active and not user.has_usable_password()
     assert user.username == f"erased-{user.pk}" and user.email == ""
+    assert not EmailAddress.objects.filter(user=user).exists()
+    assert not SocialAccount.objects.filter(user=user).exists()
     assert not ApiToken.objects.filter(user=user).exists()
     assert client.get("/api/privacy/me", headers=headers).status_code == 401
     assert client.get(reverse("home")).status_code == 302
@@ -309,3 +319,29 @@ def test_the_api_refuses_everyone_but_org_admins(request, role, client, olga, do
     headers = api_headers(request.getfixturevalue(role))
     assert client.get("/api/privacy/erasures", headers=headers).status_code == 403
     assert Person.objects.get(pk=dora.pk).full_name == "Dora Dean"
+
+
+def test_the_privacy_page_reads_a_fixed_number_of_queries(olga, org, client):
+    def add_erasures(count):
+        for _ in range(count):
+            person = PersonFactory(organisation=org)
+            Erasure.objects.create(
+                organisation=org,
+                person=person,
+                erased_by=olga,
+                reason="asked",
+                removed={},
+                erased_at=timezone.now(),
+            )
+            RetentionRun.objects.create(organisation=org, ran_at=timezone.now(), removed={"private_notes": 1})
+
+    client.force_login(olga.user)
+    add_erasures(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("privacy:admin")).status_code == 200
+    add_erasures(5)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(reverse("privacy:admin")).content.decode()
+    assert len(six) == len(one)
+    assert page.count("Olga Owner") >= 6
+    assert not tables_outside_scroll_box(page) and not duplicate_ids(page) and not unlabelled_fields(page)
