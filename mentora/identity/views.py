@@ -49,7 +49,9 @@ def sso_start(request: HttpRequest) -> HttpResponse:
                 allauth_provider = provider.app.get_provider(request)
                 return allauth_provider.redirect(request, process="login", next_url=next_url or None)
             except PROVIDER_UNREACHABLE:
-                logger.warning("The identity provider of %s cannot be reached", provider.organisation.slug)
+                logger.warning(
+                    "The identity provider of %s cannot be reached", provider.organisation.slug, exc_info=True
+                )
                 form.add_error(
                     "email",
                     _(

@@ -94,3 +94,16 @@ def test_an_unverified_address_outside_the_organisations_domains_is_refused(live
     assert landed.status_code == 403
     assert "did not confirm" in landed.text
     assert not SocialAccount.objects.exists()
+
+
+def test_after_repeated_failed_callbacks_the_address_is_locked_out(live_server, acme_oidc, org, settings):
+    settings.SSO_FAILURE_LIMIT = 2
+    person_with_email(org, "alice@acme.example", full_name="Alice Archer")
+    for _attempt in range(2):
+        assert _sign_in_through_provider(live_server, "nobody@acme.example", "nobody")[1].status_code == 403
+
+    session, landed = _sign_in_through_provider(live_server, "alice@acme.example", "alice")
+
+    assert landed.status_code == 429
+    assert "Too many failed single sign-on attempts" in landed.text
+    assert not SocialAccount.objects.exists()
