@@ -159,11 +159,11 @@ def person_erase(
     Organisation.objects.select_for_update().filter(pk=actor.organisation_id).first()
     person = (
         Person.objects.select_for_update()
-        .filter(organisation_id=actor.organisation_id, pk=person_id, erasure__isnull=True)
+        .filter(organisation_id=actor.organisation_id, pk=person_id)
         .select_related("user")
         .first()
     )
-    if person is None:
+    if person is None or Erasure.objects.filter(person=person).exists():
         raise Http404
     if person.pk == actor.person.pk:
         raise ValidationError(_("You cannot erase yourself: ask another org admin."), code="self")
