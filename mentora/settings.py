@@ -211,6 +211,9 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {"authenticate": "mentora.accounts.forms.MfaAuthenticateForm"}
 MFA_TOTP_ISSUER = "Mentora"
+# Work addresses come from HR (ACCOUNT_EMAIL_VERIFICATION above): allauth's "verify your e-mail
+# before adding a second factor" would stop an enforced manager who never used a link.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Single sign-on per organisation (docs/security.md "Single sign-on"): identity providers are rows
 # (SocialApp) an org admin configures; an identity is linked only to a person of that organisation,
 # by verified e-mail, never by allauth's e-mail matching across the whole database.

@@ -4,6 +4,7 @@ authenticator app before anything else (pages; a session's API calls answer 403 
 Whether that is needed is decided once at sign-in (mentora.accounts.receivers) and kept in the
 session, so pages pay no query for it; a rule turned on later applies from the next sign-in."""
 
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -29,9 +30,19 @@ class MfaEnforcementMiddleware:
             and session.get(MFA_SETUP_SESSION_KEY)
             and request.user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
+            and not self._set_up_now(request)
         ):
             if request.path.startswith("/api/"):
                 message = _("Your organisation requires a second factor: set up an authenticator app first.")
                 return JsonResponse(error_body("mfa_required", message), status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+    @staticmethod
+    def _set_up_now(request: HttpRequest) -> bool:
+        """True (and the mark removed) once the person has an authenticator app: one query, only
+        for the sessions still marked."""
+        if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+            request.session.pop(MFA_SETUP_SESSION_KEY, None)
+            return True
+        return False

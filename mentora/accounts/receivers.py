@@ -3,7 +3,6 @@ password page, a reset, /admin/, `manage.py changepassword`): all of them save t
 sign-in, note whether a second factor must be set up first."""
 
 from allauth.mfa.signals import authentication_failed as mfa_authentication_failed
-from allauth.mfa.signals import authenticator_added
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -38,12 +37,6 @@ def note_mfa_setup_required(sender, request, user, **kwargs):
     if mfa_setup_required(viewer=viewer_for(user)):
         request.session[MFA_SETUP_SESSION_KEY] = True
     else:
-        request.session.pop(MFA_SETUP_SESSION_KEY, None)
-
-
-@receiver(authenticator_added, dispatch_uid="mentora.accounts.mfa_setup_done")
-def clear_mfa_setup_required(sender, request, user, authenticator, **kwargs):
-    if request is not None and hasattr(request, "session"):
         request.session.pop(MFA_SETUP_SESSION_KEY, None)
 
 
