@@ -40,6 +40,12 @@ def sign_in_throttles_off(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def hr_sync_folders_in_tmp(settings, tmp_path_factory):
+    """The HR file sync's allowed folder (the demo writes its export there) is a temporary one."""
+    settings.HR_SYNC_FOLDERS = [str(tmp_path_factory.mktemp("hr-sync"))]
+
+
 @pytest.fixture
 def immediate_tasks(settings):
     """Run enqueued tasks (e-mails from the notifications ledger, among others) at once, in this process."""

@@ -183,8 +183,11 @@ class PersonForm(forms.ModelForm):
             "seniority",
             "location",
             "time_zone",
+            "leaving_date",
             "is_active",
         ]
+        widgets = {"leaving_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {"leaving_date": _("The person is deactivated on this day (kept in their HR history).")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from mentora.demo.hr_sync import demo_hr_sync_load
 from mentora.demo.org import SUPERUSER_NAME, demo_org_load, demo_superuser_create
 from mentora.demo.programs import DemoTooSmall, demo_programs_load
 from mentora.organisations.models import Organisation
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         # One transaction: the demo loads whole or not at all, so --if-empty never sees half of it.
         with override_settings(**QUIET), transaction.atomic():
             organisation = demo_org_load(people=people, seed=seed, slug=org_slug, name=name)
+            demo_hr_sync_load(organisation=organisation)
             superuser_password = demo_superuser_create(organisation=organisation)
             loaded = time.perf_counter()
             programs = None
