@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from mentora.core.roles import viewer_for
 from mentora.organisations.models import Organisation, Role
 from mentora.people.importing import COLUMNS, people_import
 from mentora.people.models import (
@@ -32,6 +33,7 @@ from mentora.people.models import (
     SkillAlias,
     SkillCategory,
 )
+from mentora.privacy.services import retention_policy_set
 
 DEMO_PASSWORD = "mentora-demo"
 SUPERUSER_NAME = "admin"
@@ -960,7 +962,28 @@ def demo_org_load(*, people: int, seed: int, slug: str = "demo", name: str = "")
             ]
         )
         demo_logins_enable(organisation=organisation)
+        demo_retention_set(organisation=organisation)
     return organisation
+
+
+DEMO_RETENTION_MONTHS = {
+    "private_notes_months": 12,
+    "closed_texts_months": 24,
+    "job_reports_months": 6,
+    "notifications_months": 12,
+}
+
+
+def demo_retention_set(*, organisation: Organisation) -> None:
+    """The demo organisation's retention periods (docs/privacy.md), set by an org admin of it (the
+    demo's `admin@` log-in when the organisation is large enough to have one)."""
+    admins = Person.objects.filter(organisation=organisation, role_memberships__role=Role.ORG_ADMIN)
+    admin = (
+        admins.filter(email=f"admin@{demo_domain(organisation.slug)}").first()
+        or admins.order_by("pk").first()
+    )
+    if admin is not None:
+        retention_policy_set(actor=viewer_for(admin.user), **DEMO_RETENTION_MONTHS)
 
 
 def demo_logins_enable(*, organisation: Organisation) -> None:

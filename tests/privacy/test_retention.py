@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from mentora.audit.models import Action, AuditEvent
 from mentora.checkins.models import CheckinAnswer
 from mentora.core.roles import viewer_for
 from mentora.core.schedule import registered_job
+from mentora.demo.org import DEMO_PASSWORD, DEMO_RETENTION_MONTHS
 from mentora.goals.models import Goal
 from mentora.meetings.models import Meeting
 from mentora.notes.models import Note, NoteVisibility
@@ -21,8 +23,9 @@ from mentora.people.models import PeopleImport
 from mentora.privacy import services
 from mentora.privacy.models import RetentionPolicy, RetentionRun
 from mentora.relationships.models import Relationship, RelationshipStatus
-from tests.factories import api_headers
+from tests.factories import PersonFactory, api_headers
 from tests.privacy.conftest import pair_history
+from tests.programs.factories import ProgramFactory
 from tests.workspace.fixtures import active_relationship
 
 NOW = datetime.datetime(2026, 6, 15, 3, 0, tzinfo=datetime.UTC)
@@ -143,9 +146,6 @@ def test_an_open_checkins_reminder_record_stays(olga, org, alice, relationship):
 
 
 def test_another_organisations_content_is_not_touched(two_pairs, olga, org, other_org, charlie):
-    from tests.factories import PersonFactory
-    from tests.programs.factories import ProgramFactory
-
     program = ProgramFactory(organisation=other_org, status="running")
     globex = active_relationship(program, charlie, PersonFactory(organisation=other_org))
     pair_history(globex, tag=" globex")
@@ -264,3 +264,16 @@ def test_the_api_refuses_everyone_but_org_admins(request, role, olga, client):
     assert response.status_code == 403
     assert client.get("/api/privacy/retention/runs", headers=headers).status_code == 403
     assert not RetentionPolicy.objects.exists()
+
+
+def test_the_demo_organisation_has_retention_periods_and_its_mentee_downloads_their_data(db, client):
+    call_command("demo_org", "--people", "120", "--seed", "7")
+    policy = RetentionPolicy.objects.get(organisation__slug="demo")
+    assert {field: getattr(policy, field) for field in DEMO_RETENTION_MONTHS} == DEMO_RETENTION_MONTHS
+    client.login(username="mentee@demo.mentora.test", password=DEMO_PASSWORD)
+    response = client.get(reverse("privacy:my_data_json"))
+    assert response.status_code == 200
+    document = response.json()
+    assert document["person"]["email"] == "mentee@demo.mentora.test"
+    assert document["relationships"] and document["relationships"][0]["meetings"]
+    assert client.get(reverse("privacy:my_data")).status_code == 200
