@@ -36,7 +36,9 @@ def lockout_release(*, actor: Viewer, person: Person) -> int:
     attempt records were cleared (0: it was not locked)."""
     if not actor.is_org_admin or not same_organisation(actor, person):
         raise PermissionDenied(_("Only an org admin of the same organisation may unlock an account."))
-    return axes_reset(username=person.user.username)
+    cleared = axes_reset(username=person.user.username)
+    record(action=Action.LOCKOUT_RELEASED, actor=actor, target=person, details={"attempts_cleared": cleared})
+    return cleared
 
 
 # ---- activation ----------------------------------------------------------------------------

@@ -1,7 +1,10 @@
+from collections import Counter
 from collections.abc import Collection
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,9 +17,12 @@ from mentora.api.models import (
     TokenScope,
     hash_token,
 )
+from mentora.audit.models import Action
+from mentora.audit.services import record
 from mentora.core.text import check_texts
 
 
+@transaction.atomic
 def api_token_create(
     *, user, name: str, scope: str = TokenScope.READ_WRITE, days: int = DEFAULT_TOKEN_DAYS
 ) -> tuple[ApiToken, str]:
@@ -42,6 +48,7 @@ def api_token_create(
         digest=hash_token(raw),
         expires_at=timezone.now() + timedelta(days=days),
     )
+    record(action=Action.API_TOKEN_CREATED, actor=user, target=token, details={"scope": scope, "days": days})
     return token, raw
 
 
@@ -62,14 +69,21 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
     return token
 
 
+@transaction.atomic
 def api_token_revoke(*, user, token_id: int) -> None:
     """Delete one of the user's own tokens; anyone else's is "not found"."""
     deleted, _per_model = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
         raise ApiToken.DoesNotExist
+    record(action=Action.API_TOKEN_REVOKED, actor=user, details={"token": token_id})
 
 
+@transaction.atomic
 def api_tokens_revoke_all(*, user_ids: Collection[int]) -> int:
     """Delete every token of these users (a leaver, a changed password). Returns how many."""
+    held = Counter(ApiToken.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
     deleted, _per_model = ApiToken.objects.filter(user_id__in=user_ids).delete()
+    for user in get_user_model().objects.filter(pk__in=held).select_related("person"):
+        owner = getattr(user, "person", None) or user
+        record(action=Action.API_TOKEN_REVOKED, target=owner, details={"all": True, "tokens": held[user.pk]})
     return deleted

@@ -58,6 +58,7 @@ from mentora.pairing.services import (
     match_run_create,
     match_run_execute,
     match_run_publish,
+    relationship_pair_by_hand,
 )
 from mentora.people.models import Person, Skill
 from mentora.programs.invitations import program_invite
@@ -78,10 +79,9 @@ from mentora.programs.services import (
     program_enrol,
     program_set_status,
 )
-from mentora.relationships.models import Relationship, RelationshipOrigin
+from mentora.relationships.models import Relationship
 from mentora.relationships.services import (
     relationship_consent,
-    relationship_create_pending,
     relationship_decline,
 )
 
@@ -417,13 +417,13 @@ def _grow(cast: _Cast, clock: _Clock, rng: random.Random) -> Program:
     program = program_set_status(program=program, status=ProgramStatus.MATCHING)
     # The demo mentee asked for the demo mentor by name (they want what the mentor offers best):
     # the manager pairs them by hand, and the run matches everybody else.
-    demo_pair = relationship_create_pending(
+    demo_pair = relationship_pair_by_hand(
         program=program,
         mentor=cast.mentor,
         mentee=cast.mentee,
-        origin=RelationshipOrigin.MANUAL,
-        created_by=manager,
+        by=manager,
         note="Asked for by name after the platform team's workshop.",
+        override_reason="They asked for each other by name after the platform team's workshop.",
     )
     clock.go(-65)
     run = match_run_create(program=program, created_by=manager)

@@ -366,7 +366,8 @@ def proposal_forbid(request, proposal_id: Id):
 
 @router.post("/proposals/{proposal_id}/clear", response=ProposalOut, summary="Undo a lock or a forbid")
 def proposal_clear(request, proposal_id: Id):
-    return _proposal_out(services.proposal_clear(proposal=_proposal(request, proposal_id)))
+    proposal = _proposal(request, proposal_id)
+    return _proposal_out(services.proposal_clear(proposal=proposal, by=request_viewer(request).person))
 
 
 @router.post("/runs/{run_id}/swap", response=list[ProposalOut], summary="Exchange the mentors of two pairs")
@@ -375,7 +376,9 @@ def proposal_swap(request, run_id: Id, payload: SwapIn):
     proposals = {p.pk: p for p in run.proposals.select_related("run__program", "mentor", "mentee")}
     if payload.first not in proposals or payload.second not in proposals:
         raise ApiError(404, "not_found", _("Both proposals must belong to this run."))
-    first, second = services.proposal_swap(first=proposals[payload.first], second=proposals[payload.second])
+    first, second = services.proposal_swap(
+        first=proposals[payload.first], second=proposals[payload.second], by=request_viewer(request).person
+    )
     first = selectors.proposal_list(run=run).get(pk=first.pk)
     second = selectors.proposal_list(run=run).get(pk=second.pk)
     skill_names = selectors.program_skill_names(program=run.program)

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from mentora.audit.models import Action
+from mentora.audit.services import record
 from mentora.core.forms import refusal_text
 from mentora.core.text import check_texts
 from mentora.matching import InstanceError, parse_instance
@@ -443,6 +445,7 @@ def proposal_lock(*, proposal: Proposal, by: Person | None) -> Proposal:
     proposal.locked = True
     proposal.state = ProposalState.ACCEPTED
     proposal.save(update_fields=["locked", "state"])
+    _record_override("lock", proposal, by)
     return proposal
 
 
@@ -459,11 +462,12 @@ def proposal_forbid(*, proposal: Proposal, by: Person | None) -> Proposal:
     proposal.locked = False
     proposal.state = ProposalState.REJECTED
     proposal.save(update_fields=["locked", "state"])
+    _record_override("forbid", proposal, by)
     return proposal
 
 
 @transaction.atomic
-def proposal_clear(*, proposal: Proposal) -> Proposal:
+def proposal_clear(*, proposal: Proposal, by: Person | None) -> Proposal:
     """Undo a lock or a forbid: the pair is a plain proposal again."""
     _editable(proposal)
     PairRule.objects.filter(
@@ -472,11 +476,22 @@ def proposal_clear(*, proposal: Proposal) -> Proposal:
     proposal.locked = False
     proposal.state = ProposalState.PROPOSED
     proposal.save(update_fields=["locked", "state"])
+    _record_override("clear", proposal, by)
     return proposal
 
 
+def _record_override(change: str, proposal: Proposal, by: Person | None, **details: Any) -> None:
+    record(
+        action=Action.PAIR_OVERRIDDEN,
+        actor=by,
+        organisation=proposal.run.program.organisation_id,
+        target=proposal.run,
+        details={"change": change, "mentor": proposal.mentor_id, "mentee": proposal.mentee_id, **details},
+    )
+
+
 @transaction.atomic
-def proposal_swap(*, first: Proposal, second: Proposal) -> tuple[Proposal, Proposal]:
+def proposal_swap(*, first: Proposal, second: Proposal, by: Person | None) -> tuple[Proposal, Proposal]:
     """Exchange the mentors of two proposals of one run, if the engine allows both new pairs."""
     if first.run_id != second.run_id or first.pk == second.pk:
         raise ValidationError(_("Pick two different pairs of the same run."), code="bad_pair")
@@ -514,6 +529,7 @@ def proposal_swap(*, first: Proposal, second: Proposal) -> tuple[Proposal, Propo
         proposal.reasons = without_private(evaluation.reasons)
         proposal.state = ProposalState.PROPOSED
         proposal.save(update_fields=["mentor", "score", "components", "reasons", "state"])
+    _record_override("swap", first, by, other_mentor=second.mentor_id, other_mentee=second.mentee_id)
     return first, second
 
 
@@ -574,6 +590,13 @@ def match_run_publish(*, run: MatchRun, by: Person | None) -> list[Relationship]
         run.published_at = timezone.now()
         run.published_by = by
         run.save(update_fields=["published_at", "published_by"])
+        record(
+            action=Action.MATCHING_PUBLISHED,
+            actor=by,
+            organisation=run.program.organisation_id,
+            target=run,
+            details={"program": run.program_id, "pairs": len(relationships)},
+        )
     return relationships
 
 
@@ -588,7 +611,15 @@ def pair_allow_again(*, program: Program, mentor: Person, mentee: Person, by: Pe
             _("This pair was not declined or ended in this program, or is already allowed again."),
             code="not_closed",
         )
-    return PairAllowance.objects.create(program=program, mentor=mentor, mentee=mentee, allowed_by=by)
+    allowance = PairAllowance.objects.create(program=program, mentor=mentor, mentee=mentee, allowed_by=by)
+    record(
+        action=Action.PAIR_OVERRIDDEN,
+        actor=by,
+        organisation=program.organisation_id,
+        target=program,
+        details={"change": "allow_again", "mentor": mentor.pk, "mentee": mentee.pk},
+    )
+    return allowance
 
 
 # ---------------------------------------------------------------------------------------------- by hand
@@ -656,4 +687,15 @@ def relationship_pair_by_hand(
         RuleOverride.objects.create(
             relationship=relationship, rules=broken, reason=override_reason, overridden_by=by
         )
+    record(
+        action=Action.PAIR_MANUAL,
+        actor=by,
+        organisation=program.organisation_id,
+        target=relationship,
+        details={
+            "program": program.pk,
+            "rules_overridden": broken,
+            "override_reason": override_reason if broken else "",
+        },
+    )
     return relationship

@@ -201,7 +201,7 @@ def proposal_action(request, proposal_id: int, action: str):
     actions = {
         "lock": lambda: services.proposal_lock(proposal=proposal, by=person),
         "forbid": lambda: services.proposal_forbid(proposal=proposal, by=person),
-        "clear": lambda: services.proposal_clear(proposal=proposal),
+        "clear": lambda: services.proposal_clear(proposal=proposal, by=person),
     }
     if action not in actions:
         raise Http404
@@ -252,7 +252,11 @@ def _swap(request, run: MatchRun):
         messages.error(request, _("Pick the pair to swap with."))
         return redirect("pairing:run", run_id=run.pk)
     try:
-        services.proposal_swap(first=form.cleaned_data["first"], second=form.cleaned_data["second"])
+        services.proposal_swap(
+            first=form.cleaned_data["first"],
+            second=form.cleaned_data["second"],
+            by=request_viewer(request).person,
+        )
     except ValidationError as exc:
         flash_refusal(request, exc)
     else:

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.audit.models import Action
+from mentora.audit.services import record
 from mentora.core.roles import Viewer
 from mentora.core.text import control_character_errors
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
@@ -303,11 +305,16 @@ def _person_change(*, person: Person, changes: dict, actor: Viewer | None, sourc
         person.role_memberships.exclude(role__in=roles).delete()
         for role in wanted - current:
             RoleMembership.objects.create(person=person, role=role)
+        if wanted != current:
+            changed = {"added": sorted(wanted - current), "removed": sorted(current - wanted)}
+            record(action=Action.ROLES_CHANGED, actor=actor, target=person, details=changed)
     if deactivating:
         account_access_end(user_ids=[person.user_id])
         person_deactivated.send(sender=Person, person=person)
+        record(action=Action.PERSON_DEACTIVATED, actor=actor, target=person)
     elif reactivating:
         account_access_restore(user_ids=[person.user_id])
+        record(action=Action.PERSON_REACTIVATED, actor=actor, target=person)
     return person
 
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mentora.api.services import api_tokens_revoke_all
+from mentora.audit.models import Action
+from mentora.audit.services import record
 from mentora.core.links import site_url
 from mentora.core.roles import Viewer
 from mentora.people.field_checks import email_error
@@ -142,7 +144,9 @@ def email_change_request(*, actor: Viewer, person: Person, new_email: str) -> st
     if not is_self and not can_edit_person(actor, person):
         raise PermissionDenied(_("You may not change this person's sign-in e-mail."))
     requested_by = _("You") if is_self else actor.person.full_name
-    return email_change_start(person=person, new_email=new_email, requested_by=requested_by)
+    new_email = email_change_start(person=person, new_email=new_email, requested_by=requested_by)
+    record(action=Action.EMAIL_CHANGE_REQUESTED, actor=actor, target=person, details={"new_email": new_email})
+    return new_email
 
 
 def _email_change_payload(token: str) -> dict:
@@ -187,6 +191,9 @@ def email_change_confirm(*, token: str) -> Person:
         user.username = new_email
     user.email = new_email
     user.save(update_fields=["username", "email"])
-    person.email = new_email
+    old_email, person.email = person.email, new_email
     person.save(update_fields=["email", "updated_at"])
+    record(
+        action=Action.EMAIL_CHANGED, target=person, details={"old_email": old_email, "new_email": new_email}
+    )
     return person

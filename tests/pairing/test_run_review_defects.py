@@ -70,7 +70,7 @@ def test_an_allowed_swap_is_still_offered(program, pam, cohort):
     candidates = selectors.proposal_swap_candidates(proposal=first)
     assert candidates.exists()
     for candidate in candidates:
-        services.proposal_swap(first=first, second=candidate)  # every offered swap is accepted
+        services.proposal_swap(first=first, second=candidate, by=None)  # every offered swap is accepted
         break
 
 

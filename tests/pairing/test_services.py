@@ -171,7 +171,7 @@ def test_lock_forbid_and_clear_persist_as_pair_rules(program, pam, cohort):
     assert locked.locked and locked.mentor_id == first.mentor_id
     assert not rerun.proposals.filter(mentor=second.mentor, mentee=second.mentee).exists()
 
-    services.proposal_clear(proposal=second)
+    services.proposal_clear(proposal=second, by=None)
     assert not PairRule.objects.filter(mentee=second.mentee).exists()
 
 
@@ -181,7 +181,7 @@ def test_swap_exchanges_mentors_and_rescores(program, pam, cohort):
     first = proposals[0]
     second = next(p for p in proposals if p.mentor_id != first.mentor_id)
     old = (first.mentor_id, second.mentor_id)
-    services.proposal_swap(first=first, second=second)
+    services.proposal_swap(first=first, second=second, by=None)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.mentor_id, second.mentor_id) == (old[1], old[0])
@@ -198,7 +198,7 @@ def test_swap_refuses_a_reporting_line_pair(org, program, pam, skill):
     assert run.proposals.get(mentee=report).mentor == other
     first, second = run.proposals.order_by("id")
     with pytest.raises(ValidationError, match="reporting line"):
-        services.proposal_swap(first=first, second=second)
+        services.proposal_swap(first=first, second=second, by=None)
 
 
 def test_publish_creates_pending_relationships_for_every_proposal_not_rejected(
