@@ -14,10 +14,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.audit.models import Action
+from mentora.audit.services import record
 from mentora.core.exports import spreadsheet_response
 from mentora.core.roles import Viewer
 from mentora.organisations.models import Department, RoleMembership
-from mentora.people.importing import COLUMNS, DEPARTMENT_SEPARATOR
+from mentora.people.importing import DEPARTMENT_SEPARATOR, EXPORT_COLUMNS
 from mentora.people.models import OfferedSkill, Person, Priority, WantedSkill
 
 EXPORT_CHUNK = 2000
@@ -43,7 +45,7 @@ def _department_paths(organisation_id: int) -> dict[int, str]:
 
 
 def people_export_rows(*, viewer: Viewer) -> Iterator[list[str]]:
-    """The viewer's organisation's people, one row of COLUMNS each, ordered by employee id.
+    """The viewer's organisation's people, one row of EXPORT_COLUMNS each, ordered by employee id.
 
     Program managers and organisation admins only; the check runs before any row is read.
     """
@@ -94,16 +96,19 @@ def _rows(organisation_id: int) -> Iterator[list[str]]:
             "roles": "; ".join(membership.role for membership in person.role_memberships.all()),
             "goals": person.goals,
             "purpose": person.purpose,
+            "leaving_date": person.leaving_date.isoformat() if person.leaving_date else "",
         }
-        yield [values[column] for column in COLUMNS]
+        yield [values[column] for column in EXPORT_COLUMNS]
 
 
 def people_export_response(*, viewer: Viewer, file_format: str) -> HttpResponse:
     """The download the page and the API both answer with, named after the organisation and the day."""
+    rows = people_export_rows(viewer=viewer)
+    record(action=Action.PEOPLE_EXPORTED, actor=viewer, details={"format": file_format})
     return spreadsheet_response(
         file_format=file_format,
-        header=COLUMNS,
-        rows=people_export_rows(viewer=viewer),
+        header=EXPORT_COLUMNS,
+        rows=rows,
         filename=f"{viewer.person.organisation.slug}-people-{timezone.localdate():%Y-%m-%d}",
         sheet_title=_("People"),
     )

@@ -76,6 +76,9 @@ COLUMNS = (
     "leaving_date",
     "effective_date",
 )
+# What the export writes: every column but `effective_date`, which dates the file's changes
+# (the HR history) rather than describing the person.
+EXPORT_COLUMNS = tuple(column for column in COLUMNS if column != "effective_date")
 REQUIRED_COLUMNS = ("employee_id", "email")
 # Other names HR systems commonly use for our columns (after lower-casing, spaces → "_").
 COLUMN_ALIASES = {
