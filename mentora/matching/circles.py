@@ -16,9 +16,11 @@ Method (numpy + OR-Tools CP-SAT, no Django):
    CP-SAT either finds a feasible partition or proves that none exists.  Group counts are tried
    fewest first, and a count is left only when no valid partition into that many groups was
    found (proven so by CP-SAT up to _CPSAT_FEASIBILITY_N people).
-3. Improvement: simulated annealing over moves and swaps proposed along usefulness edges, with the
-   objective change computed incrementally from adjacency lists; every accepted step keeps every
-   group valid, so feasibility is never lost.
+3. Improvement: simulated annealing over moves and swaps proposed along usefulness edges. Each
+   person's usefulness to each group and each group's rule counts (departments, seniority levels,
+   facilitators, UTC-offset range) are kept up to date as people move, so a step's objective change
+   and validity are a few look-ups; every accepted step keeps every group valid, so feasibility is
+   never lost.
 4. Tiny instances (``n <= _EXACT_N``) are solved to optimality with CP-SAT instead, for the
    fewest feasible groups.
 
@@ -466,63 +468,166 @@ def _anneal(
     pos: list[int],
     steps: int,
 ) -> None:
-    """Simulated annealing over moves and swaps that keep every group valid."""
+    """Simulated annealing over moves and swaps that keep every group valid.
+
+    Nothing is re-read per step: each person's usefulness to each group (`link[p][g]`) and each
+    group's department, seniority and facilitator counts and UTC-offset range are kept up to date
+    as people move, so a step is judged from a few look-ups whatever the group sizes."""
     if steps <= 0 or not any(pb.nbr):
         return
     pos_w = [x for lst in pb.nbr for _, x in lst if x > 0]
     t0 = 0.5 * (sum(pos_w) / len(pos_w)) if pos_w else 1.0
     t_end = t0 * 1e-3
-    a, b = pb.a, pb.b
-    grp, members, wmap, nbr = st.grp, st.members, pb.wmap, pb.nbr
+    groups = _GroupCounts(pb, st)
+    n, a, b = pb.n, pb.a, pb.b
+    grp, members, wmap, nbr, link = st.grp, st.members, pb.wmap, pb.nbr, groups.link
     window = 3 * b
+    last = len(order) - 1
+    random_, exp = rng.random, math.exp
     temp = t0
     for step in range(steps):
-        if step % 1024 == 0:
+        if step & 1023 == 0:
             temp = t0 * (t_end / t0) ** (step / steps)
-        p = rng.randrange(pb.n)
+        p = int(random_() * n)
         nb_p = nbr[p]
-        if nb_p and rng.random() < 0.85:
-            q = nb_p[rng.randrange(len(nb_p))][0]
+        if nb_p and random_() < 0.85:
+            q = nb_p[int(random_() * len(nb_p))][0]
         else:
-            q = _near(rng, pos, order, p, window)
+            q = order[min(max(pos[p] + int(random_() * (2 * window + 1)) - window, 0), last)]
         ga, gb = grp[p], grp[q]
         if ga == gb:
             continue
+        lp = link[p]
+        gain = lp.get(gb, 0.0) - lp.get(ga, 0.0)
         ma, mb = members[ga], members[gb]
-        wp = wmap[p]
-        gain_pa = sum(wp.get(x, 0.0) for x in ma)
-        gain_pb = sum(wp.get(x, 0.0) for x in mb)
-        if len(ma) > a and len(mb) < b and rng.random() < 0.5:
-            delta = gain_pb - gain_pa
-            if delta < 0 and rng.random() >= math.exp(delta / temp):
+        if len(ma) > a and len(mb) < b and random_() < 0.5:
+            if gain < 0 and random_() >= exp(gain / temp):
                 continue
-            na = [x for x in ma if x != p]
-            nb = [*mb, p]
-            if pb.valid(na) and pb.valid(nb):
-                st.move(p, gb)
+            if groups.can_move(p, ga, gb):
+                groups.shift(p, ga, gb)
             continue
         # Swap p with a member r of q's group other than q (q is the reason to go there).
         if len(mb) == 1:
             continue
-        r = mb[rng.randrange(len(mb))]
+        r = mb[int(random_() * len(mb))]
         if r == q:
             r = mb[(mb.index(q) + 1) % len(mb)]
-        wr = wmap[r]
-        w_pr = wp.get(r, 0.0)
-        delta = (
-            gain_pb
-            - w_pr
-            - gain_pa
-            + sum(wr.get(x, 0.0) for x in ma)
-            - w_pr
-            - sum(wr.get(x, 0.0) for x in mb)
-        )
-        if delta < 0 and rng.random() >= math.exp(delta / temp):
+        lr = link[r]
+        delta = gain + lr.get(ga, 0.0) - lr.get(gb, 0.0) - 2.0 * wmap[p].get(r, 0.0)
+        if delta < 0 and random_() >= exp(delta / temp):
             continue
-        na = [r if x == p else x for x in ma]
-        nb = [p if x == r else x for x in mb]
-        if pb.valid(na) and pb.valid(nb):
-            st.swap(p, r)
+        if groups.can_swap(p, r, ga, gb):
+            groups.shift(p, ga, gb)
+            groups.shift(r, gb, ga)
+
+
+class _GroupCounts:
+    """What the group rules read, per group, kept up to date through `shift`: department and
+    seniority counts, distinct levels, facilitators, lowest and highest UTC offset; and each
+    person's summed usefulness to the members of each group they have a neighbour in."""
+
+    def __init__(self, pb: _Problem, st: _State) -> None:
+        self.pb, self.st = pb, st
+        n_groups = len(st.members)
+        self.n_dept = max(pb.dept, default=0) + 1
+        self.n_sen = max(pb.sen, default=0) + 1
+        self.dept_count = [0] * (n_groups * self.n_dept)
+        self.sen_count = [0] * (n_groups * self.n_sen)
+        self.distinct = [0] * n_groups
+        self.fac_count = [0] * n_groups
+        self.lo = [0.0] * n_groups
+        self.hi = [0.0] * n_groups
+        for g, members in enumerate(st.members):
+            for p in members:
+                self.dept_count[g * self.n_dept + pb.dept[p]] += 1
+                k = g * self.n_sen + pb.sen[p]
+                self.distinct[g] += self.sen_count[k] == 0
+                self.sen_count[k] += 1
+                self.fac_count[g] += pb.fac[p]
+            self._span(g)
+        self.dmax = pb.dmax if pb.dmax is not None else len(pb.dept) + 1
+        self.kmin = pb.kmin or 0
+        self.need_fac = pb.spec.require_facilitator
+        self.span = math.inf if pb.span is None else pb.span + 1e-9
+        grp = st.grp
+        self.link: list[dict[int, float]] = []
+        for lst in pb.nbr:
+            mine: dict[int, float] = {}
+            for q, x in lst:
+                mine[grp[q]] = mine.get(grp[q], 0.0) + x
+            self.link.append(mine)
+
+    def _span(self, g: int) -> None:
+        tz = self.pb.tz
+        offsets = [tz[p] for p in self.st.members[g]]
+        self.lo[g], self.hi[g] = (min(offsets), max(offsets)) if offsets else (0.0, 0.0)
+
+    def _fits(self, p: int, g: int, leaving: int) -> bool:
+        """p may join group g once `leaving` (a member of g, or -1) has left: span and forbidden pairs."""
+        pb = self.pb
+        t = pb.tz[p]
+        if not self.lo[g] <= t <= self.hi[g]:
+            tz = pb.tz
+            offsets = [tz[x] for x in self.st.members[g] if x != leaving]
+            if max(offsets, default=t) - t > self.span or t - min(offsets, default=t) > self.span:
+                return False
+        grp = self.st.grp
+        return not any(grp[x] == g and x != leaving for x in pb.forbid[p])
+
+    def can_move(self, p: int, ga: int, gb: int) -> bool:
+        """Sizes are the caller's; the other rules of both groups after p goes from ga to gb."""
+        pb = self.pb
+        if self.dept_count[gb * self.n_dept + pb.dept[p]] >= self.dmax:
+            return False
+        if self.kmin and self.sen_count[ga * self.n_sen + pb.sen[p]] == 1 and self.distinct[ga] <= self.kmin:
+            return False
+        if self.need_fac and pb.fac[p] and self.fac_count[ga] <= 1:
+            return False
+        return self._fits(p, gb, -1)
+
+    def can_swap(self, p: int, r: int, ga: int, gb: int) -> bool:
+        """Every rule of both groups after p (in ga) and r (in gb) trade places."""
+        pb = self.pb
+        dp, dr = pb.dept[p], pb.dept[r]
+        if dp != dr and (
+            self.dept_count[ga * self.n_dept + dr] >= self.dmax
+            or self.dept_count[gb * self.n_dept + dp] >= self.dmax
+        ):
+            return False
+        sp, sr = pb.sen[p], pb.sen[r]
+        if self.kmin and sp != sr:
+            for g, out, into in ((ga, sp, sr), (gb, sr, sp)):
+                lost = self.sen_count[g * self.n_sen + out] == 1
+                new = self.sen_count[g * self.n_sen + into] == 0
+                if self.distinct[g] - lost + new < self.kmin:
+                    return False
+        if self.need_fac and pb.fac[p] != pb.fac[r] and self.fac_count[ga if pb.fac[p] else gb] <= 1:
+            return False
+        return self._fits(r, ga, p) and self._fits(p, gb, r)
+
+    def shift(self, p: int, ga: int, gb: int) -> None:
+        """Move p from group ga to group gb and bring every count up to date."""
+        pb, st = self.pb, self.st
+        st.members[ga].remove(p)
+        st.members[gb].append(p)
+        st.grp[p] = gb
+        self.dept_count[ga * self.n_dept + pb.dept[p]] -= 1
+        self.dept_count[gb * self.n_dept + pb.dept[p]] += 1
+        k = ga * self.n_sen + pb.sen[p]
+        self.sen_count[k] -= 1
+        self.distinct[ga] -= self.sen_count[k] == 0
+        k = gb * self.n_sen + pb.sen[p]
+        self.distinct[gb] += self.sen_count[k] == 0
+        self.sen_count[k] += 1
+        self.fac_count[ga] -= pb.fac[p]
+        self.fac_count[gb] += pb.fac[p]
+        self._span(ga)
+        self._span(gb)
+        link = self.link
+        for x, w in pb.nbr[p]:
+            lx = link[x]
+            lx[ga] -= w
+            lx[gb] = lx.get(gb, 0.0) + w
 
 
 # ---------------------------------------------------------------------------------------------
