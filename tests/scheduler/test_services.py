@@ -135,3 +135,17 @@ def test_schedulers_racing_for_the_same_slots_claim_each_slot_once(schedulers):
     assert outcomes.surprises == [] and outcomes.refusals == []
     assert sorted(run.job for runs in outcomes.results for run in runs) == ["tests.broken", "tests.tally"]
     assert JobRun.objects.count() == 2
+
+
+# Committed data: the worker closes its connection between tasks, as it does in the demo.
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_what_the_scheduler_queued(test_jobs):
+    with freeze_time("2026-03-04 10:20"):
+        call_command("run_scheduler", "--once", stdout=StringIO())
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert dict(JobRun.objects.values_list("job", "status")) == {
+        "tests.tally": RunStatus.SUCCEEDED,
+        "tests.broken": RunStatus.FAILED,
+    }
+    assert test_jobs == ["tally"]
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
