@@ -281,3 +281,42 @@ def test_combination_proven_beyond_exact_size() -> None:
     res = inst.solve()
     check(inst, res)
     assert not res.feasible
+
+
+def test_annealing_counts_judge_every_step_as_a_full_group_check_would() -> None:
+    # the annealing decides moves and swaps from counts it keeps up to date; they must agree with
+    # checking both new groups from scratch, and each person's usefulness to each group must stay exact
+    import random
+
+    from mentora.matching import circles
+
+    inst = synthetic(150, 3, SPEC)
+    rng = np.random.default_rng(3)
+    fu, fv = rng.integers(0, 150, 200), rng.integers(0, 150, 200)
+    pb = circles._Problem(150, inst.u, inst.v, inst.w, SPEC, inst.tz, inst.dept, inst.sen, inst.fac, (fu, fv))
+    start = inst.solve(forbidden=(fu, fv), effort=0.25)
+    assert start.feasible
+    state = circles._State(pb, start.groups)
+    counts = circles._GroupCounts(pb, state)
+    pick = random.Random(5)
+    disagreements = checked = 0
+    for _ in range(3000):
+        p, r = pick.randrange(150), pick.randrange(150)
+        ga, gb = state.grp[p], state.grp[r]
+        if ga == gb:
+            continue
+        ma, mb = state.members[ga], state.members[gb]
+        swapped = pb.valid([r if x == p else x for x in ma]) and pb.valid([p if x == r else x for x in mb])
+        disagreements += counts.can_swap(p, r, ga, gb) != swapped
+        if len(ma) > SPEC.min_size and len(mb) < SPEC.max_size:
+            moved = pb.valid([x for x in ma if x != p]) and pb.valid([*mb, p])
+            disagreements += counts.can_move(p, ga, gb) != moved
+        checked += 1
+        if swapped and pick.random() < 0.5:
+            counts.shift(p, ga, gb)
+            counts.shift(r, gb, ga)
+    assert checked > 1000 and disagreements == 0
+    assert all(pb.valid(g) for g in state.members)
+    for p in range(150):
+        for g, linked in counts.link[p].items():
+            assert linked == pytest.approx(sum(pb.wmap[p].get(x, 0.0) for x in state.members[g]), abs=1e-9)
