@@ -173,7 +173,7 @@ def identity_provider_save(*, actor: Viewer, data: ProviderInput) -> IdentityPro
     app_fields = {
         "provider": ALLAUTH_PROVIDER[data.protocol],
         "provider_id": provider_id,
-        "name": organisation.name,
+        "name": organisation.name[: SocialApp._meta.get_field("name").max_length],
         # SAML's client id is the organisation part of its addresses (/saml/<client id>/acs/).
         "client_id": client_id if data.protocol == Protocol.OIDC else organisation.slug,
         "secret": secret,

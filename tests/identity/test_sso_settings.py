@@ -276,3 +276,12 @@ def test_org_admins_find_the_page_in_their_navigation(client, olga, alice):
     assert reverse("identity:settings") in client.get(reverse("home")).content.decode()
     client.force_login(alice.user)
     assert reverse("identity:settings") not in client.get(reverse("home")).content.decode()
+
+
+def test_an_organisation_with_a_long_name_configures_single_sign_on(olga):
+    olga.organisation.name = "The Very Long Official Name Of A Company Group Holding " * 3
+    olga.organisation.save()
+
+    provider = identity_provider_save(actor=viewer_for(olga.user), data=ProviderInput(**OIDC_FORM))
+
+    assert olga.organisation.name.startswith(provider.app.name)
