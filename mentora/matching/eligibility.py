@@ -1,13 +1,18 @@
-"""Who may be paired with whom: hard constraints, and cheap candidate generation before scoring.
+"""Who may be paired with whom: hard constraints, and candidate generation among eligible pairs only.
 
 Candidate generation never builds a dense people x people matrix. For every (mentee, wanted skill)
 it indexes the mentors offering that skill at a level at least the mentee's own level plus the
-program's gap, and takes a seeded random window of them (all of them when the program asks for an
-exhaustive search, `candidate_limit=None`). Stated preferences are always candidates. Only then are
-the hard constraints checked, all vectorised over the edge arrays.
+program's gap, and walks that index range from a seeded random start, a window at a time, applying
+every hard constraint (vectorised over the window's pairs) before anything is kept: a request stops
+once it holds its quota of ELIGIBLE mentors or has seen its whole range. So a mentee's candidate list
+is empty only if no mentor in its skill ranges is eligible, however rare the eligible ones are (a
+minority language, a far time zone). `candidate_limit=None` takes every pair (exhaustive). Stated
+preferences are always candidates.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -60,15 +65,56 @@ class SkillIndex:
         return np.where(thr > MAX_LEVEL, 0, end - self.start[skill])
 
 
-def _windows(
-    counts: np.ndarray, quota: np.ndarray, rng: np.random.Generator
+def _eligible_windows(
+    counts: np.ndarray,
+    quota: np.ndarray,
+    rng: np.random.Generator,
+    pair_of: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    keep: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For request r pick min(count, quota) consecutive slots from a random start, wrapping around."""
-    k = np.minimum(counts, quota).astype(np.int64)
+    """For request r walk its range of counts[r] slots from a seeded random start (wrapping around)
+    until it holds quota[r] pairs that `keep` accepts or has seen every slot; return the kept pairs.
+
+    pair_of(request, slot) gives the pairs (u, v); keep(u, v) is the hard rules (None keeps all, and
+    the first window is the answer). Windows grow geometrically, so a request with few eligible slots
+    costs about as many rounds as the logarithm of its range.
+    """
+    counts = counts.astype(np.int64)
     start = np.floor(rng.random(len(counts)) * np.maximum(counts, 1)).astype(np.int64)
-    req = np.repeat(np.arange(len(counts)), k)
-    off = np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
-    return req, (start[req] + off) % np.maximum(counts[req], 1)
+    need = np.minimum(counts, quota).astype(np.int64)
+    seen = np.zeros(len(counts), dtype=np.int64)
+    grow = np.ones(len(counts), dtype=np.float64)  # slots walked per pair still needed
+    us: list[np.ndarray] = []
+    vs: list[np.ndarray] = []
+    active = np.flatnonzero(need > 0)
+    while len(active):
+        want = np.ceil(need[active] * grow[active]).astype(np.int64)
+        take = np.minimum(counts[active] - seen[active], want)
+        req = np.repeat(active, take)
+        off = np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
+        slot = (start[req] + seen[req] + off) % counts[req]
+        u, v = pair_of(req, slot)
+        ok = np.flatnonzero(np.ones(len(u), dtype=bool) if keep is None else keep(u, v))
+        walked_per_accepted = len(u) / max(len(ok), 1)
+        # the first need[r] accepted pairs of each request, in walk order (req is non-decreasing)
+        r = req[ok]
+        first = np.r_[True, r[1:] != r[:-1]] if len(r) else np.zeros(0, dtype=bool)
+        rank = np.arange(len(r)) - np.maximum.accumulate(np.where(first, np.arange(len(r)), 0))
+        ok = ok[rank < need[r]]
+        us.append(u[ok])
+        vs.append(v[ok])
+        seen[active] += take
+        if keep is None:
+            break
+        need[active] -= np.bincount(req[ok], minlength=len(counts))[active]
+        # the next window: 1.5 x what this one's share of eligible slots says is still missing, and
+        # at least 1.5 x longer per missing pair than the last (a request's range is walked in
+        # about log(range) windows however few of its slots are eligible)
+        grow[active] = 1.5 * np.maximum(grow[active], walked_per_accepted)
+        active = active[(need[active] > 0) & (seen[active] < counts[active])]
+    if not us:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(us), np.concatenate(vs)
 
 
 def candidate_pairs(
@@ -80,13 +126,15 @@ def candidate_pairs(
     limit: int | None,
     seed: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Unique (left, right) person-index pairs worth scoring, u != v. limit=None means every pair."""
+    """Unique (left, right) person-index pairs worth scoring, u != v, every one eligible (for circles,
+    where the grouping enforces its own rules, every pair of the windows). limit=None: every pair."""
     rng = np.random.default_rng(seed)
     n = pop.n
     budget = None if limit is None else limit * PRESAMPLE_FACTOR
     us: list[np.ndarray] = []
     vs: list[np.ndarray] = []
     use_skills = program.constraint("skill_match")
+    keep = None if program.format == "circles" or budget is None else _rules(pop, program)
     if limit is None and (not use_skills or program.format in ("peer", "circles")):
         # exhaustive and not narrowed by skills: every pair
         us.append(np.repeat(left, len(right)))
@@ -105,15 +153,27 @@ def candidate_pairs(
             skill = slots[has].astype(np.int64)
             counts = index.count_at_least(skill, thr[has])
             quota = counts if budget is None else -(-budget // pop.n_wanted[who])
-            req, off = _windows(counts, quota, rng)
-            us.append(who[req])
-            vs.append(index.person[index.start[skill[req]] + off])
+            u, v = _eligible_windows(
+                counts,
+                quota,
+                rng,
+                lambda req, slot: (who[req], index.person[index.start[skill[req]] + slot]),
+                keep,
+            )
+            us.append(u)
+            vs.append(v)
         if len(random_pool) and len(right):
             quota = np.full(len(random_pool), len(right) if budget is None else budget)
             perm = rng.permutation(right)
-            req, off = _windows(np.full(len(random_pool), len(right)), quota, rng)
-            us.append(random_pool[req])
-            vs.append(perm[off])
+            u, v = _eligible_windows(
+                np.full(len(random_pool), len(right)),
+                quota,
+                rng,
+                lambda req, slot: (random_pool[req], perm[slot]),
+                keep,
+            )
+            us.append(u)
+            vs.append(v)
     # stated preferences, in both directions, are always considered
     if len(pop.pref_keys):
         pref_u, pref_v = preference_pairs(pop, left, right)
@@ -127,8 +187,15 @@ def candidate_pairs(
         u, v = np.minimum(u, v), np.maximum(u, v)
     keys = unique_sorted(u * n + v)
     u, v = keys // n, keys % n
-    keep = u != v
-    return u[keep], v[keep]
+    keep_pairs = u != v
+    return u[keep_pairs], v[keep_pairs]
+
+
+def _rules(pop: Population, program: Program) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The hard rules as a predicate on pairs (u, v); for peers on the unordered pair."""
+    if program.format == "peer":
+        return lambda u, v: eligible(pop, program, np.minimum(u, v), np.maximum(u, v))
+    return lambda u, v: eligible(pop, program, u, v)
 
 
 def preference_pairs(pop: Population, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -164,44 +231,92 @@ def skill_fit_exists(
     return ok
 
 
+Rule = Callable[[np.ndarray, np.ndarray], np.ndarray]
+# the order eligible() applies the rules in: cheap and selective first, each on the survivors only
+_CHEAP_FIRST = (
+    "distinct",
+    "capacity",
+    "language",
+    "seniority",
+    "timezone",
+    "reporting_line",
+    "blocks",
+    "previous_partners",
+    "skill_match",
+)
+
+
+def constraint_rules(pop: Population, program: Program) -> dict[str, Rule]:
+    """Per hard constraint the program applies, a function (u, v) -> True where the pair satisfies it.
+    u is the mentee (or a peer), v the mentor."""
+    kind = kind_for(program)
+    n = pop.n
+    rules: dict[str, Rule] = {"distinct": lambda u, v: u != v}
+    if kind in ("mentoring", "reverse"):
+        rules["capacity"] = lambda u, v: pop.capacity[v] > 0
+    if program.constraint("seniority"):
+
+        def seniority(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+            diff = pop.seniority[v].astype(np.int64) - pop.seniority[u]
+            if kind == "mentoring":
+                return diff >= program.min_seniority_gap
+            if kind == "reverse":
+                return -diff >= program.min_seniority_gap
+            return np.abs(diff) <= program.peer_max_seniority_gap
+
+        if kind != "peer" or program.format == "peer":
+            rules["seniority"] = seniority
+    if program.constraint("timezone") and program.format != "circles":
+        rules["timezone"] = lambda u, v: overlap_hours(pop, u, v) >= program.min_tz_overlap_hours - 1e-9
+    if program.constraint("language"):
+        rules["language"] = lambda u, v: (pop.language_bits[u] & pop.language_bits[v]).any(axis=1)
+    if program.constraint("reporting_line"):
+        rules["reporting_line"] = lambda u, v: ~pop.same_reporting_line(u, v)
+    if program.constraint("blocks"):
+        rules["blocks"] = lambda u, v: (
+            ~lookup_pairs(pop.pair_keys_blocked, np.minimum(u, v) * n + np.maximum(u, v))[1]
+        )
+    if program.constraint("previous_partners"):
+        rules["previous_partners"] = lambda u, v: (
+            ~lookup_pairs(pop.pair_keys_previous, np.minimum(u, v) * n + np.maximum(u, v))[1]
+        )
+    if program.constraint("skill_match") and program.format != "circles":
+        if kind == "peer":
+            rules["skill_match"] = lambda u, v: (
+                skill_fit_exists(pop, program, u, v) | skill_fit_exists(pop, program, v, u)
+            )
+        else:
+            rules["skill_match"] = lambda u, v: skill_fit_exists(pop, program, u, v)
+    return rules
+
+
 def constraint_masks(
     pop: Population, program: Program, u: np.ndarray, v: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Per hard constraint, True where the pair satisfies it. u is the mentee (or a peer), v the mentor."""
-    kind = kind_for(program)
-    n = pop.n
-    masks: dict[str, np.ndarray] = {"distinct": u != v}
-    if kind in ("mentoring", "reverse"):
-        masks["capacity"] = pop.capacity[v] > 0
-    if program.constraint("seniority"):
-        diff = pop.seniority[v].astype(np.int64) - pop.seniority[u]
-        if kind == "mentoring":
-            masks["seniority"] = diff >= program.min_seniority_gap
-        elif kind == "reverse":
-            masks["seniority"] = -diff >= program.min_seniority_gap
-        elif program.format == "peer":
-            masks["seniority"] = np.abs(diff) <= program.peer_max_seniority_gap
-    if program.constraint("timezone") and program.format != "circles":
-        masks["timezone"] = overlap_hours(pop, u, v) >= program.min_tz_overlap_hours - 1e-9
-    if program.constraint("language"):
-        masks["language"] = (pop.language_bits[u] & pop.language_bits[v]).any(axis=1)
-    if program.constraint("reporting_line"):
-        masks["reporting_line"] = ~pop.same_reporting_line(u, v)
-    lo, hi = np.minimum(u, v), np.maximum(u, v)
-    if program.constraint("blocks"):
-        masks["blocks"] = ~lookup_pairs(pop.pair_keys_blocked, lo * n + hi)[1]
-    if program.constraint("previous_partners"):
-        masks["previous_partners"] = ~lookup_pairs(pop.pair_keys_previous, lo * n + hi)[1]
-    if program.constraint("skill_match") and program.format != "circles":
-        if kind == "peer":
-            masks["skill_match"] = skill_fit_exists(pop, program, u, v) | skill_fit_exists(pop, program, v, u)
-        else:
-            masks["skill_match"] = skill_fit_exists(pop, program, u, v)
-    return masks
+    return {name: rule(u, v) for name, rule in constraint_rules(pop, program).items()}
 
 
-def eligible(pop: Population, program: Program, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    ok = np.ones(len(u), dtype=bool)
-    for mask in constraint_masks(pop, program, u, v).values():
-        ok &= mask
+# rules that cost a few array reads per pair: pricing applies them before anything is scored
+CHEAP_RULES = ("distinct", "capacity", "language", "seniority", "timezone")
+
+
+def eligible(
+    pop: Population, program: Program, u: np.ndarray, v: np.ndarray, *, only: tuple[str, ...] | None = None
+) -> np.ndarray:
+    """True where the pair satisfies every hard constraint (or those named in `only`); each rule runs
+    on the previous ones' survivors only, cheapest first."""
+    rules = constraint_rules(pop, program)
+    if only is not None:
+        rules = {name: rule for name, rule in rules.items() if name in only}
+    ok = np.zeros(len(u), dtype=bool)
+    alive = np.arange(len(u))
+    order = {name: k for k, name in enumerate(_CHEAP_FIRST)}
+    for name in sorted(rules, key=lambda name: order.get(name, len(order))):
+        if len(alive) == 0:
+            break
+        passed = rules[name](u, v)
+        if not passed.all():
+            alive, u, v = alive[passed], u[passed], v[passed]
+    ok[alive] = True
     return ok

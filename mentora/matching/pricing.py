@@ -24,7 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mentora.matching.eligibility import eligible, preference_pairs, skill_thresholds, unique_sorted
+from mentora.matching.eligibility import (
+    CHEAP_RULES,
+    eligible,
+    preference_pairs,
+    skill_thresholds,
+    unique_sorted,
+)
 from mentora.matching.flow import Duals, scaled
 from mentora.matching.instance import COMPONENTS, MAX_LEVEL, Program
 from mentora.matching.population import Population, lookup_pairs
@@ -223,12 +229,18 @@ class Pricer:
         per_slot = np.where(skill >= 0, at_least[np.maximum(skill, 0), thr], 0)
         return np.where(pop.n_wanted[people] > 0, per_slot.max(axis=1), everyone)
 
-    def _score(self, keys: np.ndarray, existing_keys: np.ndarray, may: np.ndarray | None) -> Edges:
+    def _score(
+        self, keys: np.ndarray, existing_keys: np.ndarray, may: Callable[[np.ndarray], np.ndarray] | None
+    ) -> Edges:
         """The eligible pairs among keys outside the graph, scored."""
         n = self.pop.n
-        keys = keys[~lookup_pairs(existing_keys, keys)[1]]
         if may is not None:
-            keys = keys[may(keys)]
+            # enumerated pairs: the cheap rules, then the margin test (which reads every pair's skills),
+            # and only on the few survivors the look-ups (duplicates, stated preferences, the graph)
+            keys = keys[eligible(self.pop, self.program, keys // n, keys % n, only=CHEAP_RULES)]
+            keys = unique_sorted(keys[may(keys)])
+            keys = keys[~lookup_pairs(self.pref_keys, keys)[1]]
+        keys = keys[~lookup_pairs(existing_keys, keys)[1]]
         u, v = keys // n, keys % n
         ok = eligible(self.pop, self.program, u, v)
         return score_edges(self.pop, self.program, u[ok], v[ok])
@@ -302,8 +314,6 @@ class Pricer:
                 continue
             block_keys = np.concatenate(keys)
             result.enumerated += len(block_keys)
-            block_keys = unique_sorted(block_keys)
-            block_keys = block_keys[~lookup_pairs(self.pref_keys, block_keys)[1]]
             out.append(self._score(block_keys, existing_keys, within_margin))
         return concat_edges(out)
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mentora.matching.eligibility import candidate_pairs, eligible, preference_pairs, sides
 from mentora.matching.engine import prepare, solve
 from mentora.matching.flow import assign, scaled
 from mentora.matching.generate import generate_instance
@@ -186,3 +187,42 @@ def test_flow_duals_are_feasible_and_meet_the_optimum(n_left, n_right, data):
     assert (duals.left >= 0).all() and (duals.right >= 0).all()
     unused = ~result.chosen
     assert (scaled(w)[unused] <= duals.price(u[unused], v[unused], None)).all()
+
+
+def test_candidates_are_drawn_among_the_eligible_pairs_only():
+    """The hard rules apply to the skill ranges before a mentee's candidates are chosen: each Finnish
+    mentee gets all four Finnish mentors (fails with the old sampling of a window of 8 of the 200
+    python mentors before the rules, which reached a Finnish mentor for about one mentee in six)."""
+    inst = minority_language_instance()
+    pop = build_population(inst)
+    left, right = sides(pop, inst.program)
+    u, v = candidate_pairs(pop, inst.program, left, right, limit=2, seed=1)
+    assert eligible(pop, inst.program, u, v).all()
+    finnish_mentors = {pop.index[f"mentor{j:03d}"] for j in range(0, 200, 50)}
+    for i in range(0, 60, 5):
+        mine = set(v[u == pop.index[f"mentee{i:02d}"]].tolist())
+        assert mine == finnish_mentors
+    # every other mentee holds its full quota of 2 x 4 eligible mentors
+    counts = np.bincount(u, minlength=pop.n)
+    assert all(counts[pop.index[f"mentee{i:02d}"]] == 8 for i in range(60) if i % 5)
+    # and after scoring and pruning each Finnish mentee keeps its two best
+    prep = prepare(inst)
+    kept = np.bincount(prep.edges.u, minlength=pop.n)
+    assert all(kept[pop.index[f"mentee{i:02d}"]] >= 2 for i in range(0, 60, 5))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=instances(max_mentees=8, max_mentors=6), limit=st.integers(1, 2))
+def test_a_mentee_holds_min_of_its_quota_and_its_eligible_mentors_as_candidates(inst, limit):
+    inst = inst.with_program(candidate_limit=limit)
+    pop = build_population(inst)
+    left, right = sides(pop, inst.program)
+    u, v = candidate_pairs(pop, inst.program, left, right, limit=limit, seed=inst.program.seed)
+    pref_u, pref_v = preference_pairs(pop, left, right)
+    stated = np.isin(u * pop.n + v, pref_u * pop.n + pref_v)  # stated preferences are always candidates
+    assert eligible(pop, inst.program, u[~stated], v[~stated]).all()
+    people = {p.id: p for p in inst.people}
+    for i in left.tolist():
+        mentee = people[pop.ids[i]]
+        n_eligible = sum(naive_eligible(inst, mentee, people[pop.ids[j]]) for j in right.tolist())
+        assert (u == i).sum() >= min(n_eligible, limit)
