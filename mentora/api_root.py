@@ -12,6 +12,7 @@ from mentora.api.parser import NulRefusingParser
 from mentora.checkins.api import router as checkins_router
 from mentora.goals.api import router as goals_router
 from mentora.home.api import router as home_router
+from mentora.hrsync.api import router as hrsync_router
 from mentora.identity.api import router as identity_router
 from mentora.meetings.api import calendar_router
 from mentora.meetings.api import router as meetings_router
@@ -19,7 +20,6 @@ from mentora.notes.api import router as notes_router
 from mentora.notifications.api import router as notifications_router
 from mentora.pairing.api import router as pairing_router
 from mentora.pairing.choose_api import router as choose_router
-from mentora.hrsync.api import router as hrsync_router
 from mentora.people.api import router as people_router
 from mentora.people.export_api import router as people_export_router
 from mentora.people.history_api import router as people_history_router
