@@ -75,6 +75,7 @@ class HrSyncRun(models.Model):
         "people.PeopleImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="hr_sync_run"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -7,15 +7,24 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.core.roles import Viewer
 from mentora.core.text import control_character_errors, too_long_error
 from mentora.hrsync.models import MAX_EVERY_HOURS, HrSyncRun, HrSyncSource, RunStatus, SourceKind, Trigger
-from mentora.hrsync.sources import SourceError, folder_error, read_folder, read_url, url_error
+from mentora.hrsync.sources import (
+    TIMEOUT_SECONDS,
+    SourceError,
+    folder_error,
+    read_folder,
+    read_url,
+    url_error,
+)
 from mentora.organisations.models import Organisation
 from mentora.people.import_jobs import people_import_create, people_import_run
+from mentora.people.models import IMPORT_LEASE
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +100,32 @@ def _source_text(source: HrSyncSource) -> str:
     return source.folder if source.kind == SourceKind.FOLDER else source.url
 
 
+def _release_lost_runs(*, organisation_id: int) -> None:
+    """A run still running after the download's time-out whose import has not reported for
+    IMPORT_LEASE lost its worker (killed, redeployed): end it failed, so it does not hold the
+    organisation's one active run for ever."""
+    now = timezone.now()
+    lost = (
+        HrSyncRun.objects.filter(
+            organisation_id=organisation_id,
+            status=RunStatus.RUNNING,
+            started_at__lt=now - IMPORT_LEASE - datetime.timedelta(seconds=TIMEOUT_SECONDS),
+        )
+        .filter(Q(people_import__isnull=True) | Q(people_import__heartbeat_at__lt=now - IMPORT_LEASE))
+        .values_list("pk", flat=True)
+    )
+    HrSyncRun.objects.filter(pk__in=list(lost), status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        reason=_("The sync stopped: its background worker was interrupted. Run it again."),
+    )
+
+
 def _start(*, source: HrSyncSource, trigger: str, requested_by=None) -> HrSyncRun | None:
     """A queued run, enqueued once the transaction commits; None while another run is queued or running."""
     from mentora.hrsync.tasks import hr_sync_run_task
 
+    _release_lost_runs(organisation_id=source.organisation_id)
     try:
         with transaction.atomic():
             run = HrSyncRun.objects.create(
@@ -153,7 +184,9 @@ def hr_sync_run_execute(*, run_id: int) -> HrSyncRun | None:
     """Read the source and import it (on a worker). A source that cannot be read ends the run failed
     with the reason, nothing changed; otherwise the run ends as its import does (imported, rejected
     with every problem by row, or failed). None when the run is not queued (already taken)."""
-    if not HrSyncRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING):
+    if not HrSyncRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    ):
         return None
     run = HrSyncRun.objects.select_related("organisation").get(pk=run_id)
     source = HrSyncSource.objects.filter(organisation_id=run.organisation_id).first()

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from freezegun import freeze_time
 
 from mentora.core.roles import viewer_for
@@ -234,3 +235,17 @@ def test_the_schedule_starts_each_due_sync_once_per_interval(olga_viewer, hr_fol
 def test_a_disabled_source_is_not_run_on_schedule(olga_viewer, hr_folder):
     hr_sync_configure(viewer=olga_viewer, enabled=False, kind="folder", folder=str(hr_folder))
     assert hr_syncs_due() == {"started": 0, "skipped_while_running": 0}
+
+
+def test_a_run_whose_worker_was_lost_no_longer_blocks_the_next(olga_viewer, hr_folder):
+    hr_sync_configure(viewer=olga_viewer, enabled=False, kind="folder", folder=str(hr_folder))
+    with freeze_time("2026-03-04 10:00"):
+        stuck = hr_sync_request(viewer=olga_viewer)
+        HrSyncRun.objects.filter(pk=stuck.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+    with freeze_time("2026-03-04 10:05"), pytest.raises(ValidationError):
+        hr_sync_request(viewer=olga_viewer)
+    with freeze_time("2026-03-04 10:15"):
+        again = hr_sync_request(viewer=olga_viewer)
+    stuck.refresh_from_db()
+    assert stuck.status == RunStatus.FAILED and "interrupted" in stuck.reason
+    assert again.status == RunStatus.QUEUED
