@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 SECTIONS = {
     "person": _("Profile and HR record"),
+    "hr_history": _("HR history"),
     "roles": _("Roles"),
     "skills": _("Skills"),
     "self_assessment": _("Private self-assessment"),
@@ -44,6 +45,13 @@ LABELS = {
     "goals": _("Goals"),
     "purpose": _("Purpose"),
     "is_active": _("Active"),
+    "leaving_date": _("Leaving date"),
+    "field": _("What changed"),
+    "from": _("From"),
+    "to": _("To"),
+    "effective_date": _("Effective"),
+    "recorded_at": _("Recorded"),
+    "source": _("Source"),
     "created_at": _("Created"),
     "updated_at": _("Last changed"),
     "sign_in_name": _("Sign-in name"),

@@ -25,7 +25,7 @@ from mentora.notes.models import Note
 from mentora.notifications.models import NotificationPreference, SentNotification
 from mentora.organisations.models import Role
 from mentora.pairing.models import Proposal
-from mentora.people.models import DemographicProfile, Person, SelfAssessment
+from mentora.people.models import DemographicProfile, Person, PersonHrChange, SelfAssessment
 from mentora.privacy.models import Erasure, RetentionPolicy, RetentionRun
 from mentora.programs.models import Enrolment, IntakeAnswer, Invitation
 from mentora.relationships.models import Relationship
@@ -57,11 +57,28 @@ def _profile(person: Person) -> dict[str, Any]:
         "goals": person.goals,
         "purpose": person.purpose,
         "is_active": person.is_active,
+        "leaving_date": _when(person.leaving_date),
         "created_at": _when(person.created_at),
         "updated_at": _when(person.updated_at),
         "sign_in_name": person.user.get_username(),
         "last_sign_in": _when(person.user.last_login),
     }
+
+
+def _hr_history(person: Person) -> list[dict]:
+    return [
+        {
+            "field": change.field,
+            "from": change.old_value,
+            "to": change.new_value,
+            "effective_date": _when(change.effective_date),
+            "recorded_at": _when(change.recorded_at),
+            "source": change.source,
+        }
+        for change in PersonHrChange.objects.filter(person=person).order_by(
+            "effective_date", "recorded_at", "id"
+        )
+    ]
 
 
 def _skills(person: Person) -> dict[str, list[dict]]:
@@ -405,6 +422,7 @@ def personal_data_export(*, person: Person) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "generated_at": _when(timezone.now()),
         "person": _profile(person),
+        "hr_history": _hr_history(person),
         "roles": sorted(person.role_memberships.values_list("role", flat=True)),
         "skills": _skills(person),
         "self_assessment": _self_assessment(person),

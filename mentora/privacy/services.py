@@ -37,9 +37,11 @@ from mentora.organisations.models import Organisation, Role, RoleMembership
 from mentora.pairing.models import MatchRun
 from mentora.people.models import (
     DemographicProfile,
+    HrField,
     OfferedSkill,
     PeopleImport,
     Person,
+    PersonHrChange,
     SelfAssessment,
     WantedSkill,
 )
@@ -261,6 +263,15 @@ def _erase_content(person: Person) -> dict[str, int]:
         + _blank(MeetingPrep.objects.filter(meeting__in=meetings), "agenda", "questions"),
         "advocacy_texts": _blank(AdvocacyAction.objects.filter(in_theirs), "description"),
         "invitation_errors": _blank(Invitation.objects.filter(person=person), "email_error"),
+        # Their HR history keeps department, seniority and leaving dates (the evidence reads them);
+        # job titles go, and where they were someone's manager the history names nobody.
+        "hr_history": PersonHrChange.objects.filter(person=person, field=HrField.JOB_TITLE).delete()[0]
+        + PersonHrChange.objects.filter(field=HrField.MANAGER, old_ref=person.pk).update(
+            old_value=_("Former participant")
+        )
+        + PersonHrChange.objects.filter(field=HrField.MANAGER, new_ref=person.pk).update(
+            new_value=_("Former participant")
+        ),
         "matching_inputs": _scrub_match_inputs(
             person, Enrolment.objects.filter(person=person).values_list("program_id", flat=True)
         ),

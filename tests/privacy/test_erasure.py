@@ -26,9 +26,17 @@ from mentora.goals.models import Goal, GoalComment, ProgressUpdate
 from mentora.meetings.models import Meeting, MeetingPrep
 from mentora.notes.models import Note
 from mentora.organisations.models import Role
-from mentora.people.models import DemographicProfile, Person, SelfAssessment
+from mentora.people.models import (
+    DemographicProfile,
+    HrChangeSource,
+    HrField,
+    Person,
+    PersonHrChange,
+    SelfAssessment,
+)
 from mentora.privacy import services
 from mentora.privacy.models import Erasure, RetentionRun
+from mentora.privacy.selectors import personal_data_export
 from mentora.programs.models import Enrolment, IntakeAnswer
 from mentora.relationships.models import Relationship, RelationshipStatus
 from tests.factories import PersonFactory, api_headers
@@ -345,3 +353,38 @@ def test_the_privacy_page_reads_a_fixed_number_of_queries(olga, org, client):
     assert len(six) == len(one)
     assert page.count("Olga Owner") >= 6
     assert not tables_outside_scroll_box(page) and not duplicate_ids(page) and not unlabelled_fields(page)
+
+
+def test_hr_history_keeps_the_evidence_and_loses_the_name(olga, alice, lou):
+    today = timezone.now()
+    PersonHrChange.objects.create(
+        organisation=alice.organisation,
+        person=alice,
+        field=HrField.MANAGER,
+        old_value="",
+        new_value="Lou Lead",
+        new_ref=lou.pk,
+        effective_date=today.date(),
+        recorded_at=today,
+        source=HrChangeSource.EDIT,
+    )
+    for field, old, new in ((HrField.SENIORITY, "3", "4"), (HrField.JOB_TITLE, "Analyst", "Lead analyst")):
+        PersonHrChange.objects.create(
+            organisation=lou.organisation,
+            person=lou,
+            field=field,
+            old_value=old,
+            new_value=new,
+            effective_date=today.date(),
+            recorded_at=today,
+            source=HrChangeSource.IMPORT,
+        )
+    assert [row["field"] for row in personal_data_export(person=lou)["hr_history"]] == [
+        "seniority",
+        "job_title",
+    ]
+    erase(olga, lou)
+    assert PersonHrChange.objects.get(person=alice).new_value == "Former participant"
+    assert list(PersonHrChange.objects.filter(person=lou).values_list("field", "new_value")) == [
+        ("seniority", "4")
+    ]
