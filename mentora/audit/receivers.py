@@ -47,7 +47,7 @@ def sign_in_failed(sender, credentials=None, request=None, **kwargs) -> None:
         action=Action.SIGN_IN_FAILED,
         target=_person_or_user(account) if account else None,
         details={"login": login},
-        request=_anonymous(request),
+        request=_WithoutUser(request),
     )
 
 
@@ -58,7 +58,7 @@ def locked_out(sender, request=None, username=None, **kwargs) -> None:
         action=Action.LOCKED_OUT,
         target=_person_or_user(account) if account else None,
         details={"login": (username or "")[:254]},
-        request=_anonymous(request),
+        request=_WithoutUser(request),
     )
 
 
@@ -78,7 +78,7 @@ def mfa_failed(sender, request=None, user=None, **kwargs) -> None:
         action=Action.SIGN_IN_FAILED,
         target=_person_or_user(user),
         details={"step": "second_factor"},
-        request=_anonymous(request),
+        request=_WithoutUser(request),
     )
 
 
@@ -94,7 +94,7 @@ def model_changed(sender, instance, action, changes=None, log_entry=None, **kwar
     tracked.record_change(instance=instance, operation=action, changes=changes, log_entry=log_entry)
 
 
-class _anonymous:
+class _WithoutUser:
     """A request seen without its user: a failed sign-in's session may still belong to someone
     else signed in on the same browser, who did not type the password."""
 

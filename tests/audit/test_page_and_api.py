@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -222,3 +223,22 @@ def test_the_page_and_the_api_take_the_same_queries_however_many_events(client, 
     for _ in range(40):
         record(action=Action.SIGN_IN, actor=alice, target=olga, details={"n": 1})
     assert queries() == few
+
+
+def test_the_django_admin_shows_events_read_only_and_staff_only_their_organisations(
+    client, django_user_model, olga, gina, trail
+):
+    superuser = django_user_model.objects.create_superuser("root@example.com", "root@example.com", "pw")
+    client.force_login(superuser)
+    listing = client.get(reverse("admin:audit_auditevent_changelist"))
+    assert listing.status_code == 200
+    assert "Gina Globex" in listing.content.decode() and "Olga Owner" in listing.content.decode()
+    assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+
+    olga.user.is_staff = True
+    olga.user.save()
+    olga.user.user_permissions.set(Permission.objects.filter(content_type__app_label="audit"))
+    client.force_login(olga.user)
+    listing = client.get(reverse("admin:audit_auditevent_changelist"))
+    assert listing.status_code == 200
+    assert "Gina Globex" not in listing.content.decode()

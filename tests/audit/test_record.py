@@ -1,13 +1,16 @@
 """The audit log's one write, `record`, and its append-only rule (ORM everywhere, raw SQL on PostgreSQL)."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test import RequestFactory
 from django.utils import timezone
+from freezegun import freeze_time
 
 from mentora.audit.models import Action, AppendOnlyError, AuditEvent
 from mentora.audit.services import REDACTED, events_purge, events_redact_person, record
@@ -93,14 +96,20 @@ def test_the_orm_refuses_to_change_or_delete_an_event(alice):
     ],
 )
 def test_postgresql_refuses_raw_updates_and_deletes(alice, sql):
-    record(action=Action.SIGN_IN, actor=alice)
+    event = record(action=Action.SIGN_IN, actor=alice)
+    before = AuditEvent.objects.count()
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
         cursor.execute(sql)
-    assert AuditEvent.objects.get().actor_label == "Alice Archer"
+    event.refresh_from_db()
+    assert (event.action, event.actor_label, AuditEvent.objects.count()) == (
+        Action.SIGN_IN,
+        "Alice Archer",
+        before,
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
@@ -181,3 +190,20 @@ def test_a_purge_deletes_only_events_older_than_the_cut_off(alice):
     assert events_purge(before=timezone.now() - timedelta(days=1)) == 0
     assert events_purge(before=timezone.now() + timedelta(seconds=1)) == everything
     assert not AuditEvent.objects.exists()
+
+
+def test_the_purge_command_keeps_the_retention_period(settings, alice):
+    with freeze_time(timezone.now() - timedelta(days=40)):
+        old = record(action=Action.SIGN_IN, actor=alice)
+    recent = record(action=Action.SIGN_OUT, actor=alice)
+
+    settings.AUDIT_RETENTION_DAYS = 0
+    call_command("audit_purge", stdout=io.StringIO())
+    assert AuditEvent.objects.filter(pk=old.pk).exists()
+
+    settings.AUDIT_RETENTION_DAYS = 30
+    out = io.StringIO()
+    call_command("audit_purge", stdout=out)
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
+    assert AuditEvent.objects.filter(pk=recent.pk).exists()
+    assert "older than 30 days deleted" in out.getvalue()
