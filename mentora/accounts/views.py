@@ -124,7 +124,8 @@ def activation_rounds(request):
         raise PermissionDenied(_("Only org admins may send activation e-mails."))
     search = request.GET.get("q", "").strip()[:200]
     candidates = selectors.activation_candidates(organisation_id=viewer.organisation_id, search=search)
-    form = ActivationRoundForm(request.POST or None, candidates=candidates)
+    # An empty POST (nothing ticked) is still a submission: `request.POST or None` would ignore it.
+    form = ActivationRoundForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             services.activation_round_start(
@@ -155,9 +156,8 @@ def sign_in_policy(request):
     if not viewer.is_org_admin:
         raise PermissionDenied(_("Only org admins may change the sign-in rules."))
     policy = selectors.sign_in_policy(organisation_id=viewer.organisation_id)
-    form = SignInPolicyForm(
-        request.POST or None, initial={"mfa_required_for_staff": policy.mfa_required_for_staff}
-    )
+    data = request.POST if request.method == "POST" else None  # unticked: an empty but real submission
+    form = SignInPolicyForm(data, initial={"mfa_required_for_staff": policy.mfa_required_for_staff})
     if request.method == "POST" and form.is_valid():
         services.sign_in_policy_set(
             actor=viewer, mfa_required_for_staff=form.cleaned_data["mfa_required_for_staff"]

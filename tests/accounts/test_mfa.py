@@ -146,3 +146,10 @@ def test_the_api_refuses_bad_input_clearly(client, olga):
         )
         assert response.status_code == 422 and response.json()["error"]["message"]
     assert not SignInPolicy.objects.exists()
+
+
+def test_olga_turns_the_rule_off_with_nothing_ticked(client, olga):
+    services.sign_in_policy_set(actor=viewer_for(olga.user), mfa_required_for_staff=True)
+    client.force_login(olga.user)
+    assert client.post(reverse("accounts:sign_in_policy"), {}).status_code == 302
+    assert not SignInPolicy.objects.get(organisation=olga.organisation).mfa_required_for_staff
