@@ -19,7 +19,8 @@ import numpy as np
 from mentora.matching.instance import MAX_LEVEL, Program
 from mentora.matching.population import Population, lookup_pairs, overlap_hours
 
-PRESAMPLE_FACTOR = 4
+PRESAMPLE_FACTOR = 2  # eligible candidates found per mentee: this x candidate_limit (2 keeps the cost of the
+# former 4 x limit sampled pairs, of which about 43 % were eligible at 20,000 x 5,000)
 
 
 def kind_for(program: Program) -> str:

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mentora.matching.eligibility import candidate_pairs, eligible, preference_pairs, sides
+from mentora.matching.eligibility import (
+    PRESAMPLE_FACTOR,
+    candidate_pairs,
+    eligible,
+    preference_pairs,
+    sides,
+)
 from mentora.matching.engine import prepare, solve
 from mentora.matching.flow import assign, scaled
 from mentora.matching.generate import generate_instance
@@ -193,6 +199,7 @@ def test_candidates_are_drawn_among_the_eligible_pairs_only():
     """The hard rules apply to the skill ranges before a mentee's candidates are chosen: each Finnish
     mentee gets all four Finnish mentors (fails with the old sampling of a window of 8 of the 200
     python mentors before the rules, which reached a Finnish mentor for about one mentee in six)."""
+    assert PRESAMPLE_FACTOR * 2 >= 4  # the quota holds all four Finnish mentors
     inst = minority_language_instance()
     pop = build_population(inst)
     left, right = sides(pop, inst.program)
@@ -202,9 +209,9 @@ def test_candidates_are_drawn_among_the_eligible_pairs_only():
     for i in range(0, 60, 5):
         mine = set(v[u == pop.index[f"mentee{i:02d}"]].tolist())
         assert mine == finnish_mentors
-    # every other mentee holds its full quota of 2 x 4 eligible mentors
+    # every other mentee holds its full quota of eligible mentors (PRESAMPLE_FACTOR x candidate_limit)
     counts = np.bincount(u, minlength=pop.n)
-    assert all(counts[pop.index[f"mentee{i:02d}"]] == 8 for i in range(60) if i % 5)
+    assert all(counts[pop.index[f"mentee{i:02d}"]] == PRESAMPLE_FACTOR * 2 for i in range(60) if i % 5)
     # and after scoring and pruning each Finnish mentee keeps its two best
     prep = prepare(inst)
     kept = np.bincount(prep.edges.u, minlength=pop.n)
