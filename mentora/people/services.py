@@ -419,6 +419,7 @@ def person_create(
         errors, single_line={"full_name": full_name, "employee_id": employee_id, "job_title": job_title}
     )
     errors.add("time_zone", time_zone_error(time_zone))
+    errors.raise_if_any()  # before the queries: PostgreSQL refuses a NUL even in a lookup
     User = get_user_model()
     if Person.objects.filter(organisation=organisation, email__iexact=email).exists() or (
         User.objects.filter(username__iexact=email).exists()
@@ -453,8 +454,9 @@ def _department_name(organisation_id: int, name: str, *, exclude_pk: int | None 
         errors.add("name", _("A name is required."))
     errors.add("name", length_error(Department, "name", name))
     _check_texts(errors, single_line={"name": name})
+    errors.raise_if_any()  # before the query: PostgreSQL refuses a NUL even in a lookup
     taken = Department.objects.filter(organisation_id=organisation_id, name__iexact=name)
-    if name and taken.exclude(pk=exclude_pk).exists():
+    if taken.exclude(pk=exclude_pk).exists():
         errors.add("name", _("The organisation already has a department with this name."))
     errors.raise_if_any()
     return name

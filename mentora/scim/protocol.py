@@ -87,6 +87,17 @@ def scim_view(methods: set[str]) -> Callable:
     return decorate
 
 
+def _has_nul(value) -> bool:
+    """PostgreSQL stores no NUL character, not even in a query's parameter."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def _body(request: HttpRequest) -> dict:
     try:
         body = json.loads(request.body or b"")
@@ -94,6 +105,8 @@ def _body(request: HttpRequest) -> dict:
         raise ScimError(400, "The request body is not valid JSON.", "invalidSyntax") from None
     if not isinstance(body, dict):
         raise ScimError(400, "The request body must be a JSON object.", "invalidSyntax")
+    if _has_nul(body):
+        raise ScimError(400, "Text cannot contain NUL characters.", "invalidValue")
     if not isinstance(body.get("schemas"), list) or not body["schemas"]:
         raise ScimError(400, "The request body must name its schemas.", "invalidSyntax")
     return body
@@ -128,7 +141,12 @@ def _filtered(request: HttpRequest, queryset, lookups: dict[str, str]):
     if lookup is None:
         supported = ", ".join(f'{key} eq "…"' for key in lookups)
         raise ScimError(400, f"Unsupported filter: use one of {supported}.", "invalidFilter")
-    value = json.loads(f'"{match.group(2)}"')
+    try:
+        value = json.loads(f'"{match.group(2)}"')
+    except ValueError:
+        raise ScimError(400, "The filter's value is not a valid string.", "invalidFilter") from None
+    if "\x00" in value:
+        raise ScimError(400, "The filter's value cannot contain NUL characters.", "invalidFilter")
     if lookup == "pk" and not value.isdigit():
         return queryset.none()
     return queryset.filter(**{lookup: value})

@@ -37,6 +37,8 @@ def test_person_create_makes_an_account_without_password_and_a_participant(org):
         ({"full_name": "N" * 201}, "full_name"),
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
         ({"full_name": "Bad\x00Name"}, "full_name"),
+        ({"email": "nul\x00@acme.example.com"}, "email"),
+        ({"employee_id": "E\x00"}, "employee_id"),
     ],
 )
 def test_person_create_refuses_bad_fields_and_writes_nothing(org, changes, field):

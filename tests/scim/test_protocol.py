@@ -1,6 +1,8 @@
 """SCIM's own rules: the token decides the organisation, discovery answers, paging and filters,
 and every bad request gets a SCIM error body (never a 500) with nothing changed."""
 
+import json
+
 import pytest
 
 from mentora.organisations.models import Department
@@ -168,6 +170,19 @@ def test_paging_that_is_not_a_number_is_refused(client, token, query):
 )
 def test_an_unsupported_or_broken_filter_is_refused(client, token, text):
     assert_scim_error(scim(client, token, "GET", f"/Users?filter={text}"), 400, "invalidFilter")
+
+
+@pytest.mark.parametrize("text", ['userName eq "a%00b"', 'userName eq "a\\u0000b"', 'userName eq "bad\\x"'])
+def test_a_filter_value_with_nul_or_a_broken_escape_is_refused(client, token, text):
+    assert_scim_error(scim(client, token, "GET", f"/Users?filter={text}"), 400, "invalidFilter")
+
+
+def test_nul_anywhere_in_a_body_is_refused(client, token, alice):
+    body = new_user("nul\u0000@acme.example.com")
+    assert_scim_error(scim(client, token, "POST", "/Users", raw_body=json.dumps(body).encode()), 400)
+    group = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "a\u0000b"}
+    assert_scim_error(scim(client, token, "POST", "/Groups", raw_body=json.dumps(group).encode()), 400)
+    assert Person.objects.count() == 2  # Alice and Olga
 
 
 def test_filters_by_user_name_any_case_and_by_id(client, token, alice):
