@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from mentora.accounts import selectors, services
 from mentora.accounts.models import ActivationRoundStatus
@@ -115,7 +116,7 @@ def email_change_confirm(request, payload: EmailConfirmIn):
 
 class ActivationIn(Schema):
     person_ids: list[Id] = Field(default_factory=list, max_length=10_000)
-    never_signed_in: bool = Field(
+    never_signed_in: StrictBool = Field(
         False, description="Also everyone active of the organisation who never signed in"
     )
 
@@ -183,7 +184,7 @@ def activation_get(request, round_id: Id):
 
 
 class SignInRulesIn(Schema):
-    mfa_required_for_staff: bool
+    mfa_required_for_staff: StrictBool
 
 
 class SignInRulesOut(Schema):

@@ -5,6 +5,7 @@ import datetime
 from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ErrorOut
@@ -15,7 +16,7 @@ router = Router(tags=["hr-sync"])
 
 
 class HrSyncSourceIn(Schema):
-    enabled: bool
+    enabled: StrictBool
     kind: str = Field(description="folder or url")
     folder: str = ""
     url: str = ""

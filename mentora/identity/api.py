@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError, ErrorOut
@@ -30,7 +31,7 @@ class SsoIn(Schema):
     email_attribute: str = Field("", max_length=2000)
     first_name_attribute: str = Field("", max_length=2000)
     last_name_attribute: str = Field("", max_length=2000)
-    enforce_sso: bool = False
+    enforce_sso: StrictBool = False
     break_glass_admins: list[int] = Field(default_factory=list, description="Person ids of org admins.")
 
 
