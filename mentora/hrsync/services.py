@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.roles import Viewer
 from mentora.core.text import control_character_errors, too_long_error
@@ -61,7 +62,10 @@ def hr_sync_configure(
     else:
         add("url", _("Enter the address.") if not url else url_error(url))
     if not 1 <= every_hours <= MAX_EVERY_HOURS:
-        add("every_hours", _("Choose between 1 and %(max)d hours.") % {"max": MAX_EVERY_HOURS})
+        message = ngettext(
+            "Choose between 1 and %(max)d hour.", "Choose between 1 and %(max)d hours.", MAX_EVERY_HOURS
+        )
+        add("every_hours", message % {"max": MAX_EVERY_HOURS})
     for name, value, limit in (
         ("folder", folder, 500),
         ("url", url, 1000),
