@@ -6,7 +6,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 ACTIVATION_SALT = "mentora.accounts.activation"
@@ -19,6 +21,16 @@ def _state(user) -> str:
 
 def activation_token(*, user) -> str:
     return signing.dumps({"u": user.pk, "s": _state(user)}, salt=ACTIVATION_SALT, compress=True)
+
+
+def first_password_link(*, user, then: str) -> str | None:
+    """For an account that never had a password (imported, provisioned, invited): the absolute
+    activation link, which leads on to `then` (a path on this site) once the password is chosen.
+    None for an account that already has one."""
+    if user.has_usable_password() or user.last_login is not None:
+        return None
+    path = reverse("accounts:activate", args=[activation_token(user=user)])
+    return settings.SITE_URL.rstrip("/") + path + "?" + urlencode({"next": then})
 
 
 def activation_user(*, token: str):

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -101,6 +103,10 @@ def activate(request, token: str):
         user = activation_user(token=token)
     except ValidationError as exc:
         return render(request, "account/activation_invalid.html", {"error": exc.messages[0]}, status=400)
+    # Where an invitation's link leads once the password is chosen: a path on this site only.
+    then = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(then, allowed_hosts=None):
+        then = ""
     form = ActivationForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,9 +115,11 @@ def activate(request, token: str):
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Your password is set. Sign in with your work e-mail and it."))
+            if then:
+                return redirect(reverse("login") + "?" + urlencode({"next": then}))
             return redirect("login")
     uses_sso = provider_for_organisation(organisation_id=user.person.organisation_id) is not None
-    context = {"form": form, "email": user.email, "uses_sso": uses_sso}
+    context = {"form": form, "email": user.email, "uses_sso": uses_sso, "next": then}
     return render(request, "account/activation.html", context)
 
 

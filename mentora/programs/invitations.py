@@ -16,10 +16,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentora.accounts.activation import first_password_link
 from mentora.core.batches import chunks
 from mentora.core.forms import refusal_text
 from mentora.core.links import site_url
@@ -297,7 +299,7 @@ def invitation_emails_send(*, batch_id: int | None = None, invitation_id: int | 
             .update(emailed_at=timezone.now(), email_error="", email_attempts=F("email_attempts") + 1)
         ):
             continue  # another worker has it, or it was revoked or accepted meanwhile
-        invitation = Invitation.objects.select_related("program", "person").get(pk=pk)
+        invitation = Invitation.objects.select_related("program", "person__user").get(pk=pk)
         try:
             _send(invitation)
         except Exception as error:
@@ -308,8 +310,19 @@ def invitation_emails_send(*, batch_id: int | None = None, invitation_id: int | 
     return sent
 
 
+def _first_password(invitation: Invitation, token: str) -> str:
+    """For an invitee who never had a password: a paragraph with the link that sets it first."""
+    link = first_password_link(user=invitation.person.user, then=reverse("programs:invitation", args=[token]))
+    if link is None:
+        return ""
+    return "\n" + _(
+        "First time in Mentora? Choose your password here first; it then leads to the invitation:\n%(link)s\n"
+    ) % {"link": link}
+
+
 def _send(invitation: Invitation) -> None:
-    link = site_url("programs:invitation", invitation_token(invitation))
+    token = invitation_token(invitation)
+    link = site_url("programs:invitation", token)
     program = invitation.program
     send_mail(
         subject=one_line(_("You are invited to %(program)s") % {"program": program.name}),
@@ -326,7 +339,8 @@ def _send(invitation: Invitation) -> None:
             "purpose": program.purpose,
             "days": INVITATION_MAX_AGE_SECONDS // 86400,
             "link": link,
-        },
+        }
+        + _first_password(invitation, token),
         from_email=None,
         recipient_list=[invitation.person.email],
     )

@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 
+from mentora.accounts.activation import first_password_link
 from mentora.people.models import Person
 from mentora.programs import invitations, services
 from mentora.programs.models import Invitation, InvitationBatch, ProgramStatus
@@ -406,3 +408,54 @@ def test_more_addresses_than_the_limit_are_refused(client, program, pam):
     response = Api(client, pam).post(f"/api/programs/{program.pk}/invitations", body)
     assert response.status_code in (413, 422)
     assert not InvitationBatch.objects.exists()
+
+
+# ---- an invitee who never had a password ---------------------------------------------------------
+
+
+def first_password_link_in(message) -> str | None:
+    found = re.search(r"https?://[^/\s]+(/accounts/activate/\S+)", message.body)
+    return found.group(1) if found else None
+
+
+def test_an_invitee_without_a_password_chooses_one_and_lands_on_the_invitation(
+    client, org, program, pam, django_capture_on_commit_callbacks
+):
+    newcomer = PersonFactory(organisation=org, full_name="Nina Newcomer")
+    newcomer.user.set_unusable_password()
+    newcomer.user.save()
+    invite(program, pam, django_capture_on_commit_callbacks, emails=[newcomer.email])
+    [message] = mail.outbox
+    activation = first_password_link_in(message)
+    invitation_path = reverse("programs:invitation", args=[token_in(message)])
+    assert activation is not None and "First time in Mentora?" in message.body
+
+    password = "a-long-first-password-1"
+    response = client.post(activation, {"new_password1": password, "new_password2": password})
+
+    assert response.status_code == 302
+    signed_in = client.post(response["Location"], {"login": newcomer.email, "password": password})
+    assert signed_in.status_code == 302 and signed_in["Location"] == invitation_path
+    assert client.get(invitation_path).status_code == 200
+
+
+def test_an_invitee_with_a_password_gets_no_first_password_link(
+    program, pam, alice, django_capture_on_commit_callbacks
+):
+    invite(program, pam, django_capture_on_commit_callbacks, emails=[alice.email])
+
+    [message] = mail.outbox
+    assert first_password_link_in(message) is None and "First time in Mentora?" not in message.body
+
+
+def test_the_first_password_page_never_leads_off_the_site(client, org):
+    newcomer = PersonFactory(organisation=org, full_name="Nina Newcomer")
+    newcomer.user.set_unusable_password()
+    newcomer.user.save()
+    link = first_password_link(user=newcomer.user, then="/programs/")
+    offsite = link.split("?")[0] + "?next=https://evil.example/steal"
+    password = "a-long-first-password-1"
+
+    response = Client().post(offsite, {"new_password1": password, "new_password2": password})
+
+    assert response.status_code == 302 and response["Location"] == reverse("login")
