@@ -13,7 +13,7 @@ from mentora.programs.models import EnrolmentRole, EnrolmentStatus, Program
 from mentora.relationships.models import Relationship, RelationshipStatus
 from tests.browser.journey import TIMEOUT_MS, Screenshots, sign_in
 from tests.factories import OfferedSkillFactory, PersonFactory, SkillFactory, WantedSkillFactory
-from tests.programs.factories import EnrolmentFactory
+from tests.programs.factories import EnrolmentFactory, ProgramFactory
 
 
 @pytest.fixture
@@ -112,3 +112,39 @@ def test_a_manager_designs_a_program_runs_matching_and_publishes(live_server, br
     assert (
         Relationship.objects.filter(program=program, status=RelationshipStatus.PENDING_CONSENT).count() == 3
     )
+
+
+# Fires enrolments-changed again just after htmx swaps #gaps in, before the 20 ms a default settle
+# would take to wire the new panel's own trigger: a panel that misses it stays stale.
+EVENT_RIGHT_AFTER_THE_SWAP = """() => {
+  let once = false;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (once || event.detail.target.id !== "gaps") return;
+    once = true;
+    setTimeout(() => htmx.trigger(document.body, "enrolments-changed"), 0);
+  });
+}"""
+
+
+def test_a_panel_follows_an_event_that_arrives_as_it_is_swapped_in(live_server, browser_page, org, pam):
+    """Quick approvals fire enrolments-changed while a panel is being replaced; none may be lost."""
+    program = ProgramFactory(organisation=org, managers=[pam])
+    mentee = PersonFactory(organisation=org, full_name="Ella Mentee", roles=[Role.PARTICIPANT])
+    EnrolmentFactory(program=program, person=mentee, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPLIED)
+    page = browser_page
+    gaps_path = reverse("programs:gaps", args=[program.pk])
+    gaps_fetches = []
+    page.on("request", lambda request: gaps_fetches.append(request.url) if gaps_path in request.url else None)
+    sign_in(page, live_server, pam)
+    page.goto(live_server.url + reverse("programs:manage", args=[program.pk]))
+    page.evaluate(EVENT_RIGHT_AFTER_THE_SWAP)
+
+    page.get_by_role("button", name="Approve Ella Mentee").click()
+
+    page.locator("#gaps", has_text="1 mentee").wait_for()
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').filter((r) => r.name.includes(%r)).length >= 2"
+        % gaps_path,
+        timeout=TIMEOUT_MS,
+    )
+    assert len(gaps_fetches) >= 2
