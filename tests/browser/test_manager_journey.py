@@ -130,7 +130,9 @@ def test_a_panel_follows_an_event_that_arrives_as_it_is_swapped_in(live_server, 
     """Quick approvals fire enrolments-changed while a panel is being replaced; none may be lost."""
     program = ProgramFactory(organisation=org, managers=[pam])
     mentee = PersonFactory(organisation=org, full_name="Ella Mentee", roles=[Role.PARTICIPANT])
-    EnrolmentFactory(program=program, person=mentee, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPLIED)
+    EnrolmentFactory(
+        program=program, person=mentee, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPLIED
+    )
     page = browser_page
     gaps_path = reverse("programs:gaps", args=[program.pk])
     gaps_fetches = []
@@ -143,8 +145,8 @@ def test_a_panel_follows_an_event_that_arrives_as_it_is_swapped_in(live_server, 
 
     page.locator("#gaps", has_text="1 mentee").wait_for()
     page.wait_for_function(
-        "() => performance.getEntriesByType('resource').filter((r) => r.name.includes(%r)).length >= 2"
-        % gaps_path,
+        "(path) => performance.getEntriesByType('resource').filter((r) => r.name.includes(path)).length >= 2",
+        arg=gaps_path,
         timeout=TIMEOUT_MS,
     )
     assert len(gaps_fetches) >= 2
