@@ -36,11 +36,19 @@ def envlist(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = envbool("DEBUG", "False")
+# A public server (docs/deploy.md "Settings"): what a development start may take from defaults must
+# be given explicitly, so that a forgotten variable stops the start instead of serving wrong values.
+PRODUCTION = envbool("PRODUCTION", "False")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be False when PRODUCTION is True.")
 
 # The key signs sessions and password-reset links. There is no built-in fallback: it comes from the
 # environment or from a file of its own (bin/setup writes a random one to var/, which git ignores).
 SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if PRODUCTION and not SECRET_KEY and "SECRET_KEY_FILE" not in os.environ:
+    # Every web and worker process of an installation must sign with the same key, not each its own.
+    raise ImproperlyConfigured("PRODUCTION needs SECRET_KEY or SECRET_KEY_FILE set in the environment.")
 if not SECRET_KEY and SECRET_KEY_FILE.is_file():
     SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
@@ -49,6 +57,9 @@ if not SECRET_KEY:
         "or run bin/setup, which creates a random key."
     )
 
+for required in ("ALLOWED_HOSTS", "SITE_URL"):
+    if PRODUCTION and not os.environ.get(required, "").strip():
+        raise ImproperlyConfigured(f"PRODUCTION needs {required} set in the environment (docs/deploy.md).")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -156,7 +167,10 @@ WSGI_APPLICATION = "mentora.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'mentora.sqlite3'}",
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        # Persistent connections: a new PostgreSQL connection per request costs more than most pages.
+        conn_max_age=envint("DB_CONN_MAX_AGE", "60" if PRODUCTION else "0"),
+        # A connection kept from an earlier request is checked before reuse (the database may have restarted).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
