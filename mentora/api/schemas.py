@@ -34,6 +34,11 @@ class PersonRefOut(Schema):
     full_name: str
 
 
+class DepartmentOut(Schema):
+    id: int
+    name: str
+
+
 def dataclass_schema(
     source: type,
     *,

@@ -22,8 +22,7 @@ from mentora.pairing.forms import PairByHandForm, PairPeopleForm, ProposalFilter
 from mentora.pairing.models import MatchRun, ProposalState, RunStatus
 from mentora.pairing.reasons import Audience, render_reasons
 from mentora.people.models import Person
-from mentora.programs.selectors import program_gaps
-from mentora.relationships.selectors import program_pool
+from mentora.relationships.selectors import program_gaps, program_pool
 
 
 def _program(request, program_id: int):

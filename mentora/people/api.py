@@ -13,7 +13,7 @@ from pydantic import ConfigDict, StrictBool
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError, ErrorOut
-from mentora.api.schemas import Id
+from mentora.api.schemas import DepartmentOut, Id
 from mentora.organisations.models import Role
 from mentora.people import selectors, services, skill_review
 from mentora.people.models import (
@@ -40,11 +40,6 @@ def _max(model, field: str) -> int:
 
 
 # ---- output schemas -------------------------------------------------------------------------
-
-
-class DepartmentOut(Schema):
-    id: int
-    name: str
 
 
 class ManagerOut(Schema):

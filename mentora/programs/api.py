@@ -1,4 +1,4 @@
-"""Program endpoints: design, questionnaire, invitations, enrolment, approval, availability, gaps.
+"""Program endpoints: design, questionnaire, invitations, enrolment, approval, availability.
 
 Same selectors, services and permission rules as the pages. Programs outside the caller's reach
 answer 404; intake answers are served only to their author and the program's managers.
@@ -10,7 +10,6 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -335,23 +334,6 @@ class EnrolmentAvailabilityIn(Schema):
     paused_until: date | None = None
 
 
-class DepartmentRefOut(Schema):
-    id: int
-    name: str
-
-
-class GapsOut(Schema):
-    mentees: int
-    mentors: int
-    capacity: int
-    shortfall: int
-    paused_mentors: int
-    pending: int
-    eligible_mentors: int
-    departments_without_mentors: list[DepartmentRefOut]
-    messages: list[str]
-
-
 OpenProgramOut = dataclass_schema(
     selectors.OpenProgram, nested={Program: ProgramPublicOut, Enrolment: EnrolmentOut}
 )
@@ -414,46 +396,6 @@ def set_curriculum(request, program_id: Id, payload: CurriculumIn):
         program=program, items=[(item.title, item.description) for item in payload.items]
     )
     return program
-
-
-@router.get("/{int:program_id}/gaps", response=GapsOut, summary="Who is missing")
-def gaps(request, program_id: Id):
-    gaps = selectors.program_gaps(program=_managed(request, program_id))
-    messages = []
-    if gaps.shortfall:
-        messages.append(
-            _("%(mentees)s, %(mentors)s: capacity %(capacity)s — not enough capacity for %(short)s")
-            % {
-                "mentees": ngettext("%(count)s mentee", "%(count)s mentees", gaps.mentees)
-                % {"count": gaps.mentees},
-                "mentors": ngettext("%(count)s mentor", "%(count)s mentors", gaps.mentors)
-                % {"count": gaps.mentors},
-                "capacity": gaps.capacity,
-                "short": ngettext("%(count)s mentee", "%(count)s mentees", gaps.shortfall)
-                % {"count": gaps.shortfall},
-            }
-        )
-    if not gaps.eligible_mentors:
-        messages.append(_("No one in the organisation is eligible to mentor in this program."))
-    if gaps.departments_without_mentors:
-        messages.append(
-            _("Departments without mentors: %(names)s")
-            % {"names": ", ".join(department.name for department in gaps.departments_without_mentors)}
-        )
-    return {
-        "mentees": gaps.mentees,
-        "mentors": gaps.mentors,
-        "capacity": gaps.capacity,
-        "shortfall": gaps.shortfall,
-        "paused_mentors": gaps.paused_mentors,
-        "pending": gaps.pending,
-        "eligible_mentors": gaps.eligible_mentors,
-        "departments_without_mentors": gaps.departments_without_mentors,
-        "messages": messages,
-    }
-
-
-# ---- questionnaire ---------------------------------------------------------------------------
 
 
 @router.get("/{int:program_id}/questions", response=list[QuestionOut], summary="The intake questionnaire")

@@ -1,12 +1,10 @@
-"""Reads for programs: lists, eligibility, the "who is missing" panel."""
+"""Reads for programs: lists, eligibility, the mentors whose places count."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.core.roles import Viewer
@@ -269,48 +267,23 @@ def enrolment_answers(*, enrolment: Enrolment) -> list[AnswerView]:
     return views
 
 
-@dataclass(frozen=True)
-class ProgramGaps:
-    """The "who is missing" panel, computed from approved enrolments."""
-
-    mentees: int
-    mentors: int
-    capacity: int
-    paused_mentors: int
-    pending: int
-    eligible_mentors: int
-    departments_without_mentors: list[Department]
-
-    @property
-    def shortfall(self) -> int:
-        return max(self.mentees - self.capacity, 0)
-
-    @property
-    def is_empty(self) -> bool:
-        return self.mentees == 0 and self.mentors == 0
-
-
 def mentor_enrolments(*, program: Program, mentor_ids: Iterable[int] | None = None) -> QuerySet:
     """The mentors whose places count in the program (or those of them in `mentor_ids`): approved
-    and still active in the organisation. The gaps panel counts their capacity and pauses;
-    `relationships.selectors.mentor_rooms` takes their live relationships off it for the pool,
-    the runs, the lock check and the shortlist."""
+    and still active in the organisation. `relationships.selectors.mentor_rooms` takes their live
+    relationships off their capacity for the pool, the runs, the lock check, the shortlist and
+    the gaps panel."""
     enrolments = Enrolment.objects.filter(
         program=program, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.APPROVED, person__is_active=True
     )
     return enrolments if mentor_ids is None else enrolments.filter(person_id__in=mentor_ids)
 
 
-def program_gaps(*, program: Program, today: date | None = None) -> ProgramGaps:
-    today = today or timezone.localdate()
-    mentors = list(mentor_enrolments(program=program))
-    taking = [enrolment for enrolment in mentors if not enrolment.pause_on(today)]
-    # People who left the organisation are neither paired nor decided on: they count nowhere here.
-    staying = Enrolment.objects.filter(program=program, person__is_active=True)
-    mentees = staying.filter(role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPROVED).count()
-    pending = staying.filter(status=EnrolmentStatus.APPLIED).count()
-
-    live = staying.exclude(status=EnrolmentStatus.DECLINED)
+def departments_without_mentors(*, program: Program) -> list[Department]:
+    """The program's departments (its eligible ones, else those of its mentees) where no mentor
+    still in the organisation has applied or been approved, by name."""
+    live = Enrolment.objects.filter(program=program, person__is_active=True).exclude(
+        status=EnrolmentStatus.DECLINED
+    )
     mentor_departments = set(
         live.filter(role=EnrolmentRole.MENTOR, person__department__isnull=False).values_list(
             "person__department_id", flat=True
@@ -321,15 +294,7 @@ def program_gaps(*, program: Program, today: date | None = None) -> ProgramGaps:
         mentee_departments = live.filter(role=EnrolmentRole.MENTEE).values("person__department_id")
         candidate_departments = list(Department.objects.filter(pk__in=mentee_departments))
     without = [department for department in candidate_departments if department.pk not in mentor_departments]
-    return ProgramGaps(
-        mentees=mentees,
-        mentors=len(mentors),
-        capacity=sum(enrolment.capacity or 0 for enrolment in taking),
-        paused_mentors=len(mentors) - len(taking),
-        pending=pending,
-        eligible_mentors=eligible_mentors(program=program).count(),
-        departments_without_mentors=sorted(without, key=lambda department: department.name),
-    )
+    return sorted(without, key=lambda department: department.name)
 
 
 def program_managers(*, program: Program) -> QuerySet:

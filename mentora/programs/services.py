@@ -40,7 +40,7 @@ from mentora.programs.models import (
 )
 from mentora.programs.selectors import (
     ineligibility_reasons,
-    program_gaps,
+    mentor_enrolments,
     questions_for,
 )
 
@@ -208,8 +208,13 @@ def program_set_status(
         }
         raise ValidationError({"status": ValidationError(message, code="not_started")})
     if status == ProgramStatus.MATCHING:
-        gaps = program_gaps(program=program)
-        if gaps.mentees == 0 or gaps.mentors == 0:
+        mentees = Enrolment.objects.filter(
+            program=program,
+            role=EnrolmentRole.MENTEE,
+            status=EnrolmentStatus.APPROVED,
+            person__is_active=True,
+        )
+        if not mentees.exists() or not mentor_enrolments(program=program).exists():
             raise ValidationError(
                 {"status": _("Matching needs at least one approved mentee and one approved mentor.")}
             )

@@ -15,7 +15,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.program_edit, name="edit"),
     path("<int:pk>/delete/", views.program_delete, name="delete"),
     path("<int:pk>/status/", views.program_status, name="status"),
-    path("<int:pk>/gaps/", views.program_gaps, name="gaps"),
     path("<int:pk>/managers/", views.program_manager_add, name="manager_add"),
     path("<int:pk>/questionnaire/", views.program_questionnaire, name="questionnaire"),
     path("<int:pk>/questionnaire/<int:question_id>/", views.question_edit, name="question_edit"),

@@ -16,7 +16,7 @@ from django_htmx.http import trigger_client_event
 
 from mentora.api.schemas import ID_MAX
 from mentora.core.forms import apply_service_errors, flash_refusal, refusal_text
-from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
+from mentora.core.htmx import render_page_or_fragment, wants_fragment
 from mentora.core.roles import request_viewer
 from mentora.core.sorting import sorting_for
 from mentora.organisations.models import Role
@@ -117,12 +117,11 @@ def program_status(request, pk: int):
 
 
 def _manage_context(request, program: Program) -> dict:
+    pending = selectors.enrolment_list(program=program, status=EnrolmentStatus.APPLIED)
     return {
         "program": program,
-        "gaps": selectors.program_gaps(program=program),
-        "pending": selectors.enrolment_list(program=program, status=EnrolmentStatus.APPLIED)[
-            : selectors.PENDING_ON_MANAGE_PAGE
-        ],
+        "pending": pending[: selectors.PENDING_ON_MANAGE_PAGE],
+        "pending_count": pending.count(),
         "managers": selectors.program_managers(program=program),
         "manager_form": ManagerAddForm(candidates=_manager_candidates(program)),
         "next_statuses": [ProgramStatus(status) for status in services.TRANSITIONS[program.status]],
@@ -146,18 +145,6 @@ def _manager_candidates(program: Program):
 def program_manage(request, pk: int):
     program = _managed(request, pk)
     return render(request, "programs/program_manage.html", _manage_context(request, program))
-
-
-@login_required
-def program_gaps(request, pk: int):
-    program = _managed(request, pk)
-    return vary_on_htmx(
-        render(
-            request,
-            "programs/_gaps.html",
-            {"program": program, "gaps": selectors.program_gaps(program=program)},
-        )
-    )
 
 
 @login_required

@@ -1,20 +1,26 @@
-"""Relationship endpoints: my relationships, consent, decline; a program's relationships for its
-managers. Same services as the pages. Endings are the agreements app's endpoints; pairing by hand
+"""Relationship endpoints: my relationships, consent, decline; a program's relationships and who
+is missing in it (`GET /api/programs/{id}/gaps`, on `programs_router`) for its managers. Same
+services as the pages. Endings are the agreements app's endpoints; pairing by hand
 is the matching API's (`POST /api/matching/programs/{id}/pairs`), where the matching rules apply."""
 
 from datetime import datetime
 from functools import partial
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, Router, Schema
 
 from mentora.api.calls import api_viewer, call_service
 from mentora.api.errors import ErrorOut
-from mentora.api.schemas import Id, PersonRefOut
+from mentora.api.schemas import DepartmentOut, Id, PersonRefOut, dataclass_schema
+from mentora.organisations.models import Department
 from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
 
 router = Router(tags=["relationships"])
+# A program's figures that count relationships, under the program's own address (/api/programs/…).
+programs_router = Router(tags=["programs"])
 
 # Service refusals that are conflicts with the current state rather than malformed input.
 CONFLICT_CODES = {"not_pending", "not_active", "program_closed"}
@@ -122,3 +128,55 @@ def decline(request, relationship_id: Id):
     viewer, relationship = _party(request, relationship_id)
     relationship = _call(services.relationship_decline, relationship=relationship, person=viewer.person)
     return _mine(relationship, viewer.person)
+
+
+class GapsOut(
+    dataclass_schema(
+        selectors.ProgramGaps,
+        name="GapsFieldsOut",
+        nested={Department: DepartmentOut},
+        properties=["shortfall"],
+        descriptions={
+            "unpaired_mentees": "Approved mentees in no pending or active relationship.",
+            "capacity": "The places of the mentors not paused, taken or free.",
+            "free_places": "Places free now: capacity minus live relationships, none while paused.",
+            "shortfall": "Unpaired mentees beyond the free places.",
+        },
+    )
+):
+    messages: list[str]
+
+
+def _gaps_messages(gaps: selectors.ProgramGaps) -> list[str]:
+    messages = []
+    if gaps.shortfall:
+        messages.append(
+            _("%(waiting)s, %(free)s: not enough places for %(short)s")
+            % {
+                "waiting": ngettext(
+                    "%(count)s mentee waiting for a mentor",
+                    "%(count)s mentees waiting for a mentor",
+                    gaps.unpaired_mentees,
+                )
+                % {"count": gaps.unpaired_mentees},
+                "free": ngettext("%(count)s free place", "%(count)s free places", gaps.free_places)
+                % {"count": gaps.free_places},
+                "short": ngettext("%(count)s mentee", "%(count)s mentees", gaps.shortfall)
+                % {"count": gaps.shortfall},
+            }
+        )
+    if not gaps.eligible_mentors:
+        messages.append(_("No one in the organisation is eligible to mentor in this program."))
+    if gaps.departments_without_mentors:
+        messages.append(
+            _("Departments without mentors: %(names)s")
+            % {"names": ", ".join(department.name for department in gaps.departments_without_mentors)}
+        )
+    return messages
+
+
+@programs_router.get("/{int:program_id}/gaps", response=GapsOut, summary="Who is missing")
+def gaps(request, program_id: Id):
+    program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    gaps = selectors.program_gaps(program=program)
+    return {**vars(gaps), "shortfall": gaps.shortfall, "messages": _gaps_messages(gaps)}

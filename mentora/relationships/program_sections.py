@@ -6,6 +6,7 @@ from mentora.programs.sections import MANAGE, register
 from mentora.relationships.selectors import (
     RELATIONSHIP_SORTS,
     RELATIONSHIPS_PER_PAGE,
+    program_gaps,
     program_pool,
     relationship_list_for_program,
 )
@@ -28,4 +29,12 @@ register(
     order=10,
     template="relationships/_program_relationships.html",
     context=_context,
+)
+
+register(
+    "gaps",
+    page=MANAGE,
+    order=0,
+    template="relationships/_program_gaps.html",
+    context=lambda program, request: {"gaps": program_gaps(program=program)},
 )

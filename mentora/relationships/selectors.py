@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from mentora.core.queries import aggregate_subquery
 from mentora.core.roles import Viewer
+from mentora.organisations.models import Department
 from mentora.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, pause_holding
-from mentora.programs.selectors import mentor_enrolments
+from mentora.programs.selectors import departments_without_mentors, eligible_mentors, mentor_enrolments
 from mentora.relationships.models import LIVE_STATUSES, Relationship, RelationshipStatus
 
 
@@ -178,16 +179,18 @@ class ProgramPool:
     mentors: list[MentorRoom]
 
 
+def unpaired_mentees(*, program: Program) -> QuerySet:
+    """Approved mentees still active in the organisation and in no live relationship of the program."""
+    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
+    return Enrolment.objects.filter(
+        program=program, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPROVED, person__is_active=True
+    ).exclude(Exists(live.filter(mentee=OuterRef("person"))))
+
+
 def program_pool(*, program: Program) -> ProgramPool:
     today = timezone.localdate()
-    approved = Enrolment.objects.filter(program=program, status=EnrolmentStatus.APPROVED).select_related(
-        "person__department"
-    )
-    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
     mentees = list(
-        approved.filter(role=EnrolmentRole.MENTEE, person__is_active=True)
-        .exclude(Exists(live.filter(mentee=OuterRef("person"))))
-        .order_by("person__full_name")
+        unpaired_mentees(program=program).select_related("person__department").order_by("person__full_name")
     )
     freed = set(
         Relationship.objects.filter(
@@ -203,6 +206,54 @@ def program_pool(*, program: Program) -> ProgramPool:
         mentees=mentees,
         freed_mentee_ids=freed,
         mentors=[room for room in rooms if room.free > 0],
+    )
+
+
+@dataclass(frozen=True)
+class ProgramGaps:
+    """The "who is missing" panel: approved people, and the places their mentors have free."""
+
+    mentees: int
+    unpaired_mentees: int
+    mentors: int
+    capacity: int  # the places of the mentors not paused, taken or free
+    free_places: int
+    paused_mentors: int
+    pending: int
+    eligible_mentors: int
+    departments_without_mentors: list[Department]
+
+    @property
+    def shortfall(self) -> int:
+        """Mentees waiting for a place beyond the places free now."""
+        return max(self.unpaired_mentees - self.free_places, 0)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.mentees == 0 and self.mentors == 0
+
+
+def program_gaps(*, program: Program, today: date | None = None) -> ProgramGaps:
+    """Places come from `mentor_rooms`, the one read of a mentor's free places: a mentee in a live
+    pair holds a place, whether or not their mentor has paused since."""
+    rooms = list(mentor_rooms(program=program, today=today).values())
+    taking = [room for room in rooms if not room.paused_until]
+    # People who left the organisation are neither paired nor decided on: they count nowhere here.
+    staying = Enrolment.objects.filter(program=program, person__is_active=True)
+    counts = staying.aggregate(
+        mentees=Count("pk", filter=Q(role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPROVED)),
+        pending=Count("pk", filter=Q(status=EnrolmentStatus.APPLIED)),
+    )
+    return ProgramGaps(
+        mentees=counts["mentees"],
+        unpaired_mentees=unpaired_mentees(program=program).count(),
+        mentors=len(rooms),
+        capacity=sum(room.capacity for room in taking),
+        free_places=sum(room.free for room in rooms),
+        paused_mentors=len(rooms) - len(taking),
+        pending=counts["pending"],
+        eligible_mentors=eligible_mentors(program=program).count(),
+        departments_without_mentors=departments_without_mentors(program=program),
     )
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("programs/<int:program_id>/pair/", views.relationship_pair_moved),
     path("programs/<int:program_id>/close/", views.program_close, name="program_close"),
     path("programs/<int:program_id>/pool/", views.program_pool, name="program_pool"),
+    path("programs/<int:program_id>/gaps/", views.program_gaps, name="program_gaps"),
 ]

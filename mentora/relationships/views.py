@@ -103,6 +103,20 @@ def program_close(request, program_id: int):
 
 
 @login_required
+def program_gaps(request, program_id: int):
+    """Who is missing in a program: the program page's panel, fetched again after a change of its
+    enrolments."""
+    program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
+    return vary_on_htmx(
+        render(
+            request,
+            "relationships/_program_gaps.html",
+            {"program": program, "gaps": selectors.program_gaps(program=program)},
+        )
+    )
+
+
+@login_required
 def program_pool(request, program_id: int):
     """Who is free to be (re)matched in a program: the program page's panel, fetched again after a
     change of its enrolments."""

@@ -134,7 +134,7 @@ def test_a_panel_follows_an_event_that_arrives_as_it_is_swapped_in(live_server, 
         program=program, person=mentee, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.APPLIED
     )
     page = browser_page
-    gaps_path = reverse("programs:gaps", args=[program.pk])
+    gaps_path = reverse("relationships:program_gaps", args=[program.pk])
     gaps_fetches = []
     page.on("request", lambda request: gaps_fetches.append(request.url) if gaps_path in request.url else None)
     sign_in(page, live_server, pam)

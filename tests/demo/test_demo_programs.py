@@ -27,8 +27,8 @@ from mentora.programs.models import (
     Program,
     ProgramStatus,
 )
-from mentora.programs.selectors import program_gaps
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
+from mentora.relationships.selectors import program_gaps
 from tests.programs.factories import ProgramFactory
 from tests.workspace.fixtures import active_relationship
 

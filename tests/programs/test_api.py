@@ -216,7 +216,10 @@ def test_invitations_enrolment_approval_and_gaps(
     EnrolmentFactory(program=program, role="mentor", capacity=1)
     gaps = pam_api.get(f"/api/programs/{program.pk}/gaps").json()
     assert (gaps["mentees"], gaps["mentors"], gaps["capacity"], gaps["shortfall"]) == (2, 2, 1, 1)
-    assert gaps["messages"][0] == "2 mentees, 2 mentors: capacity 1 — not enough capacity for 1 mentee"
+    assert (gaps["unpaired_mentees"], gaps["free_places"]) == (2, 1)
+    assert gaps["messages"][0] == (
+        "2 mentees waiting for a mentor, 1 free place: not enough places for 1 mentee"
+    )
 
 
 def test_enrolling_when_ineligible_or_with_a_bad_token_is_explained(org, pam, alice, client, monkeypatch):

@@ -27,7 +27,7 @@ def test_an_htmx_decision_triggers_the_event_the_panels_listen_to(client, org, p
     page = client.get(reverse("programs:manage", args=[program.pk])).content.decode()
     listener = f'hx-trigger="{ENROLMENTS_CHANGED} from:body"'
     assert page.count(listener) == 2  # the gaps panel and the pool
-    assert f'hx-get="{reverse("programs:gaps", args=[program.pk])}"' in page
+    assert f'hx-get="{reverse("relationships:program_gaps", args=[program.pk])}"' in page
     assert f'hx-get="{reverse("relationships:program_pool", args=[program.pk])}"' in page
 
 
@@ -45,7 +45,7 @@ def test_the_refreshed_panels_count_the_approved_mentee(client, org, pam, alice,
     EnrolmentFactory(program=program, person=bob, role=EnrolmentRole.MENTOR, capacity=2)
     enrolment = EnrolmentFactory(program=program, person=alice, status=EnrolmentStatus.APPLIED)
     client.force_login(pam.user)
-    gaps_url = reverse("programs:gaps", args=[program.pk])
+    gaps_url = reverse("relationships:program_gaps", args=[program.pk])
     pool_url = reverse("relationships:program_pool", args=[program.pk])
     assert "0 mentees" in client.get(gaps_url, headers={"HX-Request": "true"}).content.decode()
     assert "Alice Archer" not in client.get(pool_url, headers={"HX-Request": "true"}).content.decode()

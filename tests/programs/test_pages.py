@@ -177,9 +177,12 @@ def test_the_manage_page_shows_who_is_missing(client, pam, program, org):
     text = response.content.decode()
     assert response.status_code == 200
     assert "3 mentees" in text and "1 mentor" in text and "capacity 1" in text
-    assert "not enough capacity for 2 mentees" in text
-    partial = client.get(reverse("programs:gaps", args=[program.pk]), headers={"HX-Request": "true"})
-    assert "not enough capacity for 2 mentees" in partial.content.decode()
+    assert "1 place free" in text and "3 mentees waiting for a mentor" in text
+    assert "not enough places for 2 mentees" in text
+    partial = client.get(
+        reverse("relationships:program_gaps", args=[program.pk]), headers={"HX-Request": "true"}
+    )
+    assert "not enough places for 2 mentees" in partial.content.decode()
     assert "<html" not in partial.content.decode()
 
 

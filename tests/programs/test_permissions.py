@@ -43,7 +43,7 @@ def manager_pages(program, enrolment):
         reverse("programs:curriculum", args=[program.pk]),
         reverse("programs:invite", args=[program.pk]),
         reverse("programs:enrolments", args=[program.pk]),
-        reverse("programs:gaps", args=[program.pk]),
+        reverse("relationships:program_gaps", args=[program.pk]),
         reverse("programs:enrolment", args=[program.pk, enrolment.pk]),
     ]
 

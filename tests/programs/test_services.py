@@ -18,8 +18,7 @@ from mentora.programs.models import (
     ProgramType,
     QuestionKind,
 )
-from mentora.programs.selectors import program_gaps
-from tests.factories import DepartmentFactory, PersonFactory, SkillFactory
+from tests.factories import DepartmentFactory, SkillFactory
 from tests.programs.factories import EnrolmentFactory, IntakeQuestionFactory, ProgramFactory
 
 
@@ -365,72 +364,6 @@ def test_a_mentee_has_no_capacity(org, alice):
 
 
 # ---- who is missing --------------------------------------------------------------------------
-
-
-def test_gaps_count_capacity_shortfall_and_departments_without_mentors(org):
-    engineering = DepartmentFactory(organisation=org, name="Engineering")
-    sales = DepartmentFactory(organisation=org, name="Sales")
-    program = ProgramFactory(organisation=org, mentor_min_seniority=2)
-    for _ in range(5):
-        EnrolmentFactory(program=program, person=PersonFactory(organisation=org, department=sales))
-    EnrolmentFactory(
-        program=program,
-        person=PersonFactory(organisation=org, department=engineering, seniority=3),
-        role="mentor",
-        capacity=2,
-    )
-    EnrolmentFactory(program=program, role="mentor", capacity=4, paused_until=datetime.date(2099, 1, 1))
-    EnrolmentFactory(program=program, status=EnrolmentStatus.APPLIED)
-    gaps = program_gaps(program=program)
-    assert (gaps.mentees, gaps.mentors, gaps.capacity, gaps.shortfall) == (5, 2, 2, 3)
-    assert (gaps.paused_mentors, gaps.pending) == (1, 1)
-    assert gaps.departments_without_mentors == [sales]
-    assert gaps.eligible_mentors == 1
-
-
-def test_gaps_count_the_mentors_whose_places_count_as_matching_does(org):
-    """A mentor who left the organisation is no capacity: the pool and the runs leave them out."""
-    program = ProgramFactory(organisation=org)
-    EnrolmentFactory(program=program, person=PersonFactory(organisation=org))
-    EnrolmentFactory(program=program, role="mentor", capacity=2)
-    EnrolmentFactory(
-        program=program, role="mentor", capacity=3, person=PersonFactory(organisation=org, is_active=False)
-    )
-    EnrolmentFactory(
-        program=program,
-        role="mentor",
-        capacity=4,
-        paused_until=datetime.date(2099, 1, 1),
-        person=PersonFactory(organisation=org, is_active=False),
-    )
-    gaps = program_gaps(program=program)
-    assert (gaps.mentors, gaps.capacity, gaps.paused_mentors) == (1, 2, 0)
-
-
-def test_gaps_leave_out_the_people_who_left_the_organisation(org):
-    """A leaver is no mentee to pair, no application to decide and no mentor for a department."""
-    sales = DepartmentFactory(organisation=org, name="Sales")
-    program = ProgramFactory(organisation=org)
-    EnrolmentFactory(program=program, person=PersonFactory(organisation=org, department=sales))
-    for status in (EnrolmentStatus.APPROVED, EnrolmentStatus.APPLIED):
-        EnrolmentFactory(
-            program=program, status=status, person=PersonFactory(organisation=org, is_active=False)
-        )
-    EnrolmentFactory(
-        program=program,
-        role="mentor",
-        capacity=2,
-        person=PersonFactory(organisation=org, department=sales, is_active=False),
-    )
-    gaps = program_gaps(program=program)
-    assert (gaps.mentees, gaps.pending, gaps.shortfall) == (1, 0, 1)
-    assert gaps.departments_without_mentors == [sales]
-
-
-def test_gaps_flag_a_program_nobody_may_mentor(org, alice):
-    program = ProgramFactory(organisation=org, mentor_min_seniority=9)
-    gaps = program_gaps(program=program)
-    assert gaps.eligible_mentors == 0 and gaps.is_empty
 
 
 def test_a_pick_up_to_three_skills_question_refuses_a_fourth_skill(org, alice):
