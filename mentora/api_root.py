@@ -26,6 +26,7 @@ from mentora.people.history_api import router as people_history_router
 from mentora.people.import_api import router as people_import_router
 from mentora.privacy.api import router as privacy_router
 from mentora.programs.api import router as programs_router
+from mentora.relationships.api import programs_router as relationships_programs_router
 from mentora.relationships.api import router as relationships_router
 from mentora.scheduler.api import router as scheduler_router
 from mentora.scim.api import router as scim_router
@@ -47,6 +48,7 @@ api.add_router("/people", people_export_router)
 api.add_router("/people", people_history_router)
 api.add_router("/hr-sync", hrsync_router)
 api.add_router("/programs", programs_router)
+api.add_router("/programs", relationships_programs_router)
 api.add_router("/relationships", relationships_router)
 api.add_router("/matching", pairing_router)
 api.add_router("/choose", choose_router)
