@@ -6,8 +6,7 @@ from collections.abc import Collection
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from mentora.api.errors import ApiError
-from mentora.core.forms import refusal_text
+from mentora.api.errors import ApiError, refusal_answer
 from mentora.core.roles import Viewer, request_viewer
 
 # The relationship-support apps' (agreements, check-ins, advocacy) refusals that conflict with the
@@ -24,24 +23,17 @@ def api_viewer(request) -> Viewer:
     return viewer
 
 
-def call_service(
-    service, /, *, conflicts: Collection[str] = CONFLICT_CODES, invalid: Collection[str] = (), **kwargs
-):
-    """Run a service; answer its refusals coded in `conflicts` with 409 and those in `invalid` with
-    422, each with its own code (a stale version's refusal that names the current version gives it
-    in `details`). Any other refusal goes on to the API's generic 422."""
+def call_service(service, /, *, conflicts: Collection[str] = CONFLICT_CODES, **kwargs):
+    """Run a service; answer its refusals coded in `conflicts` with 409, others (through the API's
+    handler) with 422, each with its rule's code and field (a stale version's refusal that names the
+    current version gives it in `details`)."""
     try:
         return service(**kwargs)
     except ValidationError as error:
-        code = getattr(error, "code", None)
+        code, message, field, details = refusal_answer(error)
         if code in conflicts:
             params = getattr(error, "params", None) or {}
-            details = (
-                [{"field": "version", "message": str(params["version"])}]
-                if code == "stale" and "version" in params
-                else []
-            )
-            raise ApiError(409, code, refusal_text(error), details) from None
-        if code in invalid:
-            raise ApiError(422, code, refusal_text(error)) from None
+            if code == "stale" and "version" in params:
+                details = [{"field": "version", "code": code, "message": str(params["version"])}]
+            raise ApiError(409, code, message, details, field=field) from None
         raise

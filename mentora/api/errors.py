@@ -1,35 +1,67 @@
 """One error shape for the whole API:
 
-{"error": {"code": "not_found", "message": "…", "details": [{"field": …, "message": …}]}}
+{"error": {"code": "mentor_full", "message": "…", "field": "mentor_id",
+           "details": [{"field": "mentor_id", "code": "mentor_full", "message": "…"}]}}
+
+`code` is stable: a refusal of a service's rule carries the rule's code (`mentora.core.refusals`),
+anything else one of the API's own codes (`API_CODES`); `field` is the input the error concerns, null
+when it concerns the request as a whole or several inputs (then `details` has one entry per field).
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from mentora.core.refusals import REFUSAL_CODES
+
+# The API's own codes, beside the services' rule codes; docs/api.md lists both.
+API_CODES: dict[str, str] = {
+    "invalid_input": "The input does not fit the schema, or several rules refused it: see `details`.",
+    "bad_request": "The request could not be read (e.g. a body that is not JSON).",
+    "unauthenticated": "No token, or an unknown, expired or revoked one.",
+    "forbidden": "The caller may not do this.",
+    "no_person": "The caller's account is not linked to a person.",
+    "read_only_token": "A read-only token tried to change something.",
+    "not_found": "The path or the record does not exist, or belongs to another organisation.",
+    "method_not_allowed": "The path does not take this method (`Allow` lists those it does).",
+    "too_large": "The body is larger than the server accepts.",
+    "file_too_large": "The uploaded file is larger than the import accepts.",
+    "too_many_attempts": "Too many wrong tokens from this address.",
+    "invalid_invitation": "The invitation is for another program.",
+    "idempotency_key_reused": "The `Idempotency-Key` was used before with a different request.",
+    "idempotency_in_progress": "A request with this `Idempotency-Key` is still being answered.",
+    "server_error": "A fault on the server, logged there.",
+    "error": "Any other error status (its HTTP reason phrase says which).",
+}
+
 
 class ApiError(Exception):
     """Raise from an endpoint to answer with a specific status and code."""
 
-    def __init__(self, status: int, code: str, message: str, details: list | None = None):
+    def __init__(
+        self, status: int, code: str, message: str, details: list | None = None, *, field: str | None = None
+    ):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details or []
+        self.field = field
 
 
 class ErrorDetailOut(Schema):
     field: str | None
+    code: str | None
     message: str
 
 
 class ErrorBodyOut(Schema):
     code: str
     message: str
+    field: str | None
     details: list[ErrorDetailOut]
 
 
@@ -39,42 +71,71 @@ class ErrorOut(Schema):
     error: ErrorBodyOut
 
 
-def error_body(code: str, message: str, details: list | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "details": details or []}}
+def error_body(code: str, message: str, details: list | None = None, *, field: str | None = None) -> dict:
+    details = [{"field": None, "code": None, **detail} for detail in details or []]
+    return {"error": {"code": code, "message": message, "field": field, "details": details}}
 
 
-def _django_validation_details(exc: ValidationError) -> list[dict]:
+def _detail(field: str | None, error: ValidationError) -> dict:
+    return {"field": field, "code": error.code, "message": " ".join(error)}
+
+
+def refusal_details(exc: ValidationError) -> list[dict]:
+    """One entry per message of a service's ValidationError, each with its field and code."""
     if hasattr(exc, "error_dict"):
         return [
-            {"field": field, "message": message}
-            for field, errors in exc.message_dict.items()
-            for message in errors
+            _detail(None if field == NON_FIELD_ERRORS else field, error)
+            for field, errors in exc.error_dict.items()
+            for error in errors
         ]
-    return [{"field": None, "message": message} for message in exc.messages]
+    return [_detail(None, error) for error in exc.error_list]
+
+
+def refusal_answer(exc: ValidationError) -> tuple[str, str, str | None, list[dict]]:
+    """The code, message, field and details the API answers a service's refusal with: the rule's own
+    code when one rule refused (on one field or none), `invalid_input` otherwise."""
+    details = refusal_details(exc)
+    codes = {detail["code"] for detail in details if detail["code"] in REFUSAL_CODES}
+    if len(codes) == 1:
+        (code,) = codes
+        concerned = [detail for detail in details if detail["code"] == code]
+        message = " ".join(detail["message"] for detail in concerned)
+    else:
+        code, concerned, message = "invalid_input", details, "The request is not valid."
+    fields = {detail["field"] for detail in concerned}
+    field = fields.pop() if len(fields) == 1 else None
+    return code, message, field, details
+
+
+def _schema_details(exc: NinjaValidationError) -> list[dict]:
+    """pydantic's errors, one entry per field (its path, e.g. `body.payload.seniority`)."""
+    by_field: dict[str, dict] = {}
+    for err in exc.errors:
+        field = ".".join(str(part) for part in err.get("loc", []))
+        if field in by_field:
+            by_field[field]["message"] += " " + err.get("msg", "")
+        else:
+            by_field[field] = {"field": field, "code": err.get("type"), "message": err.get("msg", "")}
+    return list(by_field.values())
 
 
 def install_error_handlers(api) -> None:
     @api.exception_handler(ApiError)
     def on_api_error(request, exc: ApiError):
-        return api.create_response(request, error_body(exc.code, exc.message, exc.details), status=exc.status)
+        body = error_body(exc.code, exc.message, exc.details, field=exc.field)
+        return api.create_response(request, body, status=exc.status)
 
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request, exc: NinjaValidationError):
-        details = [
-            {"field": ".".join(str(part) for part in err.get("loc", [])), "message": err.get("msg", "")}
-            for err in exc.errors
-        ]
-        return api.create_response(
-            request, error_body("invalid_input", "The request is not valid.", details), status=422
-        )
+        details = _schema_details(exc)
+        field = details[0]["field"] if len(details) == 1 else None
+        body = error_body("invalid_input", "The request is not valid.", details, field=field)
+        return api.create_response(request, body, status=422)
 
     @api.exception_handler(ValidationError)
     def on_django_validation(request, exc: ValidationError):
-        return api.create_response(
-            request,
-            error_body("invalid_input", "The request is not valid.", _django_validation_details(exc)),
-            status=422,
-        )
+        code, message, field, details = refusal_answer(exc)
+        return api.create_response(request, error_body(code, message, details, field=field), status=422)
 
     @api.exception_handler(AuthenticationError)
     def on_auth_error(request, exc):

@@ -35,11 +35,10 @@ CONFLICT_CODES = {
     "declined_before",
     "not_pending",
 }
-INPUT_CODES = {"mentor_ineligible", "not_a_mentor", "not_a_mentee", "not_choose_mode", "same_person"}
 
 
-# Run a service; answer its refusals with their own code.
-_call = partial(call_service, conflicts=CONFLICT_CODES, invalid=INPUT_CODES)
+# Run a service; answer its refusals with their own code (409 for the conflicts, 422 for the others).
+_call = partial(call_service, conflicts=CONFLICT_CODES)
 
 
 def _mentee_program(request, program_id: int):

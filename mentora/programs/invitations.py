@@ -25,6 +25,7 @@ from mentora.accounts.activation import first_password_link
 from mentora.core.batches import chunks
 from mentora.core.forms import refusal_text
 from mentora.core.links import site_url
+from mentora.core.refusals import Refusal
 from mentora.core.text import check_texts, one_line
 from mentora.organisations.models import Department
 from mentora.people.models import MAX_SENIORITY, Person
@@ -54,7 +55,7 @@ REPORT_REASONS = ("duplicates", "unknown", "ineligible", "already_enrolled", "al
 
 def _ensure_open(program: Program) -> None:
     if program.status != ProgramStatus.OPEN:
-        raise ValidationError(_("Open the program for enrolment before inviting people."))
+        raise Refusal(_("Open the program for enrolment before inviting people."), code="program_not_open")
 
 
 # --- a round of invitations --------------------------------------------------------------------
@@ -78,27 +79,33 @@ def invitation_batch_start(
     department_ids = sorted(set(department_ids or []))
     by_filter = bool(department_ids or locations or min_seniority is not None or max_seniority is not None)
     if addresses and by_filter:
-        raise ValidationError(
-            {"emails": _("Invite either by email address or by department, location and seniority.")}
+        raise Refusal(
+            _("Invite either by email address or by department, location and seniority."),
+            code="exclusive_inputs",
+            field="emails",
         )
     if not addresses and not by_filter:
-        raise ValidationError(
-            {"emails": _("Give email addresses, or choose departments, locations or seniority levels.")}
+        raise Refusal(
+            _("Give email addresses, or choose departments, locations or seniority levels."),
+            code="required",
+            field="emails",
         )
     if len(addresses) > MAX_INVITATION_ADDRESSES:
-        raise ValidationError(
-            {"emails": _("Invite at most %(max)s addresses at a time.") % {"max": MAX_INVITATION_ADDRESSES}}
+        raise Refusal(
+            _("Invite at most %(max)s addresses at a time.") % {"max": MAX_INVITATION_ADDRESSES},
+            code="too_many",
+            field="emails",
         )
     if any(len(address) > MAX_ADDRESS_LENGTH for address in addresses):
-        raise ValidationError(
-            {
-                "emails": ngettext(
-                    "An address is longer than %(max)s character.",
-                    "An address is longer than %(max)s characters.",
-                    MAX_ADDRESS_LENGTH,
-                )
-                % {"max": MAX_ADDRESS_LENGTH}
-            }
+        raise Refusal(
+            ngettext(
+                "An address is longer than %(max)s character.",
+                "An address is longer than %(max)s characters.",
+                MAX_ADDRESS_LENGTH,
+            )
+            % {"max": MAX_ADDRESS_LENGTH},
+            code="too_long",
+            field="emails",
         )
     for address in addresses:
         check_texts(single_line={"emails": address})
@@ -106,14 +113,22 @@ def invitation_batch_start(
         check_texts(single_line={"locations": location})
     for field, value in (("min_seniority", min_seniority), ("max_seniority", max_seniority)):
         if value is not None and not 1 <= value <= MAX_SENIORITY:
-            raise ValidationError({field: _("Seniority is between 1 and %(max)s.") % {"max": MAX_SENIORITY}})
+            raise Refusal(
+                _("Seniority is between 1 and %(max)s.") % {"max": MAX_SENIORITY},
+                code="bad_range",
+                field=field,
+            )
     if min_seniority is not None and max_seniority is not None and min_seniority > max_seniority:
-        raise ValidationError({"min_seniority": _("The lowest seniority must not be above the highest.")})
+        raise Refusal(
+            _("The lowest seniority must not be above the highest."), code="bad_range", field="min_seniority"
+        )
     departments = list(
         Department.objects.filter(organisation_id=program.organisation_id, pk__in=department_ids)
     )
     if len(departments) != len(department_ids):
-        raise ValidationError({"departments": _("Choose departments of your organisation.")})
+        raise Refusal(
+            _("Choose departments of your organisation."), code="other_organisation", field="departments"
+        )
     batch = InvitationBatch.objects.create(
         program=program,
         created_by=actor,
@@ -351,9 +366,9 @@ def _send(invitation: Invitation) -> None:
 
 def _ensure_outstanding(invitation: Invitation) -> None:
     if invitation.accepted_at is not None:
-        raise ValidationError(_("This invitation was accepted."))
+        raise Refusal(_("This invitation was accepted."), code="already_accepted")
     if invitation.revoked_at is not None:
-        raise ValidationError(_("This invitation was withdrawn."))
+        raise Refusal(_("This invitation was withdrawn."), code="revoked")
 
 
 @transaction.atomic
@@ -372,7 +387,7 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     """Withdraw an outstanding invitation: its link stops working."""
     _ensure_outstanding(invitation)
     if not _outstanding().filter(pk=invitation.pk).update(revoked_at=timezone.now()):
-        raise ValidationError(_("This invitation was accepted."))
+        raise Refusal(_("This invitation was accepted."), code="already_accepted")
     invitation.refresh_from_db()
     return invitation
 
@@ -384,20 +399,20 @@ def invitation_resolve(*, token: str, person: Person | None) -> Invitation:
     try:
         payload = signer.unsign_object(token, max_age=INVITATION_MAX_AGE_SECONDS)
     except signing.SignatureExpired:
-        raise ValidationError(
+        raise Refusal(
             _("This invitation link has expired. Ask the program manager for a new one."), code="expired"
         ) from None
     except (signing.BadSignature, ValueError, TypeError):
-        raise ValidationError(_("This invitation link is not valid."), code="invalid") from None
+        raise Refusal(_("This invitation link is not valid."), code="invalid") from None
     invitation = (
         Invitation.objects.select_related("program", "person").filter(pk=payload.get("invitation")).first()
         if isinstance(payload, dict)
         else None
     )
     if invitation is None:
-        raise ValidationError(_("This invitation link is not valid."), code="invalid")
+        raise Refusal(_("This invitation link is not valid."), code="invalid")
     if person is None or invitation.person_id != person.pk:
-        raise ValidationError(_("This invitation was sent to someone else."), code="not_yours")
+        raise Refusal(_("This invitation was sent to someone else."), code="not_yours")
     if invitation.revoked_at is not None:
-        raise ValidationError(_("This invitation was withdrawn."), code="revoked")
+        raise Refusal(_("This invitation was withdrawn."), code="revoked")
     return invitation

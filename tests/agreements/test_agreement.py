@@ -188,7 +188,7 @@ def test_api_edit_confirm_and_two_tab_conflict(client, relationship, alice, bob)
     stale = api(client, bob, "put", url, {**FULL, "version": 0})
     assert stale.status_code == 409
     assert stale.json()["error"]["code"] == "stale"
-    assert stale.json()["error"]["details"] == [{"field": "version", "message": "1"}]
+    assert stale.json()["error"]["details"] == [{"field": "version", "code": "stale", "message": "1"}]
     api(client, alice, "post", f"{url}/confirm", {"version": 1})
     body = api(client, bob, "post", f"{url}/confirm", {"version": 1}).json()
     assert body["is_confirmed"] is True

@@ -11,7 +11,7 @@ from tests.factories import api_headers
 def error_of(response) -> dict:
     assert response["Content-Type"].startswith("application/json"), response.content[:200]
     body = json.loads(response.content)
-    assert set(body["error"]) == {"code", "message", "details"}
+    assert set(body["error"]) == {"code", "message", "field", "details"}
     return body["error"]
 
 
@@ -35,7 +35,12 @@ def test_a_crash_in_an_endpoint_is_a_json_500_without_a_traceback(alice, monkeyp
     monkeypatch.setattr("mentora.home.api.home_for", crash)
     response = Client(raise_request_exception=False).get("/api/me/home", headers=api_headers(alice))
     assert response.status_code == 500
-    assert error_of(response) == {"code": "server_error", "message": "Internal Server Error.", "details": []}
+    assert error_of(response) == {
+        "code": "server_error",
+        "message": "Internal Server Error.",
+        "field": None,
+        "details": [],
+    }
     assert b"secret internals" not in response.content
     assert "secret internals" in caplog.text  # logged for the operators
 
@@ -52,6 +57,7 @@ def test_a_json_body_above_the_size_limit_is_a_json_413(client, alice, settings,
     assert error_of(response) == {
         "code": "too_large",
         "message": "The request body is larger than 1000 bytes.",
+        "field": None,
         "details": [],
     }
 

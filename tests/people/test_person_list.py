@@ -213,5 +213,5 @@ def test_the_patch_api_changes_only_the_given_fields(client, pam, alice):
     )
     assert bad.status_code == 422
     assert bad.json()["error"]["details"] == [
-        {"field": "time_zone", "message": bad.json()["error"]["details"][0]["message"]}
+        {"field": "time_zone", "code": None, "message": bad.json()["error"]["details"][0]["message"]}
     ]

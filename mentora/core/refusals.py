@@ -1,0 +1,129 @@
+"""A service's refusal of one of its rules: the person's message, a stable code and the field it concerns.
+
+Services raise `Refusal`; it is a Django `ValidationError`, so pages show it as before (on the field it
+names, or above the form), and the API answers it in its one error shape with the code and the field
+(`mentora/api/errors.py`). The codes are a contract with integrators: each is listed in `REFUSAL_CODES`
+with what it means, and docs/api.md lists them all (tests/api/test_errors_documented.py).
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+# Every rule a service refuses by, with what it means; an integrator branches on the code, never on the
+# message (which is translated). Keep a code once it is published: rename the message, not the code.
+REFUSAL_CODES: dict[str, str] = {
+    # Shared by several apps
+    "stale": "Someone changed the record since you read it: read it again (`details` may name the version).",
+    "expired": "The link, token or invitation has expired.",
+    "invalid": "The link or token is not valid (altered or unknown).",
+    "empty": "Nothing to save: the text or selection is empty.",
+    "too_long": "A text is longer than allowed.",
+    "required": "A required value is missing.",
+    "not_active": "The relationship (or other record) is no longer active.",
+    "not_pending": "The request was already decided.",
+    "not_yours": "The record belongs to someone else.",
+    "locked": "A locked pair or record cannot change.",
+    "published": "The matching run is published and can no longer change.",
+    "unknown_fields": "The input has fields the operation does not take.",
+    "exclusive_inputs": "Two inputs that exclude each other were both given, or neither.",
+    "bad_range": "The lowest value is above the highest, or a value is outside its range.",
+    "control_character": "A text holds a line break, tab or other control character where none is allowed.",
+    # people and accounts
+    "email_taken": "Another account uses this e-mail address.",
+    "unchanged": "The new value is the current one.",
+    "too_many": "Too many items at once.",
+    "unknown_people": "Some of the people are not of your organisation.",
+    "weak_password": "The password is too weak.",
+    "sso_enforced": "The organisation signs in through single sign-on only.",
+    "no_source": "No HR sync source is configured.",
+    "running": "An HR sync is already running.",
+    # identity
+    "bad_certificate": "The identity provider's certificate cannot be read.",
+    "expired_certificate": "The identity provider's certificate has expired.",
+    "bad_domain": "The e-mail domain is not valid or not the organisation's.",
+    "bad_metadata": "The identity provider's metadata cannot be read.",
+    "bad_url": "The address is not a valid HTTPS URL.",
+    # programs
+    "program_closed": "The program is closed.",
+    "program_not_open": "The program is not open for enrolment.",
+    "not_editable": "The program's status does not allow this change any more.",
+    "not_deletable": "Only a draft program nobody enrolled in can be deleted.",
+    "bad_transition": "The program cannot go from its current status to the one asked.",
+    "close_needs_confirmation": "A program closes from its closing page (it says what becomes of its pairs).",
+    "not_started": "The program has not started yet.",
+    "no_participants": "Matching needs at least one approved mentee and one approved mentor.",
+    "not_a_manager": "The person is not a program manager of your organisation.",
+    "other_organisation": "A referenced record belongs to another organisation.",
+    "not_coaching": "Only coaching programs follow a set curriculum.",
+    "answered": "People have answered the question, so it cannot change that way.",
+    "unanswered": "A required intake question has no answer.",
+    "bad_choice": "The answer is not one of the choices offered.",
+    "bad_number": "The value is not a whole number in the allowed range.",
+    "ineligible": "The person is not eligible for this program or role.",
+    "already_enrolled": "The person is already enrolled in this program in this role.",
+    "already_decided": "The application has already been decided.",
+    "unknown_enrolments": "Some of the applications are not of this program.",
+    "wrong_invitation": "The invitation is for another program or person.",
+    "already_invited": "The person already has an open invitation to this program.",
+    "revoked": "The invitation was withdrawn.",
+    "already_accepted": "The invitation was already accepted.",
+    # matching, choosing, pairs
+    "not_finished": "The matching run has not finished.",
+    "closed": "The matching run is closed.",
+    "not_closed": "The matching run is not closed.",
+    "bad_pair": "The pair cannot be made from this run's people.",
+    "not_in_run": "The proposal or person is not in this run.",
+    "same_mentor": "The swap would give the same mentor.",
+    "rule_broken": "The change would break one of the program's matching rules.",
+    "no_mentees": "There is no mentee to match.",
+    "no_mentors": "There is no mentor to match.",
+    "already_paired": "The mentee already has a mentor in this program.",
+    "mentor_full": "The mentor has no capacity left.",
+    "mentor_paused": "The mentor has paused taking mentees.",
+    "mentee_taken": "The mentee already has a mentor or a pending request.",
+    "mentee_locked": "The mentee's pair is locked.",
+    "mentor_ineligible": "The mentor is not among the mentee's choices.",
+    "not_a_mentor": "The person is not an approved mentor of the program.",
+    "not_a_mentee": "The person is not an approved mentee of the program.",
+    "not_choose_mode": "The program does not let mentees choose their mentor.",
+    "declined_before": "The mentor declined this mentee before.",
+    "same_person": "Mentor and mentee are the same person.",
+    "not_a_party": "The person is not one of the pair.",
+    # the pair's tools and their close
+    "read_only": "The pair's space is read-only (the relationship has ended).",
+    "not_scheduled": "The meeting is not scheduled.",
+    "not_yet": "The meeting has not taken place yet.",
+    "already_answered": "The check-in was already answered.",
+    "wrong_survey": "The answer is for another survey.",
+    "incomplete": "Some required answers are missing.",
+    "closure_pending": "A closure is already proposed.",
+    "no_pending_closure": "No closure is proposed.",
+    "own_proposal": "You cannot confirm your own proposal.",
+    "cycle_not_over": "The cycle is not over yet.",
+    "in_past": "The date is in the past.",
+    "not_later": "The new date is not later than the current one.",
+    "too_far": "The date is too far ahead.",
+    "too_soon": "Too soon after the last nudge.",
+    # privacy
+    "self": "Nobody can do this to themselves.",
+    "last_admin": "The organisation's last active org admin cannot be removed.",
+    "not_confirmed": "The operation needs an explicit confirmation.",
+}
+
+
+class Refusal(ValidationError):
+    """A service's refusal: `Refusal(_("…"), code="mentor_full", field="mentor_id")`.
+
+    `field` is the input the refusal concerns (the API's name for it), or None when it concerns the
+    request as a whole; `code` is one of `REFUSAL_CODES`.
+    """
+
+    def __init__(self, message: Any, *, code: str, field: str | None = None, params: dict | None = None):
+        if code not in REFUSAL_CODES:
+            raise ValueError(f"Unknown refusal code {code!r}: add it to REFUSAL_CODES with what it means.")
+        error = ValidationError(message, code=code, params=params)
+        super().__init__({field: [error]} if field else error)
+        # Django keeps `code` only on an error without a field; callers test it either way.
+        self.code = code
+        self.field = field
