@@ -149,10 +149,7 @@ def group_positions(group: np.ndarray, score: np.ndarray, primary: np.ndarray | 
     if len(group) == 0:
         return np.zeros(0, dtype=np.int64)
     if primary is None or not primary.any():
-        # one float key per edge: group, then descending score; a stable sort keeps ties in position order
-        lo, hi = float(score.min()), float(score.max())
-        key = group.astype(np.float64) + (hi - score) / (hi - lo + 1e-12) * 0.999
-        order = np.argsort(key, kind="stable")
+        order = _by_group_then_descending_score(group, score)
     else:
         order = np.lexsort((np.arange(len(group)), -score, primary, group))
     g = group[order]
@@ -161,6 +158,22 @@ def group_positions(group: np.ndarray, score: np.ndarray, primary: np.ndarray | 
     pos = np.empty(len(g), dtype=np.int64)
     pos[order] = np.arange(len(g)) - starts
     return pos
+
+
+def _by_group_then_descending_score(group: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Edge order by (group, descending score, position)."""
+    n = len(group)
+    units = np.rint(score * SCORE_SCALE)
+    lo, hi = float(score.min()), float(score.max())
+    span = round((hi - lo) * SCORE_SCALE)
+    if np.array_equal(units / SCORE_SCALE, score) and (int(group.max()) + 1) * (span + 1) * n < 2**63:
+        # scores on the integer grid (every edge score is): one distinct integer key per edge, so the
+        # plain sort (vectorised, several times faster than a stable argsort) gives the stable order
+        from_top = round(hi * SCORE_SCALE) - units.astype(np.int64)
+        return np.sort((group.astype(np.int64) * (span + 1) + from_top) * n + np.arange(n)) % n
+    # one float key per edge: group, then descending score; a stable sort keeps ties in position order
+    key = group.astype(np.float64) + (hi - score) / (hi - lo + 1e-12) * 0.999
+    return np.argsort(key, kind="stable")
 
 
 def top_per_group(group: np.ndarray, score: np.ndarray, k: int | np.ndarray) -> np.ndarray:

@@ -81,3 +81,19 @@ def test_tfidf_cosine_is_the_same_from_the_block_product_and_pair_by_pair(monkey
     pairwise = rowwise_cosine(m, a, b)
     assert np.allclose(block, pairwise, rtol=0, atol=1e-12)
     assert 0 < block.mean() < 1
+
+
+def test_group_positions_order_by_group_then_descending_score_then_position():
+    from mentora.matching.scoring import group_positions
+
+    rng = np.random.default_rng(7)
+    group = rng.integers(0, 30, 2000)
+    on_grid = rng.integers(0, 40, 2000) / 40  # scores in millionths, with many ties
+    off_grid = on_grid + rng.normal(scale=1e-9, size=2000) * (rng.random(2000) < 0.5)
+    for score in (on_grid, off_grid, -on_grid * 1e4):
+        order = sorted(range(2000), key=lambda k: (group[k], -score[k], k))
+        expected = np.empty(2000, dtype=np.int64)
+        first_place: dict[int, int] = {}
+        for place, k in enumerate(order):
+            expected[k] = place - first_place.setdefault(int(group[k]), place)
+        assert np.array_equal(group_positions(group, score), expected)
