@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "mentora.core",
+    "mentora.ops",
     "mentora.accounts",
     "mentora.organisations",
     "mentora.audit",
@@ -117,6 +118,11 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # First: /health/live, /health/ready and /metrics answer the load balancer and Prometheus
+    # without host check, HTTPS redirect, session or CSP (mentora/ops/middleware.py says why).
+    "mentora.ops.middleware.OpsEndpointsMiddleware",
+    # Request counts and latencies (docs/deploy.md "Metrics"), with its pair just before django-axes.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "mentora.core.permissions_policy.PermissionsPolicyMiddleware",
@@ -139,6 +145,9 @@ MIDDLEWARE = [
     # An org admin or program manager whose organisation requires a second factor sets it up first.
     "mentora.accounts.middleware.MfaEnforcementMiddleware",
     "mentora.core.middleware.ViewerTimezoneMiddleware",
+    # Reads of the heavy read pages from DATABASE_REPLICA_URL, if set (docs/deploy.md "Read replica").
+    "mentora.ops.replica.ReplicaReadsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its explanatory page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -180,6 +189,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# An optional read replica (docs/deploy.md "Read replica"): GET requests to these pages read from it
+# until they write; a browser that has just written reads from the primary for the pin's seconds.
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"].strip(),
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        # In tests the replica is the test database itself (the same rows, through another connection).
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["mentora.ops.replica.ReplicaRouter"]
+DATABASE_REPLICA_VIEWS = envlist(
+    "DATABASE_REPLICA_VIEWS",
+    "home,people:list,programs:list,programs:manage,checkins:program,checkins:at_risk,audit:log,"
+    "pairing:runs,pairing:compare",
+)
+DATABASE_REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", "10")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -338,6 +367,12 @@ CONTENT_SECURITY_POLICY = {
 # django-axes would also count failures per address; locking out by username alone is deliberate (see
 # AXES_LOCKOUT_PARAMETERS), and `check --deploy` must stay clean for the production settings.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# /metrics (docs/deploy.md "Metrics") answers a scraper that sends `Authorization: Bearer
+# METRICS_TOKEN` or connects from one of METRICS_ALLOWED_IPS (addresses or networks); with neither
+# set it answers 404. Several gunicorn workers share their counts through PROMETHEUS_MULTIPROC_DIR.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+METRICS_ALLOWED_IPS = envlist("METRICS_ALLOWED_IPS")
 
 LOGGING = {
     "version": 1,
