@@ -52,3 +52,29 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw_value() -> str:
         return "mnt_" + secrets.token_urlsafe(32)
+
+
+class IdempotentRequest(models.Model):
+    """A POST sent with an `Idempotency-Key`, answered once (mentora/api/idempotency.py): whose key it is
+    (the SHA-256 of the caller's token), the request's fingerprint, and once answered, the answer a
+    retry is given again. The unique pair (owner, key) is what lets only one of two concurrent requests
+    run; rows older than IDEMPOTENCY_KEY_HOURS are forgotten."""
+
+    owner = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    path = models.CharField(max_length=2000)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+    # Null while the first request is being answered.
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=2000, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="api_idempotency_key_once_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.path})"
