@@ -313,13 +313,28 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mentora@localhost")
+# The folder of EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (a file per process).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 
-# Background work: the database backend needs no extra service; see README for Redis.
+# Background work: the database backend needs no extra service; see README for Redis. Matching runs
+# have a queue of their own with its own worker, so that a long run never holds up e-mails and imports.
+MATCHING_QUEUE = "matching"
+TASK_QUEUES = ["default", MATCHING_QUEUE]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
+# A matching worker says its run is alive every MATCH_RUN_HEARTBEAT_SECONDS; a run silent for
+# MATCH_RUN_LEASE_SECONDS has lost its worker and is marked failed (docs/pairing.md).
+MATCH_RUN_HEARTBEAT_SECONDS = envint("MATCH_RUN_HEARTBEAT_SECONDS", "30")
+MATCH_RUN_LEASE_SECONDS = envint("MATCH_RUN_LEASE_SECONDS", "300")
+if not 1 <= MATCH_RUN_HEARTBEAT_SECONDS * 3 <= MATCH_RUN_LEASE_SECONDS:
+    # A lease shorter than a few heartbeats would declare a busy, living worker dead.
+    raise ImproperlyConfigured(
+        "MATCH_RUN_LEASE_SECONDS must be at least 3 x MATCH_RUN_HEARTBEAT_SECONDS, which must be at least 1."
+    )
 # Periodic jobs (mentora.core.schedule) are enqueued by `manage.py run_scheduler`; their runs are
 # kept this many days.
 SCHEDULER_KEEP_DAYS = envint("SCHEDULER_KEEP_DAYS", "90")
@@ -328,9 +343,17 @@ SCHEDULER_KEEP_DAYS = envint("SCHEDULER_KEEP_DAYS", "90")
 HR_SYNC_FOLDERS = envlist("HR_SYNC_FOLDERS", str(BASE_DIR / "var" / "hr-sync"))
 HR_SYNC_ALLOW_PRIVATE_ADDRESSES = envbool("HR_SYNC_ALLOW_PRIVATE_ADDRESSES")
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
-    # The Redis-backed worker for scale: `manage.py rqworker default`.
+    # The Redis-backed workers for scale, one command per queue (docs/deploy.md, Processes):
+    # `manage.py rqworker --job-class django_tasks_rq.Job default` (and `... matching`).
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    RQ_QUEUES = {
+        name: {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # RQ stops a job after 180 s by default; a large matching run may take longer.
+            "DEFAULT_TIMEOUT": envint("MATCHING_TIMEOUT_SECONDS", "3600") if name == MATCHING_QUEUE else 600,
+        }
+        for name in TASK_QUEUES
+    }
 
 # Upload limits. Form and JSON bodies (files excluded) are small; an uploaded file above 2.5 MB is
 # spooled to a temporary file instead of memory. A 10,000-person HR export is about 5 MB; the people

@@ -25,10 +25,9 @@ class RunStatus(models.TextChoices):
 
 FINISHED_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED)
 
-# The worker running a run writes `heartbeat_at` every HEARTBEAT_SECONDS; a running run without a
-# heartbeat for RUN_LEASE has lost its worker (killed, out of memory, redeployed).
-HEARTBEAT_SECONDS = 30
-RUN_LEASE = timedelta(minutes=5)
+# The worker running a run writes `heartbeat_at` every settings.MATCH_RUN_HEARTBEAT_SECONDS; a running
+# run without a heartbeat for settings.MATCH_RUN_LEASE_SECONDS has lost its worker (killed, out of
+# memory, redeployed).
 # A run still queued after this long is waiting for a worker that may not be running at all.
 QUEUE_PATIENCE = timedelta(minutes=2)
 

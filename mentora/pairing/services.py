@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -33,8 +34,6 @@ from mentora.matching.instance import COMPONENTS, FAIRNESS_FLOORS, FAIRNESS_GROU
 from mentora.pairing.evaluation import evaluate_pairs
 from mentora.pairing.instance_builder import ENGINE_FORMATS, build
 from mentora.pairing.models import (
-    HEARTBEAT_SECONDS,
-    RUN_LEASE,
     MatchRun,
     PairAllowance,
     PairRule,
@@ -230,13 +229,14 @@ def _progress(run_id: int, progress: int, stage: str) -> None:
 
 @contextmanager
 def _heartbeat(run_id: int) -> Iterator[None]:
-    """Beat every HEARTBEAT_SECONDS from a thread of its own, so that a long solve (which cannot
-    report progress) still shows that its worker is alive."""
+    """Beat every MATCH_RUN_HEARTBEAT_SECONDS from a thread of its own, so that a long solve (which
+    cannot report progress) still shows that its worker is alive."""
     stop = threading.Event()
+    every = django_settings.MATCH_RUN_HEARTBEAT_SECONDS
 
     def beat() -> None:
         try:
-            while not stop.wait(HEARTBEAT_SECONDS):
+            while not stop.wait(every):
                 _running(run_id).update(heartbeat_at=timezone.now())
         finally:
             connection.close()  # this thread's own connection
@@ -254,7 +254,7 @@ def match_runs_fail_abandoned(*, program_id: int | None = None) -> int:
     """Mark failed, with a reason, the running runs whose worker has stopped beating; the manager
     can start the run again. Returns how many."""
     now = timezone.now()
-    expired = now - RUN_LEASE
+    expired = now - timedelta(seconds=django_settings.MATCH_RUN_LEASE_SECONDS)
     # Runs started before heartbeats existed have none: their start time stands in for it.
     abandoned = MatchRun.objects.filter(
         Q(heartbeat_at__lt=expired) | Q(heartbeat_at__isnull=True, started_at__lt=expired),
@@ -271,6 +271,11 @@ def match_runs_fail_abandoned(*, program_id: int | None = None) -> int:
         ),
         finished_at=now,
     )
+
+
+def match_runs_abandoned_sweep() -> dict[str, int]:
+    """The scheduler's periodic job: every organisation's abandoned runs, with how many it failed."""
+    return {"failed": match_runs_fail_abandoned()}
 
 
 def match_run_execute(*, run_id: int) -> MatchRun | None:

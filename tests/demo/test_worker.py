@@ -1,5 +1,6 @@
-"""The demo runs everything it shows: `bin/demo` starts `db_worker` beside the web server, and that
-worker, on the demo's task backend, carries a queued matching run through to its proposals."""
+"""The demo runs everything it shows: `bin/demo` starts `db_worker` on every queue beside the web
+server, and that worker, on the demo's task backend, carries a queued matching run (on its own queue)
+through to its proposals."""
 
 from io import StringIO
 
@@ -27,7 +28,9 @@ def test_the_demo_worker_finishes_a_matching_run_too_large_to_run_inline(monkeyp
     run.refresh_from_db()
     assert run.status == RunStatus.QUEUED
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0
+    )
 
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED

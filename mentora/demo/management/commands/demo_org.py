@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
@@ -13,7 +14,9 @@ from mentora.organisations.models import Organisation
 # are under .test anyway), and no update email is left queued for a worker to send later.
 QUIET = {
     "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    "TASKS": {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+    "TASKS": {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": settings.TASK_QUEUES}
+    },
 }
 
 
