@@ -3,6 +3,10 @@ import datetime
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The reminder sweep's job: the scheduler runs it, or `manage.py send_reminders` from cron, never both
+# for one slot (they claim the same (job, slot) row).
+REMINDERS_JOB = "notifications.reminders"
+
 
 class NotificationsConfig(AppConfig):
     name = "mentora.notifications"
@@ -17,7 +21,7 @@ class NotificationsConfig(AppConfig):
         pairing_changed.connect(pairing_news_queue, dispatch_uid="notifications.pairing_news")
         # The sweep that `manage.py send_reminders` runs by hand or from cron (docs/reminders.md).
         register_job(
-            name="notifications.reminders",
+            name=REMINDERS_JOB,
             func=reminders_sweep,
             description=_("Issue due check-ins and queue meeting reminders, nudges and check-in reminders"),
             every=datetime.timedelta(minutes=15),

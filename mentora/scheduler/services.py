@@ -1,9 +1,11 @@
-"""The scheduler's writes: claim each due job's slot once (`scheduler_tick`) and run a claimed slot
-on a worker (`job_run_execute`)."""
+"""The scheduler's writes: claim each due job's slot once (`scheduler_tick`, or `job_slot_claim` for a
+cron command that must not sweep a slot the scheduler has swept) and run a claimed slot on a worker
+(`job_run_execute`)."""
 
 import dataclasses
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -48,6 +50,16 @@ def scheduler_tick(*, now: datetime.datetime | None = None) -> list[JobRun]:
     return claimed
 
 
+def job_slot_claim(*, name: str, now: datetime.datetime | None = None) -> JobRun | None:
+    """Claim a registered job's current slot from outside the scheduler (a cron command) through the
+    same unique (job, slot) row: None when the scheduler or another cron has claimed it already."""
+    now = now or timezone.now()
+    job = registered_job(name)
+    if job is None:
+        raise LookupError(f"No job is registered as {name!r}.")
+    return _claim(job=job, slot=job.slot(now), now=now)
+
+
 def _prune(*, now: datetime.datetime) -> None:
     """Runs are kept SCHEDULER_KEEP_DAYS days: an every-minute job would otherwise grow forever."""
     JobRun.objects.filter(slot__lt=now - datetime.timedelta(days=settings.SCHEDULER_KEEP_DAYS)).delete()
@@ -63,9 +75,10 @@ def _as_result(value: object) -> dict:
     return {"result": str(value)}
 
 
-def job_run_execute(*, run_id: int) -> JobRun | None:
+def job_run_execute(*, run_id: int, func: Callable[[], object] | None = None) -> JobRun | None:
     """Run a queued slot's job and keep its outcome. A run already started (a task delivered twice)
-    or whose job is no longer registered is left as it is, or marked failed."""
+    or whose job is no longer registered is left as it is, or marked failed. `func` runs instead of
+    the registered function (a cron command's variant of the same job, e.g. sending in-process)."""
     now = timezone.now()
     if not JobRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, started_at=now
@@ -79,7 +92,7 @@ def job_run_execute(*, run_id: int) -> JobRun | None:
         error = f"No job is registered as {run.job!r} any more."
     else:
         try:
-            result = _as_result(job.func())
+            result = _as_result((func or job.func)())
         except Exception as exc:  # a job's failure is the run's outcome, not the worker's
             logger.exception("Scheduled job %s failed", run.job)
             error = f"{type(exc).__name__}: {exc}"[:ERROR_CHARS]
