@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "mentora.core.permissions_policy.PermissionsPolicyMiddleware",
     "mentora.api.middleware.ApiErrorShapeMiddleware",
+    # A POST under /api/ retried with its Idempotency-Key gets the first answer again (docs/api.md).
+    "mentora.api.idempotency.IdempotencyKeyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -287,6 +289,8 @@ AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "730")
 # Wrong API tokens are counted per client address in the cache (see mentora/api/auth.py).
 API_TOKEN_FAILURE_LIMIT = envint("API_TOKEN_FAILURE_LIMIT", "20")
 API_TOKEN_FAILURE_WINDOW = envint("API_TOKEN_FAILURE_WINDOW_SECONDS", "900")
+# How long an API POST's Idempotency-Key and its answer are kept (mentora/api/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = envint("IDEMPOTENCY_KEY_HOURS", "24")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
