@@ -3,6 +3,7 @@ above every app it composes; no app imports it."""
 
 from mentora.accounts.api import router as accounts_router
 from mentora.accounts.audit_api import router as audit_router
+from mentora.accounts.tokens_api import router as tokens_router
 from mentora.advocacy.api import router as advocacy_router
 from mentora.agreements.api import router as agreements_router
 from mentora.api.auth import TokenAuth
@@ -61,6 +62,7 @@ api.add_router("/pairs", meetings_router)
 api.add_router("/pairs", notes_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/auth", tokens_router)
 api.add_router("/audit", audit_router)
 api.add_router("/scim", scim_router)
 api.add_router("/me", home_router)

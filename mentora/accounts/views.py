@@ -4,6 +4,7 @@ activation (the link's page and the org admin's sending page), the organisation'
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_POST
 from mentora.accounts import selectors, services
 from mentora.accounts.activation import activation_user
 from mentora.accounts.forms import ActivationForm, ActivationRoundForm, EmailChangeForm, SignInPolicyForm
+from mentora.api.errors import error_body
+from mentora.api.middleware import API_PREFIX
 from mentora.core.decorators import person_required
 from mentora.core.forms import apply_service_errors
 from mentora.core.roles import request_viewer
@@ -24,8 +27,12 @@ from mentora.people.selectors import person_get
 
 def locked_out(request, original_response=None, credentials=None):
     """What django-axes answers (429) to a sign-in of a locked-out account, on /accounts/login/ and
-    /admin/login/ alike: why, and what to do."""
+    /admin/login/ alike: why, and what to do; under /api/ (a token made with a password) in the API's
+    error shape."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path_info.startswith(API_PREFIX):
+        message = _("Sign-in locked after too many wrong attempts: try again in %(minutes)d minutes.")
+        return JsonResponse(error_body("locked", message % {"minutes": minutes}), status=429)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
 
