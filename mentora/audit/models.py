@@ -38,6 +38,9 @@ class Action(models.TextChoices):
     EMAIL_CHANGED = "auth.email_changed", _("Sign-in e-mail changed")
     API_TOKEN_CREATED = "auth.api_token_created", _("API token created")
     API_TOKEN_REVOKED = "auth.api_token_revoked", _("API token revoked")
+    SERVICE_ACCOUNT_CREATED = "auth.service_account_created", _("Service account created")
+    SERVICE_ACCOUNT_REVOKED = "auth.service_account_revoked", _("Service account revoked")
+    SERVICE_ACCOUNT_REFUSED = "auth.service_account_refused", _("Service account call refused")
     # Identity providers and provisioning
     SSO_CONFIG_CHANGED = "sso.config_changed", _("Single sign-on settings changed")
     SCIM_PROVISIONED = "scim.provisioned", _("Provisioned by SCIM")
