@@ -271,19 +271,28 @@ class Completeness:
 
 def profile_completeness(*, person: Person) -> Completeness:
     """What a participant has filled in, so the home page can nudge them."""
+    # One query for the four related rows (every home page and the profile ask).
+    filled = (
+        Person.objects.filter(pk=person.pk)
+        .values(
+            has_languages=Exists(Person.languages.through.objects.filter(person_id=OuterRef("pk"))),
+            has_offered=Exists(OfferedSkill.objects.filter(person_id=OuterRef("pk"))),
+            has_wanted=Exists(WantedSkill.objects.filter(person_id=OuterRef("pk"))),
+            has_self_assessment=Exists(SelfAssessment.objects.filter(person_id=OuterRef("pk"))),
+        )
+        .get()
+    )
     return Completeness(
         items=[
             CompletenessItem(str(_("Job title")), bool(person.job_title)),
             CompletenessItem(str(_("Department")), person.department_id is not None),
             CompletenessItem(str(_("Location")), bool(person.location)),
-            CompletenessItem(str(_("Languages")), person.languages.exists()),
-            CompletenessItem(str(_("Skills you can offer")), person.offered_skills.exists()),
-            CompletenessItem(str(_("Skills you want to grow")), person.wanted_skills.exists()),
+            CompletenessItem(str(_("Languages")), filled["has_languages"]),
+            CompletenessItem(str(_("Skills you can offer")), filled["has_offered"]),
+            CompletenessItem(str(_("Skills you want to grow")), filled["has_wanted"]),
             CompletenessItem(str(_("Goals")), bool(person.goals)),
             CompletenessItem(str(_("Purpose")), bool(person.purpose)),
-            CompletenessItem(
-                str(_("Private self-assessment")), SelfAssessment.objects.filter(person=person).exists()
-            ),
+            CompletenessItem(str(_("Private self-assessment")), filled["has_self_assessment"]),
         ]
     )
 
@@ -303,17 +312,17 @@ class OrganisationOverview:
 def organisation_overview(*, organisation_id: int) -> OrganisationOverview:
     """Counts for the program manager's and leader's home page. Aggregates only, no private data."""
     people = Person.objects.filter(organisation_id=organisation_id)
-    totals = people.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
+    offers_a_skill = Exists(OfferedSkill.objects.filter(person_id=OuterRef("pk")))
+    totals = people.aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(is_active=True)),
+        mentors=Count("pk", filter=Q(offers_a_skill, is_active=True)),
+    )
     roles = dict(
         RoleMembership.objects.filter(person__organisation_id=organisation_id, person__is_active=True)
         .values_list("role")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    mentors = (
-        people.filter(is_active=True)
-        .filter(Exists(OfferedSkill.objects.filter(person=OuterRef("pk"))))
-        .count()
     )
 
     def top(related: str) -> list[tuple[str, int]]:
@@ -329,7 +338,7 @@ def organisation_overview(*, organisation_id: int) -> OrganisationOverview:
         people=totals["total"],
         active_people=totals["active"],
         participants=roles.get(Role.PARTICIPANT, 0),
-        mentors=mentors,
+        mentors=totals["mentors"],
         departments=Department.objects.filter(organisation_id=organisation_id).count(),
         roles=roles,
         top_offered=top("offered_by"),
