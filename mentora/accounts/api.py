@@ -108,7 +108,6 @@ def email_change_confirm(request, payload: EmailConfirmIn):
     person = call_service(
         sign_in.email_change_confirm,
         conflicts={"stale"},
-        invalid={"invalid", "expired"},
         token=payload.token,
     )
     return {"person_id": person.pk, "email": person.email}

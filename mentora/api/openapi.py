@@ -2,7 +2,8 @@
 
 - every operation documents the error statuses it can answer, each with the API's one error shape
   (`ErrorOut`), derived from what the operation has: a token (401, 403, and 429 once an address has
-  guessed too many), ids in its path (404), input (422), a JSON body (400), any body (413); statuses
+  guessed too many), ids in its path (404), input (422), a JSON body (400), any body (413), a POST
+  (409 and 422 for its `Idempotency-Key`, a header every POST documents); statuses
   that depend on the operation's own logic (409, a 404 for an id in the body, …) are declared on the
   operation itself, e.g. `response={200: AgreementOut, 409: ErrorOut}`;
 - two different schemas never share a component name: ninja keeps whichever came last and documents
@@ -18,6 +19,8 @@ from ninja.operation import Operation
 from ninja.schema import NinjaGenerateJsonSchema
 
 from mentora.api.errors import ErrorOut
+from mentora.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from mentora.api.idempotency import MAX_KEY_LENGTH
 
 
 class SchemaNameClash(Exception):
@@ -40,10 +43,28 @@ def error_statuses(operation: Operation) -> set[int]:
         statuses.add(413)
     if operation.throttle_objects:
         statuses.add(429)
+    if "POST" in operation.methods:
+        statuses |= {409, 422}
     return statuses
 
 
+IDEMPOTENCY_KEY_PARAMETER = {
+    "in": "header",
+    "name": IDEMPOTENCY_HEADER,
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "description": "Send a retry with the same key to get the first answer again instead of doing "
+    "the operation twice (docs/api.md, Idempotency).",
+}
+
+
 class MentoraOpenAPISchema(OpenAPISchema):
+    def operation_parameters(self, operation: Operation) -> list[dict[str, Any]]:
+        parameters = super().operation_parameters(operation)
+        if "POST" in operation.methods:
+            parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+        return parameters
+
     def add_schema_definitions(self, definitions: dict) -> None:
         for name, definition in definitions.items():
             if name in self.schemas and self.schemas[name] != definition:

@@ -87,7 +87,6 @@ def person_erase(request, person_id: Id, payload: ErasureIn):
     return call_service(
         services.person_erase,
         conflicts={"self", "last_admin"},
-        invalid={"not_confirmed"},
         actor=viewer,
         person_id=person_id,
         reason=payload.reason,
