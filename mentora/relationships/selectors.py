@@ -86,32 +86,6 @@ def relationship_list_for_program(
     )
 
 
-@dataclass(frozen=True)
-class MentorRoom:
-    """A mentor's places in a program, read now: capacity − live relationships, none while paused."""
-
-    enrolment: Enrolment
-    live: int
-    today: date
-
-    @property
-    def person_id(self) -> int:
-        return self.enrolment.person_id
-
-    @property
-    def capacity(self) -> int:
-        return self.enrolment.capacity or 0
-
-    @property
-    def paused_until(self) -> date | None:
-        """The end of the mentor's pause, only while it still holds."""
-        return self.enrolment.pause_on(self.today)
-
-    @property
-    def free(self) -> int:
-        return free_places(capacity=self.capacity, live=self.live, paused_until=self.paused_until)
-
-
 def free_places(*, capacity: int, live: int, paused_until: date | None) -> int:
     """The one rule for a mentor's free places: none while paused, else capacity − live relationships."""
     return 0 if paused_until else max(capacity - live, 0)
@@ -119,52 +93,69 @@ def free_places(*, capacity: int, live: int, paused_until: date | None) -> int:
 
 @dataclass(frozen=True)
 class MentorPlaces:
-    """A mentor's places as `MentorRoom` counts them, without the model objects: what the
-    matching instance builder and every mentee shortlist read for every mentor at once."""
+    """A mentor's places in a program, read now: capacity − live relationships, none while paused.
+    What the matching instance builder and every mentee shortlist read for every mentor at once."""
 
     capacity: int
-    free: int
+    live: int
     paused_until: date | None  # only while the pause still holds
 
+    @property
+    def free(self) -> int:
+        return free_places(capacity=self.capacity, live=self.live, paused_until=self.paused_until)
 
-def mentor_places(*, program: Program, today: date | None = None) -> dict[int, MentorPlaces]:
-    """Every mentor's places now, by person id (the mentors of `mentor_enrolments`): one query."""
-    today = today or timezone.localdate()
+
+@dataclass(frozen=True)
+class MentorRoom(MentorPlaces):
+    """A mentor's places with their enrolment (and person), for the pages and the services."""
+
+    enrolment: Enrolment
+
+    @property
+    def person_id(self) -> int:
+        return self.enrolment.person_id
+
+
+def _mentor_rows(*, program: Program, mentor_ids: Iterable[int] | None) -> QuerySet:
+    """The mentors whose places count (`programs.selectors.mentor_enrolments`), each with `live`,
+    the count of their live relationships in the program: one query."""
     live = Relationship.objects.filter(
         program=program, mentor=OuterRef("person_id"), status__in=LIVE_STATUSES
     )
-    rows = mentor_enrolments(program=program).annotate(taken=aggregate_subquery(live, "COUNT"))
-    places = {}
-    for person_id, capacity, paused_until, taken in rows.values_list(
-        "person_id", "capacity", "paused_until", "taken"
-    ):
-        paused = pause_holding(paused_until, today)
-        places[person_id] = MentorPlaces(
-            capacity=capacity or 0,
-            free=free_places(capacity=capacity or 0, live=taken, paused_until=paused),
-            paused_until=paused,
+    return mentor_enrolments(program=program, mentor_ids=mentor_ids).annotate(
+        live=aggregate_subquery(live, "COUNT")
+    )
+
+
+def mentor_places(*, program: Program, today: date | None = None) -> dict[int, MentorPlaces]:
+    """Every mentor's places now, by person id, without the model objects."""
+    today = today or timezone.localdate()
+    rows = _mentor_rows(program=program, mentor_ids=None).values_list(
+        "person_id", "capacity", "paused_until", "live"
+    )
+    return {
+        person_id: MentorPlaces(
+            capacity=capacity or 0, live=live, paused_until=pause_holding(paused_until, today)
         )
-    return places
+        for person_id, capacity, paused_until, live in rows
+    }
 
 
 def mentor_rooms(
     *, program: Program, today: date | None = None, mentor_ids: Iterable[int] | None = None
 ) -> dict[int, MentorRoom]:
     """Every approved mentor of the program who is active in the organisation (or only those in
-    `mentor_ids`), with their places, by person id. The one read of a mentor's free places: the
-    pool, the pairing services' lock check, the matching runs, the mentee-choice shortlist and
-    requests all use it."""
+    `mentor_ids`), with their places, by person id. The one read of a mentor's free places (with
+    `mentor_places`, the same query without the model objects): the pool, the pairing services'
+    lock check, the matching runs, the mentee-choice shortlist and requests, and the gaps panel."""
     today = today or timezone.localdate()
-    live = dict(
-        Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values_list("mentor", "n")
-    )
-    enrolments = mentor_enrolments(program=program, mentor_ids=mentor_ids).select_related("person")
+    enrolments = _mentor_rows(program=program, mentor_ids=mentor_ids).select_related("person")
     return {
         enrolment.person_id: MentorRoom(
-            enrolment=enrolment, live=live.get(enrolment.person_id, 0), today=today
+            capacity=enrolment.capacity or 0,
+            live=enrolment.live,
+            paused_until=enrolment.pause_on(today),
+            enrolment=enrolment,
         )
         for enrolment in enrolments
     }
