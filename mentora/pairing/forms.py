@@ -6,15 +6,10 @@ from django.utils.translation import ngettext
 
 from mentora.organisations.models import Department
 from mentora.pairing.selectors import ProposalFilters
-from mentora.programs.models import WEIGHT_FIELDS, Program
+from mentora.programs.models import WEIGHT_FIELDS, MatchingComponent, Program
 
 
 class RunForm(forms.Form):
-    weight_goal_fit = forms.FloatField(label=_("Fit to the mentee's goals"), min_value=0, max_value=1)
-    weight_purpose = forms.FloatField(label=_("Shared purpose"), min_value=0, max_value=1)
-    weight_diversity = forms.FloatField(label=_("Difference of perspective"), min_value=0, max_value=1)
-    weight_practical = forms.FloatField(label=_("Practical fit"), min_value=0, max_value=1)
-    weight_preference = forms.FloatField(label=_("Stated preferences"), min_value=0, max_value=1)
     diversity_dial = forms.FloatField(
         label=_("Similarity ↔ diversity"),
         min_value=0,
@@ -45,6 +40,13 @@ class RunForm(forms.Form):
         initial["diversity_dial"] = program.similarity_diversity_dial
         initial["min_tz_overlap_hours"] = 2
         super().__init__(*args, initial=initial, **kwargs)
+        # One weight a matching component, labelled as the component is everywhere else, first.
+        weights = {
+            f"weight_{component.value}": forms.FloatField(label=component.label, min_value=0, max_value=1)
+            for component in MatchingComponent
+            if component.value
+        }
+        self.fields = weights | self.fields
         for name in (*WEIGHT_FIELDS, "diversity_dial"):
             self.fields[name].widget.attrs.update({"step": "0.05"})
 

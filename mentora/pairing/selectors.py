@@ -23,7 +23,7 @@ from mentora.pairing.evaluation import pairs_allowed
 from mentora.pairing.models import MatchRun, PairAllowance, Proposal, ProposalState, RuleOverride, RunStatus
 from mentora.pairing.reasons import Audience, render_reasons
 from mentora.people.models import Person, Skill
-from mentora.programs.models import Program
+from mentora.programs.models import MatchingComponent, Program
 from mentora.programs.permissions import can_manage_program
 from mentora.relationships.models import Relationship, RelationshipOrigin, RelationshipStatus
 
@@ -61,14 +61,6 @@ NOTE_MESSAGES = {
 # Notes about people who were never part of a rematch's pool, because their live pairs (or locked
 # pairs) already take them or all their places: counted on the run page, not listed as "left out".
 IN_LIVE_PAIRS = ("already_matched", "full")
-
-COMPONENT_LABELS = {
-    "goal_fit": gettext_noop("Fit to goals"),
-    "purpose": gettext_noop("Shared purpose"),
-    "diversity": gettext_noop("Difference of perspective"),
-    "practical": gettext_noop("Practical fit"),
-    "preference": gettext_noop("Stated preference"),
-}
 
 
 def _managed_or_raise(viewer: Viewer, program: Program | None) -> Program:
@@ -377,7 +369,7 @@ def run_report(*, run: MatchRun) -> RunReport:
 
 def component_bars(proposal: Proposal) -> list[Bar]:
     return [
-        Bar(_(COMPONENT_LABELS[name]), float(proposal.components.get(name, 0.0)))
+        Bar(str(MatchingComponent(name).label), float(proposal.components.get(name, 0.0)))
         for name in COMPONENTS
         if name in proposal.components
     ]
