@@ -17,7 +17,7 @@ from mentora.programs.models import (
     ProgramFormat,
     QuestionKind,
 )
-from mentora.programs.services import PROGRAM_FIELDS, QUESTION_FIELDS
+from mentora.programs.services import PROGRAM_FIELDS, QUESTION_FIELDS, clean_locations
 
 
 def _locations_text(locations) -> str:
@@ -61,7 +61,7 @@ class ProgramForm(forms.ModelForm):
             self.initial["eligible_locations"] = _locations_text(self.instance.eligible_locations)
 
     def clean_eligible_locations(self) -> list[str]:
-        return [part.strip() for part in self.cleaned_data["eligible_locations"].split(",") if part.strip()]
+        return clean_locations(self.cleaned_data["eligible_locations"])
 
 
 class QuestionForm(forms.ModelForm):

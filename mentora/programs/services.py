@@ -107,7 +107,10 @@ def _checked_values(values: dict[str, Any]) -> tuple[dict[str, Any], list | None
     return values, departments
 
 
-def clean_locations(locations) -> list[str]:
+def clean_locations(locations: str | list[str] | None) -> list[str]:
+    """The one reading of a list of locations: comma-separated text or a list, each trimmed, empty
+    ones dropped, the first spelling kept of those equal but for case (the program form, the API,
+    invitations by location)."""
     if isinstance(locations, str):
         locations = locations.split(",")
     seen: dict[str, str] = {}

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from mentora.programs import invitations, services
+from mentora.programs.forms import ProgramForm
 from mentora.programs.models import (
     Enrolment,
     EnrolmentStatus,
@@ -16,6 +17,7 @@ from mentora.programs.models import (
     ProgramStatus,
     QuestionKind,
 )
+from mentora.programs.services import clean_locations
 from tests.factories import DepartmentFactory, PersonFactory, SkillFactory
 from tests.programs.factories import EnrolmentFactory, IntakeQuestionFactory, ProgramFactory
 
@@ -50,6 +52,15 @@ def design(**overrides):
 @pytest.fixture
 def program(org, pam):
     return ProgramFactory(organisation=org, managers=[pam], name="Future leads")
+
+
+def test_the_design_form_reads_locations_as_the_services_do(org):
+    """One reading of comma-separated locations (programs.services.clean_locations): trimmed, empty
+    ones dropped, one spelling of those equal but for case."""
+    form = ProgramForm(data=design(eligible_locations=" London, london ,, Lisbon,"), organisation=org)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["eligible_locations"] == clean_locations(" London, london ,, Lisbon,")
+    assert form.cleaned_data["eligible_locations"] == ["London", "Lisbon"]
 
 
 def test_a_program_manager_designs_a_program_on_the_page(client, pam, org):
