@@ -1,7 +1,7 @@
-import zoneinfo
-
 from django.contrib.auth import SESSION_KEY, logout
 from django.utils import timezone
+
+from mentora.core.zones import UTC
 
 
 class ActivePersonMiddleware:
@@ -35,7 +35,7 @@ class ViewerTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        zone = zoneinfo.ZoneInfo("UTC")
+        zone = UTC
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             person = getattr(user, "person", None)

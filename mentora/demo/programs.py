@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from unittest import mock
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -39,6 +38,7 @@ from mentora.agreements.models import AgendaStep
 from mentora.agreements.services import agenda_step_set, agreement_confirm, agreement_update
 from mentora.checkins.models import Checkin, CheckinStatus, MeetingFrequency
 from mentora.checkins.services import checkin_answer, checkins_issue_due
+from mentora.core.zones import zone_or_utc
 from mentora.demo.org import demo_domain
 from mentora.goals.models import Goal
 from mentora.goals.services import comment_add, goal_create, milestone_add, milestone_set_done, progress_add
@@ -126,7 +126,7 @@ class _Clock:
     def __init__(self, now: datetime.datetime, zone: str) -> None:
         self.now = now
         self.moment = now
-        self.zone = _zone(zone)
+        self.zone = zone_or_utc(zone)
 
     def at(self, days: float, hour: int = 10, minute: int = 0) -> datetime.datetime:
         day = (self.now + datetime.timedelta(days=days)).astimezone(self.zone).date()
@@ -142,7 +142,7 @@ class _Clock:
 
     @contextmanager
     def local_to(self, person: Person) -> Iterator["_Clock"]:
-        home, self.zone = self.zone, _zone(person.time_zone)
+        home, self.zone = self.zone, person.zone
         try:
             yield self
         finally:
@@ -152,13 +152,6 @@ class _Clock:
     def moving(self) -> Iterator["_Clock"]:
         with mock.patch.object(timezone, "now", lambda: self.moment):
             yield self
-
-
-def _zone(name: str) -> datetime.tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
 
 
 # ---------------------------------------------------------------------------------------------- cast

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Subquery
 from django.utils import timezone
 
+from mentora.core.zones import zone_or_utc
 from mentora.pairing.models import PairRule, PairRuleKind
 from mentora.pairing.selectors import pair_closures
 from mentora.people.models import MeetingMode, OfferedSkill, Person, SelfAssessedSkill, Skill, WantedSkill
@@ -119,7 +120,7 @@ def compress_manager_chains(manager_of: dict[int, int | None], keep: Iterable[in
 @functools.cache
 def zone_key(time_zone: str) -> str:
     """The zone the engine reads for a person's `time_zone` (UTC when it names none, as `Person.zone`)."""
-    return Person(time_zone=time_zone).zone.key
+    return zone_or_utc(time_zone).key
 
 
 def _answer_text(value: Any) -> str:

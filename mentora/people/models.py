@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from mentora.core.zones import zone_or_utc
 from mentora.organisations.models import Department, Organisation
 
 MAX_SKILL_LEVEL = 5
@@ -186,10 +187,7 @@ class Person(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """Their time zone; UTC if `time_zone` does not name one (nothing checks it on save)."""
-        try:
-            return zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo("UTC")
+        return zone_or_utc(self.time_zone)
 
 
 class OfferedSkill(models.Model):
