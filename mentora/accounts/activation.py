@@ -6,10 +6,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from mentora.core.links import site_url
 
 ACTIVATION_SALT = "mentora.accounts.activation"
 
@@ -29,8 +29,7 @@ def first_password_link(*, user, then: str) -> str | None:
     None for an account that already has one."""
     if user.has_usable_password() or user.last_login is not None:
         return None
-    path = reverse("accounts:activate", args=[activation_token(user=user)])
-    return settings.SITE_URL.rstrip("/") + path + "?" + urlencode({"next": then})
+    return site_url("accounts:activate", activation_token(user=user), query={"next": then})
 
 
 def activation_user(*, token: str):

@@ -10,7 +10,6 @@ import datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from django.urls import reverse
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -22,7 +21,6 @@ from mentora.api.schemas import Id
 from mentora.meetings import ical, selectors, services
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.meetings.times import local_to_utc, zone
-from mentora.meetings.views import meeting_url
 from mentora.workspace.access import Pair
 from mentora.workspace.api import api_call, api_pair
 
@@ -250,13 +248,12 @@ def prep_save(request, relationship_id: Id, meeting_id: Id, payload: PrepIn):
 )
 def meeting_ics(request, relationship_id: Id, meeting_id: Id):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
-    content = ical.calendar_bytes([meeting], person=pair.person, url_for=lambda m: meeting_url(request, m))
+    content = ical.calendar_bytes([meeting], person=pair.person)
     return HttpResponse(content, content_type="text/calendar; charset=utf-8")
 
 
-def _feed_url(request, person) -> dict:
-    token = selectors.calendar_feed_token(person=person)
-    return {"url": request.build_absolute_uri(reverse("calendar:feed", args=[token])) if token else None}
+def _feed_url(person) -> dict:
+    return {"url": selectors.calendar_feed_url(person=person)}
 
 
 def _person(request):
@@ -267,7 +264,7 @@ def _person(request):
     "/feed", response=FeedOut, summary="My calendar subscription address (null until I make one)"
 )
 def feed_get(request):
-    return _feed_url(request, _person(request))
+    return _feed_url(_person(request))
 
 
 @calendar_router.post(
@@ -276,4 +273,4 @@ def feed_get(request):
 def feed_reset(request):
     person = _person(request)
     services.calendar_feed_reset(person=person)
-    return _feed_url(request, person)
+    return _feed_url(person)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from mentora.core.links import site_url
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.people.models import Person
 
@@ -44,8 +45,8 @@ def meeting_event(meeting: Meeting, *, person: Person, url: str) -> Event:
     return event
 
 
-def calendar_bytes(meetings: Iterable[Meeting], *, person: Person, url_for, name: str | None = None) -> bytes:
-    """`url_for(meeting)` gives the absolute address of the meeting's page."""
+def calendar_bytes(meetings: Iterable[Meeting], *, person: Person, name: str | None = None) -> bytes:
+    """Each event links to its meeting's page (an absolute address: calendar apps open it)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -53,5 +54,6 @@ def calendar_bytes(meetings: Iterable[Meeting], *, person: Person, url_for, name
     if name:
         calendar.add("x-wr-calname", name)
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, person=person, url=url_for(meeting)))
+        url = site_url("meetings:detail", meeting.relationship_id, meeting.pk)
+        calendar.add_component(meeting_event(meeting, person=person, url=url))
     return calendar.to_ical()

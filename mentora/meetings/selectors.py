@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from mentora.core.links import site_url
 from mentora.meetings.models import (
     FEED_LOOKUP_LENGTH,
     FEED_SECRET_LENGTH,
@@ -120,6 +121,12 @@ def calendar_feed_token(*, person: Person) -> str | None:
     """The token in a person's calendar URL, or None until they make one (calendar apps cannot sign in)."""
     feed = CalendarFeed.objects.filter(person=person).only("lookup", "secret").first()
     return feed.token if feed else None
+
+
+def calendar_feed_url(*, person: Person) -> str | None:
+    """The address a calendar app subscribes to, or None until the person makes one."""
+    token = calendar_feed_token(person=person)
+    return site_url("calendar:feed", token) if token else None
 
 
 def calendar_feed_person(*, token: str) -> Person | None:

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -256,15 +255,11 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def meeting_url(request, meeting) -> str:
-    return request.build_absolute_uri(reverse("meetings:detail", args=[meeting.relationship_id, meeting.pk]))
-
-
 @login_required
 def meeting_ics(request, relationship_id: int, meeting_id: int):
     pair = request_pair(request, relationship_id)
     meeting = selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting_id)
-    content = ical.calendar_bytes([meeting], person=pair.person, url_for=lambda m: meeting_url(request, m))
+    content = ical.calendar_bytes([meeting], person=pair.person)
     return _ics_response(content, f"mentoring-{meeting.starts_at:%Y%m%d}.ics")
 
 
@@ -278,8 +273,7 @@ def calendar_subscribe(request):
         if had_one:
             messages.success(request, _("A new address was made. The old one no longer works."))
         return redirect("calendar:subscribe")
-    token = selectors.calendar_feed_token(person=person)
-    feed_url = request.build_absolute_uri(reverse("calendar:feed", args=[token])) if token else None
+    feed_url = selectors.calendar_feed_url(person=person)
     return render(request, "meetings/calendar.html", {"feed_url": feed_url})
 
 
@@ -291,7 +285,6 @@ def calendar_feed(request, token: str):
     content = ical.calendar_bytes(
         selectors.meetings_for_calendar(person=person),
         person=person,
-        url_for=lambda m: meeting_url(request, m),
         name=_("Mentoring (Mentora)"),
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")

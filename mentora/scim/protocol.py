@@ -31,7 +31,7 @@ from scim2_models import (
 )
 
 from mentora.scim import selectors, services
-from mentora.scim.resources import ScimUser, group_resource, user_resource
+from mentora.scim.resources import ScimUser, base_url, group_resource, user_resource
 from mentora.scim.services import ScimError
 
 CONTENT_TYPE = "application/scim+json"
@@ -175,7 +175,7 @@ def _user(person) -> dict:
 @scim_view({"GET"})
 def service_provider_config(request: HttpRequest, organisation) -> HttpResponse:
     config = ServiceProviderConfig(
-        documentation_uri=f"{settings.SITE_URL.rstrip('/')}/scim/v2/",
+        documentation_uri=base_url(),
         patch=Patch(supported=True),
         bulk=Bulk(supported=False, max_operations=0, max_payload_size=0),
         filter=Filter(supported=True, max_results=MAX_COUNT),

@@ -22,6 +22,11 @@ ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 
 
+def base_url() -> str:
+    """The SCIM base address an identity provider is given (…/scim/v2/), built on SITE_URL."""
+    return site_url("scim:service_provider_config").removesuffix("ServiceProviderConfig")
+
+
 def user_resource(person: Person) -> ScimUser:
     """`person` as a SCIM user. Reads person.department (select it with the person)."""
     return ScimUser(

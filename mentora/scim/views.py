@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from mentora.core.decorators import person_required
 from mentora.core.forms import apply_service_errors
-from mentora.core.links import site_url
 from mentora.core.roles import Viewer, request_viewer
 from mentora.scim import selectors, services
 from mentora.scim.models import ScimToken
+from mentora.scim.resources import base_url
 
 
 class ScimTokenForm(forms.Form):
@@ -39,7 +39,7 @@ def _page(request: HttpRequest, viewer: Viewer, form: ScimTokenForm, raw: str | 
         "form": form,
         "raw": raw,
         "tokens": selectors.scim_token_list(organisation_id=viewer.organisation_id),
-        "base_url": site_url("scim:service_provider_config").removesuffix("ServiceProviderConfig"),
+        "base_url": base_url(),
     }
     return render(request, "scim/tokens.html", context)
 
