@@ -128,7 +128,8 @@ def candidate_pairs(
     seed: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unique (left, right) person-index pairs worth scoring, u != v, every one eligible (for circles,
-    where the grouping enforces its own rules, every pair of the windows). limit=None: every pair."""
+    where the grouping enforces its own rules, every pair of the windows). limit=None: every pair,
+    eligible or not (the caller checks them)."""
     rng = np.random.default_rng(seed)
     n = pop.n
     budget = None if limit is None else limit * PRESAMPLE_FACTOR
@@ -175,11 +176,12 @@ def candidate_pairs(
             )
             us.append(u)
             vs.append(v)
-    # stated preferences, in both directions, are always considered
+    # stated preferences, in both directions, are always considered (when eligible, like the rest)
     if len(pop.pref_keys):
         pref_u, pref_v = preference_pairs(pop, left, right)
-        us.append(pref_u)
-        vs.append(pref_v)
+        ok = slice(None) if keep is None else keep(pref_u, pref_v)
+        us.append(pref_u[ok])
+        vs.append(pref_v[ok])
     if not us:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     u = np.concatenate(us).astype(np.int64)

@@ -110,8 +110,10 @@ def build_edges(pop: Population, program: Program, left: np.ndarray, right: np.n
     if program.format == "circles":
         # pairs that must not share a circle are no usefulness edges: the grouping forbids them
         ok = ~circle_forbidden(pop, program, u, v)
-    else:
+    elif limit is None:
         ok = eligible(pop, program, u, v)
+    else:
+        ok = slice(None)  # candidate_pairs kept eligible pairs only
     edges = score_edges(pop, program, u[ok], v[ok])
     if limit is not None and len(edges):
         if kind_for(program) == "peer":
