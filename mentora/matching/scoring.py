@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from mentora.matching.eligibility import kind_for, skill_thresholds
-from mentora.matching.instance import COMPONENTS, Program
+from mentora.matching.instance import COMPONENTS, MAX_LEVEL, Program
 from mentora.matching.population import Population, lookup_pairs, overlap_hours
-from mentora.matching.text import rowwise_cosine
+from mentora.matching.text import distinct_rows, rowwise_cosine
 
 # Edge scores are integers in millionths of the 0..1 scale, held as units / SCORE_SCALE: equal scores
 # are exactly equal (ties are broken by a stated rule, never by float noise), and the edges file's
@@ -52,25 +52,27 @@ def goal_fit(pop: Population, program: Program, learner: np.ndarray, teacher: np
     Per skill: 0 below the program's level gap, else (teacher level - learner level) / 3, capped at 1.
     Learners who want nothing get a neutral 0.5.
     """
-    thr = skill_thresholds(pop, program)
+    # Per distinct learner, wanted slot and teacher level 0..MAX_LEVEL, the slot's weighted fit: each
+    # edge then reads one entry per slot (the same numbers as computing the fit per edge).
+    rows, at = distinct_rows(learner, pop.n)
+    skill = pop.want_skill[rows]
+    weight = np.where(skill >= 0, pop.want_weight[rows], 0.0)
+    level = np.arange(MAX_LEVEL + 1, dtype=np.int16)[:, None, None]
+    gap = level - pop.want_self[rows]
+    fit = np.where(level >= skill_thresholds(pop, program)[rows], np.minimum(gap / FULL_GAP, 1.0), 0.0)
+    weighted_fit = weight * np.clip(fit, 0.0, 1.0)  # (level, learner, slot)
     num = np.zeros(len(learner))
-    den = np.zeros(len(learner))
-    for j in range(pop.want_skill.shape[1]):
-        s = pop.want_skill[learner, j]
-        level = pop.level(teacher, s)
-        gap = level - pop.want_self[learner, j]
-        fit = np.where(level >= thr[learner, j], np.minimum(gap / FULL_GAP, 1.0), 0.0)
-        w = np.where(s >= 0, pop.want_weight[learner, j], 0.0)
-        num += w * np.clip(fit, 0.0, 1.0)
-        den += w
+    den = np.zeros(len(rows))
+    for j in range(skill.shape[1]):
+        num += weighted_fit[pop.level(teacher, skill[at, j]), at, j]
+        den += weight[:, j]
+    den = den[at]
     return np.where(den > 0, num / np.maximum(den, 1e-12), 0.5)
 
 
-def _mode_fit(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    ma, mb = pop.meeting_mode[a], pop.meeting_mode[b]
-    same_place = pop.location[a] == pop.location[b]
+def _mode_fit_of(ma: np.ndarray, mb: np.ndarray, same_place: np.ndarray) -> np.ndarray:
     lo, hi = np.minimum(ma, mb), np.maximum(ma, mb)
-    out = np.full(len(a), 0.25)
+    out = np.full(ma.shape, 0.25)
     out[(lo == _REMOTE) & (hi == _REMOTE)] = 1.0
     out[(lo == _REMOTE) & (hi == _HYBRID)] = 0.75
     both_inperson = (lo == _IN_PERSON) & (hi == _IN_PERSON)
@@ -80,6 +82,16 @@ def _mode_fit(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     both_hybrid = (lo == _HYBRID) & (hi == _HYBRID)
     out[both_hybrid] = np.where(same_place[both_hybrid], 1.0, 0.75)
     return out
+
+
+# the meeting-mode fit of every (mode, mode, same place) combination, looked up per edge
+_MODE_FIT = _mode_fit_of(*np.meshgrid(range(3), range(3), (False, True), indexing="ij"))
+
+
+def _mode_fit(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return _MODE_FIT[
+        pop.meeting_mode[a], pop.meeting_mode[b], (pop.location[a] == pop.location[b]).view(np.int8)
+    ]
 
 
 def practical(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -107,17 +119,21 @@ def diversity(pop: Population, program: Program, a: np.ndarray, b: np.ndarray) -
 def preference(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Mean over the sides that ranked anyone of how highly they ranked the other (1 = first choice)."""
     n = pop.n
+    out = np.zeros(len(a))
     if len(pop.pref_keys) == 0:
-        return np.zeros(len(a))
+        return out
     ranked_anyone = np.zeros(n, dtype=bool)
     ranked_anyone[pop.pref_keys // n] = True
+    ra, rb = ranked_anyone[a], ranked_anyone[b]
+    some = np.flatnonzero(ra | rb)  # the others score 0 without a look-up
+    a, b, ra, rb = a[some], b[some], ra[some], rb[some]
     pos, found = lookup_pairs(pop.pref_keys, a * n + b)
     pa = np.where(found, pop.pref_score[pos], 0.0)
     pos, found = lookup_pairs(pop.pref_keys, b * n + a)
     pb = np.where(found, pop.pref_score[pos], 0.0)
-    ra, rb = ranked_anyone[a], ranked_anyone[b]
     sides = ra.astype(np.int64) + rb
-    return np.where(sides > 0, (pa * ra + pb * rb) / np.maximum(sides, 1), 0.0)
+    out[some] = np.where(sides > 0, (pa * ra + pb * rb) / np.maximum(sides, 1), 0.0)
+    return out
 
 
 def weight_vector(program: Program) -> np.ndarray:

@@ -91,8 +91,8 @@ _PAIR_MULTIPLY_ADDS = 40
 
 def rowwise_cosine(m: sp.csr_matrix, a: np.ndarray, b: np.ndarray, chunk: int = 1_000_000) -> np.ndarray:
     """Cosine of rows a[i] and b[i] of an L2-normalised matrix, for many pairs at once."""
-    rows_a, at_a = _distinct(a, m.shape[0])
-    rows_b, at_b = _distinct(b, m.shape[0])
+    rows_a, at_a = distinct_rows(a, m.shape[0])
+    rows_b, at_b = distinct_rows(b, m.shape[0])
     cells = len(rows_a) * len(rows_b)
     dense_b = m.shape[1] * len(rows_b) <= _BLOCK_CELLS
     block_work = int(np.diff(m.indptr)[rows_a].sum()) * len(rows_b)
@@ -112,7 +112,7 @@ def rowwise_cosine(m: sp.csr_matrix, a: np.ndarray, b: np.ndarray, chunk: int = 
     return np.clip(out, 0.0, 1.0)
 
 
-def _distinct(rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def distinct_rows(rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct row numbers, sorted; each entry's position among them), in O(n + len(rows))."""
     seen = np.zeros(n, dtype=bool)
     seen[rows] = True
