@@ -66,20 +66,18 @@ class RunIn(Schema):
     options: RunOptions = Field(default_factory=RunOptions)
 
 
-class OptimalityOut(Schema):
-    proven: bool = Field(
-        description="The total score is the optimum over every eligible pair, proven by LP duality."
-    )
-    gap_percent: float | None = Field(
-        description="When not proven: the result is at most this far below the optimum (null: unknown)."
-    )
-    upper_bound: float | None = Field(description="A proven upper bound on the optimum's total score.")
-    pricing_rounds: int = Field(description="Rounds of pricing every eligible pair against the duals.")
-    pairs_priced: int = Field(
-        description="Eligible pairs whose reduced cost was computed (the rest by a bound)."
-    )
-    pairs_added: int = Field(description="Pairs the pricing added to the sampled candidates.")
-    largest_reduced_cost: int = Field(description="In millionths of a score; <= 0 proves optimality.")
+OptimalityOut = dataclass_schema(
+    selectors.Optimality,
+    descriptions={
+        "proven": "The total score is the optimum over every eligible pair, proven by LP duality.",
+        "gap_percent": "When not proven: the result is at most this far below the optimum (null: unknown).",
+        "upper_bound": "A proven upper bound on the optimum's total score.",
+        "pricing_rounds": "Rounds of pricing every eligible pair against the duals.",
+        "pairs_priced": "Eligible pairs whose reduced cost was computed (the rest by a bound).",
+        "pairs_added": "Pairs the pricing added to the sampled candidates.",
+        "largest_reduced_cost": "In millionths of a score; <= 0 proves optimality.",
+    },
+)
 
 
 class RunSummaryOut(Schema):

@@ -6,13 +6,14 @@ The upload is answered at once with the import job (202); the job runs in the ba
 
 from datetime import datetime
 
-from ninja import Field, File, Form, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from mentora.api.errors import ApiError, ErrorOut
-from mentora.api.schemas import Id, TextBool
+from mentora.api.schemas import Id, TextBool, dataclass_schema
 from mentora.core.roles import request_viewer
 from mentora.people.import_jobs import ImportTooLarge, people_import_get, people_import_start
+from mentora.people.importing import ImportReport
 from mentora.people.models import ImportStatus, PeopleImport
 
 router = Router(tags=["people"])
@@ -20,18 +21,14 @@ router = Router(tags=["people"])
 NOT_A_DRY_RUN = Form(False)
 
 
-class ImportReportOut(Schema):
-    dry_run: bool
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    new_departments: list[str]
-    new_skills: list[str]
-    new_languages: list[str]
-    pending_email_changes: list[str] = Field(
-        [], description="New sign-in e-mails of existing people, changed once each owner confirms"
-    )
+# The report without its problems, which an import answers apart (ImportProblemOut, with rows).
+ImportReportOut = dataclass_schema(
+    ImportReport,
+    exclude=["errors"],
+    descriptions={
+        "pending_email_changes": "New sign-in e-mails of existing people, changed once each owner confirms"
+    },
+)
 
 
 class ImportProblemOut(Schema):
