@@ -1,4 +1,4 @@
-"""The scheduler's reads: every registered job with its latest run, and a job's recent runs."""
+"""The scheduler's reads: every registered job with its latest run."""
 
 import datetime
 from dataclasses import dataclass
@@ -8,8 +8,6 @@ from django.utils import timezone
 
 from mentora.core.schedule import Job, registered_jobs
 from mentora.scheduler.models import JobRun, RunStatus
-
-RECENT_RUNS = 20
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,3 @@ def job_overview(*, now: datetime.datetime | None = None) -> list[JobOverview]:
         )
         for job in jobs
     ]
-
-
-def job_runs_recent(*, job: str, limit: int = RECENT_RUNS) -> list[JobRun]:
-    return list(JobRun.objects.filter(job=job).order_by("-slot")[:limit])
