@@ -6,7 +6,6 @@ from mentora.accounts.audit_api import router as audit_router
 from mentora.accounts.tokens_api import router as tokens_router
 from mentora.advocacy.api import router as advocacy_router
 from mentora.agreements.api import router as agreements_router
-from mentora.api.auth import TokenAuth
 from mentora.api.errors import install_error_handlers
 from mentora.api.openapi import MentoraAPI
 from mentora.api.parser import NulRefusingParser
@@ -31,12 +30,14 @@ from mentora.relationships.api import programs_router as relationships_programs_
 from mentora.relationships.api import router as relationships_router
 from mentora.scheduler.api import router as scheduler_router
 from mentora.scim.api import router as scim_router
+from mentora.serviceaccounts.api import router as service_accounts_router
+from mentora.serviceaccounts.auth import OrganisationTokenAuth
 
 api = MentoraAPI(
     title="Mentora API",
     version="1",
     description="REST API for Mentora. Authenticate with `Authorization: Bearer <token>`.",
-    auth=TokenAuth(),
+    auth=OrganisationTokenAuth(),
     parser=NulRefusingParser(),
     urls_namespace="api",
     docs_url="/docs",
@@ -63,6 +64,7 @@ api.add_router("/pairs", notes_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/auth", tokens_router)
+api.add_router("/service-accounts", service_accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/scim", scim_router)
 api.add_router("/me", home_router)

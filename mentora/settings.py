@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "mentora.people",
     "mentora.hrsync",
     "mentora.scim",
+    "mentora.serviceaccounts",
     "mentora.identity",
     "mentora.programs",
     "mentora.pairing",

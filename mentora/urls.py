@@ -30,6 +30,7 @@ urlpatterns = [
     path("people/", include("mentora.people.urls")),
     path("audit/", include("mentora.audit.urls")),
     path("scim/", include("mentora.scim.urls")),
+    path("service-accounts/", include("mentora.serviceaccounts.urls")),
     path("jobs/", include("mentora.scheduler.urls")),
     path("hr-sync/", include("mentora.hrsync.urls")),
     path("programs/", include("mentora.programs.urls")),

@@ -23,15 +23,15 @@ from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 
 from mentora.accounts.selectors import mfa_setup_required
-from mentora.api.auth import TokenAuth
 from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.models import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, ApiToken, TokenScope
 from mentora.api.schemas import Id
 from mentora.api.selectors import api_token_list
 from mentora.api.services import api_token_create, api_token_revoke
 from mentora.core.roles import viewer_for
+from mentora.serviceaccounts.auth import OrganisationTokenAuth
 
-router = Router(tags=["tokens"], auth=[TokenAuth(), SessionAuth()])
+router = Router(tags=["tokens"], auth=[OrganisationTokenAuth(), SessionAuth()])
 
 
 class ApiTokenOut(Schema):
