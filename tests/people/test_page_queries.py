@@ -33,7 +33,7 @@ def test_the_skills_page_never_joins_offers_with_wants(client, org, olga, django
     client.force_login(olga.user)
     client.get(reverse("people:skills"))  # the session and the viewer's caches warm
 
-    with django_assert_num_queries(6), CaptureQueriesContext(connection) as queries:
+    with django_assert_num_queries(5), CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("people:skills"))
 
     assert response.status_code == 200
