@@ -276,13 +276,9 @@ def constraint_rules(pop: Population, program: Program) -> dict[str, Rule]:
     if program.constraint("reporting_line"):
         rules["reporting_line"] = lambda u, v: ~pop.same_reporting_line(u, v)
     if program.constraint("blocks"):
-        rules["blocks"] = lambda u, v: (
-            ~lookup_pairs(pop.pair_keys_blocked, np.minimum(u, v) * n + np.maximum(u, v))[1]
-        )
+        rules["blocks"] = _not_listed(pop.pair_keys_blocked, n)
     if program.constraint("previous_partners"):
-        rules["previous_partners"] = lambda u, v: (
-            ~lookup_pairs(pop.pair_keys_previous, np.minimum(u, v) * n + np.maximum(u, v))[1]
-        )
+        rules["previous_partners"] = _not_listed(pop.pair_keys_previous, n)
     if program.constraint("skill_match") and program.format != "circles":
         if kind == "peer":
             rules["skill_match"] = lambda u, v: (
@@ -291,6 +287,23 @@ def constraint_rules(pop: Population, program: Program) -> dict[str, Rule]:
         else:
             rules["skill_match"] = lambda u, v: skill_fit_exists(pop, program, u, v)
     return rules
+
+
+def _not_listed(keys: np.ndarray, n: int) -> Rule:
+    """The rule that a pair's key (min * n + max) is not among `keys`. Few people are in any listed
+    pair, so only pairs of two such people are looked up."""
+    listed = np.zeros(n, dtype=bool)
+    listed[keys // n] = True
+    listed[keys % n] = True
+
+    def rule(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        out = np.ones(len(u), dtype=bool)
+        maybe = np.flatnonzero(listed[u] & listed[v])
+        a, b = u[maybe], v[maybe]
+        out[maybe] = ~lookup_pairs(keys, np.minimum(a, b) * n + np.maximum(a, b))[1]
+        return out
+
+    return rule
 
 
 def constraint_masks(
