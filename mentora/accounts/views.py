@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentora.accounts import selectors, services
@@ -31,8 +32,12 @@ def locked_out(request, original_response=None, credentials=None):
     error shape."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if request.path_info.startswith(API_PREFIX):
-        message = _("Sign-in locked after too many wrong attempts: try again in %(minutes)d minutes.")
-        return JsonResponse(error_body("locked", message % {"minutes": minutes}), status=429)
+        message = ngettext(
+            "Sign-in locked after too many wrong attempts: try again in %(minutes)d minute.",
+            "Sign-in locked after too many wrong attempts: try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+        return JsonResponse(error_body("locked", message), status=429)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
 

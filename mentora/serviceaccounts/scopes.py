@@ -37,22 +37,25 @@ def _rule(pattern: str, read: str | None, write: str | None) -> ScopeRule:
 
 # First match wins: the enrolment paths come before the rest of a program's.
 RULES = (
-    _rule(r"^people/", "people:read", "people:write"),
+    _rule(r"^people(/|$)", "people:read", "people:write"),
     _rule(
-        r"^programs/\d+/(invitations|invitation-rounds|enrolments)(/|$)", "programs:read", "enrolments:write"
+        r"^programs/[^/]+/(invitations|invitation-rounds|enrolments)(/|$)",
+        "programs:read",
+        "enrolments:write",
     ),
-    _rule(r"^programs/", "programs:read", "programs:write"),
-    _rule(r"^matching/", "programs:read", "programs:write"),
-    _rule(r"^hr-sync/", "hr-sync:write", "hr-sync:write"),
-    _rule(r"^audit/", "audit:read", None),
+    _rule(r"^programs(/|$)", "programs:read", "programs:write"),
+    _rule(r"^matching(/|$)", "programs:read", "programs:write"),
+    _rule(r"^hr-sync(/|$)", "hr-sync:write", "hr-sync:write"),
+    _rule(r"^audit(/|$)", "audit:read", None),
 )
 
 # Mounted routers that are a person's own, or an org admin's sign-in settings: never a service
 # account's (its own management, personal tokens, SCIM and single sign-on among them).
-PERSONAL_PREFIXES = (
-    "accounts/", "advocacy/", "agreements/", "auth/", "calendar/", "checkins/", "choose/", "me/",
-    "notifications/", "pairs/", "privacy/", "relationships/", "scheduler/", "scim/", "service-accounts/",
-    "sso/",
+PERSONAL_ROUTERS = frozenset(
+    {
+        "accounts", "advocacy", "agreements", "auth", "calendar", "checkins", "choose", "me", "notifications",
+        "pairs", "privacy", "relationships", "scheduler", "scim", "service-accounts", "sso",
+    }
 )  # fmt: skip
 
 

@@ -1,0 +1,59 @@
+"""The scope table: every operation of the published API either needs one of the fixed scopes or is
+named as never a service account's, so a new router has to choose; and the table reads as documented."""
+
+import pytest
+
+from mentora.api_root import api
+from mentora.serviceaccounts.scopes import PERSONAL_ROUTERS, RULES, SCOPES, scope_for
+
+
+def _operations():
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            yield method.upper(), path.removeprefix("/api/")
+
+
+def test_every_operation_is_in_the_table_or_named_personal():
+    undecided = [
+        (method, path)
+        for method, path in _operations()
+        if not any(rule.path.match(path) for rule in RULES) and path.split("/")[0] not in PERSONAL_ROUTERS
+    ]
+    assert undecided == []
+
+
+def test_no_path_is_both_scoped_and_personal():
+    both = [
+        path
+        for _method, path in _operations()
+        if path.split("/")[0] in PERSONAL_ROUTERS and scope_for(method="GET", path=path)
+    ]
+    assert both == []
+
+
+def test_every_scope_is_needed_by_some_operation():
+    needed = {scope_for(method=method, path=path) for method, path in _operations()}
+    assert set(SCOPES) <= needed
+
+
+@pytest.mark.parametrize(
+    "method, path, scope",
+    [
+        ("GET", "people/", "people:read"),
+        ("POST", "people/imports", "people:write"),
+        ("GET", "programs/7", "programs:read"),
+        ("PATCH", "programs/7", "programs:write"),
+        ("POST", "programs/7/invitations", "enrolments:write"),
+        ("GET", "programs/7/invitations", "programs:read"),
+        ("POST", "programs/7/enrolments/decisions", "enrolments:write"),
+        ("POST", "matching/runs", "programs:write"),
+        ("GET", "hr-sync/", "hr-sync:write"),
+        ("GET", "audit/events", "audit:read"),
+        ("GET", "me/home", None),
+        ("POST", "pairs/3/goals", None),
+        ("POST", "service-accounts/", None),
+    ],
+)
+def test_the_scope_of_an_operation(method, path, scope):
+    assert scope_for(method=method, path=path) == scope
