@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mentora.people.models import MAX_HOURS_PER_MONTH, MAX_SENIORITY, Person
+from mentora.people.models import MAX_HOURS_PER_MONTH, MAX_SENIORITY, MAX_SKILL_LEVEL, Person, Priority
 
 
 @cache
@@ -38,6 +38,21 @@ def seniority_error(value: int) -> str | None:
 def availability_error(value: int) -> str | None:
     """Hours per month a person can give to mentoring."""
     return range_error(value, low=0, high=MAX_HOURS_PER_MONTH)
+
+
+def offered_level_error(value: int) -> str | None:
+    """The level a person offers a skill at."""
+    return range_error(value, low=1, high=MAX_SKILL_LEVEL)
+
+
+def assessed_level_error(value: int) -> str | None:
+    """A private self-assessment's level, where 0 is "not at all"."""
+    return range_error(value, low=0, high=MAX_SKILL_LEVEL)
+
+
+def priority_error(value: int) -> str | None:
+    """How much a person wants to grow a skill: high (1) to low (3)."""
+    return range_error(value, low=Priority.HIGH, high=Priority.LOW)
 
 
 def time_zone_error(value: str) -> str | None:

@@ -30,6 +30,8 @@ from mentora.people.field_checks import (
     availability_error,
     email_error,
     length_error,
+    offered_level_error,
+    priority_error,
     seniority_error,
     time_zone_error,
 )
@@ -566,7 +568,7 @@ class _Checker:
     def _level(amount: str) -> int | None:
         if not amount:
             return DEFAULT_OFFERED_LEVEL
-        if amount.isdigit() and 1 <= int(amount) <= MAX_SKILL_LEVEL:
+        if amount.isdigit() and not offered_level_error(int(amount)):
             return int(amount)
         return None
 
@@ -574,7 +576,7 @@ class _Checker:
     def _priority(amount: str) -> int | None:
         if not amount:
             return DEFAULT_WANTED_PRIORITY
-        if amount.isdigit() and int(amount) in Priority.values:
+        if amount.isdigit() and not priority_error(int(amount)):
             return int(amount)
         word = PRIORITY_WORDS.get(amount.lower())
         return int(word) if word is not None else None

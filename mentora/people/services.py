@@ -6,7 +6,7 @@ they can know (organisation boundaries, the reporting line, time zones) and rais
 """
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypedDict, Unpack
 
 from django.contrib.auth import get_user_model
@@ -24,23 +24,23 @@ from mentora.core.text import control_character_errors
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
 from mentora.people.events import person_deactivated
 from mentora.people.field_checks import (
+    assessed_level_error,
     availability_error,
     email_error,
     length_error,
-    range_error,
+    offered_level_error,
+    priority_error,
     seniority_error,
     time_zone_error,
 )
 from mentora.people.history import TRACKED, hr_changes_record
 from mentora.people.models import (
-    MAX_SKILL_LEVEL,
     DemographicProfile,
     HrChangeSource,
     Language,
     MeetingMode,
     OfferedSkill,
     Person,
-    Priority,
     SelfAssessedSkill,
     SelfAssessment,
     Skill,
@@ -99,15 +99,20 @@ def _check_manager(errors: _Errors, person: Person, manager_id: int | None) -> N
 
 
 def _skill_rows(
-    errors: _Errors, person: Person, field: str, rows: Sequence[tuple[int, int]], valid: range
+    errors: _Errors,
+    person: Person,
+    field: str,
+    rows: Sequence[tuple[int, int]],
+    value_error: Callable[[int], str | None],
 ) -> dict[int, int]:
-    """Validate (skill id, value) rows: skills of this organisation, each once, value in range."""
+    """Validate (skill id, value) rows: skills of this organisation, each once, each value accepted by
+    its field check (`people.field_checks`, shared with the import)."""
     seen: dict[int, int] = {}
     for skill_id, value in rows:
         if skill_id in seen:
             errors.add(field, _("Each skill may appear only once."))
             return {}
-        if error := range_error(value, low=valid[0], high=valid[-1]):
+        if error := value_error(value):
             errors.add(field, error)
             return {}
         seen[skill_id] = value
@@ -176,10 +181,8 @@ def profile_update(
     errors.add("time_zone", time_zone_error(time_zone))
     _check_department(errors, person, department_id)
     _check_manager(errors, person, manager_id)
-    offered = _skill_rows(errors, person, "offered_skills", offered_skills, range(1, MAX_SKILL_LEVEL + 1))
-    wanted = _skill_rows(
-        errors, person, "wanted_skills", wanted_skills, range(Priority.HIGH, Priority.LOW + 1)
-    )
+    offered = _skill_rows(errors, person, "offered_skills", offered_skills, offered_level_error)
+    wanted = _skill_rows(errors, person, "wanted_skills", wanted_skills, priority_error)
     errors.raise_if_any()
 
     person.job_title = job_title
@@ -339,7 +342,7 @@ def self_assessment_update(
     errors = _Errors()
     errors.add("reflection", length_error(SelfAssessment, "reflection", reflection))
     _check_texts(errors, multi_line={"reflection": reflection})
-    levels = _skill_rows(errors, person, "ratings", ratings, range(MAX_SKILL_LEVEL + 1))
+    levels = _skill_rows(errors, person, "ratings", ratings, assessed_level_error)
     errors.raise_if_any()
 
     assessment, _created = SelfAssessment.objects.update_or_create(

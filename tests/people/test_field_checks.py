@@ -5,8 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mentora.core.roles import viewer_for
-from mentora.people.services import person_update
+from mentora.people.field_checks import offered_level_error, priority_error
+from mentora.people.models import MAX_SKILL_LEVEL
+from mentora.people.services import person_update, profile_update
 from mentora.people.sign_in import email_change_request
+from tests.factories import SkillFactory
 from tests.people.test_import import csv_text, run
 
 
@@ -40,3 +43,46 @@ def test_import_and_the_sign_in_email_change_refuse_an_address_with_the_same_mes
     with pytest.raises(ValidationError) as refused:
         email_change_request(actor=viewer_for(olga.user), person=alice, new_email=email)
     assert refused.value.message_dict == {"new_email": [imported.errors[0].message]}
+
+
+def _profile_with_skills(person, offered, wanted) -> None:
+    profile_update(
+        person=person,
+        job_title=person.job_title,
+        department_id=person.department_id,
+        manager_id=person.manager_id,
+        seniority=person.seniority,
+        location=person.location,
+        time_zone=person.time_zone,
+        languages=[],
+        availability_hours_per_month=person.availability_hours_per_month,
+        meeting_mode=person.meeting_mode,
+        goals="",
+        purpose="",
+        offered_skills=offered,
+        wanted_skills=wanted,
+    )
+
+
+def _accepted(call, *args) -> bool:
+    try:
+        call(*args)
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("value", range(-1, MAX_SKILL_LEVEL + 3))
+def test_import_and_the_profile_accept_the_same_skill_levels_and_priorities(org, alice, value):
+    """Both read a skill's level (offered) and priority (wanted) with people.field_checks."""
+    skill = SkillFactory(organisation=org, name="Python")
+    for column, offered, wanted in (
+        ("offered_skills", [(skill.pk, value)], []),
+        ("wanted_skills", [], [(skill.pk, value)]),
+    ):
+        cells = csv_text(f"employee_id,email,{column}", f"E1,a@acme.test,Python:{value}")
+        imported = run(org, cells, dry_run=True)
+        by_profile = _accepted(_profile_with_skills, alice, offered, wanted)
+        assert (not imported.errors) == by_profile, (column, value)
+        check = offered_level_error if column == "offered_skills" else priority_error
+        assert by_profile == (check(value) is None), (column, value)
