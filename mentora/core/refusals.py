@@ -46,6 +46,7 @@ REFUSAL_CODES: dict[str, str] = {
     "bad_url": "The address is not a valid HTTPS URL.",
     # programs
     "program_closed": "The program is closed.",
+    "program_not_live": "People are paired only while the program is open, matching or running.",
     "program_not_open": "The program is not open for enrolment.",
     "not_editable": "The program's status does not allow this change any more.",
     "not_deletable": "Only a draft program nobody enrolled in can be deleted.",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from mentora.core.refusals import Refusal
 from mentora.pairing.choose_selectors import (
     approved_enrolment,
     declined_mentor_ids,
@@ -40,7 +41,9 @@ MATCHED_BY_MANAGER = _lazy(
 
 def _refusal(error: ValidationError, code: str, message) -> ValidationError:
     """The relationship service's refusal, reworded for the mentee who asked."""
-    return ValidationError(str(message), code=code) if getattr(error, "code", None) == code else error
+    if getattr(error, "code", None) != code:
+        return error
+    return Refusal(str(message), code=code, field=getattr(error, "field", None))
 
 
 def mentor_request_create(
@@ -55,56 +58,62 @@ def mentor_request_create(
     "mentor_ineligible", "not_a_mentor", "not_a_mentee", "not_choose_mode".
     """
     if not is_choose_program(program):
-        raise ValidationError(
+        raise Refusal(
             _("In this program, mentors are proposed by the program's managers rather than chosen."),
             code="not_choose_mode",
         )
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "note": ngettext(
-                    "Keep your note under %(max)s character.",
-                    "Keep your note under %(max)s characters.",
-                    NOTE_MAX_LENGTH,
-                )
-                % {"max": NOTE_MAX_LENGTH}
-            }
+        raise Refusal(
+            ngettext(
+                "Keep your note under %(max)s character.",
+                "Keep your note under %(max)s characters.",
+                NOTE_MAX_LENGTH,
+            )
+            % {"max": NOTE_MAX_LENGTH},
+            code="too_long",
+            field="note",
         )
     if approved_enrolment(program=program, person=mentee, role=EnrolmentRole.MENTEE) is None:
-        raise ValidationError(_("You are not an approved mentee in this program."), code="not_a_mentee")
+        raise Refusal(_("You are not an approved mentee in this program."), code="not_a_mentee")
     if matched_by_manager(program=program, mentee=mentee):
-        raise ValidationError(str(MATCHED_BY_MANAGER), code="mentee_locked")
+        raise Refusal(str(MATCHED_BY_MANAGER), code="mentee_locked")
     room = mentor_rooms(program=program).get(mentor.pk)
     if room is None:
-        raise ValidationError(_("This person is not a mentor in this program."), code="not_a_mentor")
+        raise Refusal(
+            _("This person is not a mentor in this program."), code="not_a_mentor", field="mentor_id"
+        )
     if room.paused_until:
-        raise ValidationError(
+        raise Refusal(
             _("This mentor is not taking new mentees until %(date)s. Please choose another mentor.")
             % {"date": room.paused_until.isoformat()},
             code="mentor_paused",
+            field="mentor_id",
         )
     if mentor.pk in declined_mentor_ids(program=program, mentee=mentee):
-        raise ValidationError(
-            _("This mentor has already declined a request from you in this program."), code="declined_before"
+        raise Refusal(
+            _("This mentor has already declined a request from you in this program."),
+            code="declined_before",
+            field="mentor_id",
         )
     if open_request_of(program=program, mentee=mentee) is not None:
-        raise ValidationError(str(MENTEE_TAKEN), code="mentee_taken")
+        raise Refusal(str(MENTEE_TAKEN), code="mentee_taken")
     if room.free <= 0:
-        raise ValidationError(str(MENTOR_FULL), code="mentor_full")
+        raise Refusal(str(MENTOR_FULL), code="mentor_full", field="mentor_id")
     allowed = engine_allows(program=program, mentee=mentee, mentor=mentor)
     if allowed is False or mentor.pk == mentee.pk:
-        raise ValidationError(
+        raise Refusal(
             _(
                 "This mentor cannot be chosen by you in this program (for example, they are in your "
                 "reporting line, or do not offer what you want to learn). Please pick one from your "
                 "shortlist."
             ),
             code="mentor_ineligible",
+            field="mentor_id",
         )
     if allowed is None:
         # Left out of the instance a moment ago: someone took the mentor's last place meanwhile.
-        raise ValidationError(str(MENTOR_FULL), code="mentor_full")
+        raise Refusal(str(MENTOR_FULL), code="mentor_full", field="mentor_id")
     try:
         return relationship_services.relationship_create_pending(
             program=program,
@@ -124,7 +133,7 @@ def mentor_request_answer(*, request: Relationship, mentor: Person, accept: bool
     """The mentor accepts (consents: the relationship starts) or declines (the mentee returns to the
     pool and may ask someone else)."""
     if request.origin != RelationshipOrigin.MENTEE_REQUEST or request.mentor_id != mentor.pk:
-        raise ValidationError(_("Only the mentor who was asked can answer this request."), code="not_yours")
+        raise Refusal(_("Only the mentor who was asked can answer this request."), code="not_yours")
     if accept:
         return relationship_services.relationship_consent(relationship=request, person=mentor)
     return relationship_services.relationship_decline(relationship=request, person=mentor)
@@ -133,7 +142,7 @@ def mentor_request_answer(*, request: Relationship, mentor: Person, accept: bool
 def mentor_request_withdraw(*, request: Relationship, mentee: Person) -> Relationship:
     """The mentee withdraws a request the mentor has not answered yet."""
     if request.origin != RelationshipOrigin.MENTEE_REQUEST or request.mentee_id != mentee.pk:
-        raise ValidationError(_("Only the mentee who asked can withdraw this request."), code="not_yours")
+        raise Refusal(_("Only the mentee who asked can withdraw this request."), code="not_yours")
     return relationship_services.relationship_decline(relationship=request, person=mentee)
 
 

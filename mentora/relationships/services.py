@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from mentora.core.refusals import Refusal
 from mentora.core.text import check_texts
 from mentora.people.models import Person
 from mentora.programs.models import (
@@ -40,6 +41,8 @@ class PairRefused(ValidationError):
     def __init__(self, error: ValidationError, *, mentor: Person, mentee: Person) -> None:
         super().__init__(error)
         self.mentor, self.mentee = mentor, mentee
+        # The rule's code and field, also when the refusal names a field (Django keeps neither then).
+        self.code, self.field = getattr(error, "code", None), getattr(error, "field", None)
 
 
 @dataclass
@@ -55,9 +58,12 @@ class _Pool:
 
 def _check_request(*, program: Program, origin: str) -> None:
     if origin not in RelationshipOrigin.values:
-        raise ValidationError({"origin": _("Unknown origin.")})
+        raise Refusal(_("Unknown origin."), code="bad_choice", field="origin")
     if program.status not in LIVE_PROGRAM_STATUSES:
-        raise ValidationError(_("People can only be paired while the program is open, matching or running."))
+        raise Refusal(
+            _("People can only be paired while the program is open, matching or running."),
+            code="program_not_live",
+        )
 
 
 def _lock_pool(*, program: Program, mentor_ids: set[int], mentee_ids: set[int]) -> _Pool:
@@ -84,25 +90,35 @@ def _lock_pool(*, program: Program, mentor_ids: set[int], mentee_ids: set[int]) 
 def _check_pair(pool: _Pool, mentor: Person, mentee: Person) -> None:
     """The rules every pairing obeys; on success the pair's places are taken in the pool."""
     if mentor.pk == mentee.pk:
-        raise ValidationError(_("Nobody can mentor themselves."), code="same_person")
+        raise Refusal(_("Nobody can mentor themselves."), code="same_person")
     room = pool.mentors.get(mentor.pk)
     if room is None:
-        raise ValidationError({"mentor": _("This person is not an approved mentor in this program.")})
+        raise Refusal(
+            _("This person is not an approved mentor in this program."),
+            code="not_a_mentor",
+            field="mentor_id",
+        )
     if mentee.pk not in pool.mentees:
-        raise ValidationError({"mentee": _("This person is not an approved mentee in this program.")})
+        raise Refusal(
+            _("This person is not an approved mentee in this program."),
+            code="not_a_mentee",
+            field="mentee_id",
+        )
     if room.paused_until:
-        raise ValidationError(
+        raise Refusal(
             _("This mentor is not taking new mentees until %(date)s.")
             % {"date": room.paused_until.isoformat()},
             code="mentor_paused",
+            field="mentor_id",
         )
     if mentee.pk in pool.taken:
-        raise ValidationError(
+        raise Refusal(
             _("This mentee already has a mentor, or a pending pairing, in this program."),
             code="mentee_taken",
+            field="mentee_id",
         )
     if room.free - pool.added[mentor.pk] <= 0:
-        raise ValidationError(_("This mentor is full."), code="mentor_full")
+        raise Refusal(_("This mentor is full."), code="mentor_full", field="mentor_id")
     pool.taken.add(mentee.pk)
     pool.added[mentor.pk] += 1
 
@@ -152,7 +168,7 @@ def relationship_create_pending(
             )
             relationship.save()
     except IntegrityError:
-        raise ValidationError(str(ALREADY_PAIRED), code="already_paired") from None
+        raise Refusal(str(ALREADY_PAIRED), code="already_paired") from None
     pairing_changed_after_commit(relationships=[relationship], event="proposed")
     return relationship
 
@@ -192,7 +208,7 @@ def relationships_create_pending_bulk(
         with transaction.atomic():
             Relationship.objects.bulk_create(relationships, batch_size=1000)
     except IntegrityError:
-        raise ValidationError(str(ALREADY_PAIRED), code="already_paired") from None
+        raise Refusal(str(ALREADY_PAIRED), code="already_paired") from None
     pairing_changed_after_commit(relationships=relationships, event="proposed")
     return relationships
 
@@ -208,7 +224,7 @@ def _locked(relationship: Relationship) -> Relationship:
 def _side(relationship: Relationship, person: Person) -> str:
     side = relationship.side_of(person)
     if side is None:
-        raise ValidationError(_("Only the mentor or the mentee can do this."), code="not_a_party")
+        raise Refusal(_("Only the mentor or the mentee can do this."), code="not_a_party")
     return side
 
 
@@ -219,11 +235,9 @@ def relationship_consent(*, relationship: Relationship, person: Person) -> Relat
     relationship = _locked(relationship)
     side = _side(relationship, person)
     if relationship.status != RelationshipStatus.PENDING_CONSENT:
-        raise ValidationError(_("This pairing is no longer waiting for consent."), code="not_pending")
+        raise Refusal(_("This pairing is no longer waiting for consent."), code="not_pending")
     if relationship.program.status not in LIVE_PROGRAM_STATUSES:
-        raise ValidationError(
-            _("This program has closed: the pairing can no longer start."), code="program_closed"
-        )
+        raise Refusal(_("This program has closed: the pairing can no longer start."), code="program_closed")
     now = timezone.now()
     setattr(relationship, f"{side}_consented_at", getattr(relationship, f"{side}_consented_at") or now)
     if relationship.mentor_consented_at and relationship.mentee_consented_at:
@@ -240,7 +254,7 @@ def relationship_decline(*, relationship: Relationship, person: Person) -> Relat
     relationship = _locked(relationship)
     _side(relationship, person)
     if relationship.status != RelationshipStatus.PENDING_CONSENT:
-        raise ValidationError(_("This pairing is no longer waiting for consent."), code="not_pending")
+        raise Refusal(_("This pairing is no longer waiting for consent."), code="not_pending")
     relationship.status = RelationshipStatus.DECLINED
     relationship.declined_by = person
     relationship.declined_at = timezone.now()
@@ -260,7 +274,7 @@ def relationship_close(*, relationship: Relationship, person: Person, reason: st
     relationship = _locked(relationship)
     _side(relationship, person)
     if relationship.status != RelationshipStatus.ACTIVE:
-        raise ValidationError(_("Only an active relationship can be ended."), code="not_active")
+        raise Refusal(_("Only an active relationship can be ended."), code="not_active")
     check_texts(multi_line={"reason": reason})
     relationship.status = RelationshipStatus.ENDED
     relationship.ended_by = person
