@@ -27,7 +27,10 @@ case "${1:-}" in
     web) exec "$python" -m gunicorn -c gunicorn.conf.py ;;
     worker) task_worker default ;;
     matching-worker) task_worker matching ;;
-    scheduler) exec "$python" manage.py run_scheduler ;;
+    scheduler)
+        # deploy/healthcheck.py scheduler reads the file the scheduler touches at every tick.
+        exec "$python" manage.py run_scheduler --heartbeat-file "${SCHEDULER_HEARTBEAT_FILE:-/tmp/mentora-scheduler.alive}"
+        ;;
     collectstatic) exec "$python" manage.py collectstatic --no-input -v 0 ;;
     *)
         echo "usage: deploy/entrypoint.sh migrate|web|worker|matching-worker|scheduler|collectstatic" >&2
