@@ -26,7 +26,7 @@ from mentora.matching.scoring import FULL_GAP, SCORE_SCALE, score_edges, weight_
 
 # pairs of (mentee, mentor) whose eligibility and score are checked at once when counting blocking
 # pairs over every eligible pair: bounds the memory, not the result
-_BLOCKING_CHUNK_PAIRS = 2_000_000
+_BLOCKING_CHUNK_PAIRS = 500_000
 # Mentees x mentors above which blocking pairs are counted over the candidate edges only.
 ALL_PAIRS_LIMIT = 50_000_000
 _DENSE_OFFERS_CELLS = 8_000_000
@@ -320,16 +320,18 @@ class _ScoreCeiling:
     def units(self, mentees: np.ndarray) -> np.ndarray:
         """(mentees, mentors) integer ceilings."""
         pop, w, v = self.pop, self.weights, self.right
-        differ = (
-            (pop.department[mentees][:, None] != pop.department[v][None, :]).astype(np.float64)
-            + (pop.job_family[mentees][:, None] != pop.job_family[v][None, :])
-            + (pop.location[mentees][:, None] != pop.location[v][None, :])
-        ) / 3.0
+        # every component but goal fit from a table, by the number of differing attributes (department,
+        # job family, location: diversity) plus 4 when either side stated a ranking (preference)
+        code = (pop.department[mentees][:, None] != pop.department[v][None, :]).view(np.int8)
+        code = code + (pop.job_family[mentees][:, None] != pop.job_family[v][None, :])
+        code += pop.location[mentees][:, None] != pop.location[v][None, :]
+        code[self.stated[mentees]] |= 4
+        code[:, self.stated[v]] |= 4
+        differ, stated = np.arange(8) % 4 / 3.0, np.arange(8) >= 4
         dial = self.program.diversity_dial
+        rest = w[2] * (dial * differ + (1.0 - dial) * (1.0 - differ)) + w[1] + w[3] + w[4] * stated
         most = w[0] * self._goal_fit(mentees)
-        most += w[2] * (dial * differ + (1.0 - dial) * (1.0 - differ))
-        most += w[1] + w[3]
-        most += w[4] * (self.stated[mentees][:, None] | self.stated[v][None, :])
+        most += rest[code]
         return np.ceil(most * SCORE_SCALE).astype(np.int64) + 2
 
 
