@@ -147,13 +147,9 @@ class SwapIn(Schema):
     second: Id
 
 
-class RunCompareSide(Schema):
-    run_id: int
-    pairs: int
-    total_score: float
-    mean_score: float | None
-    match_rate: float | None
-    fairness_gap: float | None
+RunCompareSide = dataclass_schema(
+    selectors.RunSummary, name="RunCompareSide", exclude=["run"], properties=["run_id"]
+)
 
 
 class CommonPairOut(Schema):
@@ -305,17 +301,6 @@ def _proposal_out(proposal: Proposal, *, skill_names: dict[str, str] | None = No
     }
 
 
-def _side(summary) -> dict[str, Any]:
-    return {
-        "run_id": summary.run.pk,
-        "pairs": summary.pairs,
-        "total_score": summary.total_score,
-        "mean_score": summary.mean_score,
-        "match_rate": summary.match_rate,
-        "fairness_gap": summary.fairness_gap,
-    }
-
-
 # ---- endpoints -------------------------------------------------------------------------------
 
 
@@ -387,8 +372,8 @@ def proposal_swap(request, run_id: Id, payload: SwapIn):
 def run_compare(request, run_id: Id, other_id: Id):
     comparison = selectors.match_run_compare(run_a=_run(request, run_id), run_b=_run(request, other_id))
     return {
-        "first": _side(comparison.first),
-        "second": _side(comparison.second),
+        "first": comparison.first,
+        "second": comparison.second,
         "pairs_in_common": comparison.in_common,
         "common_pairs": [{"mentor_id": p.mentor_id, "mentee_id": p.mentee_id} for p in comparison.common],
     }

@@ -384,6 +384,10 @@ class RunSummary:
     match_rate: float | None
     fairness_gap: float | None  # largest gap in mean score between the departments shown
 
+    @property
+    def run_id(self) -> int:
+        return self.run.pk
+
 
 def _summary(run: MatchRun) -> tuple[RunSummary, set[tuple[int, int]]]:
     pairs = list(

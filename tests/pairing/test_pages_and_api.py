@@ -334,6 +334,8 @@ def test_the_api_runs_and_publishes(client, program, pam, cohort):
     assert [r["id"] for r in other] == [run_id]
     compare = client.get(f"/api/matching/runs/{run_id}/compare/{run_id}", headers=headers).json()
     assert compare["pairs_in_common"] == 3
+    assert compare["first"] == compare["second"]
+    assert (compare["first"]["run_id"], compare["first"]["pairs"]) == (run_id, 3)
     published = client.post(f"/api/matching/runs/{run_id}/publish", headers=headers)
     assert published.status_code == 200 and len(published.json()["relationship_ids"]) == 3
     again = client.post(f"/api/matching/runs/{run_id}/publish", headers=headers)
