@@ -28,6 +28,9 @@ REFUSAL_CODES: dict[str, str] = {
     "unknown_fields": "The input has fields the operation does not take.",
     "exclusive_inputs": "Two inputs that exclude each other were both given, or neither.",
     "bad_range": "The lowest value is above the highest, or a value is outside its range.",
+    "bad_type": "A value has the wrong type (e.g. a list or number where an object is expected).",
+    "bad_choice": "The value is not one of the choices offered.",
+    "bad_number": "The value is not a number in the allowed range.",
     "control_character": "A text holds a line break, tab or other control character where none is allowed.",
     # people and accounts
     "email_taken": "Another account uses this e-mail address.",
@@ -59,8 +62,6 @@ REFUSAL_CODES: dict[str, str] = {
     "not_coaching": "Only coaching programs follow a set curriculum.",
     "answered": "People have answered the question, so it cannot change that way.",
     "unanswered": "A required intake question has no answer.",
-    "bad_choice": "The answer is not one of the choices offered.",
-    "bad_number": "The value is not a whole number in the allowed range.",
     "ineligible": "The person is not eligible for this program or role.",
     "already_enrolled": "The person is already enrolled in this program in this role.",
     "already_decided": "The application has already been decided.",
@@ -70,6 +71,7 @@ REFUSAL_CODES: dict[str, str] = {
     "revoked": "The invitation was withdrawn.",
     "already_accepted": "The invitation was already accepted.",
     # matching, choosing, pairs
+    "unsupported_format": "Matching runs are for one-to-one and reverse mentoring programs only.",
     "not_finished": "The matching run has not finished.",
     "closed": "The matching run is closed.",
     "not_closed": "The matching run is not closed.",
@@ -123,8 +125,10 @@ class Refusal(ValidationError):
     def __init__(self, message: Any, *, code: str, field: str | None = None, params: dict | None = None):
         if code not in REFUSAL_CODES:
             raise ValueError(f"Unknown refusal code {code!r}: add it to REFUSAL_CODES with what it means.")
-        error = ValidationError(message, code=code, params=params)
-        super().__init__({field: [error]} if field else error)
+        # Several messages (a list) are one refusal: each carries the code, which Django would drop.
+        messages = message if isinstance(message, list) else [message]
+        errors = [ValidationError(text, code=code, params=params) for text in messages]
+        super().__init__({field: errors} if field else errors if len(errors) > 1 else errors[0])
         # Django keeps `code` only on an error without a field; callers test it either way.
         self.code = code
         self.field = field

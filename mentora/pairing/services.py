@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 from mentora.audit.models import Action
 from mentora.audit.services import record
 from mentora.core.forms import refusal_text
+from mentora.core.refusals import Refusal
 from mentora.core.text import check_texts
 from mentora.matching import InstanceError, parse_instance
 from mentora.matching.engine import solve
@@ -88,9 +89,9 @@ def run_settings_default(*, program: Program) -> dict[str, Any]:
 
 def _number(value: Any, field: str, low: float, high: float, message: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValidationError({field: message})
+        raise Refusal(message, code="bad_number", field=field)
     if not low <= value <= high:
-        raise ValidationError({field: message})
+        raise Refusal(message, code="bad_number", field=field)
     return float(value)
 
 
@@ -98,20 +99,24 @@ def run_settings_clean(*, program: Program, settings: dict[str, Any] | None) -> 
     """The program's defaults overridden by what the manager chose, validated."""
     settings = settings or {}
     if not isinstance(settings, dict):
-        raise ValidationError(_("Settings must be an object."))
+        raise Refusal(_("Settings must be an object."), code="bad_type", field="settings")
     unknown = set(settings) - {"weights", "diversity_dial", "options"}
     if unknown:
-        raise ValidationError(_("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+        raise Refusal(
+            _("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+            code="unknown_fields",
+            field="settings",
+        )
     clean = run_settings_default(program=program)
     weights = settings.get("weights") or {}
     if not isinstance(weights, dict) or set(weights) - set(COMPONENTS):
-        raise ValidationError({"weights": _("Weights are given per matching component.")})
+        raise Refusal(_("Weights are given per matching component."), code="bad_type", field="weights")
     for name, value in weights.items():
         clean["weights"][name] = _number(
             value, f"weight_{name}", 0, 1, _("Each matching weight must be between 0 and 1.")
         )
     if not any(clean["weights"].values()):
-        raise ValidationError({"weights": _("At least one matching weight must be above 0.")})
+        raise Refusal(_("At least one matching weight must be above 0."), code="bad_range", field="weights")
     if settings.get("diversity_dial") is not None:
         clean["diversity_dial"] = _number(
             settings["diversity_dial"],
@@ -122,7 +127,7 @@ def run_settings_clean(*, program: Program, settings: dict[str, Any] | None) -> 
         )
     options = settings.get("options") or {}
     if not isinstance(options, dict):
-        raise ValidationError({"options": _("Options must be an object.")})
+        raise Refusal(_("Options must be an object."), code="bad_type", field="options")
     for name, value in options.items():
         if value is None or value == "":
             continue
@@ -130,18 +135,20 @@ def run_settings_clean(*, program: Program, settings: dict[str, Any] | None) -> 
             value = _number(value, name, 0, 24, _("The shared working hours must be between 0 and 24."))
         elif name in ("candidate_limit", "max_mentees_per_department"):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValidationError({name: _("Enter a whole number of at least 1.")})
+                raise Refusal(_("Enter a whole number of at least 1."), code="bad_number", field=name)
         elif name == "fairness_floor":
             if value not in FAIRNESS_FLOORS:
-                raise ValidationError({name: _("Unknown fairness floor.")})
+                raise Refusal(_("Unknown fairness floor."), code="bad_choice", field=name)
         elif name == "fairness_group":
             if value not in FAIRNESS_GROUPS:
-                raise ValidationError({name: _("Unknown fairness grouping.")})
+                raise Refusal(_("Unknown fairness grouping."), code="bad_choice", field=name)
         elif name == "mode":
             if value not in MODES:
-                raise ValidationError({name: _("Unknown matching mode.")})
+                raise Refusal(_("Unknown matching mode."), code="bad_choice", field=name)
         else:
-            raise ValidationError({"options": _("Unknown option: %(name)s.") % {"name": name}})
+            raise Refusal(
+                _("Unknown option: %(name)s.") % {"name": name}, code="unknown_fields", field="options"
+            )
         clean["options"][name] = value
     return clean
 
@@ -175,18 +182,23 @@ def match_run_create(
 ) -> MatchRun:
     """Validate and queue a run; it executes once this transaction commits."""
     if program.format not in ENGINE_FORMATS:
-        raise ValidationError(_("Matching runs are available for one-to-one and reverse mentoring programs."))
+        raise Refusal(
+            _("Matching runs are available for one-to-one and reverse mentoring programs."),
+            code="unsupported_format",
+        )
     if program.status not in LIVE_PROGRAM_STATUSES:
-        raise ValidationError(_("Matching runs only while the program is open, matching or running."))
+        raise Refusal(
+            _("Matching runs only while the program is open, matching or running."), code="program_not_live"
+        )
     clean = run_settings_clean(program=program, settings=settings)
     mentees, mentors, places = _free_participants(program)
     if mentees == 0:
-        raise ValidationError(
+        raise Refusal(
             _("There is nobody to match: this program has no approved mentee waiting for a mentor."),
             code="no_mentees",
         )
     if mentors == 0:
-        raise ValidationError(
+        raise Refusal(
             _(
                 "There is nobody to match with: no approved mentor in this program has a free place "
                 "(all are full or paused)."
@@ -424,9 +436,7 @@ def _public_result(result: dict, locked: list) -> dict:
 
 def _editable(proposal: Proposal) -> None:
     if proposal.run.status != RunStatus.SUCCEEDED or proposal.run.is_published:
-        raise ValidationError(
-            _("This run is published; its proposals can no longer change."), code="published"
-        )
+        raise Refusal(_("This run is published; its proposals can no longer change."), code="published")
 
 
 @transaction.atomic
@@ -446,7 +456,7 @@ def proposal_lock(*, proposal: Proposal, by: Person | None) -> Proposal:
                 created_by=by,
             )
     except IntegrityError:
-        raise ValidationError(_("This mentee is already locked to another mentor."), code="locked") from None
+        raise Refusal(_("This mentee is already locked to another mentor."), code="locked") from None
     proposal.locked = True
     proposal.state = ProposalState.ACCEPTED
     proposal.save(update_fields=["locked", "state"])
@@ -499,17 +509,17 @@ def _record_override(change: str, proposal: Proposal, by: Person | None, **detai
 def proposal_swap(*, first: Proposal, second: Proposal, by: Person | None) -> tuple[Proposal, Proposal]:
     """Exchange the mentors of two proposals of one run, if the engine allows both new pairs."""
     if first.run_id != second.run_id or first.pk == second.pk:
-        raise ValidationError(_("Pick two different pairs of the same run."), code="bad_pair")
+        raise Refusal(_("Pick two different pairs of the same run."), code="bad_pair")
     _editable(first)
     if first.locked or second.locked:
-        raise ValidationError(_("Unlock a pair before swapping it."), code="locked")
+        raise Refusal(_("Unlock a pair before swapping it."), code="locked")
     if first.mentor_id == second.mentor_id:
-        raise ValidationError(_("Both pairs already have the same mentor."), code="same_mentor")
+        raise Refusal(_("Both pairs already have the same mentor."), code="same_mentor")
     new_pairs = [(str(second.mentor_id), str(first.mentee_id)), (str(first.mentor_id), str(second.mentee_id))]
     try:
         evaluations = evaluate_pairs(first.run.input_snapshot, new_pairs)
     except (KeyError, InstanceError):
-        raise ValidationError(_("These pairs cannot be swapped in this run."), code="not_in_run") from None
+        raise Refusal(_("These pairs cannot be swapped in this run."), code="not_in_run") from None
     names = dict(
         Person.objects.filter(
             pk__in=[first.mentor_id, second.mentor_id, first.mentee_id, second.mentee_id]
@@ -526,7 +536,7 @@ def proposal_swap(*, first: Proposal, second: Proposal, by: Person | None) -> tu
         for name in evaluation.failed
     ]
     if problems:
-        raise ValidationError([_("This swap breaks a matching rule.")] + problems, code="ineligible")
+        raise Refusal([_("This swap breaks a matching rule.")] + problems, code="ineligible")
     for proposal, evaluation in zip((first, second), evaluations, strict=True):
         proposal.mentor_id = int(evaluation.mentor)
         proposal.score = evaluation.score
@@ -550,20 +560,20 @@ def match_run_publish(*, run: MatchRun, by: Person | None) -> list[Relationship]
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
         if run.status != RunStatus.SUCCEEDED:
-            raise ValidationError(_("Only a finished run can be published."), code="not_finished")
+            raise Refusal(_("Only a finished run can be published."), code="not_finished")
         if run.is_published:
-            raise ValidationError(_("This run is already published."), code="published")
+            raise Refusal(_("This run is already published."), code="published")
         proposals = list(
             run.proposals.exclude(state=ProposalState.REJECTED)
             .select_related("mentor", "mentee")
             .order_by("-locked", "-score", "pk")
         )
         if not proposals:
-            raise ValidationError(_("There is no proposal to publish."), code="empty")
+            raise Refusal(_("There is no proposal to publish."), code="empty")
         closed = pair_closures(program=run.program).closed
         for proposal in proposals:
             if (proposal.mentor_id, proposal.mentee_id) in closed:
-                raise ValidationError(
+                raise Refusal(
                     _(
                         "Nothing was published: %(mentor)s → %(mentee)s was declined or ended in this "
                         "program. Forbid this pair, or allow it again first."
@@ -579,7 +589,7 @@ def match_run_publish(*, run: MatchRun, by: Person | None) -> list[Relationship]
                 created_by=by,
             )
         except PairRefused as refused:
-            raise ValidationError(
+            raise Refusal(
                 _("Nothing was published: %(mentor)s → %(mentee)s can no longer be paired (%(why)s).")
                 % {
                     "mentor": refused.mentor.full_name,
@@ -612,7 +622,7 @@ def pair_allow_again(*, program: Program, mentor: Person, mentee: Person, by: Pe
     """A manager's explicit decision that a pair one side declined or ended in this program may be
     proposed, published or paired by hand again. Kept with who and when."""
     if (mentor.pk, mentee.pk) not in pair_closures(program=program).closed:
-        raise ValidationError(
+        raise Refusal(
             _("This pair was not declined or ended in this program, or is already allowed again."),
             code="not_closed",
         )
@@ -671,14 +681,11 @@ def relationship_pair_by_hand(
     override_reason = override_reason.strip()
     broken = rules_broken_by_pair(program=program, mentor=mentor, mentee=mentee)
     if broken and not override_reason:
-        raise ValidationError(
-            {
-                "override_reason": _(
-                    "This pairing breaks a matching rule (%(rules)s). To pair them anyway, write why."
-                )
-                % {"rules": "; ".join(rule_labels(broken))}
-            },
+        raise Refusal(
+            _("This pairing breaks a matching rule (%(rules)s). To pair them anyway, write why.")
+            % {"rules": "; ".join(rule_labels(broken))},
             code="rule_broken",
+            field="override_reason",
         )
     relationship = relationship_create_pending(
         program=program,
