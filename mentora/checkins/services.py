@@ -349,16 +349,8 @@ def _figures(rows: list[tuple]) -> dict:
     }
 
 
-@transaction.atomic
-def checkin_periods_publish(*, program: Program, now: datetime | None = None) -> list[CheckinPeriodFigures]:
-    """Publish the program's answers received in closed calendar months (UTC), once a run of months
-    since the last published period holds at least MIN_AGGREGATE_GROUP answers. Published figures
-    are never recomputed, and answers received after a period was published fall into a later one.
-
-    Called before managers read the figures: the first read after a month closes publishes it.
-    """
-    open_since = _month_start(now or timezone.now())
-    Program.objects.select_for_update().filter(pk=program.pk).exists()  # one publisher at a time
+def _unpublished_answers(program: Program, open_since: date) -> tuple[date | None, QuerySet[CheckinAnswer]]:
+    """The end of the last published period, and the answers of the closed months after it."""
     published_until = (
         CheckinPeriodFigures.objects.filter(program=program)
         .order_by("-ends_on")
@@ -370,6 +362,28 @@ def checkin_periods_publish(*, program: Program, now: datetime | None = None) ->
     )
     if published_until is not None:
         answers = answers.filter(checkin__answered_at__gte=_midnight(published_until))
+    return published_until, answers
+
+
+def checkin_periods_publish(*, program: Program, now: datetime | None = None) -> list[CheckinPeriodFigures]:
+    """Publish the program's answers received in closed calendar months (UTC), once a run of months
+    since the last published period holds at least MIN_AGGREGATE_GROUP answers. Published figures
+    are never recomputed, and answers received after a period was published fall into a later one.
+
+    Called before managers read the figures: the first read after a month closes publishes it.
+    """
+    open_since = _month_start(now or timezone.now())
+    # Most reads find too few unpublished answers for any period: they count them without the lock
+    # (a publisher only makes that count smaller), so that managers' page views never queue on it.
+    if _unpublished_answers(program, open_since)[1].count() < MIN_AGGREGATE_GROUP:
+        return []
+    return _periods_publish(program=program, open_since=open_since)
+
+
+@transaction.atomic
+def _periods_publish(*, program: Program, open_since: date) -> list[CheckinPeriodFigures]:
+    Program.objects.select_for_update().filter(pk=program.pk).exists()  # one publisher at a time
+    published_until, answers = _unpublished_answers(program, open_since)
     by_month: dict[date, list[tuple]] = {}
     for answered_at, *row in answers.order_by("checkin__answered_at", "pk").values_list(
         "checkin__answered_at",
