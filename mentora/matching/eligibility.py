@@ -230,7 +230,7 @@ def skill_fit_exists(
     ok = pop.n_wanted[learner] == 0
     for j in range(pop.want_skill.shape[1]):
         s = pop.want_skill[learner, j]
-        ok |= (s >= 0) & (pop.level(teacher, s) >= thr[learner, j])
+        ok = ok | ((s >= 0) & (pop.level(teacher, s) >= thr[learner, j]))
     return ok
 
 
@@ -251,7 +251,8 @@ _CHEAP_FIRST = (
 
 def constraint_rules(pop: Population, program: Program) -> dict[str, Rule]:
     """Per hard constraint the program applies, a function (u, v) -> True where the pair satisfies it.
-    u is the mentee (or a peer), v the mentor."""
+    u is the mentee (or a peer), v the mentor. u and v broadcast (a column of people against a row of
+    partners gives a block); a rule that reads one side only may answer in that side's shape."""
     kind = kind_for(program)
     n = pop.n
     rules: dict[str, Rule] = {"distinct": lambda u, v: u != v}
@@ -272,7 +273,7 @@ def constraint_rules(pop: Population, program: Program) -> dict[str, Rule]:
     if program.constraint("timezone") and program.format != "circles":
         rules["timezone"] = lambda u, v: overlap_hours(pop, u, v) >= program.min_tz_overlap_hours - 1e-9
     if program.constraint("language"):
-        rules["language"] = lambda u, v: (pop.language_bits[u] & pop.language_bits[v]).any(axis=1)
+        rules["language"] = lambda u, v: (pop.language_bits[u] & pop.language_bits[v]).any(axis=-1)
     if program.constraint("reporting_line"):
         rules["reporting_line"] = lambda u, v: ~pop.same_reporting_line(u, v)
     if program.constraint("blocks"):
@@ -297,9 +298,10 @@ def _not_listed(keys: np.ndarray, n: int) -> Rule:
     listed[keys % n] = True
 
     def rule(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        out = np.ones(len(u), dtype=bool)
-        maybe = np.flatnonzero(listed[u] & listed[v])
+        u, v = np.broadcast_arrays(u, v)
+        maybe = listed[u] & listed[v]
         a, b = u[maybe], v[maybe]
+        out = np.ones(u.shape, dtype=bool)
         out[maybe] = ~lookup_pairs(keys, np.minimum(a, b) * n + np.maximum(a, b))[1]
         return out
 

@@ -245,29 +245,32 @@ class _Checks:
         """The reason of each person rows[r] (ks[r]: position in the caller's list). cols: every
         partner (everyone) or only those with a free place; room: which of cols have one."""
         pop, role = self.pop, self.role
-        u, v = np.repeat(rows, len(cols)), np.tile(cols, len(rows))
+        # the rules broadcast a column of people against a row of partners: one (rows x cols) block
+        shape = (len(rows), len(cols))
         masks = {
-            name: mask.reshape(len(rows), len(cols))
-            for name, mask in constraint_masks(pop, self.program, u, v).items()
+            name: np.broadcast_to(mask, shape)
+            for name, mask in constraint_masks(pop, self.program, rows[:, None], cols[None, :]).items()
         }
-        alive = masks.pop("distinct")  # a peer is never their own partner, nor counted as one
-        considered = alive.sum(axis=1)
+        alive = masks.pop("distinct").copy()  # a peer is never their own partner, nor counted as one
+        considered = np.count_nonzero(alive, axis=1)
         excluded: dict[str, np.ndarray] = {}
+        remaining = considered
         for name in RULE_ORDER:
             if name in masks:
-                excluded[name] = (alive & ~masks[name]).sum(axis=1)
                 alive &= masks[name]
-        eligible = alive.sum(axis=1)
+                still = np.count_nonzero(alive, axis=1)
+                excluded[name], remaining = remaining - still, still
+        eligible = remaining
         open_ = alive & room
-        eligible_free = open_.sum(axis=1)
+        eligible_free = np.count_nonzero(open_, axis=1)
         if self.taken is not None:
             keys, loads = self.taken
             pos, found = lookup_pairs(
-                keys, v * len(pop.departments) + np.repeat(pop.department[rows], len(cols))
+                keys, cols[None, :] * len(pop.departments) + pop.department[rows][:, None]
             )
             held = np.where(found, np.append(loads, 0)[pos], 0)
-            open_ &= (held < self.cap).reshape(len(rows), len(cols))
-        eligible_open = open_.sum(axis=1)
+            open_ &= held < self.cap
+        eligible_open = np.count_nonzero(open_, axis=1)
         out = []
         for r, i in enumerate(rows.tolist()):
             count = int(eligible[r]) if everyone else None

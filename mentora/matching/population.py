@@ -184,9 +184,9 @@ class Population:
                 )
                 for r in range(offsets.shape[1])
             ],
-            axis=1,
+            axis=-1,
         )
-        return (daily @ weights.T).min(axis=1)
+        return (daily @ weights.T).min(axis=-1)
 
     @cached_property
     def tfidf(self) -> tuple[sp.csr_matrix, list[str]]:

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from mentora.matching.eligibility import sides
@@ -118,3 +119,29 @@ def test_limited_candidates_only_contain_eligible_pairs():
     assert np.bincount(prep.edges.u).max() <= max(10, 4 * 10)
     left, _ = sides(prep.pop, inst.program)
     assert set(prep.edges.u.tolist()) <= set(left.tolist())
+
+
+@pytest.mark.parametrize("fmt", ["one_to_one", "reverse", "peer"])
+@pytest.mark.parametrize("tabulated", [True, False])
+def test_rules_on_a_block_of_people_x_partners_equal_the_rules_pair_by_pair(monkeypatch, fmt, tabulated):
+    """The unmatched diagnosis checks a column of people against a row of partners at once; each rule
+    must give there what it gives pair by pair (also without the overlap table and the dense levels)."""
+    from mentora.matching import population
+    from mentora.matching.eligibility import constraint_masks
+    from mentora.matching.generate import generate_instance
+
+    if not tabulated:
+        monkeypatch.setattr(population, "_OVERLAP_TABLE_PROFILES", 0)
+        monkeypatch.setattr(population, "_DENSE_LEVEL_LIMIT", 0)
+    sizes = {"peers": 120} if fmt == "peer" else {"mentees": 90, "mentors": 40}
+    inst = generate_instance(seed=3, program_format=fmt, **sizes)
+    inst = inst.with_program(constraints=dict.fromkeys(inst.program.constraints, True))
+    pop = build_population(inst)
+    rows, cols = sides(pop, inst.program)
+    block = constraint_masks(pop, inst.program, rows[:, None], cols[None, :])
+    pairs = constraint_masks(pop, inst.program, np.repeat(rows, len(cols)), np.tile(cols, len(rows)))
+    assert set(block) == set(pairs) and len(pairs) >= 8
+    for name, mask in pairs.items():
+        expected = mask.reshape(len(rows), len(cols))
+        assert np.array_equal(np.broadcast_to(block[name], expected.shape), expected), name
+        assert expected.sum() > 0 or name == "distinct"
