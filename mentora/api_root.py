@@ -3,6 +3,7 @@ above every app it composes; no app imports it."""
 
 from mentora.accounts.api import router as accounts_router
 from mentora.accounts.audit_api import router as audit_router
+from mentora.accounts.handover_api import router as activation_links_router
 from mentora.accounts.tokens_api import router as tokens_router
 from mentora.advocacy.api import router as advocacy_router
 from mentora.agreements.api import router as agreements_router
@@ -48,6 +49,7 @@ api.add_router("/people", people_router)
 api.add_router("/people", people_import_router)
 api.add_router("/people", people_export_router)
 api.add_router("/people", people_history_router)
+api.add_router("/people", activation_links_router)
 api.add_router("/hr-sync", hrsync_router)
 api.add_router("/programs", programs_router)
 api.add_router("/programs", relationships_programs_router)

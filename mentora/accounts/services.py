@@ -125,6 +125,39 @@ def activation_round_run(*, round_id: int) -> ActivationRound | None:
     return activation
 
 
+def activation_links_hand_over(*, actor: Viewer, person_ids: Collection[int]) -> list[tuple[Person, str]]:
+    """For an organisation that sends its own e-mail: each chosen person's activation link (single
+    use, expiring), given to an org admin instead of e-mailed. Audited: a link lets its holder
+    choose the person's password."""
+    _org_admin_only(actor, _("Only org admins may take activation links."))
+    wanted = {int(pk) for pk in person_ids}
+    if not wanted:
+        raise ValidationError({"person_ids": _("Choose at least one person.")}, code="empty")
+    if len(wanted) > ACTIVATION_MAX_PEOPLE:
+        message = ngettext(
+            "Take at most %(max)d activation link at once.",
+            "Take at most %(max)d activation links at once.",
+            ACTIVATION_MAX_PEOPLE,
+        ) % {"max": ACTIVATION_MAX_PEOPLE}
+        raise ValidationError({"person_ids": message}, code="too_many")
+    people = list(
+        Person.objects.filter(organisation_id=actor.organisation_id, is_active=True, pk__in=wanted)
+        .select_related("user")
+        .order_by("pk")
+    )
+    if len(people) != len(wanted):
+        raise ValidationError(
+            {"person_ids": _("Choose active people of your organisation.")}, code="unknown_people"
+        )
+    links = [(person, site_url("accounts:activate", activation_token(user=person.user))) for person in people]
+    record(
+        action=Action.ACTIVATION_LINK_HANDED_OVER,
+        actor=actor.person,
+        details={"people": [person.pk for person in people]},
+    )
+    return links
+
+
 def activation_send(*, person: Person, uses_sso: bool = False) -> None:
     """E-mail one person a link to set their password (single use, expiring)."""
     days = settings.ACCOUNT_ACTIVATION_DAYS

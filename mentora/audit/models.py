@@ -41,6 +41,8 @@ class Action(models.TextChoices):
     SERVICE_ACCOUNT_CREATED = "auth.service_account_created", _("Service account created")
     SERVICE_ACCOUNT_REVOKED = "auth.service_account_revoked", _("Service account revoked")
     SERVICE_ACCOUNT_REFUSED = "auth.service_account_refused", _("Service account call refused")
+    ACTIVATION_LINK_HANDED_OVER = "auth.activation_link_handed_over", _("Activation link handed over")
+    INVITATION_LINKS_HANDED_OVER = "programs.invitation_links_handed_over", _("Invitation links handed over")
     # Identity providers and provisioning
     SSO_CONFIG_CHANGED = "sso.config_changed", _("Single sign-on settings changed")
     SCIM_PROVISIONED = "scim.provisioned", _("Provisioned by SCIM")

@@ -229,6 +229,22 @@ class InviteIn(Schema):
     locations: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=1000)
     min_seniority: int | None = Field(None, ge=1, le=MAX_SENIORITY)
     max_seniority: int | None = Field(None, ge=1, le=MAX_SENIORITY)
+    send_email: StrictBool = Field(
+        True,
+        description="false: Mentora e-mails nobody; the organisation sends its own e-mail with the links of "
+        "`GET …/invitation-rounds/{id}/links` (org admins and service accounts with enrolments:write only).",
+    )
+
+
+class InvitationLinkOut(Schema):
+    invitation_id: int
+    person: PersonRefOut
+    email: str
+    link: str = Field(description="The invitation link (it works for the invitation's lifetime).")
+    first_password_link: str | None = Field(
+        description="For someone who never had a password: the link that sets it first and leads on to "
+        "the invitation; null otherwise. It lets its holder choose the password: send it to the person only."
+    )
 
 
 class InvitationOut(Schema):
@@ -465,6 +481,27 @@ def invite(request, program_id: Id, payload: InviteIn):
 )
 def invitation_round(request, program_id: Id, batch_id: Id):
     return selectors.invitation_batch_get(program=_managed(request, program_id), batch_id=batch_id)
+
+
+@router.get(
+    "/{int:program_id}/invitation-rounds/{int:batch_id}/links",
+    response=list[InvitationLinkOut],
+    summary="Take a round's invitation links, to send them in the organisation's own e-mail",
+)
+def invitation_round_links(request, program_id: Id, batch_id: Id):
+    """Org admins only (and service accounts with `enrolments:write`); each call is in the audit log."""
+    batch = selectors.invitation_batch_get(program=_managed(request, program_id), batch_id=batch_id)
+    handovers = invitations.invitation_links(batch=batch, actor=api_viewer(request).person)
+    return [
+        {
+            "invitation_id": handover.invitation.pk,
+            "person": handover.invitation.person,
+            "email": handover.invitation.person.email,
+            "link": handover.link,
+            "first_password_link": handover.first_password_link,
+        }
+        for handover in handovers
+    ]
 
 
 @router.get("/{int:program_id}/invitations", response=list[InvitationOut], summary="Invitations still open")

@@ -8,10 +8,11 @@ conditional update before its e-mail is sent, so a second worker sends nothing t
 """
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -22,12 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mentora.accounts.activation import first_password_link
+from mentora.audit.models import Action
+from mentora.audit.services import record
 from mentora.core.batches import chunks
 from mentora.core.forms import refusal_text
 from mentora.core.links import site_url
 from mentora.core.refusals import Refusal
 from mentora.core.text import check_texts, one_line
-from mentora.organisations.models import Department
+from mentora.organisations.models import Department, Role
 from mentora.people.models import MAX_SENIORITY, Person
 from mentora.programs.models import (
     MAX_INVITATION_ADDRESSES,
@@ -70,10 +73,14 @@ def invitation_batch_start(
     locations: list[str] | str | None = None,
     min_seniority: int | None = None,
     max_seniority: int | None = None,
+    send_email: bool = True,
 ) -> InvitationBatch:
     """Store a round of invitations by address or by filter; a task resolves it once this
-    transaction commits. Either addresses or a filter, not both."""
+    transaction commits. Either addresses or a filter, not both. Without `send_email` nobody is
+    e-mailed: the organisation sends its own, with the links `invitation_links` hands over."""
     _ensure_open(program)
+    if not send_email and not _is_org_admin(actor):
+        raise PermissionDenied(_("Only org admins may invite without Mentora's e-mails."))
     addresses = [email.strip() for email in emails or [] if email and email.strip()]
     locations = clean_locations(locations)
     department_ids = sorted(set(department_ids or []))
@@ -136,10 +143,52 @@ def invitation_batch_start(
         locations=locations,
         min_seniority=min_seniority,
         max_seniority=max_seniority,
+        send_email=send_email,
     )
     batch.departments.set(departments)
     transaction.on_commit(lambda: _enqueue_batch(batch.pk))
     return batch
+
+
+def _is_org_admin(person: Person) -> bool:
+    return person.role_memberships.filter(role=Role.ORG_ADMIN).exists()
+
+
+@dataclass(frozen=True)
+class HandoverLink:
+    invitation: Invitation
+    link: str
+    first_password_link: str | None
+
+
+def invitation_links_of(invitation: Invitation) -> HandoverLink:
+    """An invitation's fresh link, and the first-password link before it for an invitee who never
+    had a password (None otherwise): what its e-mail carries."""
+    token = invitation_token(invitation)
+    return HandoverLink(
+        invitation=invitation,
+        link=site_url("programs:invitation", token),
+        first_password_link=first_password_link(
+            user=invitation.person.user, then=reverse("programs:invitation", args=[token])
+        ),
+    )
+
+
+def invitation_links(*, batch: InvitationBatch, actor: Person) -> list[HandoverLink]:
+    """The links of a round's open invitations, for an organisation that sends its own e-mail: an org
+    admin's (or a service account's with their rights) only, and audited, since a first-password link
+    lets its holder choose the invitee's password."""
+    if not _is_org_admin(actor):
+        raise PermissionDenied(_("Only org admins may take invitation links."))
+    outstanding = _outstanding().filter(batch=batch).select_related("person__user").order_by("pk")
+    links = [invitation_links_of(invitation) for invitation in outstanding]
+    record(
+        action=Action.INVITATION_LINKS_HANDED_OVER,
+        actor=actor,
+        target=batch.program,
+        details={"round": batch.pk, "invitations": [handover.invitation.pk for handover in links]},
+    )
+    return links
 
 
 def _enqueue_batch(batch_id: int) -> None:
@@ -176,7 +225,7 @@ def invitation_batch_run(*, batch_id: int) -> InvitationBatch | None:
     InvitationBatch.objects.filter(pk=batch_id).update(
         status=status, progress=100, report=report, finished_at=timezone.now()
     )
-    if status == InvitationBatchStatus.DONE and report["invited"]:
+    if status == InvitationBatchStatus.DONE and report["invited"] and batch.send_email:
         transaction.on_commit(lambda: _enqueue_emails(batch_id=batch_id))
     batch.refresh_from_db()
     return batch
@@ -325,9 +374,8 @@ def invitation_emails_send(*, batch_id: int | None = None, invitation_id: int | 
     return sent
 
 
-def _first_password(invitation: Invitation, token: str) -> str:
+def _first_password(link: str | None) -> str:
     """For an invitee who never had a password: a paragraph with the link that sets it first."""
-    link = first_password_link(user=invitation.person.user, then=reverse("programs:invitation", args=[token]))
     if link is None:
         return ""
     return "\n" + _(
@@ -336,8 +384,7 @@ def _first_password(invitation: Invitation, token: str) -> str:
 
 
 def _send(invitation: Invitation) -> None:
-    token = invitation_token(invitation)
-    link = site_url("programs:invitation", token)
+    links = invitation_links_of(invitation)
     program = invitation.program
     send_mail(
         subject=one_line(_("You are invited to %(program)s") % {"program": program.name}),
@@ -353,9 +400,9 @@ def _send(invitation: Invitation) -> None:
             "program": program.name,
             "purpose": program.purpose,
             "days": INVITATION_MAX_AGE_SECONDS // 86400,
-            "link": link,
+            "link": links.link,
         }
-        + _first_password(invitation, token),
+        + _first_password(links.first_password_link),
         from_email=None,
         recipient_list=[invitation.person.email],
     )

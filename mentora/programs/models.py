@@ -405,6 +405,8 @@ class InvitationBatch(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     report = models.JSONField(_("report"), null=True, blank=True)
+    # False when the organisation sends its own e-mail: an org admin hands the links over instead.
+    send_email = models.BooleanField(_("send e-mails"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

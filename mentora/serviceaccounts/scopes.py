@@ -37,6 +37,8 @@ def _rule(pattern: str, read: str | None, write: str | None) -> ScopeRule:
 
 # First match wins: the enrolment paths come before the rest of a program's.
 RULES = (
+    # Invitation links hand over a way in (a first password): reading them is inviting.
+    _rule(r"^programs/[^/]+/invitation-rounds/[^/]+/links$", "enrolments:write", "enrolments:write"),
     _rule(r"^people(/|$)", "people:read", "people:write"),
     _rule(
         r"^programs/[^/]+/(invitations|invitation-rounds|enrolments)(/|$)",
