@@ -19,7 +19,7 @@ class OrganisationTokenAuth(TokenAuth):
         path = request.path_info.removeprefix(API_PREFIX)
         scope = scope_for(method=request.method, path=path)
         try:
-            caller = service_account_authenticate(raw=raw, method=request.method, path=path, scope=scope)
+            return service_account_authenticate(raw=raw, method=request.method, path=path, scope=scope)
         except ScopeMissing as refusal:
             if refusal.scope is None:
                 raise ApiError(
@@ -30,6 +30,3 @@ class OrganisationTokenAuth(TokenAuth):
                 "scope_missing",
                 _("This service account lacks the scope %(scope)s.") % {"scope": refusal.scope},
             ) from None
-        if caller is not None:
-            request.service_account = caller.account
-        return caller
