@@ -9,6 +9,7 @@ from pydantic import StrictBool
 
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError, ErrorOut
+from mentora.api.schemas import dataclass_schema
 from mentora.core.roles import Viewer
 from mentora.identity import selectors, services
 from mentora.identity.models import IdentityProvider, Protocol
@@ -35,19 +36,9 @@ class SsoIn(Schema):
     break_glass_admins: list[int] = Field(default_factory=list, description="Person ids of org admins.")
 
 
-class SsoOut(Schema):
-    protocol: Protocol
-    domains: list[str]
-    oidc_issuer: str
-    client_id: str
-    client_secret_set: bool
-    saml_entity_id: str
-    saml_sso_url: str
-    saml_certificate: str
-    email_attribute: str
-    first_name_attribute: str
-    last_name_attribute: str
-    enforce_sso: bool
+class SsoOut(
+    dataclass_schema(selectors.ProviderSettings, name="SsoFieldsOut", exclude=["break_glass_admins"])
+):
     break_glass_admins: list[int]
 
 
@@ -59,25 +50,8 @@ def _org_admin(request) -> Viewer:
 
 
 def _out(provider: IdentityProvider) -> dict:
-    settings = provider.app.settings
-    idp = settings.get("idp") or {}
-    mapping = settings.get("attribute_mapping") or {}
-    oidc = provider.protocol == Protocol.OIDC
-    return {
-        "protocol": provider.protocol,
-        "domains": [domain.domain for domain in provider.domains.all()],
-        "oidc_issuer": settings.get("server_url", ""),
-        "client_id": provider.app.client_id if oidc else "",
-        "client_secret_set": oidc and bool(provider.app.secret),
-        "saml_entity_id": idp.get("entity_id", ""),
-        "saml_sso_url": idp.get("sso_url", ""),
-        "saml_certificate": idp.get("x509cert", ""),
-        "email_attribute": (mapping.get("email") or [""])[0],
-        "first_name_attribute": (mapping.get("first_name") or [""])[0],
-        "last_name_attribute": (mapping.get("last_name") or [""])[0],
-        "enforce_sso": provider.enforce_sso,
-        "break_glass_admins": [person.pk for person in provider.break_glass_admins.all()],
-    }
+    current = selectors.provider_settings(provider)
+    return {**vars(current), "break_glass_admins": [person.pk for person in current.break_glass_admins]}
 
 
 def _current(viewer: Viewer) -> IdentityProvider | None:

@@ -1,9 +1,11 @@
 """Reads of the single sign-on configuration: whose provider an address or a callback belongs to,
 and whether a password sign-in is still allowed for someone."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 
-from mentora.identity.models import IdentityProvider, SsoDomain
+from mentora.identity.models import IdentityProvider, Protocol, SsoDomain
 from mentora.organisations.models import Role
 from mentora.people.models import Person
 
@@ -21,6 +23,49 @@ def provider_for_organisation(*, organisation_id: int) -> IdentityProvider | Non
         )
         .filter(organisation_id=organisation_id)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """A provider's configuration as the org admin reads it (the settings page's form and the API),
+    never its client secret: only whether one is set."""
+
+    protocol: Protocol
+    domains: list[str]
+    oidc_issuer: str
+    client_id: str
+    client_secret_set: bool
+    saml_entity_id: str
+    saml_sso_url: str
+    saml_certificate: str
+    email_attribute: str
+    first_name_attribute: str
+    last_name_attribute: str
+    enforce_sso: bool
+    break_glass_admins: list[Person]
+
+
+def provider_settings(provider: IdentityProvider) -> ProviderSettings:
+    """Read from the provider as `provider_for_organisation` loads it (domains and admins prefetched)."""
+    settings = provider.app.settings
+    idp = settings.get("idp") or {}
+    mapping = settings.get("attribute_mapping") or {}
+    oidc = provider.protocol == Protocol.OIDC
+    return ProviderSettings(
+        protocol=Protocol(provider.protocol),
+        domains=[domain.domain for domain in provider.domains.all()],
+        oidc_issuer=settings.get("server_url", ""),
+        client_id=provider.app.client_id if oidc else "",
+        client_secret_set=oidc and bool(provider.app.secret),
+        saml_entity_id=idp.get("entity_id", ""),
+        saml_sso_url=idp.get("sso_url", ""),
+        saml_certificate=idp.get("x509cert", ""),
+        email_attribute=(mapping.get("email") or [""])[0],
+        first_name_attribute=(mapping.get("first_name") or [""])[0],
+        last_name_attribute=(mapping.get("last_name") or [""])[0],
+        enforce_sso=provider.enforce_sso,
+        break_glass_admins=list(provider.break_glass_admins.all()),
     )
 
 

@@ -72,23 +72,8 @@ def _org_admin(request: HttpRequest) -> Viewer:
 def _initial(provider: IdentityProvider | None) -> dict:
     if provider is None:
         return {"protocol": Protocol.OIDC}
-    settings = provider.app.settings
-    idp = settings.get("idp") or {}
-    mapping = settings.get("attribute_mapping") or {}
-    return {
-        "protocol": provider.protocol,
-        "domains": ", ".join(domain.domain for domain in provider.domains.all()),
-        "oidc_issuer": settings.get("server_url", ""),
-        "client_id": provider.app.client_id if provider.protocol == Protocol.OIDC else "",
-        "saml_entity_id": idp.get("entity_id", ""),
-        "saml_sso_url": idp.get("sso_url", ""),
-        "saml_certificate": idp.get("x509cert", ""),
-        "email_attribute": (mapping.get("email") or [""])[0],
-        "first_name_attribute": (mapping.get("first_name") or [""])[0],
-        "last_name_attribute": (mapping.get("last_name") or [""])[0],
-        "enforce_sso": provider.enforce_sso,
-        "break_glass_admins": list(provider.break_glass_admins.all()),
-    }
+    current = selectors.provider_settings(provider)
+    return {**vars(current), "domains": ", ".join(current.domains)}
 
 
 def service_provider_addresses(request: HttpRequest, organisation: Organisation) -> dict[str, str]:

@@ -3,6 +3,7 @@ secret can be written, never read."""
 
 import pytest
 from allauth.socialaccount.models import SocialApp
+from django.urls import reverse
 
 from mentora.identity.models import IdentityProvider
 from mentora.organisations.models import Role
@@ -112,3 +113,16 @@ def test_another_organisations_admin_reaches_only_their_own(client, olga, other_
 
 def test_without_a_token_the_api_answers_401(client):
     assert client.get("/api/sso").status_code == 401
+
+
+def test_the_settings_page_shows_what_the_api_answers(client, olga):
+    """Both read the provider with identity.selectors.provider_settings."""
+    _put(client, olga, BODY | {"domains": ["acme.example", "acme.test"], "break_glass_admins": [olga.pk]})
+    body = client.get("/api/sso", headers=api_headers(olga)).json()
+    client.force_login(olga.user)
+    form = client.get(reverse("identity:settings")).context["form"]
+    shown = {name: form[name].value() for name in form.fields if name in body}
+    assert shown.pop("domains") == ", ".join(body["domains"]) == "acme.example, acme.test"
+    assert body["break_glass_admins"] == [olga.pk]
+    assert shown == {name: body[name] for name in shown}
+    assert len(shown) >= 8
