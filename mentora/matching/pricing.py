@@ -2,16 +2,19 @@
 
 An eligible pair (u, v) that is not a candidate edge can improve the optimal flow on the candidates only
 if its integer-scaled score beats the duals it must pay: score(u, v) > dual(u) + dual(v) (+ the dual of
-v's cap on u's department). `price_eligible` finds every such pair without a people x people matrix
+v's cap on u's department). `Pricer.price` finds every such pair without a people x people matrix
 and without a Python loop over pairs:
 
-1. Enumerate by skill ranges: for every (mentee, wanted skill) the mentors offering that skill at the
-   required level are contiguous in an index sorted by (skill, level, mentor dual), so the mentors
-   whose dual is below the mentee's threshold (the highest score any non-preference pair can reach,
-   minus the mentee's dual) are a prefix of each level's segment. Mentees who want nothing (or a
-   program without the skill rule) are priced against every mentor the same way.
-2. Per block of mentees, drop the pairs already in the graph, apply every hard rule (eligibility.py),
-   score the survivors exactly and keep those with a positive reduced cost.
+1. Bound by skill blocks: for every wanted skill, its requests (mentee, wanted slot) against the mentors
+   offering it form one integer block, bounded a few thousand rows at a time: the goal fit exactly
+   from the mentor's levels in each wanted skill (a pair belongs to the first wanted skill its mentor
+   clears the gap in, and is dropped from the later ones, so it is read once), practical fit with the
+   time-zone and language rules and diversity exactly from tables over classes of people who share
+   the attributes they read, the goals' similarity at its maximum 1. Only the cells whose bound
+   reaches their price less the margin are kept. Mentees who want nothing (or a program without the
+   skill rule) are read against every mentor under their ceiling, by dual.
+2. On the survivors, drop the pairs already in the graph, apply every hard rule (eligibility.py),
+   score them exactly and keep those with a positive reduced cost.
 
 No pair is skipped except by a bound that is valid for it, so "no positive reduced cost" is a proof
 that the assignment is optimal over all eligible pairs.
@@ -19,7 +22,7 @@ that the assignment is optimal over all eligible pairs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +38,7 @@ from mentora.matching.flow import Duals, scaled
 from mentora.matching.instance import COMPONENTS, MAX_LEVEL, Program
 from mentora.matching.population import Population, lookup_pairs
 from mentora.matching.scoring import (
+    ENOUGH_HOURS_PER_WEEK,
     FULL_GAP,
     SCORE_SCALE,
     Edges,
@@ -47,6 +51,8 @@ from mentora.matching.scoring import (
 )
 
 BLOCK_PAIRS = 4_000_000  # pairs enumerated at once (memory stays bounded on any size)
+CLASS_TABLE_CELLS = 8_000_000  # (mentee class x mentor class) entries of a tabulated score term at most
+NEVER = -(1 << 58)  # a bound no price can be below: the pair breaks a hard rule
 KEEP_PER_MENTEE = 20  # improving pairs added per mentee and round (the next round finds the rest)
 MARGIN = 50_000  # integer-scaled score (0.05): how close to its price a pair must come to enter the pool
 SLACK = 2  # integer units added to every float bound: covers the rounding of the scaled score
@@ -79,50 +85,42 @@ def _ranges(starts: np.ndarray, counts: np.ndarray, owner: np.ndarray) -> tuple[
     return owner[rep], pos
 
 
-class _MentorIndex:
-    """Mentors' offered (skill, level) entries sorted by (skill, level, dual); all mentors by dual."""
+class _PairTerm:
+    """One score term of every (mentee, mentor) pair, as a mentees x mentors block at a time.
 
-    def __init__(self, pop: Population, right: np.ndarray, right_dual: np.ndarray) -> None:
-        sub = pop.offered[right].tocoo()
-        self.dual_of = right_dual
-        dual = right_dual[sub.row].astype(np.int64)
-        self.segment = sub.col.astype(np.int64) * (MAX_LEVEL + 1) + sub.data.astype(np.int64)
-        self.wide = int(dual.max(initial=0)) + 2
-        key = self.segment * self.wide + dual
-        order = np.argsort(key, kind="stable")
-        self.key = key[order]
-        self.person = right[sub.row[order]]
-        self.n_segments = (len(pop.skills) + 1) * (MAX_LEVEL + 1)
-        by_dual = np.argsort(right_dual, kind="stable")
-        self.all_sorted = right[by_dual]
-        self.all_dual = right_dual[by_dual]
+    The term depends on a few attributes of each side only (`columns`), so people with the same values
+    form a class and the term is tabulated once per (mentee class, mentor class); past
+    CLASS_TABLE_CELLS classes pairs it is computed pair by pair instead.
+    """
 
-    def skill_requests(
-        self, who: np.ndarray, skill: np.ndarray, threshold: np.ndarray, below: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (who[i], mentor) for every mentor offering skill[i] at a level L >= threshold[i] with
-        a dual < below[i, L]."""
-        us, vs = [], []
-        cap = np.clip(below, 0, self.wide - 1)
-        for level in range(1, MAX_LEVEL + 1):
-            take = threshold <= level
-            if not take.any():
-                continue
-            seg = skill[take] * (MAX_LEVEL + 1) + level
-            lo = np.searchsorted(self.key, seg * self.wide)
-            hi = np.searchsorted(self.key, seg * self.wide + cap[take, level])
-            owner, pos = _ranges(lo, hi - lo, who[take])
-            us.append(owner)
-            vs.append(self.person[pos])
-        if not us:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(us), np.concatenate(vs)
+    def __init__(
+        self,
+        pop: Population,
+        left: np.ndarray,
+        right: np.ndarray,
+        columns: list[np.ndarray],
+        value: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    ) -> None:
+        self.value = value
+        self.table: np.ndarray | None = None
+        codes, reps = [], []
+        for side in (left, right):
+            keys = np.stack([c[side] for c in columns], axis=1)
+            _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+            code = np.zeros(pop.n, dtype=np.int64)
+            code[side] = inverse.reshape(-1)
+            codes.append(code)
+            reps.append(side[first])
+        self.code_left, self.code_right = codes
+        a, b = reps
+        if len(a) * len(b) <= CLASS_TABLE_CELLS:
+            self.table = value(np.repeat(a, len(b)), np.tile(b, len(a))).reshape(len(a), len(b))
 
-    def all_requests(self, who: np.ndarray, below: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (who[i], mentor) for every mentor with dual < below[i]."""
-        hi = np.searchsorted(self.all_dual, below)
-        owner, pos = _ranges(np.zeros(len(who), dtype=np.int64), hi, who)
-        return owner, self.all_sorted[pos]
+    def block(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """The term of every (u[i], v[j]), shape (len(u), len(v))."""
+        if self.table is not None:
+            return self.table[self.code_left[u][:, None], self.code_right[v][None, :]]
+        return self.value(np.repeat(u, len(v)), np.tile(v, len(u))).reshape(len(u), len(v))
 
 
 class Pricer:
@@ -140,6 +138,31 @@ class Pricer:
         self.group = pop.department if program.max_mentees_per_department else None
         self.margin = MARGIN if self.group is None else 0
         self.pref_keys = _preference_pairs(pop, left, right)
+        self._offers_by_skill()
+        w = weight_vector(program)
+        code, _ = pop.work_profile
+        hours = np.unique(np.minimum(pop.hours, ENOUGH_HOURS_PER_WEEK), return_inverse=True)[1].reshape(-1)
+        bits = pop.language_bits.view(np.int64)
+        # exact practical score of a pair, or NEVER where the time-zone or language rule fails
+        self.practical = _PairTerm(
+            pop,
+            left,
+            right,
+            [code, pop.first_language, pop.meeting_mode, pop.location, hours]
+            + [bits[:, k] for k in range(bits.shape[1])],
+            lambda u, v: np.where(
+                eligible(pop, program, u, v, only=("language", "timezone")),
+                np.ceil(w[3] * practical(pop, u, v) * SCORE_SCALE).astype(np.int64),
+                NEVER,
+            ),
+        )
+        self.diversity = _PairTerm(
+            pop,
+            left,
+            right,
+            [pop.department, pop.job_family, pop.location],
+            lambda u, v: np.ceil(w[2] * diversity(pop, program, u, v) * SCORE_SCALE).astype(np.int64),
+        )
         self.pool = _no_edges()
         self.enumerated_at = np.full(len(left), -1)
         self.left_then = np.zeros(len(left), dtype=np.int64)
@@ -182,7 +205,7 @@ class Pricer:
         is_stale = np.zeros(n, dtype=bool)
         is_stale[left[stale]] = True
         pool = pool.subset(~is_stale[pool.u] & ~lookup_pairs(existing_keys, pool.u * n + pool.v)[1])
-        found = [pool, self._score(self.pref_keys, existing_keys, None)]
+        found = [pool, self._score(self.pref_keys, existing_keys, enumerated=False)]
         fresh = self._enumerate(np.flatnonzero(stale), existing_keys, price_of, duals.left, result)
         found.append(fresh)
         if self.margin:
@@ -229,21 +252,30 @@ class Pricer:
         per_slot = np.where(skill >= 0, at_least[np.maximum(skill, 0), thr], 0)
         return np.where(pop.n_wanted[people] > 0, per_slot.max(axis=1), everyone)
 
-    def _score(
-        self, keys: np.ndarray, existing_keys: np.ndarray, may: Callable[[np.ndarray], np.ndarray] | None
-    ) -> Edges:
-        """The eligible pairs among keys outside the graph, scored."""
+    def _score(self, keys: np.ndarray, existing_keys: np.ndarray, *, enumerated: bool) -> Edges:
+        """The eligible pairs among keys (each once) outside the graph, scored; enumerated pairs leave
+        out the stated preferences (those are priced on their own)."""
         n = self.pop.n
-        if may is not None:
-            # enumerated pairs: the cheap rules, then the margin test (which reads every pair's skills),
-            # and only on the few survivors the look-ups (duplicates, stated preferences, the graph)
-            keys = keys[eligible(self.pop, self.program, keys // n, keys % n, only=CHEAP_RULES)]
-            keys = unique_sorted(keys[may(keys)])
+        if enumerated:
             keys = keys[~lookup_pairs(self.pref_keys, keys)[1]]
         keys = keys[~lookup_pairs(existing_keys, keys)[1]]
         u, v = keys // n, keys % n
         ok = eligible(self.pop, self.program, u, v)
         return score_edges(self.pop, self.program, u[ok], v[ok])
+
+    def _offers_by_skill(self) -> None:
+        """The mentors' offered (skill, level) entries sorted by (skill, level), and where each skill's run
+        starts."""
+        sub = self.pop.offered[self.right].tocoo()
+        order = np.lexsort((sub.data, sub.col))
+        self.offer_person = self.right[sub.row[order]]
+        self.offer_level = sub.data[order].astype(np.int64)
+        self.offer_start = np.searchsorted(sub.col[order], np.arange(len(self.pop.skills) + 1))
+        # every offered entry's mentor: its level in each skill (a last row of zeros for "no skill")
+        levels = np.zeros((len(self.pop.skills) + 1, len(order)), dtype=np.int64)
+        offered = self.pop.offered[self.offer_person].tocoo()
+        levels[offered.col, offered.row] = offered.data
+        self.offer_levels_t = levels
 
     def _enumerate(
         self,
@@ -254,19 +286,15 @@ class Pricer:
         result: PricingPass,
     ) -> Edges:
         """Scored eligible pairs of the given mentees (positions in left) that come within the margin
-        of their price, by skill ranges, in blocks."""
+        of their price: per wanted skill, a block of (its requests x the mentors offering it) is bounded
+        at once, and only the pairs whose bound reaches their price are looked at one by one."""
         pop, program, n, left = self.pop, self.program, self.pop.n, self.left
         if len(mentees) == 0:
             return _no_edges()
-        index = _MentorIndex(pop, self.right, self.right_history[-1])
+        right_dual = np.zeros(n, dtype=np.int64)
+        right_dual[self.right] = self.right_history[-1]
         bonus, margin = self.bonus, self.margin
-        ceiling = int(np.ceil(score_upper_bound(program) * SCORE_SCALE)) + SLACK + bonus + margin
-        use_skills = program.constraint("skill_match")
-        wants = pop.n_wanted[left] > 0 if use_skills else np.zeros(len(left), dtype=bool)
-        thr = skill_thresholds(pop, program)
-        slots = pop.want_skill.shape[1]
         weights = weight_vector(program)
-        below = ceiling - left_dual
 
         def within_margin(keys: np.ndarray) -> np.ndarray:
             # the cheap components exactly, the goals' similarity at its maximum 1
@@ -279,43 +307,117 @@ class Pricer:
             )
             return np.ceil(partial * SCORE_SCALE) + SLACK + bonus + margin > price_of(u, v)
 
-        # blocks of mentees sized by an estimate of their pairs (mentors with a low enough dual)
-        estimate = np.searchsorted(index.all_dual, below[mentees]) * np.where(
-            wants[mentees], np.minimum(slots, 4), 1
-        )
-        pairs_before = np.r_[0, np.cumsum(estimate)]
-        cuts = np.searchsorted(pairs_before, np.arange(0, pairs_before[-1] + BLOCK_PAIRS, BLOCK_PAIRS))
-        cuts = np.unique(np.r_[0, np.clip(cuts, 0, len(mentees)), len(mentees)])
-        out = []
-        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-            block = mentees[a:b]
-            keys = []
-            seekers = block[wants[block]]
-            if len(seekers):
-                people = left[seekers]
-                skill = pop.want_skill[people]
-                has = skill >= 0
-                who = np.repeat(seekers, has.sum(axis=1))
-                share = (pop.want_weight[people] / pop.want_weight[people].sum(axis=1, keepdims=True))[has]
-                limit = _level_limits(
-                    program,
-                    share,
-                    pop.want_self[people][has],
-                    thr[people][has],
-                    below[who] - ceiling + bonus + margin,
-                )
-                u_loc, v = index.skill_requests(who, skill[has].astype(np.int64), thr[people][has], limit)
-                keys.append(left[u_loc] * n + v)
-            others = block[~wants[block]]
-            if len(others):
-                u_loc, v = index.all_requests(others, below[others])
-                keys.append(left[u_loc] * n + v)
-            if not keys:
-                continue
-            block_keys = np.concatenate(keys)
-            result.enumerated += len(block_keys)
-            out.append(self._score(block_keys, existing_keys, within_margin))
+        out: list[Edges] = []
+        pending: list[np.ndarray] = []
+        held = 0
+
+        def flush() -> None:
+            nonlocal held
+            if pending:
+                out.append(self._score(np.concatenate(pending), existing_keys, enumerated=True))
+            pending.clear()
+            held = 0
+
+        if program.constraint("skill_match"):
+            wants = pop.n_wanted[left[mentees]] > 0
+            seekers, others = mentees[wants], mentees[~wants]
+        else:
+            seekers, others = mentees[:0], mentees
+        for keys in self._skill_blocks(seekers, left_dual, right_dual, result):
+            pending.append(keys)
+            held += len(keys)
+            if held >= BLOCK_PAIRS:
+                flush()
+        if len(others):
+            # mentees the skill rule does not narrow: every mentor with a dual under their ceiling
+            ceiling = int(np.ceil(score_upper_bound(program) * SCORE_SCALE)) + SLACK + bonus + margin
+            by_dual = np.argsort(right_dual[self.right], kind="stable")
+            mentors, mentor_dual = self.right[by_dual], right_dual[self.right][by_dual]
+            count = np.searchsorted(mentor_dual, ceiling - left_dual[others])
+            ends = np.cumsum(count)
+            cuts = np.searchsorted(ends, np.arange(BLOCK_PAIRS, ends[-1], BLOCK_PAIRS))
+            cuts = np.unique(np.r_[0, cuts, len(others)])
+            for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+                owner, pos = _ranges(np.zeros(b - a, dtype=np.int64), count[a:b], others[a:b])
+                result.enumerated += len(pos)
+                keys = left[owner] * n + mentors[pos]
+                keys = keys[eligible(pop, program, keys // n, keys % n, only=CHEAP_RULES)]
+                pending.append(keys[within_margin(keys)])
+                flush()
+        flush()
         return concat_edges(out)
+
+    def _skill_blocks(
+        self, seekers: np.ndarray, left_dual: np.ndarray, right_dual: np.ndarray, result: PricingPass
+    ) -> Iterator[np.ndarray]:
+        """Keys of the pairs (seeker, mentor offering one of its wanted skills at its level) whose score
+        bound reaches their price less the margin, skill by skill in blocks of about BLOCK_PAIRS pairs.
+
+        A pair is read from the first wanted skill its mentor clears the gap in (from a later one it is
+        dropped), so each pair comes once. Its bound is exact but for the goals' similarity (taken at
+        its maximum 1): goal fit from the mentor's level in each wanted skill, practical fit (with the
+        time-zone and language rules) and diversity from the class tables.
+        """
+        pop, program, left = self.pop, self.program, self.left
+        if len(seekers) == 0:
+            return
+        people = left[seekers]
+        slots = pop.want_skill.shape[1]
+        skill = pop.want_skill[people].astype(np.int64)
+        has = skill >= 0
+        w = weight_vector(program)
+        # per (mentee, slot, mentor level): that slot's share of the goal fit, in score units
+        levels = np.arange(MAX_LEVEL + 1)
+        thr = skill_thresholds(pop, program)[people].astype(np.int64)
+        clears = levels[None, None, :] >= thr[:, :, None]
+        fit = np.clip((levels[None, None, :] - pop.want_self[people][:, :, None]) / FULL_GAP, 0.0, 1.0)
+        shares = pop.want_weight[people] / pop.want_weight[people].sum(axis=1, keepdims=True)
+        part = np.ceil(w[0] * shares[:, :, None] * np.where(clears, fit, 0.0) * SCORE_SCALE).astype(np.int64)
+        # requests: one per (mentee, wanted slot j); the other slots in order, earlier ones marking a pair
+        # as read elsewhere
+        who, slot = np.nonzero(has)
+        base = part[who, slot] + int(np.ceil(w[1] * SCORE_SCALE)) + SLACK + self.bonus + self.margin
+        base -= left_dual[seekers[who]][:, None]
+        base[~clears[who, slot]] = NEVER
+        other_skill = np.full((len(who), max(slots - 1, 0)), len(pop.skills), dtype=np.int64)
+        other_part = np.zeros((len(who), max(slots - 1, 0), MAX_LEVEL + 1), dtype=np.int64)
+        for t in range(slots - 1):
+            k = np.where(t < slot, t, t + 1)
+            present = has[who, k]
+            other_skill[present, t] = skill[who[present], k[present]]
+            other_part[:, t] = np.where(
+                (k < slot)[:, None] & clears[who, k], NEVER, np.where(present[:, None], part[who, k], 0)
+            )
+        request_skill = skill[who, slot]
+        request_thr = thr[who, slot]
+        by_skill = np.argsort(request_skill, kind="stable")
+        bounds = np.searchsorted(request_skill[by_skill], np.arange(len(pop.skills) + 1))
+        for s in range(len(pop.skills)):
+            requests = by_skill[bounds[s] : bounds[s + 1]]
+            lo, hi = self.offer_start[s], self.offer_start[s + 1]
+            if len(requests) == 0 or lo == hi:
+                continue
+            mentors, level = self.offer_person[lo:hi], self.offer_level[lo:hi]
+            # pairs in the skill range: the mentors at or above each request's level
+            result.enumerated += int(
+                (hi - lo) * len(requests) - np.searchsorted(level, request_thr[requests]).sum()
+            )
+            mentor_part = -right_dual[mentors]
+            levels_here = self.offer_levels_t[:, lo:hi]  # [skill, mentor]: the mentors' level in each skill
+            step = max(1, BLOCK_PAIRS // (hi - lo))
+            for a in range(0, len(requests), step):
+                rows = requests[a : a + step]
+                u = people[who[rows]]
+                bound = base[rows][:, level] + mentor_part[None, :]
+                bound += self.practical.block(u, mentors)
+                bound += self.diversity.block(u, mentors)
+                for t in range(slots - 1):
+                    bound += np.take_along_axis(
+                        other_part[rows, t], levels_here[other_skill[rows, t]], axis=1
+                    )
+                i, j = np.nonzero(bound > 0)
+                if len(i):
+                    yield u[i] * pop.n + mentors[j]
 
 
 def concat_edges(parts: list[Edges]) -> Edges:
@@ -324,21 +426,6 @@ def concat_edges(parts: list[Edges]) -> Edges:
     if not parts:
         return _no_edges()
     return Edges(*(np.concatenate([getattr(e, f) for e in parts]) for f in ("u", "v", "components", "score")))
-
-
-def _level_limits(
-    program: Program, share: np.ndarray, self_level: np.ndarray, threshold: np.ndarray, offset: np.ndarray
-) -> np.ndarray:
-    """Per request and mentor level L, the dual a mentor must stay below: the score bound when the
-    mentor's level in this wanted skill is L (every other wanted skill at full fit), plus `offset`
-    (the edge bonus minus the mentee's own dual)."""
-    levels = np.arange(MAX_LEVEL + 1)
-    fit = np.clip((levels[None, :] - self_level[:, None]) / FULL_GAP, 0.0, 1.0)
-    fit = np.where(levels[None, :] >= threshold[:, None], fit, 0.0)
-    goal = 1.0 - share[:, None] + share[:, None] * fit
-    w = weight_vector(program)
-    best = score_upper_bound(program) - w[0] + w[0] * goal
-    return np.ceil(best * SCORE_SCALE).astype(np.int64) + SLACK + offset[:, None]
 
 
 def _no_edges() -> Edges:

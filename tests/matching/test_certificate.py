@@ -16,9 +16,10 @@ from mentora.matching.eligibility import (
     sides,
 )
 from mentora.matching.engine import prepare, solve
-from mentora.matching.flow import assign, scaled
+from mentora.matching.flow import Duals, assign, scaled
 from mentora.matching.generate import generate_instance
 from mentora.matching.population import build_population
+from mentora.matching.pricing import Pricer
 from mentora.matching.scoring import SCORE_SCALE
 from tests.matching.helpers import instance, person
 from tests.matching.lp import optimum
@@ -233,3 +234,39 @@ def test_a_mentee_holds_min_of_its_quota_and_its_eligible_mentors_as_candidates(
         mentee = people[pop.ids[i]]
         n_eligible = sum(naive_eligible(inst, mentee, people[pop.ids[j]]) for j in right.tolist())
         assert (u == i).sum() >= min(n_eligible, limit)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    inst=instances(max_mentees=8, max_mentors=5),
+    fmt=st.sampled_from(["one_to_one", "reverse"]),
+    tabulated=st.booleans(),
+    data=st.data(),
+)
+def test_pricing_finds_every_eligible_pair_that_beats_its_duals(inst, fmt, tabulated, data):
+    """Whatever the duals, one pricing pass returns exactly the eligible pairs whose score beats them,
+    with the class tables of practical fit and diversity or pair by pair: the bounds that skip the
+    other pairs (per wanted skill, the earlier skills unmet) never skip one that would improve. Each
+    mentor's dual is set one unit below its best reduced score, so its best pairs beat it by a unit."""
+    import mentora.matching.pricing as pricing
+
+    inst = inst.with_program(format=fmt)
+    every = prepare(inst).edges  # candidate_limit None: every eligible pair, scored
+    pop = build_population(inst)
+    left, right = sides(pop, inst.program)
+    u, v = np.searchsorted(left, every.u), np.searchsorted(right, every.v)
+    left_dual = np.array(data.draw(st.lists(st.integers(0, 300_000), min_size=len(left), max_size=len(left))))
+    right_dual = np.zeros(len(right), dtype=np.int64)
+    np.maximum.at(right_dual, v, scaled(every.score) - left_dual[u] - 1)
+    duals = Duals(left_dual, right_dual, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 1, 0)
+    before = pricing.CLASS_TABLE_CELLS, pricing.MARGIN
+    # no margin: the bounds alone decide which pairs are looked at
+    pricing.CLASS_TABLE_CELLS, pricing.MARGIN = (before[0] if tabulated else 0), 0
+    try:
+        found = Pricer(pop, inst.program, left, right, bonus=0).price(duals, np.zeros(0, dtype=np.int64))
+    finally:
+        pricing.CLASS_TABLE_CELLS, pricing.MARGIN = before
+    improving = scaled(every.score) > left_dual[u] + right_dual[v]
+    assert set(zip(found.added.u.tolist(), found.added.v.tolist(), strict=True)) == set(
+        zip(every.u[improving].tolist(), every.v[improving].tolist(), strict=True)
+    )
