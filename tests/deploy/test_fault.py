@@ -2,7 +2,7 @@
 
 Two web processes, two matching workers and a task worker start as bin/serve starts them
 (`deploy/entrypoint.sh web|matching-worker|worker`, RQ on Redis, PostgreSQL) on loopback ports
-9120-9121. A manager starts a matching run over HTTP; the worker that took it is SIGKILLed while it
+9120-9127. A manager starts a matching run over HTTP; the worker that took it is SIGKILLed while it
 is saving the proposals; the run then reads as failed, with its reason and nothing of it written,
 and a new run started through the other web process is finished by the other worker. Two
 schedulers and a cron `send_reminders` then race for the same reminder sweep: it runs once, and
@@ -16,6 +16,7 @@ there. Every wait is on a condition with a generous bound; nothing is asserted o
 import datetime
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -44,7 +45,8 @@ from tests.programs.factories import ProgramFactory
 from tests.workspace.fixtures import active_relationship
 
 REPO = Path(__file__).resolve().parents[2]
-WEB_PORTS = (9120, 9121)
+# The loopback ports this test may use; two free ones are taken (another run of it may hold some).
+PORT_RANGE = range(9120, 9128)
 # Generous: six processes start at once on a machine that may be busy with other work.
 BOUND_SECONDS = 120
 HEARTBEAT_SECONDS = 1
@@ -153,6 +155,17 @@ class Stack:
         return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
 
 
+def free_ports(count: int) -> list[int]:
+    free = []
+    for port in PORT_RANGE:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                free.append(port)
+        if len(free) == count:
+            return free
+    pytest.fail(f"Fewer than {count} free ports in {PORT_RANGE} on 127.0.0.1.")
+
+
 def wait_until(condition: Callable[[], object], what: str, stack: Stack) -> object:
     deadline = time.monotonic() + BOUND_SECONDS
     while time.monotonic() < deadline:
@@ -250,7 +263,7 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         "PRODUCTION": "True",
         "SECRET_KEY": "fault-test-only",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "http://127.0.0.1:9120",
+        "SITE_URL": "http://127.0.0.1",
         "TASKS_BACKEND": "django_tasks_rq.RQBackend",
         "REDIS_URL": redis_url,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -262,18 +275,19 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         "DATABASE_URL": database_url("mentora-fault-test"),
     }
     stack = Stack(env, logs)
+    web_ports = free_ports(2)
     entrypoint = str(REPO / "deploy" / "entrypoint.sh")
     locker = psycopg.connect(database_url("mentora-fault-test-locker"), autocommit=False)
     # Another connection reads pg_stat_activity: inside the locker's transaction it would be a snapshot.
     watcher = psycopg.connect(database_url("mentora-fault-test-watcher"), autocommit=True)
     try:
-        for port in WEB_PORTS:
+        for port in web_ports:
             stack.start(f"web-{port}", entrypoint, "web", WEB_BIND=f"127.0.0.1:{port}")
         for number in (1, 2):
             name = f"matching-worker-{number}"
             stack.start(name, entrypoint, "matching-worker", DATABASE_URL=database_url(name))
         stack.start("worker", entrypoint, "worker")
-        for port in WEB_PORTS:
+        for port in web_ports:
             ready = f"web {port} ready"
             wait_until(lambda port=port: http("GET", port, "/health/ready", {})[0] == 200, ready, stack)
         wait_until(lambda: workers_listening(redis_url) == 3, "three RQ workers listening", stack)
@@ -281,7 +295,7 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         # The run stops at its first proposal insert while the test holds the table.
         locker.execute("LOCK TABLE pairing_proposal IN EXCLUSIVE MODE")
         runs = f"/api/matching/programs/{matching.pk}/runs"
-        status, body = http("POST", WEB_PORTS[0], runs, headers, b"{}")
+        status, body = http("POST", web_ports[0], runs, headers, b"{}")
         assert status == 201, body
         first = body["id"]
         backend_pid, worker_name = wait_until(
@@ -301,7 +315,7 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         assert not Proposal.objects.filter(run_id=first).exists()
         run = wait_until(
             lambda: (
-                (body := http("GET", WEB_PORTS[1], f"/api/matching/runs/{first}", headers)[1])
+                (body := http("GET", web_ports[1], f"/api/matching/runs/{first}", headers)[1])
                 and body.get("status") == RunStatus.FAILED
                 and body
             ),
@@ -313,12 +327,12 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         assert failed.result is None and not Proposal.objects.filter(run_id=first).exists()
 
         # The manager starts it again; the other worker finishes it.
-        status, body = http("POST", WEB_PORTS[1], runs, headers, b"{}")
+        status, body = http("POST", web_ports[1], runs, headers, b"{}")
         assert status == 201, body
         second = body["id"]
         wait_until(
             lambda: (
-                http("GET", WEB_PORTS[0], f"/api/matching/runs/{second}", headers)[1].get("status")
+                http("GET", web_ports[0], f"/api/matching/runs/{second}", headers)[1].get("status")
                 in (RunStatus.SUCCEEDED, RunStatus.FAILED)
             ),
             "the second run to finish",
