@@ -85,6 +85,9 @@ def test_compose_and_the_chart_run_exactly_bin_serve_s_processes():
     assert "deploy/entrypoint.sh collectstatic" in dockerfile
     assert "FROM python:3.11-slim" in dockerfile and "\nUSER mentora\n" in dockerfile
     assert "requirements/base.txt" in dockerfile
+    # The image's own virtualenv must not be overwritten by the checkout's (COPY . .).
+    ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
+    assert {".venv", "var", ".git"} <= set(ignored)
 
 
 def test_the_entrypoint_starts_each_process_and_knows_no_other():
