@@ -8,7 +8,6 @@ from mentora.accounts.tokens_api import router as tokens_router
 from mentora.advocacy.api import router as advocacy_router
 from mentora.agreements.api import router as agreements_router
 from mentora.api.errors import install_error_handlers
-from mentora.api.openapi import MentoraAPI
 from mentora.api.parser import NulRefusingParser
 from mentora.checkins.api import router as checkins_router
 from mentora.goals.api import router as goals_router
@@ -33,8 +32,9 @@ from mentora.scheduler.api import router as scheduler_router
 from mentora.scim.api import router as scim_router
 from mentora.serviceaccounts.api import router as service_accounts_router
 from mentora.serviceaccounts.auth import OrganisationTokenAuth
+from mentora.serviceaccounts.openapi import ScopedAPI
 
-api = MentoraAPI(
+api = ScopedAPI(
     title="Mentora API",
     version="1",
     description="REST API for Mentora. Authenticate with `Authorization: Bearer <token>`.",

@@ -57,3 +57,17 @@ def test_every_scope_is_needed_by_some_operation():
 )
 def test_the_scope_of_an_operation(method, path, scope):
     assert scope_for(method=method, path=path) == scope
+
+
+def test_the_published_document_names_each_operations_scope(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+
+    assert paths["/api/people/"]["get"]["x-service-account-scope"] == "people:read"
+    assert (
+        paths["/api/programs/{program_id}/invitations"]["post"]["x-service-account-scope"]
+        == "enrolments:write"
+    )
+    assert paths["/api/me/home"]["get"]["x-service-account-scope"] is None
+    assert all(
+        "x-service-account-scope" in operation for path in paths.values() for operation in path.values()
+    )
