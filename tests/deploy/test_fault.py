@@ -14,6 +14,7 @@ there. Every wait is on a condition with a generous bound; nothing is asserted o
 """
 
 import datetime
+import json
 import os
 import signal
 import socket
@@ -28,8 +29,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 from django.db import connection
 from django.utils import timezone
+from rq import Worker
 
 from mentora.meetings.models import Meeting
 from mentora.notifications.apps import REMINDERS_JOB
@@ -39,7 +42,7 @@ from mentora.programs.models import ProgramStatus
 from mentora.scheduler.models import JobRun
 from mentora.scheduler.models import RunStatus as JobStatus
 from tests.concurrency import ON_POSTGRES
-from tests.factories import PersonFactory, api_headers
+from tests.factories import PersonFactory, SkillFactory, api_headers
 from tests.pairing.conftest import enrol_mentee, enrol_mentor
 from tests.programs.factories import ProgramFactory
 from tests.workspace.fixtures import active_relationship
@@ -54,8 +57,6 @@ LEASE_SECONDS = 4
 
 
 def redis_reachable() -> bool:
-    import redis
-
     try:
         return bool(redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).ping())
     except redis.RedisError:
@@ -76,8 +77,6 @@ pytestmark = [
 def redis_url():
     """A Redis database of this test's own: the first of 1-15 whose lock it gets (another run of this
     test, or a developer's data in 0, is left alone), emptied before and after."""
-    import redis
-
     for number in range(1, 16):
         client = redis.Redis(host="127.0.0.1", port=6379, db=number)
         if client.set("mentora-fault-test", str(os.getpid()), nx=True, ex=600):
@@ -177,8 +176,6 @@ def wait_until(condition: Callable[[], object], what: str, stack: Stack) -> obje
 
 
 def http(method: str, port: int, path: str, headers: dict, body: bytes | None = None) -> tuple[int, dict]:
-    import json
-
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}",
         data=body,
@@ -229,8 +226,6 @@ def people(org, pam, settings):
     """A program open for matching (4 mentors of 2 places, 6 mentees), and an active pair with a
     meeting tomorrow, which the reminder sweep reminds both of."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from tests.factories import SkillFactory
-
     skill = SkillFactory(organisation=org, name="Negotiation", slug="negotiation")
     matching = ProgramFactory(organisation=org, managers=[pam], name="Leaders of tomorrow")
     for index in range(4):
@@ -363,17 +358,12 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
 
 
 def workers_listening(redis_url: str) -> int:
-    import redis
-    from rq import Worker
-
     return len(Worker.all(connection=redis.Redis.from_url(redis_url)))
 
 
 def sweep_done(redis_url: str) -> bool:
     """The sweep's run is over and every task ever put on the default queue has finished (RQ keeps
     a finished job's record for 500 s; this Redis database is the test's own)."""
-    import redis
-
     if JobRun.objects.filter(job=REMINDERS_JOB, finished_at__isnull=True).exists():
         return False
     client = redis.Redis.from_url(redis_url, decode_responses=True)
