@@ -6,9 +6,12 @@ names, or above the form), and the API answers it in its one error shape with th
 with what it means, and docs/api.md lists them all (tests/api/test_errors_documented.py).
 """
 
+from collections.abc import Collection
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import Q
 
 # Every rule a service refuses by, with what it means; an integrator branches on the code, never on the
 # message (which is translated). Keep a code once it is published: rename the message, not the code.
@@ -31,11 +34,14 @@ REFUSAL_CODES: dict[str, str] = {
     "bad_type": "A value has the wrong type (e.g. a list or number where an object is expected).",
     "bad_choice": "The value is not one of the choices offered.",
     "bad_number": "The value is not a number in the allowed range.",
+    "too_many": "More items than allowed at once.",
+    "too_few": "Fewer items than needed (e.g. a choice question with under two choices).",
+    "invalid_value": "The value breaks one of the record's rules (e.g. an end before its start).",
+    "taken": "Another record already has this value (e.g. a program's name in the organisation).",
     "control_character": "A text holds a line break, tab or other control character where none is allowed.",
     # people and accounts
     "email_taken": "Another account uses this e-mail address.",
     "unchanged": "The new value is the current one.",
-    "too_many": "Too many items at once.",
     "unknown_people": "Some of the people are not of your organisation.",
     "weak_password": "The password is too weak.",
     "sso_enforced": "The organisation signs in through single sign-on only.",
@@ -132,3 +138,42 @@ class Refusal(ValidationError):
         # Django keeps `code` only on an error without a field; callers test it either way.
         self.code = code
         self.field = field
+
+
+def _constraint_field(constraint: models.BaseConstraint) -> str | None:
+    """The field a constraint's refusal concerns: the last of a unique constraint's fields (the
+    organisation comes first), the first field a check constraint's condition names."""
+    if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+        return constraint.fields[-1]
+    if isinstance(constraint, models.CheckConstraint) and isinstance(constraint.condition, Q):
+        return _first_lookup_field(constraint.condition)
+    return None
+
+
+def _first_lookup_field(condition: Q) -> str | None:
+    for child in condition.children:
+        found = child[0].split("__")[0] if isinstance(child, tuple) else _first_lookup_field(child)
+        if found:
+            return found
+    return None
+
+
+def model_clean(instance: models.Model, *, exclude: Collection[str] = ()) -> None:
+    """`full_clean`, with each broken constraint refused on the field it concerns (Django refuses a
+    constraint on no field), coded `taken` (unique) or `invalid_value` (check)."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        instance.full_clean(exclude=list(exclude), validate_constraints=False)
+    except ValidationError as error:
+        errors = error.error_dict
+    # As full_clean does, a field already refused is not checked again by the constraints.
+    skipped = set(exclude) | set(errors)
+    for constraint in instance._meta.constraints:
+        try:
+            constraint.validate(type(instance), instance, exclude=skipped)
+        except ValidationError as error:
+            code = "taken" if isinstance(constraint, models.UniqueConstraint) else "invalid_value"
+            field = _constraint_field(constraint) or NON_FIELD_ERRORS
+            errors.setdefault(field, []).extend(ValidationError(text, code=code) for text in error.messages)
+    if errors:
+        raise ValidationError(errors)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentora.core.refusals import Refusal, model_clean
 from mentora.core.text import check_model_texts, check_texts, too_long_error
 from mentora.organisations.models import Department, Role
 from mentora.people import selectors as people_selectors
@@ -92,7 +93,7 @@ FIRST_CYCLE_DAY, LAST_CYCLE_DAY = date(2000, 1, 1), date(2099, 12, 31)
 def _reject_unknown(values: dict[str, Any], known, message: str) -> None:
     unknown = set(values).difference(known)
     if unknown:
-        raise ValidationError(message % {"fields": ", ".join(sorted(unknown))})
+        raise Refusal(message % {"fields": ", ".join(sorted(unknown))}, code="unknown_fields")
 
 
 # --- program design ---------------------------------------------------------------------------
@@ -125,17 +126,17 @@ def _validate_program(program: Program) -> None:
     for field in ("starts_on", "ends_on"):
         day = getattr(program, field)
         if isinstance(day, date) and not FIRST_CYCLE_DAY <= day <= LAST_CYCLE_DAY:
-            raise ValidationError(
-                {
-                    field: _("Choose a date from %(first)s to %(last)s.")
-                    % {"first": FIRST_CYCLE_DAY.isoformat(), "last": LAST_CYCLE_DAY.isoformat()}
-                }
+            raise Refusal(
+                _("Choose a date from %(first)s to %(last)s.")
+                % {"first": FIRST_CYCLE_DAY.isoformat(), "last": LAST_CYCLE_DAY.isoformat()},
+                code="bad_range",
+                field=field,
             )
     check_model_texts(program)
     check_texts(single_line={"eligible_locations": " ".join(program.eligible_locations or [])})
-    program.full_clean()
+    model_clean(program)
     if program.format not in AVAILABLE_FORMATS:
-        raise ValidationError({"format": _("This format is not available yet.")})
+        raise Refusal(_("This format is not available yet."), code="bad_choice", field="format")
 
 
 def _set_departments(program: Program, departments) -> None:
@@ -148,7 +149,11 @@ def _set_departments(program: Program, departments) -> None:
         )
     )
     if found != ids:
-        raise ValidationError({"eligible_departments": _("Pick departments of your own organisation.")})
+        raise Refusal(
+            _("Pick departments of your own organisation."),
+            code="other_organisation",
+            field="eligible_departments",
+        )
     program.eligible_departments.set(found)
 
 
@@ -167,7 +172,7 @@ def program_create(*, actor: Person, values: dict[str, Any]) -> Program:
 @transaction.atomic
 def program_update(*, program: Program, values: dict[str, Any]) -> Program:
     if program.status == ProgramStatus.CLOSED:
-        raise ValidationError(_("A closed program cannot be changed."))
+        raise Refusal(_("A closed program cannot be changed."), code="program_closed")
     fields, departments = _checked_values(values)
     for name, value in fields.items():
         setattr(program, name, value)
@@ -181,7 +186,7 @@ def program_update(*, program: Program, values: dict[str, Any]) -> Program:
 @transaction.atomic
 def program_delete(*, program: Program) -> None:
     if program.status != ProgramStatus.DRAFT or program.enrolments.exists():
-        raise ValidationError(_("Only a draft program nobody has enrolled in can be deleted."))
+        raise Refusal(_("Only a draft program nobody has enrolled in can be deleted."), code="not_deletable")
     program.delete()
 
 
@@ -194,22 +199,22 @@ def program_set_status(
     a program closes only once its start date has come."""
     program = Program.objects.select_for_update().get(pk=program.pk)
     if status not in ProgramStatus.values:
-        raise ValidationError({"status": _("Unknown status.")})
+        raise Refusal(_("Unknown status."), code="bad_choice", field="status")
     if status not in TRANSITIONS[program.status]:
-        raise ValidationError(
-            {
-                "status": _("A program cannot go from “%(current)s” to “%(next)s”.")
-                % {"current": program.get_status_display(), "next": ProgramStatus(status).label}
-            }
+        raise Refusal(
+            _("A program cannot go from “%(current)s” to “%(next)s”.")
+            % {"current": program.get_status_display(), "next": ProgramStatus(status).label},
+            code="bad_transition",
+            field="status",
         )
     if status == ProgramStatus.CLOSED and not pending_pairs_withdrawn:
         message = _("Close a program from its closing page, which says what happens to its pairs.")
-        raise ValidationError({"status": ValidationError(message, code="close_needs_confirmation")})
+        raise Refusal(message, code="close_needs_confirmation", field="status")
     if status == ProgramStatus.CLOSED and (today or timezone.localdate()) < program.starts_on:
         message = _("This program starts on %(date)s: it cannot close before it started.") % {
             "date": program.starts_on.isoformat()
         }
-        raise ValidationError({"status": ValidationError(message, code="not_started")})
+        raise Refusal(message, code="not_started", field="status")
     if status == ProgramStatus.MATCHING:
         mentees = Enrolment.objects.filter(
             program=program,
@@ -218,8 +223,10 @@ def program_set_status(
             person__is_active=True,
         )
         if not mentees.exists() or not mentor_enrolments(program=program).exists():
-            raise ValidationError(
-                {"status": _("Matching needs at least one approved mentee and one approved mentor.")}
+            raise Refusal(
+                _("Matching needs at least one approved mentee and one approved mentor."),
+                code="no_participants",
+                field="status",
             )
     program.status = status
     program.save(update_fields=["status", "updated_at"])
@@ -231,8 +238,10 @@ def program_manager_add(*, program: Program, person: Person) -> ProgramManager:
         person.organisation_id != program.organisation_id
         or not person.role_memberships.filter(role__in=[Role.PROGRAM_MANAGER, Role.ORG_ADMIN]).exists()
     ):
-        raise ValidationError(
-            {"person": _("Only program managers of your organisation can manage a program.")}
+        raise Refusal(
+            _("Only program managers of your organisation can manage a program."),
+            code="not_a_manager",
+            field="person",
         )
     membership, _created = ProgramManager.objects.get_or_create(program=program, person=person)
     return membership
@@ -242,10 +251,10 @@ def program_manager_add(*, program: Program, person: Person) -> ProgramManager:
 def program_set_curriculum(*, program: Program, items: list[tuple[str, str]]) -> list[CurriculumItem]:
     """Replace a coaching program's curriculum with these (title, description) items, in order."""
     if program.program_type != ProgramType.COACHING and items:
-        raise ValidationError(_("Only coaching programs follow a set curriculum."))
+        raise Refusal(_("Only coaching programs follow a set curriculum."), code="not_coaching")
     cleaned = [(title.strip(), (description or "").strip()) for title, description in items]
     if any(not title for title, _description in cleaned):
-        raise ValidationError({"items": _("Every curriculum item needs a title.")})
+        raise Refusal(_("Every curriculum item needs a title."), code="required", field="items")
     for title, description in cleaned:
         check_texts(single_line={"items": title}, multi_line={"items": description})
     program.curriculum_items.all().delete()
@@ -262,7 +271,7 @@ def _clean_question(question: IntakeQuestion) -> None:
     if question.kind in CHOICE_KINDS:
         choices = [str(choice).strip() for choice in question.choices or [] if str(choice).strip()]
         if len(choices) < 2 or len(set(choices)) != len(choices):
-            raise ValidationError({"choices": _("Give at least two different choices.")})
+            raise Refusal(_("Give at least two different choices."), code="too_few", field="choices")
         question.choices = choices
     else:
         question.choices = []
@@ -271,12 +280,14 @@ def _clean_question(question: IntakeQuestion) -> None:
     check_model_texts(question)
     for choice in question.choices:
         check_texts(single_line={"choices": choice})
-    question.full_clean(exclude=["program", "position"])
+    model_clean(question, exclude=["program", "position"])
 
 
 def _ensure_questionnaire_editable(program: Program) -> None:
     if program.status not in EDITABLE_QUESTIONNAIRE:
-        raise ValidationError(_("The questionnaire can only change while the program is a draft or open."))
+        raise Refusal(
+            _("The questionnaire can only change while the program is a draft or open."), code="not_editable"
+        )
 
 
 @transaction.atomic
@@ -297,7 +308,9 @@ def intake_question_update(*, question: IntakeQuestion, values: dict[str, Any]) 
     _ensure_questionnaire_editable(question.program)
     _reject_unknown(values, QUESTION_FIELDS, _("Unknown question fields: %(fields)s"))
     if "kind" in values and values["kind"] != question.kind and question.answers.exists():
-        raise ValidationError({"kind": _("People have answered this question; its type cannot change.")})
+        raise Refusal(
+            _("People have answered this question; its type cannot change."), code="answered", field="kind"
+        )
     for name, value in values.items():
         setattr(question, name, value)
     _clean_question(question)
@@ -308,7 +321,7 @@ def intake_question_update(*, question: IntakeQuestion, values: dict[str, Any]) 
 def intake_question_delete(*, question: IntakeQuestion) -> None:
     _ensure_questionnaire_editable(question.program)
     if question.answers.exists():
-        raise ValidationError(_("People have answered this question; it cannot be deleted."))
+        raise Refusal(_("People have answered this question; it cannot be deleted."), code="answered")
     question.delete()
 
 
@@ -317,53 +330,54 @@ def _clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> A
     empty = raw is None or raw == "" or raw == []
     if empty:
         if question.required:
-            raise ValidationError(_("Please answer this question."))
+            raise Refusal(_("Please answer this question."), code="unanswered")
         return None
     kind = question.kind
     if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
         text = str(raw).strip()
         limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_MAX
         if too_long := too_long_error(text, limit=limit):
-            raise ValidationError(too_long)
+            raise Refusal(too_long, code="too_long")
         if not text and question.required:
-            raise ValidationError(_("Please answer this question."))
+            raise Refusal(_("Please answer this question."), code="unanswered")
         check_texts(multi_line={"answer": text})
         return text or None
     if kind == QuestionKind.SINGLE_CHOICE:
         if raw not in question.choices:
-            raise ValidationError(_("Pick one of the choices offered."))
+            raise Refusal(_("Pick one of the choices offered."), code="bad_choice")
         return raw
     if kind == QuestionKind.MULTIPLE_CHOICE:
         picked = [raw] if isinstance(raw, str) else list(raw)
         if any(choice not in question.choices for choice in picked):
-            raise ValidationError(_("Pick among the choices offered."))
+            raise Refusal(_("Pick among the choices offered."), code="bad_choice")
         _check_picks(question, len(set(picked)), len(question.choices))
         return [choice for choice in question.choices if choice in picked]
     if kind == QuestionKind.SCALE:
         try:
             value = int(raw)
         except (TypeError, ValueError):
-            raise ValidationError(_("Pick a number from 1 to 5.")) from None
+            raise Refusal(_("Pick a number from 1 to 5."), code="bad_number") from None
         if not 1 <= value <= 5:
-            raise ValidationError(_("Pick a number from 1 to 5."))
+            raise Refusal(_("Pick a number from 1 to 5."), code="bad_number")
         return value
     # Skill pick: ids of the organisation's skills.
     try:
         ids = sorted({int(skill_id) for skill_id in ([raw] if isinstance(raw, int | str) else raw)})
     except (TypeError, ValueError):
-        raise ValidationError(_("Pick skills from the list.")) from None
+        raise Refusal(_("Pick skills from the list."), code="bad_choice") from None
     _check_picks(question, len(ids), MAX_PICKED_SKILLS)
     # Skills in use only: not a new one waiting for review, not a retired one.
     if people_selectors.skills(organisation_id=organisation_id).filter(pk__in=ids).count() != len(ids):
-        raise ValidationError(_("Pick skills from the list."))
+        raise Refusal(_("Pick skills from the list."), code="bad_choice")
     return ids
 
 
 def _check_picks(question: IntakeQuestion, count: int, ceiling: int) -> None:
     limit = min(question.max_picks or ceiling, ceiling)
     if count > limit:
-        raise ValidationError(
-            ngettext("Pick at most one.", "Pick at most %(count)s.", limit) % {"count": limit}
+        raise Refusal(
+            ngettext("Pick at most one.", "Pick at most %(count)s.", limit) % {"count": limit},
+            code="too_many",
         )
 
 
@@ -374,16 +388,21 @@ def clean_answers(*, program: Program, role: str, answers: dict) -> dict[IntakeQ
     try:
         given = {int(key): value for key, value in (answers or {}).items()}
     except (TypeError, ValueError):
-        raise ValidationError({"answers": _("Answers must be keyed by question id.")}) from None
+        raise Refusal(_("Answers must be keyed by question id."), code="bad_type", field="answers") from None
     if set(given) - set(by_id):
-        raise ValidationError({"answers": _("Some answers are for questions this program does not ask.")})
+        raise Refusal(
+            _("Some answers are for questions this program does not ask."),
+            code="unknown_fields",
+            field="answers",
+        )
     errors: dict[str, list] = {}
     cleaned: dict[IntakeQuestion, Any] = {}
     for question in questions:
         try:
             value = _clean_answer(question, given.get(question.pk), program.organisation_id)
         except ValidationError as error:
-            errors[f"q_{question.pk}"] = error.messages
+            code = getattr(error, "code", None)
+            errors[f"q_{question.pk}"] = [ValidationError(message, code=code) for message in error.messages]
             continue
         if value is not None:
             cleaned[question] = value
@@ -399,16 +418,13 @@ def _clean_capacity(capacity) -> int:
     try:
         capacity = int(capacity)
     except (TypeError, ValueError):
-        raise ValidationError({"capacity": _("Capacity must be a whole number.")}) from None
+        raise Refusal(_("Capacity must be a whole number."), code="bad_number", field="capacity") from None
     if not 1 <= capacity <= MAX_MENTOR_CAPACITY:
-        raise ValidationError(
-            {
-                "capacity": _(
-                    "Capacity must be between 1 and %(max)s. "
-                    "To stop taking mentees for a while, pause instead."
-                )
-                % {"max": MAX_MENTOR_CAPACITY}
-            }
+        raise Refusal(
+            _("Capacity must be between 1 and %(max)s. To stop taking mentees for a while, pause instead.")
+            % {"max": MAX_MENTOR_CAPACITY},
+            code="bad_number",
+            field="capacity",
         )
     return capacity
 
@@ -427,14 +443,14 @@ def program_enrol(
     An application answering a manager's invitation is approved at once.
     """
     if program.status != ProgramStatus.OPEN:
-        raise ValidationError(_("This program is not open for enrolment."))
+        raise Refusal(_("This program is not open for enrolment."), code="program_not_open")
     if role not in EnrolmentRole.values:
-        raise ValidationError({"role": _("Choose to enrol as a mentor or as a mentee.")})
+        raise Refusal(_("Choose to enrol as a mentor or as a mentee."), code="bad_choice", field="role")
     reasons = ineligibility_reasons(program=program, person=person, role=role)
     if reasons:
-        raise ValidationError({"role": reasons})
+        raise Refusal(reasons, code="ineligible", field="role")
     if invitation is not None and (invitation.program_id != program.pk or invitation.person_id != person.pk):
-        raise ValidationError(_("This invitation is for another program or person."))
+        raise Refusal(_("This invitation is for another program or person."), code="wrong_invitation")
     if role == EnrolmentRole.MENTOR:
         capacity = _clean_capacity(program.default_mentor_capacity if capacity in (None, "") else capacity)
     else:
@@ -460,11 +476,11 @@ def program_enrol(
             if invitation is not None and invitation.accepted_at is None:
                 Invitation.objects.filter(pk=invitation.pk).update(accepted_at=now)
     except IntegrityError:
-        raise ValidationError(
-            {
-                "role": _("You are already enrolled in this program as a %(role)s.")
-                % {"role": EnrolmentRole(role).label}
-            }
+        raise Refusal(
+            _("You are already enrolled in this program as a %(role)s.")
+            % {"role": EnrolmentRole(role).label},
+            code="already_enrolled",
+            field="role",
         ) from None
     return enrolment
 
@@ -473,7 +489,7 @@ def program_enrol(
 def enrolment_decide(*, enrolment: Enrolment, actor: Person, approve: bool) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.APPLIED:
-        raise ValidationError(_("This application has already been decided."))
+        raise Refusal(_("This application has already been decided."), code="already_decided")
     enrolment.status = EnrolmentStatus.APPROVED if approve else EnrolmentStatus.DECLINED
     enrolment.decided_at = timezone.now()
     enrolment.decided_by = actor
@@ -505,17 +521,17 @@ def enrolments_decide(
     """
     ids = list(dict.fromkeys(enrolment_ids))
     if not ids:
-        raise ValidationError({"enrolment_ids": _("Pick at least one application.")})
+        raise Refusal(_("Pick at least one application."), code="required", field="enrolment_ids")
     if len(ids) > MAX_BULK_DECISIONS:
-        raise ValidationError(
-            {
-                "enrolment_ids": ngettext(
-                    "Decide at most %(max)s application at once.",
-                    "Decide at most %(max)s applications at once.",
-                    MAX_BULK_DECISIONS,
-                )
-                % {"max": MAX_BULK_DECISIONS}
-            }
+        raise Refusal(
+            ngettext(
+                "Decide at most %(max)s application at once.",
+                "Decide at most %(max)s applications at once.",
+                MAX_BULK_DECISIONS,
+            )
+            % {"max": MAX_BULK_DECISIONS},
+            code="too_many",
+            field="enrolment_ids",
         )
     found = {
         enrolment.pk: enrolment
@@ -525,7 +541,7 @@ def enrolments_decide(
     }
     unknown = [pk for pk in ids if pk not in found]
     if unknown:
-        raise ValidationError(
+        raise Refusal(
             _("These are not applications of this program: %(ids)s. Nothing was decided.")
             % {"ids": ", ".join(str(pk) for pk in unknown)},
             code="unknown_enrolments",
@@ -551,11 +567,11 @@ def mentor_availability_set(
 ) -> Enrolment:
     """A mentor's capacity for this program and, optionally, a pause on new mentees."""
     if enrolment.role != EnrolmentRole.MENTOR:
-        raise ValidationError(_("Only mentors set a capacity."))
+        raise Refusal(_("Only mentors set a capacity."), code="not_a_mentor")
     capacity = _clean_capacity(capacity)
     today = today or timezone.localdate()
     if paused_until is not None and paused_until <= today:
-        raise ValidationError({"paused_until": _("Pick a date after today, or leave it empty.")})
+        raise Refusal(_("Pick a date after today, or leave it empty."), code="in_past", field="paused_until")
     Enrolment.objects.filter(pk=enrolment.pk).update(capacity=capacity, paused_until=paused_until)
     enrolment.capacity = capacity
     enrolment.paused_until = paused_until

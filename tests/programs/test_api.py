@@ -68,10 +68,20 @@ def test_a_manager_designs_reads_changes_and_deletes_a_program(pam_api, org):
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "code", "field", "message"),
     [
-        ({"weight_goal_fit": -0.5}, "greater than or equal to 0"),
-        ({"weight_practical": 1.01}, "less than or equal to 1"),
+        (
+            {"weight_goal_fit": -0.5},
+            "invalid_input",
+            "weight_goal_fit",
+            "greater than or equal to 0",
+        ),
+        (
+            {"weight_practical": 1.01},
+            "invalid_input",
+            "weight_practical",
+            "less than or equal to 1",
+        ),
         (
             {
                 "weight_goal_fit": 0,
@@ -80,17 +90,25 @@ def test_a_manager_designs_reads_changes_and_deletes_a_program(pam_api, org):
                 "weight_practical": 0,
                 "weight_preference": 0,
             },
+            "invalid_value",
+            "weight_goal_fit",
             "At least one matching weight must be above 0.",
         ),
-        ({"ends_on": "2030-01-01"}, "The cycle must end after it starts."),
-        ({"format": "circles"}, "This format is not available yet."),
-        ({"default_mentor_capacity": 21}, "less than or equal to 20"),
+        ({"ends_on": "2030-01-01"}, "invalid_value", "ends_on", "The cycle must end after it starts."),
+        ({"format": "circles"}, "bad_choice", "format", "This format is not available yet."),
+        (
+            {"default_mentor_capacity": 21},
+            "invalid_input",
+            "default_mentor_capacity",
+            "less than or equal to 20",
+        ),
     ],
 )
-def test_bad_designs_get_the_one_error_shape(pam_api, change, message):
+def test_bad_designs_get_the_one_error_shape(pam_api, change, code, field, message):
     response = pam_api.post("/api/programs/", {**DESIGN, **change})
     assert response.status_code == 422
-    assert response.json()["error"]["code"] == "invalid_input"
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == (code, field), error
     assert message in error_text(response)
     assert not Program.objects.exists()
 
