@@ -1,8 +1,11 @@
 """My mentoring (consent, decline). Endings are the agreements app's; pairing by hand, the pairing app's."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_POST
 from mentora.core.forms import flash_refusal
 from mentora.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from mentora.core.roles import request_viewer
+from mentora.programs.models import Program
 from mentora.programs.selectors import program_get_managed
 from mentora.relationships import selectors, services
 
@@ -102,29 +106,32 @@ def program_close(request, program_id: int):
     )
 
 
+def _program_panel(
+    request, program_id: int, template: str, context: Callable[[Program], dict]
+) -> HttpResponse:
+    """A panel of the program's page, fetched again after a change of its enrolments (the
+    `enrolments-changed` event): for the program's managers only."""
+    program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
+    return vary_on_htmx(render(request, template, {"program": program} | context(program)))
+
+
 @login_required
 def program_gaps(request, program_id: int):
-    """Who is missing in a program: the program page's panel, fetched again after a change of its
-    enrolments."""
-    program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
-    return vary_on_htmx(
-        render(
-            request,
-            "relationships/_program_gaps.html",
-            {"program": program, "gaps": selectors.program_gaps(program=program)},
-        )
+    """Who is missing in a program."""
+    return _program_panel(
+        request,
+        program_id,
+        "relationships/_program_gaps.html",
+        lambda program: {"gaps": selectors.program_gaps(program=program)},
     )
 
 
 @login_required
 def program_pool(request, program_id: int):
-    """Who is free to be (re)matched in a program: the program page's panel, fetched again after a
-    change of its enrolments."""
-    program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
-    return vary_on_htmx(
-        render(
-            request,
-            "relationships/_program_pool.html",
-            {"program": program, "pool": selectors.program_pool(program=program)},
-        )
+    """Who is free to be (re)matched in a program."""
+    return _program_panel(
+        request,
+        program_id,
+        "relationships/_program_pool.html",
+        lambda program: {"pool": selectors.program_pool(program=program)},
     )
