@@ -351,6 +351,6 @@ def overlap_hours(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def lookup_pairs(keys: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions of query in sorted keys, and whether each was found."""
     if len(keys) == 0:
-        return np.zeros(len(query), dtype=np.int64), np.zeros(len(query), dtype=bool)
+        return np.zeros(np.shape(query), dtype=np.int64), np.zeros(np.shape(query), dtype=bool)
     pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
     return pos, keys[pos] == query

@@ -86,7 +86,7 @@ def deferred_acceptance(
     # the spot and the mentee goes on down its list without leaving the loop.
     mentor = right[order].tolist()
     rank = right_rank[order].tolist()
-    proposer = left[order].tolist()
+    proposer = left[order]  # read only when a mentee is displaced, so not made a list
     unlimited = n_edges + int(right_rank.max()) + 1
     cut = [unlimited if c > 0 else -1 for c in cap]
     held: list[list[tuple[int, int]]] = [[] for _ in range(len(cap))]  # max-heap by rank: (-rank, p)
@@ -105,7 +105,7 @@ def deferred_acceptance(
                 else:
                     _, worst = heapq.heapreplace(heap, (-r, p - 1))
                     cut[h] = -heap[0][0]
-                    free.append(proposer[worst])
+                    free.append(int(proposer[worst]))
                 break
         nxt[i] = p
     kept = [p for heap in held for _, p in heap]
