@@ -367,6 +367,22 @@ def run_report(*, run: MatchRun) -> RunReport:
     )
 
 
+@dataclass(frozen=True)
+class Weight:
+    label: str
+    value: float | None
+
+
+def run_weights(run: MatchRun) -> list[Weight]:
+    """The run's weight of each matching component, named as everywhere (MatchingComponent)."""
+    weights = (run.settings or {}).get("weights") or {}
+    return [
+        Weight(str(component.label), weights.get(component.value))
+        for component in MatchingComponent
+        if component.value
+    ]
+
+
 def component_bars(proposal: Proposal) -> list[Bar]:
     return [
         Bar(str(MatchingComponent(name).label), float(proposal.components.get(name, 0.0)))
@@ -387,6 +403,10 @@ class RunSummary:
     @property
     def run_id(self) -> int:
         return self.run.pk
+
+    @property
+    def weights(self) -> list[Weight]:
+        return run_weights(self.run)
 
 
 def _summary(run: MatchRun) -> tuple[RunSummary, set[tuple[int, int]]]:

@@ -159,6 +159,7 @@ def run_detail(request, run_id: int):
         "pairs": run.proposals.count(),
         "to_publish": run.proposals.exclude(state=ProposalState.REJECTED).count(),
         "report": selectors.run_report(run=run),
+        "weights": selectors.run_weights(run),
         "other_runs": selectors.match_run_list(program=run.program)
         .filter(status=RunStatus.SUCCEEDED)
         .exclude(pk=run.pk),
@@ -306,5 +307,10 @@ def run_compare(request, program_id: int):
     return render(
         request,
         "pairing/compare.html",
-        {"program": program, "comparison": comparison, "summaries": summaries},
+        {
+            "program": program,
+            "comparison": comparison,
+            "summaries": summaries,
+            "weight_rows": zip(comparison.first.weights, comparison.second.weights, strict=True),
+        },
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from mentora.organisations.models import Department, Role
 from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun, PairRule, ProposalState, RunStatus
+from mentora.programs.models import MatchingComponent
 from mentora.relationships.models import Relationship
 from tests.factories import PASSWORD, PersonFactory, api_headers
 from tests.markup import names_without_their_text
@@ -138,6 +139,11 @@ def test_swap_and_compare_pages(client, program, run, pam):
     )
     page = client.get(reverse("pairing:compare", args=[program.pk]), {"a": run.pk, "b": other.pk})
     assert page.status_code == 200 and "in common" in page.content.decode()
+    # Weights are named as the matching components are everywhere (programs.models.MatchingComponent).
+    run_page = client.get(reverse("pairing:run", args=[run.pk])).content.decode()
+    for component in [component for component in MatchingComponent if component.value]:
+        assert f"Weight: {component.label}" in page.content.decode()
+        assert f"{component.label} {run.settings['weights'][component.value]}" in run_page
     bad = client.get(reverse("pairing:compare", args=[program.pk]), {"a": "x"})
     assert bad.status_code == 302
 
