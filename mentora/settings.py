@@ -290,6 +290,18 @@ AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "730")
 # Wrong API tokens are counted per client address in the cache (see mentora/api/auth.py).
 API_TOKEN_FAILURE_LIMIT = envint("API_TOKEN_FAILURE_LIMIT", "20")
 API_TOKEN_FAILURE_WINDOW = envint("API_TOKEN_FAILURE_WINDOW_SECONDS", "900")
+# Django's cache (those counters, and what pages keep there) lives in each process unless CACHE_URL
+# names a Redis server shared by every web process of the installation (docs/deploy.md "Settings").
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a Redis address (redis://host:6379/1), not {CACHE_URL!r}.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 # How long an API POST's Idempotency-Key and its answer are kept (mentora/api/idempotency.py).
 IDEMPOTENCY_KEY_HOURS = envint("IDEMPOTENCY_KEY_HOURS", "24")
 
