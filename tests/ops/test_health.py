@@ -129,3 +129,13 @@ def test_ready_checks_each_rq_queue_when_redis_answers(client, settings):
         f"tasks:{first}": "ok",
         f"tasks:{second}": "ok",
     }
+
+
+@pytest.mark.skipif(not redis_answers(), reason=f"no Redis at {LOCAL_REDIS}")
+def test_ready_checks_a_shared_redis_cache(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": LOCAL_REDIS}
+    }
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"] == "ok"

@@ -133,3 +133,21 @@ def test_a_replica_url_adds_the_replica_and_its_router():
         setting("(sorted(settings.DATABASES), settings.DATABASE_ROUTERS)", SECRET_KEY=key)
         == "(['default'], [])"
     )
+
+
+def test_cache_url_shares_one_redis_cache_between_the_processes():
+    key = secrets.token_urlsafe(50)
+    assert setting("settings.CACHES['default']['BACKEND']", SECRET_KEY=key) == (
+        "'django.core.cache.backends.locmem.LocMemCache'"
+    )
+    shown = setting("settings.CACHES['default']", SECRET_KEY=key, CACHE_URL="redis://cache:6379/1")
+    assert (
+        shown
+        == "{'BACKEND': 'django.core.cache.backends.redis.RedisCache', 'LOCATION': 'redis://cache:6379/1'}"
+    )
+
+
+def test_a_cache_url_that_is_not_redis_refuses_to_start():
+    result = manage("check", SECRET_KEY=secrets.token_urlsafe(50), CACHE_URL="memcached://cache:11211")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CACHE_URL must be a Redis address" in result.stderr
