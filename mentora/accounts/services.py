@@ -21,6 +21,7 @@ from mentora.accounts.models import ActivationRound, ActivationRoundStatus, Sign
 from mentora.audit.models import Action
 from mentora.audit.services import record
 from mentora.core.links import site_url
+from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer
 from mentora.identity.selectors import provider_for_organisation
 from mentora.people.models import Person
@@ -60,9 +61,7 @@ def activation_round_start(
     people = Person.objects.filter(organisation_id=actor.organisation_id, is_active=True)
     chosen = set(people.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
     if wanted - chosen:
-        raise ValidationError(
-            {"people": _("Choose active people of your organisation.")}, code="unknown_people"
-        )
+        raise Refusal(_("Choose active people of your organisation."), code="unknown_people", field="people")
     if never_signed_in:
         chosen |= set(people.filter(user__last_login__isnull=True).values_list("pk", flat=True))
     if not chosen:
@@ -71,14 +70,12 @@ def activation_round_start(
             if never_signed_in and not wanted
             else _("Choose at least one person.")
         )
-        raise ValidationError({"people": message}, code="empty")
+        raise Refusal(message, code="empty", field="people")
     if len(chosen) > ACTIVATION_MAX_PEOPLE:
-        raise ValidationError(
-            {
-                "people": _("Send at most %(max)d activation e-mails at once.")
-                % {"max": ACTIVATION_MAX_PEOPLE}
-            },
+        raise Refusal(
+            _("Send at most %(max)d activation e-mails at once.") % {"max": ACTIVATION_MAX_PEOPLE},
             code="too_many",
+            field="people",
         )
     activation = ActivationRound.objects.create(
         organisation_id=actor.organisation_id, created_by=actor.person
@@ -132,22 +129,22 @@ def activation_links_hand_over(*, actor: Viewer, person_ids: Collection[int]) ->
     _org_admin_only(actor, _("Only org admins may take activation links."))
     wanted = {int(pk) for pk in person_ids}
     if not wanted:
-        raise ValidationError({"person_ids": _("Choose at least one person.")}, code="empty")
+        raise Refusal(_("Choose at least one person."), code="empty", field="person_ids")
     if len(wanted) > ACTIVATION_MAX_PEOPLE:
         message = ngettext(
             "Take at most %(max)d activation link at once.",
             "Take at most %(max)d activation links at once.",
             ACTIVATION_MAX_PEOPLE,
         ) % {"max": ACTIVATION_MAX_PEOPLE}
-        raise ValidationError({"person_ids": message}, code="too_many")
+        raise Refusal(message, code="too_many", field="person_ids")
     people = list(
         Person.objects.filter(organisation_id=actor.organisation_id, is_active=True, pk__in=wanted)
         .select_related("user")
         .order_by("pk")
     )
     if len(people) != len(wanted):
-        raise ValidationError(
-            {"person_ids": _("Choose active people of your organisation.")}, code="unknown_people"
+        raise Refusal(
+            _("Choose active people of your organisation."), code="unknown_people", field="person_ids"
         )
     links = [(person, site_url("accounts:activate", activation_token(user=person.user))) for person in people]
     record(
@@ -195,7 +192,7 @@ def account_activate(*, token: str, password: str):
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise ValidationError({"new_password1": error.messages}, code="weak_password") from None
+        raise Refusal(error.messages, code="weak_password", field="new_password1") from None
     user.set_password(password)
     user.save(update_fields=["password"])
     address, _created = EmailAddress.objects.get_or_create(

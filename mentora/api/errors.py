@@ -30,12 +30,30 @@ API_CODES: dict[str, str] = {
     "too_large": "The body is larger than the server accepts.",
     "file_too_large": "The uploaded file is larger than the import accepts.",
     "too_many_attempts": "Too many wrong tokens from this address.",
+    "invalid_credentials": "Token creation: the e-mail address or password is not right.",
+    "code_required": "Token creation: the account has a second factor; send its `code`.",
+    "invalid_code": "Token creation: the second factor's code is not right.",
+    "mfa_setup_required": "Token creation: set up the second factor the organisation requires first.",
+    "csrf_failed": "Token creation from a signed-in page: the CSRF token is missing or wrong.",
+    "not_for_service_accounts": "Service accounts may not call this operation.",
+    "scope_missing": "The service account lacks the scope this operation needs.",
     "invalid_invitation": "The invitation is for another program.",
     "idempotency_key_reused": "The `Idempotency-Key` was used before with a different request.",
     "idempotency_in_progress": "A request with this `Idempotency-Key` is still being answered.",
     "server_error": "A fault on the server, logged there.",
     "error": "Any other error status (its HTTP reason phrase says which).",
 }
+
+
+def error_codes_markdown() -> str:
+    """The two tables of error codes in docs/api.md, generated from the registries (the API's own codes
+    and the services' rule codes); tests/api/test_errors_documented.py keeps the page equal to them."""
+    tables = []
+    for title, codes in (("the API's own", API_CODES), ("a service's rule", REFUSAL_CODES)):
+        rows = [f"| code ({title}) | meaning |", "| --- | --- |"]
+        rows += [f"| `{code}` | {meaning} |" for code, meaning in sorted(codes.items())]
+        tables.append("\n".join(rows))
+    return "\n\n".join(tables) + "\n"
 
 
 class ApiError(Exception):

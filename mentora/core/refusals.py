@@ -47,6 +47,12 @@ REFUSAL_CODES: dict[str, str] = {
     "sso_enforced": "The organisation signs in through single sign-on only.",
     "no_source": "No HR sync source is configured.",
     "running": "An HR sync is already running.",
+    # service accounts
+    "unknown_scope": "A scope is not one of the service accounts' scopes.",
+    "no_scope": "A service account needs at least one scope.",
+    "naive": "A time was given without its time zone.",
+    "expiry_out_of_range": "The expiry is in the past or further ahead than allowed.",
+    "name_taken": "The organisation already has a service account of this name.",
     # identity
     "bad_certificate": "The identity provider's certificate cannot be read.",
     "expired_certificate": "The identity provider's certificate has expired.",

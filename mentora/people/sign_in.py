@@ -11,7 +11,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from mentora.api.services import api_tokens_revoke_all
 from mentora.audit.models import Action
 from mentora.audit.services import record
 from mentora.core.links import site_url
+from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer
 from mentora.people.field_checks import email_error
 from mentora.people.models import Person
@@ -87,9 +88,7 @@ def _check_email_free(person: Person, email: str, field: str) -> None:
         or User.objects.filter(username__iexact=email).exclude(pk=person.user_id).exists()
     )
     if taken:
-        raise ValidationError(
-            {field: _("Another account already uses this e-mail address.")}, code="email_taken"
-        )
+        raise Refusal(_("Another account already uses this e-mail address."), code="email_taken", field=field)
 
 
 def email_change_start(*, person: Person, new_email: str, requested_by: str) -> str:
@@ -99,9 +98,9 @@ def email_change_start(*, person: Person, new_email: str, requested_by: str) -> 
     Returns the normalised new address."""
     new_email = new_email.strip().lower()
     if error := email_error(new_email):
-        raise ValidationError({"new_email": error}, code="invalid")
+        raise Refusal(error, code="invalid", field="new_email")
     if new_email == person.email.lower():
-        raise ValidationError({"new_email": _("This is already the sign-in e-mail.")}, code="unchanged")
+        raise Refusal(_("This is already the sign-in e-mail."), code="unchanged", field="new_email")
     _check_email_free(person, new_email, "new_email")
     link = site_url("accounts:email_confirm", email_change_token(person=person, new_email=new_email))
     days = EMAIL_CHANGE_MAX_AGE_SECONDS // 86400
@@ -154,11 +153,11 @@ def _email_change_payload(token: str) -> dict:
     try:
         payload = signer.unsign_object(token, max_age=EMAIL_CHANGE_MAX_AGE_SECONDS)
     except signing.SignatureExpired:
-        raise ValidationError(_("This link has expired: ask for the change again."), code="expired") from None
+        raise Refusal(_("This link has expired: ask for the change again."), code="expired") from None
     except (signing.BadSignature, ValueError, TypeError):
-        raise ValidationError(_("This link is not valid."), code="invalid") from None
+        raise Refusal(_("This link is not valid."), code="invalid") from None
     if not isinstance(payload, dict) or not {"person", "old", "new"} <= payload.keys():
-        raise ValidationError(_("This link is not valid."), code="invalid")
+        raise Refusal(_("This link is not valid."), code="invalid")
     return payload
 
 
@@ -166,9 +165,7 @@ def _email_change_person(payload: dict, *, lock: bool = False) -> Person:
     people = Person.objects.select_related("user").filter(pk=payload["person"], is_active=True)
     person = (people.select_for_update() if lock else people).first()
     if person is None or person.email != payload["old"]:
-        raise ValidationError(
-            _("This link was already used, or the e-mail changed since it was sent."), code="stale"
-        )
+        raise Refusal(_("This link was already used, or the e-mail changed since it was sent."), code="stale")
     return person
 
 

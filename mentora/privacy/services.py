@@ -27,6 +27,7 @@ from mentora.agreements.models import Agreement, Reflection
 from mentora.audit.models import Action
 from mentora.audit.services import events_redact_person, record
 from mentora.checkins.models import Checkin, CheckinAnswer, CheckinStatus, EndSurveyAnswer
+from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer
 from mentora.core.text import check_texts, too_long_error
 from mentora.goals.models import Goal, GoalComment, Milestone, ProgressUpdate
@@ -147,16 +148,14 @@ def person_erase(
     require_org_admin(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(
-            {"reason": _("Say why this person is erased (for the audit log).")}, code="required"
+        raise Refusal(
+            _("Say why this person is erased (for the audit log)."), code="required", field="reason"
         )
     if too_long := too_long_error(reason, limit=REASON_MAX_CHARS):
-        raise ValidationError({"reason": too_long}, code="too_long")
+        raise Refusal(too_long, code="too_long", field="reason")
     check_texts(multi_line={"reason": reason})
     if not confirmed:
-        raise ValidationError(
-            _("Confirm that you understand the erasure cannot be undone."), code="not_confirmed"
-        )
+        raise Refusal(_("Confirm that you understand the erasure cannot be undone."), code="not_confirmed")
     # One erasure at a time per organisation, so two admins cannot erase each other at once.
     Organisation.objects.select_for_update().filter(pk=actor.organisation_id).first()
     person = (
@@ -168,7 +167,7 @@ def person_erase(
     if person is None or Erasure.objects.filter(person=person).exists():
         raise Http404
     if person.pk == actor.person.pk:
-        raise ValidationError(_("You cannot erase yourself: ask another org admin."), code="self")
+        raise Refusal(_("You cannot erase yourself: ask another org admin."), code="self")
     is_admin = RoleMembership.objects.filter(person=person, role=Role.ORG_ADMIN).exists()
     other_admins = (
         RoleMembership.objects.filter(
@@ -178,7 +177,7 @@ def person_erase(
         .exists()
     )
     if is_admin and not other_admins:
-        raise ValidationError(
+        raise Refusal(
             _("This is the organisation's last org admin: appoint another before erasing them."),
             code="last_admin",
         )

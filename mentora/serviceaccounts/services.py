@@ -5,7 +5,7 @@ audited with its reason."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from mentora.api.models import TOKEN_PREFIX_LENGTH, hash_token
 from mentora.audit.models import Action
 from mentora.audit.services import record
+from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer
 from mentora.core.text import check_texts
 from mentora.organisations.models import Role, RoleMembership
@@ -46,12 +47,13 @@ def _org_admin(actor: Viewer) -> None:
 def _checked_scopes(scopes: list[str]) -> list[str]:
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
-        raise ValidationError(
-            {"scopes": _("Unknown scopes: %(scopes)s.") % {"scopes": ", ".join(unknown)}},
+        raise Refusal(
+            _("Unknown scopes: %(scopes)s.") % {"scopes": ", ".join(unknown)},
             code="unknown_scope",
+            field="scopes",
         )
     if not scopes:
-        raise ValidationError({"scopes": _("Choose at least one scope.")}, code="no_scope")
+        raise Refusal(_("Choose at least one scope."), code="no_scope", field="scopes")
     return [scope for scope in SCOPES if scope in scopes]
 
 
@@ -64,18 +66,18 @@ def service_account_create(
     name = name.strip()
     check_texts(single_line={"name": name})
     if not name:
-        raise ValidationError({"name": _("Give the service account a name.")}, code="required")
+        raise Refusal(_("Give the service account a name."), code="required", field="name")
     scopes = _checked_scopes(scopes)
     now = timezone.now()
     if timezone.is_naive(expires_at):
-        raise ValidationError({"expires_at": _("Give the time with its time zone.")}, code="naive")
+        raise Refusal(_("Give the time with its time zone."), code="naive", field="expires_at")
     if not now < expires_at <= now + timezone.timedelta(days=MAX_DAYS):
         message = ngettext(
             "Choose an expiry in the future, at most %(max)d day from now.",
             "Choose an expiry in the future, at most %(max)d days from now.",
             MAX_DAYS,
         ) % {"max": MAX_DAYS}
-        raise ValidationError({"expires_at": message}, code="expiry_out_of_range")
+        raise Refusal(message, code="expiry_out_of_range", field="expires_at")
     raw = ServiceAccount.new_raw_value()
     try:
         with transaction.atomic():
@@ -89,8 +91,10 @@ def service_account_create(
                 expires_at=expires_at,
             )
     except IntegrityError:
-        raise ValidationError(
-            {"name": _("Your organisation already has a service account of this name.")}, code="name_taken"
+        raise Refusal(
+            _("Your organisation already has a service account of this name."),
+            code="name_taken",
+            field="name",
         ) from None
     record(
         action=Action.SERVICE_ACCOUNT_CREATED,
