@@ -33,7 +33,8 @@ from mentora.matching.stable import (
 )
 
 FLOOR_ROUNDS = 8
-PARK_BELOW = 100_000  # integer-scaled score (0.1): a candidate edge this far below its price leaves the flow
+PARK_BELOW = 20_000  # integer-scaled score (0.02): a candidate edge this far below its price leaves the flow
+FIRST_SOLVE_PER_MENTEE = 10  # candidates per mentee in the first solve (the rest wait in the pricer's pool)
 MENTOR_KEEP = (3, 5)  # each mentor keeps at least max(3 x capacity, 5) of their best candidates
 
 
@@ -289,6 +290,13 @@ def _certified_optimum(
     rounds = priced = enumerated = added = 0
     pricer = Pricer(pop, program, prep.left, prep.right, bonus=bonus)
     parked = []
+    if pricer.margin:
+        # the first solve takes each mentee's best few candidates; the pricing brings back any other
+        later = ~top_per_group(prep.edges.u, prep.edges.score, FIRST_SOLVE_PER_MENTEE)
+        if later.any():
+            parked.append(prep.edges.subset(later))
+            pricer.park(parked[-1])
+            prep.edges = prep.edges.subset(~later)
     while True:
         result = flow(prep.edges.score, with_duals=True)
         duals = result.duals
