@@ -14,16 +14,15 @@ there. Every wait is on a condition with a generous bound; nothing is asserted o
 """
 
 import datetime
+import functools
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from email import message_from_bytes
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from mentora.programs.models import ProgramStatus
 from mentora.scheduler.models import JobRun
 from mentora.scheduler.models import RunStatus as JobStatus
 from tests.concurrency import ON_POSTGRES
+from tests.deploy.processes import process_tree, wait_until
 from tests.factories import PersonFactory, SkillFactory, api_headers
 from tests.pairing.conftest import enrol_mentee, enrol_mentor
 from tests.programs.factories import ProgramFactory
@@ -86,23 +86,6 @@ def redis_url():
             client.flushdb()
             return
     pytest.skip("no free Redis database (1-15) for the fault test")
-
-
-def process_tree(pid: int) -> list[int]:
-    """The process and all its descendants (an RQ worker's job process is its child, in a process
-    group of its own)."""
-    children: dict[int, list[int]] = {}
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
-        except OSError:
-            continue
-        children.setdefault(int(fields["PPid"]), []).append(int(fields["Pid"]))
-    tree, todo = [], [pid]
-    while todo:
-        tree.append(todo.pop())
-        todo += children.get(tree[-1], [])
-    return tree
 
 
 class Stack:
@@ -163,16 +146,6 @@ def free_ports(count: int) -> list[int]:
         if len(free) == count:
             return free
     pytest.fail(f"Fewer than {count} free ports in {PORT_RANGE} on 127.0.0.1.")
-
-
-def wait_until(condition: Callable[[], object], what: str, stack: Stack) -> object:
-    deadline = time.monotonic() + BOUND_SECONDS
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"Still waiting, after {BOUND_SECONDS} s, for {what}.\n{stack.output()}")
 
 
 def http(method: str, port: int, path: str, headers: dict, body: bytes | None = None) -> tuple[int, dict]:
@@ -270,6 +243,7 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         "DATABASE_URL": database_url("mentora-fault-test"),
     }
     stack = Stack(env, logs)
+    wait = functools.partial(wait_until, bound=BOUND_SECONDS, details=stack.output)
     web_ports = free_ports(2)
     entrypoint = str(REPO / "deploy" / "entrypoint.sh")
     locker = psycopg.connect(database_url("mentora-fault-test-locker"), autocommit=False)
@@ -284,8 +258,8 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         stack.start("worker", entrypoint, "worker")
         for port in web_ports:
             ready = f"web {port} ready"
-            wait_until(lambda port=port: http("GET", port, "/health/ready", {})[0] == 200, ready, stack)
-        wait_until(lambda: workers_listening(redis_url) == 3, "three RQ workers listening", stack)
+            wait(lambda port=port: http("GET", port, "/health/ready", {})[0] == 200, ready)
+        wait(lambda: workers_listening(redis_url) == 3, "three RQ workers listening")
 
         # The run stops at its first proposal insert while the test holds the table.
         locker.execute("LOCK TABLE pairing_proposal IN EXCLUSIVE MODE")
@@ -293,29 +267,27 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         status, body = http("POST", web_ports[0], runs, headers, b"{}")
         assert status == 201, body
         first = body["id"]
-        backend_pid, worker_name = wait_until(
-            lambda: lock_waiting_insert(watcher), "the run's worker to reach the proposals", stack
+        backend_pid, worker_name = wait(
+            lambda: lock_waiting_insert(watcher), "the run's worker to reach the proposals"
         )
         stack.kill(worker_name)
         locker.rollback()
         gone = "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s)"
-        wait_until(
+        wait(
             lambda: watcher.execute(gone, [backend_pid]).fetchone()[0],
             "PostgreSQL to drop the killed worker's connection",
-            stack,
         )
 
         # Nothing of the run was written; it reads as failed, with its reason, once its lease is over.
         assert MatchRun.objects.get(pk=first).status == RunStatus.RUNNING
         assert not Proposal.objects.filter(run_id=first).exists()
-        run = wait_until(
+        run = wait(
             lambda: (
                 (body := http("GET", web_ports[1], f"/api/matching/runs/{first}", headers)[1])
                 and body.get("status") == RunStatus.FAILED
                 and body
             ),
             "the dead worker's run to read as failed",
-            stack,
         )
         assert "stopped before this run finished" in run["error"]
         failed = MatchRun.objects.get(pk=first)
@@ -325,13 +297,12 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         status, body = http("POST", web_ports[1], runs, headers, b"{}")
         assert status == 201, body
         second = body["id"]
-        wait_until(
+        wait(
             lambda: (
                 http("GET", web_ports[0], f"/api/matching/runs/{second}", headers)[1].get("status")
                 in (RunStatus.SUCCEEDED, RunStatus.FAILED)
             ),
             "the second run to finish",
-            stack,
         )
         assert MatchRun.objects.get(pk=second).status == RunStatus.SUCCEEDED
         assert Proposal.objects.filter(run_id=second).count() == 6
@@ -343,7 +314,7 @@ def test_a_worker_killed_mid_run_leaves_a_visibly_failed_run_and_nothing_is_done
         statuses = stack.run(scheduler, scheduler, cron)
         assert statuses == [0, 0, 0], stack.output()
         assert JobRun.objects.filter(job=REMINDERS_JOB).count() == 1
-        wait_until(lambda: sweep_done(redis_url), "the sweep and its e-mails to be done", stack)
+        wait(lambda: sweep_done(redis_url), "the sweep and its e-mails to be done")
         assert JobRun.objects.get(job=REMINDERS_JOB).status == JobStatus.SUCCEEDED
         sent = SentNotification.objects.filter(status=DeliveryStatus.SENT).count()
         assert not SentNotification.objects.exclude(status=DeliveryStatus.SENT).exists()
