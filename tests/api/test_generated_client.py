@@ -3,9 +3,10 @@
 `openapi-python-client` (pinned in requirements/dev.txt) reads /api/openapi.json from the live
 server into a temporary package, offline and with no post-generation hooks (it would run ruff from
 PATH); the test imports that package and, with token auth, creates and reads a program (as its
-manager), then a goal, a meeting and a check-in answer (as the mentee of a pair in it). A schema that
-declares a nullable field non-null, or leaves a response undocumented, fails here: the generated
-models raise on what the server sends, or return None for a status they do not know.
+manager; an HR system's service account reads it too), then a goal, a meeting and a check-in answer
+(as the mentee of a pair in it). A schema that declares a nullable field non-null, or leaves a
+response undocumented, fails here: the generated models raise on what the server sends, or return
+None for a status they do not know.
 """
 
 import importlib
@@ -15,11 +16,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from mentora.api.services import api_token_create
 from mentora.checkins.models import CheckinKind, CheckinSchedule
 from mentora.checkins.services import checkins_issue_due
+from mentora.core.roles import viewer_for
 from mentora.programs.models import Program, ProgramStatus
+from mentora.serviceaccounts.services import service_account_create
 from tests.workspace.fixtures import active_relationship
 
 pytestmark = [pytest.mark.generated_client, pytest.mark.django_db(transaction=True)]
@@ -74,7 +78,7 @@ def _authenticated(package, live_server, person):
 
 
 def test_a_generated_client_creates_and_reads_a_program_goal_meeting_and_checkin(
-    client_package, live_server, pam, alice, bob
+    client_package, live_server, pam, olga, alice, bob
 ):
     models = _models(client_package)
     as_pam = _authenticated(client_package, live_server, pam)
@@ -103,6 +107,20 @@ def test_a_generated_client_creates_and_reads_a_program_goal_meeting_and_checkin
 
     managed = _operation(client_package, "programs", "mentora_programs_api_list_managed").sync(client=as_pam)
     assert [summary.id for summary in managed] == [created.id]
+    # An HR system's service account reads it too (programs:read).
+    _account, service_token = service_account_create(
+        actor=viewer_for(olga.user),
+        name="HR system",
+        scopes=["programs:read"],
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    as_service = client_package.AuthenticatedClient(
+        base_url=live_server.url, token=service_token, raise_on_unexpected_status=True
+    )
+    read_by_service = _operation(client_package, "programs", "mentora_programs_api_get_program").sync(
+        client=as_service, program_id=created.id
+    )
+    assert read_by_service.name == "Generated client program"
 
     # Pairing is not what this test is about: the pair is made with the services, as the other tests do.
     program = Program.objects.get(pk=created.id)
