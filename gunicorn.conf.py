@@ -45,6 +45,9 @@ accesslog = os.environ.get("WEB_ACCESS_LOG", "-")
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl), which a second server
+# on the same machine would take over; nothing of Mentora uses it.
+control_socket_disable = True
 # The heartbeat files of the workers: in memory where the system offers it (containers' /tmp may be a disk).
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
 
