@@ -97,3 +97,17 @@ def test_group_positions_order_by_group_then_descending_score_then_position():
         for place, k in enumerate(order):
             expected[k] = place - first_place.setdefault(int(group[k]), place)
         assert np.array_equal(group_positions(group, score), expected)
+
+
+def test_scores_do_not_depend_on_the_block_size(monkeypatch):
+    from mentora.matching import scoring
+    from mentora.matching.generate import generate_instance
+
+    prep = prepare(generate_instance(mentees=300, mentors=80, seed=2))
+    u, v = np.repeat(prep.left, len(prep.right)), np.tile(prep.right, len(prep.left))
+    whole = scoring.score_edges(prep.pop, prep.program, u, v)
+    monkeypatch.setattr(scoring, "_SCORE_BLOCK", 1_000)
+    blocks = scoring.score_edges(prep.pop, prep.program, u, v)
+    assert len(u) > 5 * 1_000
+    assert np.array_equal(whole.components, blocks.components)
+    assert np.array_equal(whole.score, blocks.score)
