@@ -480,45 +480,47 @@ def _anneal(
     t_end = t0 * 1e-3
     groups = _GroupCounts(pb, st)
     n, a, b = pb.n, pb.a, pb.b
-    grp, members, wmap, nbr, link = st.grp, st.members, pb.wmap, pb.nbr, groups.link
+    grp, members, wmap, link = st.grp, st.members, pb.wmap, groups.link
+    neighbours = [[q for q, _ in lst] for lst in pb.nbr]
     window = 3 * b
+    width = 2 * window + 1
     last = len(order) - 1
     random_, exp = rng.random, math.exp
-    temp = t0
-    for step in range(steps):
-        if step & 1023 == 0:
-            temp = t0 * (t_end / t0) ** (step / steps)
-        p = int(random_() * n)
-        nb_p = nbr[p]
-        if nb_p and random_() < 0.85:
-            q = nb_p[int(random_() * len(nb_p))][0]
-        else:
-            q = order[min(max(pos[p] + int(random_() * (2 * window + 1)) - window, 0), last)]
-        ga, gb = grp[p], grp[q]
-        if ga == gb:
-            continue
-        lp = link[p]
-        gain = lp.get(gb, 0.0) - lp.get(ga, 0.0)
-        ma, mb = members[ga], members[gb]
-        if len(ma) > a and len(mb) < b and random_() < 0.5:
-            if gain < 0 and random_() >= exp(gain / temp):
+    # the temperature falls every 1,024 steps; the inner loop is the hot path of every large run
+    for first in range(0, steps, 1024):
+        temp = t0 * (t_end / t0) ** (first / steps)
+        for _ in range(min(1024, steps - first)):
+            p = int(random_() * n)
+            nb_p = neighbours[p]
+            if nb_p and random_() < 0.85:
+                q = nb_p[int(random_() * len(nb_p))]
+            else:
+                q = order[min(max(pos[p] + int(random_() * width) - window, 0), last)]
+            ga, gb = grp[p], grp[q]
+            if ga == gb:
                 continue
-            if groups.can_move(p, ga, gb):
+            lp = link[p]
+            gain = lp.get(gb, 0.0) - lp.get(ga, 0.0)
+            ma, mb = members[ga], members[gb]
+            if len(ma) > a and len(mb) < b and random_() < 0.5:
+                if gain < 0 and random_() >= exp(gain / temp):
+                    continue
+                if groups.can_move(p, ga, gb):
+                    groups.shift(p, ga, gb)
+                continue
+            # Swap p with a member r of q's group other than q (q is the reason to go there).
+            if len(mb) == 1:
+                continue
+            r = mb[int(random_() * len(mb))]
+            if r == q:
+                r = mb[(mb.index(q) + 1) % len(mb)]
+            lr = link[r]
+            delta = gain + lr.get(ga, 0.0) - lr.get(gb, 0.0) - 2.0 * wmap[p].get(r, 0.0)
+            if delta < 0 and random_() >= exp(delta / temp):
+                continue
+            if groups.can_swap(p, r, ga, gb):
                 groups.shift(p, ga, gb)
-            continue
-        # Swap p with a member r of q's group other than q (q is the reason to go there).
-        if len(mb) == 1:
-            continue
-        r = mb[int(random_() * len(mb))]
-        if r == q:
-            r = mb[(mb.index(q) + 1) % len(mb)]
-        lr = link[r]
-        delta = gain + lr.get(ga, 0.0) - lr.get(gb, 0.0) - 2.0 * wmap[p].get(r, 0.0)
-        if delta < 0 and random_() >= exp(delta / temp):
-            continue
-        if groups.can_swap(p, r, ga, gb):
-            groups.shift(p, ga, gb)
-            groups.shift(r, gb, ga)
+                groups.shift(r, gb, ga)
 
 
 class _GroupCounts:
