@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from mentora.agreements.models import TEXT_LIMIT, Closure, ClosureReason, Extension, Reflection
 from mentora.checkins.services import checkins_ask_end_survey, checkins_lapse_for_relationship
+from mentora.core.refusals import Refusal
 from mentora.core.text import check_texts, too_long_error
 from mentora.meetings.services import meetings_cancel_upcoming
 from mentora.notifications.services import notify_relationship_update
@@ -33,10 +34,7 @@ CYCLE_END_LEAD = timedelta(days=7)
 def _clean_learned(learned: str) -> str:
     learned = (learned or "").strip()
     if too_long := too_long_error(learned, limit=TEXT_LIMIT):
-        raise ValidationError(
-            {"learned": too_long},
-            code="too_long",
-        )
+        raise Refusal(too_long, code="too_long", field="learned")
     check_texts(multi_line={"learned": learned})
     return learned
 
@@ -109,19 +107,19 @@ def relationship_close_with_reason(
     """
     today = today or timezone.localdate()
     if reason not in ClosureReason.values:
-        raise ValidationError({"reason": _("Choose why you are closing.")})
+        raise Refusal(_("Choose why you are closing."), code="required", field="reason")
     learned = _clean_learned(learned)
     relationship = _locked_party(relationship, person)
     if relationship.status != RelationshipStatus.ACTIVE:
         raise _not_active()
     if Closure.objects.filter(relationship=relationship).exists():
-        raise ValidationError(_("A closure is already waiting for confirmation."), code="closure_pending")
+        raise Refusal(_("A closure is already waiting for confirmation."), code="closure_pending")
     if reason == ClosureReason.CYCLE_ENDED and today < relationship.ends_on - CYCLE_END_LEAD:
         message = _(
             "The cycle runs until %(date)s. Before then, close because your goals are met (your "
             "partner confirms), extend, or end it without blame."
         ) % {"date": relationship.ends_on.isoformat()}
-        raise ValidationError({"reason": ValidationError(message, code="cycle_not_over")})
+        raise Refusal(message, code="cycle_not_over", field="reason")
     if learned:
         Reflection.objects.update_or_create(
             relationship=relationship, author=person, defaults={"learned": learned}
@@ -147,9 +145,9 @@ def _pending_closure(relationship: Relationship, person: Person) -> Closure:
     """The "goals met" proposal waiting for `person`, who must be the proposer's partner."""
     closure = Closure.objects.filter(relationship=relationship, closed_at__isnull=True).first()
     if closure is None or relationship.status != RelationshipStatus.ACTIVE:
-        raise ValidationError(_("No closure is waiting for confirmation."), code="no_pending_closure")
+        raise Refusal(_("No closure is waiting for confirmation."), code="no_pending_closure")
     if closure.closed_by_id == person.pk:
-        raise ValidationError(
+        raise Refusal(
             _("You proposed this closure: your partner confirms or disputes it."), code="own_proposal"
         )
     return closure
@@ -195,18 +193,14 @@ def relationship_extend(
     ensure_writable(relationship=relationship, person=person)
     current = relationship.ends_on
     if ends_on <= today:
-        raise ValidationError(
-            {"ends_on": ValidationError(_("The new end date must be in the future."), code="in_past")}
-        )
+        raise Refusal(_("The new end date must be in the future."), code="in_past", field="ends_on")
     if ends_on <= current:
         message = _("The new end date must be after the current one (%(date)s).") % {
             "date": current.isoformat()
         }
-        raise ValidationError({"ends_on": ValidationError(message, code="not_later")})
+        raise Refusal(message, code="not_later", field="ends_on")
     if ends_on > current + MAX_EXTENSION:
-        raise ValidationError(
-            {"ends_on": ValidationError(_("Extend by at most a year at a time."), code="too_far")}
-        )
+        raise Refusal(_("Extend by at most a year at a time."), code="too_far", field="ends_on")
     extension = Extension.objects.create(
         relationship=relationship, ends_on=ends_on, previous_ends_on=current, extended_by=person
     )
@@ -230,10 +224,12 @@ def reflection_save(*, relationship: Relationship, person: Person, learned: str)
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)  # its status now
     closed = Closure.objects.filter(relationship=relationship, closed_at__isnull=False).exists()
     if relationship.status != RelationshipStatus.ACTIVE and not closed:
-        raise ValidationError(_("Reflections are written while the relationship runs or when it closes."))
+        raise Refusal(
+            _("Reflections are written while the relationship runs or when it closes."), code="not_active"
+        )
     learned = _clean_learned(learned)
     if not learned:
-        raise ValidationError({"learned": _("Write a sentence or two.")}, code="empty")
+        raise Refusal(_("Write a sentence or two."), code="empty", field="learned")
     reflection, _created = Reflection.objects.update_or_create(
         relationship=relationship, author=person, defaults={"learned": learned}
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.agreements.models import SHORT_LIMIT, TEXT_LIMIT, AgendaCheck, AgendaStep, Agreement
+from mentora.core.refusals import Refusal
 from mentora.core.text import check_texts, too_long_error
 from mentora.notifications.services import notify_relationship_update
 from mentora.people.models import Person
@@ -31,7 +32,9 @@ OTHER_SIDE = {"mentor": "mentee", "mentee": "mentor"}
 def _clean_fields(fields: dict) -> dict:
     unknown = set(fields) - set(AGREEMENT_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+        raise Refusal(
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}, code="unknown_fields"
+        )
     clean, errors = {}, {}
     for name, value in fields.items():
         value = (value or "").strip()
@@ -103,7 +106,7 @@ def agreement_confirm(*, relationship: Relationship, person: Person, expected_ve
     side = ensure_writable(relationship=relationship, person=person)
     agreement = Agreement.objects.filter(relationship=relationship).first()
     if agreement is None or agreement.version == 0:
-        raise ValidationError(_("Write the agreement together before confirming it."), code="empty")
+        raise Refusal(_("Write the agreement together before confirming it."), code="empty")
     if agreement.version != expected_version:
         raise _stale(agreement)
     missing = [
@@ -112,7 +115,7 @@ def agreement_confirm(*, relationship: Relationship, person: Person, expected_ve
         if not getattr(agreement, name)
     ]
     if missing:
-        raise ValidationError(
+        raise Refusal(
             _("Fill in every part before confirming: %(missing)s.") % {"missing": ", ".join(missing)},
             code="incomplete",
         )
@@ -137,7 +140,7 @@ def agenda_step_set(*, relationship: Relationship, person: Person, step: str, do
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)  # its status now
     ensure_writable(relationship=relationship, person=person)
     if step not in AgendaStep.values:
-        raise ValidationError({"step": _("Unknown agenda step.")})
+        raise Refusal(_("Unknown agenda step."), code="bad_choice", field="step")
     _ensure_row(relationship)
     agreement = Agreement.objects.get(relationship=relationship)
     if done:

@@ -3,7 +3,6 @@ from collections.abc import Collection
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from mentora.api.models import (
 )
 from mentora.audit.models import Action
 from mentora.audit.services import record
+from mentora.core.refusals import Refusal
 from mentora.core.text import check_texts
 
 
@@ -28,15 +28,13 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Create a token valid for `days` days and return it with its raw value, which is never stored."""
     if scope not in TokenScope.values:
-        raise ValidationError({"scope": _("Choose a scope from the list.")})
+        raise Refusal(_("Choose a scope from the list."), code="bad_choice", field="scope")
     if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise ValidationError(
-            {
-                "days": ngettext(
-                    "Choose from 1 to %(max)d day.", "Choose from 1 to %(max)d days.", MAX_TOKEN_DAYS
-                )
-                % {"max": MAX_TOKEN_DAYS}
-            }
+        raise Refusal(
+            ngettext("Choose from 1 to %(max)d day.", "Choose from 1 to %(max)d days.", MAX_TOKEN_DAYS)
+            % {"max": MAX_TOKEN_DAYS},
+            code="bad_range",
+            field="days",
         )
     check_texts(single_line={"name": name})
     raw = ApiToken.new_raw_value()

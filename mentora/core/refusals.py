@@ -45,6 +45,7 @@ REFUSAL_CODES: dict[str, str] = {
     "unknown_people": "Some of the people are not of your organisation.",
     "weak_password": "The password is too weak.",
     "sso_enforced": "The organisation signs in through single sign-on only.",
+    "already_merged": "The skill was merged into another.",
     "no_source": "No HR sync source is configured.",
     "running": "An HR sync is already running.",
     # service accounts
@@ -106,6 +107,8 @@ REFUSAL_CODES: dict[str, str] = {
     "same_person": "Mentor and mentee are the same person.",
     "not_a_party": "The person is not one of the pair.",
     # the pair's tools and their close
+    "nonexistent_time": "The local time does not exist in that time zone (the clocks change).",
+    "ambiguous_time": "The local time happens twice in that time zone (the clocks change).",
     "read_only": "The pair's space is read-only (the relationship has ended).",
     "not_scheduled": "The meeting is not scheduled.",
     "not_yet": "The meeting has not taken place yet.",

@@ -4,12 +4,12 @@ reads them and comments. Nothing is written once the relationship is not active.
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.core.refusals import Refusal
 from mentora.core.text import check_model_texts
 from mentora.goals.models import Goal, GoalComment, GoalStatus, Milestone, ProgressUpdate
 from mentora.people.models import Person
@@ -30,7 +30,9 @@ def _wanted_skills(relationship: Relationship, skill_ids: Iterable[int]) -> list
     wanted = set(relationship.mentee.wanted_skills.values_list("skill_id", flat=True))
     chosen = {int(pk) for pk in skill_ids}
     if not chosen <= wanted:
-        raise ValidationError({"skills": _("Choose among the skills the mentee wants to grow.")})
+        raise Refusal(
+            _("Choose among the skills the mentee wants to grow."), code="bad_choice", field="skills"
+        )
     return sorted(chosen)
 
 
@@ -53,7 +55,7 @@ def goal_create(
 ) -> Goal:
     _ensure_owner(relationship, person)
     if target_date < timezone.localdate():
-        raise ValidationError({"target_date": _("Choose a target date from today onwards.")})
+        raise Refusal(_("Choose a target date from today onwards."), code="in_past", field="target_date")
     skills = _wanted_skills(relationship, skill_ids)
     goal = Goal(
         relationship=relationship,
@@ -85,7 +87,7 @@ def goal_update(
     relationship = goal.relationship
     _ensure_owner(relationship, person)
     if target_date != goal.target_date and target_date < timezone.localdate():
-        raise ValidationError({"target_date": _("Choose a target date from today onwards.")})
+        raise Refusal(_("Choose a target date from today onwards."), code="in_past", field="target_date")
     skills = _wanted_skills(relationship, skill_ids)
     goal.title, goal.measure, goal.plan = title.strip(), measure.strip(), plan.strip()
     goal.relevance, goal.target_date, goal.status = relevance.strip(), target_date, status
@@ -136,7 +138,7 @@ def milestone_move(*, milestone: Milestone, person: Person, up: bool) -> Milesto
 def progress_add(*, goal: Goal, person: Person, percent: int, text: str = "") -> ProgressUpdate:
     _ensure_owner(goal.relationship, person)
     if not 0 <= percent <= 100:
-        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+        raise Refusal(_("Progress is a percentage from 0 to 100."), code="bad_number", field="percent")
     update = ProgressUpdate(goal=goal, author=person, percent=percent, text=text.strip())
     check_model_texts(update)
     update.full_clean(exclude=["goal", "author"])

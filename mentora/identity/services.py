@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from mentora.audit.models import Action
 from mentora.audit.services import record
+from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer
 from mentora.identity.models import ALLAUTH_PROVIDER, IdentityProvider, Protocol, SsoDomain
 from mentora.identity.validation import (
@@ -143,7 +144,7 @@ def identity_provider_save(*, actor: Viewer, data: ProviderInput) -> IdentityPro
     organisation = _require_org_admin(actor)
     errors: dict[str, list[str]] = {}
     if data.protocol not in Protocol.values:
-        raise ValidationError({"protocol": [_("Choose OpenID Connect or SAML 2.0.")]})
+        raise Refusal([_("Choose OpenID Connect or SAML 2.0.")], code="bad_choice", field="protocol")
     current = (
         IdentityProvider.objects.select_for_update()
         .select_related("app")

@@ -5,7 +5,6 @@ caller is the person, one of their (indirect) managers, a program manager or an 
 Private data (self-assessment, demographics) is only ever served on `/me/` endpoints.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -14,6 +13,7 @@ from pydantic import ConfigDict, StrictBool
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.schemas import DepartmentOut, Id
+from mentora.core.refusals import Refusal
 from mentora.organisations.models import Role
 from mentora.people import selectors, services, skill_review
 from mentora.people.models import (
@@ -247,8 +247,10 @@ def _languages(codes: list[str]) -> list[Language]:
     languages = list(Language.objects.filter(code__in=codes))
     unknown = set(codes) - {language.code for language in languages}
     if unknown:
-        raise ValidationError(
-            {"languages": _("Unknown language codes: %(codes)s") % {"codes": ", ".join(sorted(unknown))}}
+        raise Refusal(
+            _("Unknown language codes: %(codes)s") % {"codes": ", ".join(sorted(unknown))},
+            code="bad_choice",
+            field="languages",
         )
     return languages
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer
 from mentora.core.text import check_texts, too_long_error
 from mentora.people.models import (
@@ -88,15 +89,15 @@ def skill_merge(*, viewer: Viewer, skill: Skill, into: Skill) -> Skill:
     """Merge `skill` into `into`, a skill in use of the same organisation; returns the target."""
     require_skill_admin(viewer)
     if into.organisation_id != skill.organisation_id:
-        raise ValidationError({"into_id": _("Choose a skill of your organisation.")})
+        raise Refusal(_("Choose a skill of your organisation."), code="other_organisation", field="into_id")
     if into.pk == skill.pk:
-        raise ValidationError({"into_id": _("A skill cannot be merged into itself.")})
+        raise Refusal(_("A skill cannot be merged into itself."), code="invalid_value", field="into_id")
     if into.status != SkillStatus.ACTIVE:
-        raise ValidationError({"into_id": _("Merge into a skill in use.")})
+        raise Refusal(_("Merge into a skill in use."), code="already_merged", field="into_id")
     # Lock both rows: two admins merging at once must not cross.
     locked = {s.pk: s for s in Skill.objects.select_for_update().filter(pk__in=[skill.pk, into.pk])}
     if locked[skill.pk].merged_into_id is not None:
-        raise ValidationError(_("This skill was already merged."))
+        raise Refusal(_("This skill was already merged."), code="already_merged")
     _move_rows(OfferedSkill, "person_id", "level", skill, into, max)
     _move_rows(WantedSkill, "person_id", "priority", skill, into, min)  # 1 is the highest priority
     _move_rows(SelfAssessedSkill, "assessment_id", "level", skill, into, max)
@@ -117,21 +118,23 @@ def skill_alias_add(*, viewer: Viewer, skill: Skill, alias: str) -> SkillAlias:
     alias = (alias or "").strip()
     check_texts(single_line={"alias": alias})
     if not alias:
-        raise ValidationError({"alias": _("Give the other name.")})
+        raise Refusal(_("Give the other name."), code="required", field="alias")
     if too_long := too_long_error(alias, limit=ALIAS_MAX):
-        raise ValidationError({"alias": too_long})
+        raise Refusal(too_long, code="too_long", field="alias")
     if skill.merged_into_id is not None:
-        raise ValidationError(_("This skill was merged: give the alias to the skill it was merged into."))
+        raise Refusal(
+            _("This skill was merged: give the alias to the skill it was merged into."), code="already_merged"
+        )
     taken = Skill.objects.filter(organisation_id=skill.organisation_id, name__iexact=alias).exclude(
         pk=skill.pk
     )
     if taken.exists():
-        raise ValidationError({"alias": _("Another skill has this name: merge it instead.")})
+        raise Refusal(_("Another skill has this name: merge it instead."), code="taken", field="alias")
     try:
         with transaction.atomic():
             return SkillAlias.objects.create(organisation_id=skill.organisation_id, skill=skill, alias=alias)
     except IntegrityError:
-        raise ValidationError({"alias": _("This alias is already in use.")}) from None
+        raise Refusal(_("This alias is already in use."), code="taken", field="alias") from None
 
 
 def skill_alias_delete(*, viewer: Viewer, alias: SkillAlias) -> None:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mentora.core.decorators import person_required
 from mentora.core.forms import flash_refusal
+from mentora.core.refusals import Refusal
 from mentora.core.roles import request_viewer
 from mentora.people import selectors, skill_review
 from mentora.people.models import SkillStatus
@@ -69,7 +70,7 @@ def _target(request, organisation_id: int):
     try:
         target_id = int(request.POST.get("into", ""))
     except ValueError:
-        raise ValidationError(_("Choose the skill to merge into.")) from None
+        raise Refusal(_("Choose the skill to merge into."), code="required") from None
     return selectors.skill_get_for_admin(organisation_id=organisation_id, skill_id=target_id)
 
 

@@ -19,6 +19,7 @@ from scim2_models import EnterpriseUser, Group, PatchOp, SCIMException
 from mentora.api.models import TOKEN_PREFIX_LENGTH, hash_token
 from mentora.audit.models import Action
 from mentora.audit.services import record
+from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer
 from mentora.core.text import check_texts
 from mentora.organisations.models import Department, Organisation
@@ -59,9 +60,9 @@ def scim_token_create(*, actor: Viewer, name: str, change: str = "created") -> t
     _org_admin(actor)
     name = name.strip()
     if not name:
-        raise ValidationError({"name": _("A name is required.")})
+        raise Refusal(_("A name is required."), code="required", field="name")
     if len(name) > ScimToken._meta.get_field("name").max_length:
-        raise ValidationError({"name": _("At most 100 characters, please.")})
+        raise Refusal(_("At most 100 characters, please."), code="too_long", field="name")
     check_texts(single_line={"name": name})
     raw = ScimToken.new_raw_value()
     token = ScimToken.objects.create(

@@ -14,20 +14,6 @@ END = "<!-- error codes: end -->"
 
 # Where a ValidationError without a code is still Django's own way: form and model validation.
 DJANGO_VALIDATION_MODULES = {"forms.py", "models.py"}
-# Modules whose refusals are not coded yet (each is a step of issue 12 §2 still to do); the list only
-# shrinks: a module that codes its refusals must leave it, and no other module may join it.
-NOT_YET_CODED = {
-    "mentora/agreements/closure.py",
-    "mentora/agreements/services.py",
-    "mentora/api/services.py",
-    "mentora/goals/services.py",
-    "mentora/identity/services.py",
-    "mentora/meetings/times.py",
-    "mentora/people/api.py",
-    "mentora/people/skill_review.py",
-    "mentora/people/skill_views.py",
-    "mentora/scim/services.py",
-}
 
 
 def _modules():
@@ -113,12 +99,7 @@ def test_no_service_refuses_without_a_code():
         lines = [call.lineno for call in _calls(tree, "ValidationError") if _is_uncoded_refusal(call)]
         if lines:
             uncoded[relative] = lines
-    newly_uncoded = {module: lines for module, lines in uncoded.items() if module not in NOT_YET_CODED}
-    assert not newly_uncoded, f"raise Refusal(message, code=..., field=...) instead: {newly_uncoded}"
-    now_coded = NOT_YET_CODED - set(uncoded)
-    assert not now_coded, (
-        f"these modules code all their refusals now: remove them from NOT_YET_CODED: {now_coded}"
-    )
+    assert not uncoded, f"raise Refusal(message, code=..., field=...) instead: {uncoded}"
 
 
 def test_codes_are_snake_case_identifiers():

@@ -107,18 +107,35 @@ def test_scheduling_in_the_past_from_the_page_says_so(client, relationship, alic
 
 
 @pytest.mark.parametrize(
-    ("body", "field", "message"),
+    ("body", "code", "field", "message"),
     [
-        ({"starts_at": "2031-02-30T10:00"}, "body.payload.starts_at", ""),
-        ({"starts_at": "tomorrow at ten"}, "body.payload.starts_at", ""),
-        ({"starts_at": "SPRING", "time_zone": "Mars/Olympus_Mons"}, "time_zone", "not a time zone"),
-        ({"starts_at": "SPRING-01:30", "time_zone": "Europe/London"}, "starts_at", "does not exist"),
-        ({"starts_at": "AUTUMN-01:30", "time_zone": "Europe/London"}, "starts_at", "happens twice"),
-        ({"starts_at": "2001-01-01T10:00:00Z"}, "starts_at", "in the past"),
-        ({"duration_minutes": 1000}, "duration_minutes", "between 15 and 240"),
+        ({"starts_at": "2031-02-30T10:00"}, "invalid_input", "body.payload.starts_at", ""),
+        ({"starts_at": "tomorrow at ten"}, "invalid_input", "body.payload.starts_at", ""),
+        (
+            {"starts_at": "SPRING", "time_zone": "Mars/Olympus_Mons"},
+            "bad_choice",
+            "time_zone",
+            "not a time zone",
+        ),
+        (
+            {"starts_at": "SPRING-01:30", "time_zone": "Europe/London"},
+            "nonexistent_time",
+            "starts_at",
+            "does not exist",
+        ),
+        (
+            {"starts_at": "AUTUMN-01:30", "time_zone": "Europe/London"},
+            "ambiguous_time",
+            "starts_at",
+            "happens twice",
+        ),
+        ({"starts_at": "2001-01-01T10:00:00Z"}, "invalid_input", "starts_at", "in the past"),
+        ({"duration_minutes": 1000}, "invalid_input", "duration_minutes", "between 15 and 240"),
     ],
 )
-def test_the_api_refuses_malformed_times_and_zones_clearly(client, relationship, alice, body, field, message):
+def test_the_api_refuses_malformed_times_and_zones_clearly(
+    client, relationship, alice, body, code, field, message
+):
     spring, autumn = next_uk_spring_forward().isoformat(), next_uk_fall_back().isoformat()
     body = {"starts_at": f"{spring}T10:00", "duration_minutes": 60} | body
     body["starts_at"] = (
@@ -130,7 +147,7 @@ def test_the_api_refuses_malformed_times_and_zones_clearly(client, relationship,
     response = api(client, alice, "post", f"/api/pairs/{relationship.pk}/meetings", body)
     assert response.status_code == 422, response.content
     error = response.json()["error"]
-    assert error["code"] == "invalid_input"
+    assert (error["code"], error["field"]) == (code, field), error
     assert any(d["field"] == field and message in d["message"] for d in error["details"]), error
 
 
