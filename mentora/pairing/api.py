@@ -18,7 +18,7 @@ from ninja.responses import Status
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError
 from mentora.api.pagination import Mapped, Pages
-from mentora.api.schemas import Id, dataclass_schema
+from mentora.api.schemas import Id, PersonRefOut, dataclass_schema
 from mentora.core.roles import request_viewer
 from mentora.pairing import selectors, services
 from mentora.pairing.models import MatchRun, Proposal
@@ -125,6 +125,11 @@ ReasonOut = dataclass_schema(
         "text": "The reason in words, in the caller's language.",
     },
 )
+
+
+class UnmatchedOut(Schema):
+    person: PersonRefOut = Field(description='full_name is "(removed)" for someone since deleted.')
+    reasons: list[ReasonOut] = Field(description="Why the run could not match this person.")
 
 
 class ProposalOut(Schema):
@@ -333,6 +338,19 @@ def proposal_list(request, run_id: Id):
     run = _run(request, run_id)
     skill_names = selectors.program_skill_names(program=run.program)
     return Mapped(selectors.proposal_list(run=run), partial(_proposal_out, skill_names=skill_names))
+
+
+@router.get(
+    "/runs/{run_id}/unmatched",
+    response=list[UnmatchedOut],
+    summary="The people a run left unmatched, with the reasons (empty until the run succeeds)",
+)
+@paginate(Pages)
+def unmatched_list(request, run_id: Id):
+    return [
+        {"person": {"id": person.id, "full_name": person.name}, "reasons": person.reasons}
+        for person in selectors.run_unmatched(run=_run(request, run_id))
+    ]
 
 
 @router.post("/proposals/{proposal_id}/lock", response=ProposalOut, summary="Lock a pair across re-runs")

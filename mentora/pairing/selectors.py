@@ -21,7 +21,7 @@ from mentora.matching import InstanceError
 from mentora.matching.instance import COMPONENTS
 from mentora.pairing.evaluation import pairs_allowed
 from mentora.pairing.models import MatchRun, PairAllowance, Proposal, ProposalState, RuleOverride, RunStatus
-from mentora.pairing.reasons import Audience, render_reasons
+from mentora.pairing.reasons import Audience, ShownReason, render_reasons
 from mentora.people.models import Person, Skill
 from mentora.programs.models import MatchingComponent, Program
 from mentora.programs.permissions import can_manage_program
@@ -237,10 +237,17 @@ def run_optimality(result: dict[str, Any]) -> Optimality | None:
     )
 
 
+@dataclass(frozen=True)
+class UnmatchedPerson:
+    id: int
+    name: str
+    reasons: list[ShownReason]
+
+
 @dataclass
 class RunReport:
     run: MatchRun
-    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    unmatched: list[UnmatchedPerson] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)  # left out of the run's pool
     already_paired: int = 0  # mentees with a live relationship: not in the pool at all
     full_mentors: int = 0  # mentors whose places are all taken
@@ -340,15 +347,7 @@ def run_report(*, run: MatchRun) -> RunReport:
     fairness = result.get("fairness", {})
     return RunReport(
         run=run,
-        unmatched=[
-            {
-                "name": names.get(int(entry["id"]), _("(removed)")),
-                "reasons": render_reasons(
-                    entry["reasons"], audience=Audience.MANAGER, skill_names=skill_names
-                ),
-            }
-            for entry in unmatched
-        ],
+        unmatched=_unmatched_people(unmatched, names=names, skill_names=skill_names),
         notes=[
             {
                 "name": names.get(int(note["person"]), _("(removed)")),
@@ -365,6 +364,31 @@ def run_report(*, run: MatchRun) -> RunReport:
         match_rate=fairness.get("match_rate"),
         optimality=run_optimality(result),
     )
+
+
+def _unmatched_people(
+    entries: list[dict[str, Any]], *, names: dict[int, str], skill_names: dict[str, str]
+) -> list[UnmatchedPerson]:
+    return [
+        UnmatchedPerson(
+            id=int(entry["id"]),
+            name=names.get(int(entry["id"]), _("(removed)")),
+            reasons=render_reasons(entry["reasons"], audience=Audience.MANAGER, skill_names=skill_names),
+        )
+        for entry in entries
+    ]
+
+
+def run_unmatched(*, run: MatchRun) -> list[UnmatchedPerson]:
+    """The people a run left unmatched, in the engine's order, with its reasons worded for the
+    program's managers (the run page's "Not matched" list); names read in one query."""
+    entries = (run.result or {}).get("unmatched", [])
+    if not entries:
+        return []
+    names = dict(
+        Person.objects.filter(pk__in={int(entry["id"]) for entry in entries}).values_list("pk", "full_name")
+    )
+    return _unmatched_people(entries, names=names, skill_names=program_skill_names(program=run.program))
 
 
 @dataclass(frozen=True)
