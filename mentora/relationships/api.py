@@ -1,7 +1,8 @@
-"""Relationship endpoints: my relationships, consent, decline; a program's relationships and who
-is missing in it (`GET /api/programs/{id}/gaps`, on `programs_router`) for its managers. Same
-services as the pages. Endings are the agreements app's endpoints; pairing by hand
-is the matching API's (`POST /api/matching/programs/{id}/pairs`), where the matching rules apply."""
+"""Relationship endpoints: my relationships, consent, decline; a program's relationships, who is
+missing in it (`GET /api/programs/{id}/gaps`) and who is free to (re)match (`…/pool`), both on
+`programs_router`, for its managers. Same services as the pages. Endings are the agreements app's
+endpoints; pairing by hand is the matching API's (`POST /api/matching/programs/{id}/pairs`), where
+the matching rules apply."""
 
 from datetime import datetime
 from functools import partial
@@ -173,6 +174,41 @@ def _gaps_messages(gaps: selectors.ProgramGaps) -> list[str]:
             % {"names": ", ".join(department.name for department in gaps.departments_without_mentors)}
         )
     return messages
+
+
+class PoolMenteeOut(Schema):
+    person: PersonRefOut
+    freed: bool = Field(description="Their last pairing in the program was declined or ended.")
+
+
+class PoolMentorOut(Schema):
+    person: PersonRefOut
+    capacity: int
+    live: int = Field(description="Their pending and active relationships in the program.")
+    free: int = Field(description="Places free now: capacity minus live relationships.")
+
+
+class PoolOut(Schema):
+    mentees: list[PoolMenteeOut] = Field(description="Approved mentees in no live relationship, by name.")
+    mentors: list[PoolMentorOut] = Field(description="Mentors not paused with a free place, by name.")
+
+
+@programs_router.get(
+    "/{int:program_id}/pool", response=PoolOut, summary="Who is free to be (re)matched in a program"
+)
+def pool(request, program_id: Id):
+    program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    pool = selectors.program_pool(program=program)
+    return {
+        "mentees": [
+            {"person": enrolment.person, "freed": enrolment.person_id in pool.freed_mentee_ids}
+            for enrolment in pool.mentees
+        ],
+        "mentors": [
+            {"person": room.enrolment.person, "capacity": room.capacity, "live": room.live, "free": room.free}
+            for room in pool.mentors
+        ],
+    }
 
 
 @programs_router.get("/{int:program_id}/gaps", response=GapsOut, summary="Who is missing")
