@@ -19,7 +19,7 @@ from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.pagination import Pages
 from mentora.api.schemas import Id, PersonRefOut, dataclass_schema
-from mentora.people.models import MAX_SENIORITY
+from mentora.people.models import MAX_SENIORITY, Person
 from mentora.programs import invitations, selectors, services
 from mentora.programs.invitations import MAX_ADDRESS_LENGTH, REPORT_SAMPLE
 from mentora.programs.models import (
@@ -554,6 +554,30 @@ def enrol(request, program_id: Id, payload: EnrolIn):
         invitation=invitation,
     )
     return Status(201, enrolment)
+
+
+class ManagerIn(Schema):
+    person_id: Id = Field(description="A program manager or org admin of the caller's organisation.")
+
+
+@router.get(
+    "/{int:program_id}/managers", response=list[PersonRefOut], summary="A program's managers, by name"
+)
+@paginate(Pages)
+def list_managers(request, program_id: Id):
+    return selectors.program_managers(program=_managed(request, program_id))
+
+
+@router.post(
+    "/{int:program_id}/managers",
+    response={201: PersonRefOut, 404: ErrorOut},
+    summary="Add a co-manager (nothing changes if they already manage it)",
+)
+def add_manager(request, program_id: Id, payload: ManagerIn):
+    program = _managed(request, program_id)
+    person = get_object_or_404(Person, pk=payload.person_id, organisation_id=program.organisation_id)
+    services.program_manager_add(program=program, person=person)
+    return Status(201, person)
 
 
 @router.get("/{int:program_id}/enrolments", response=list[EnrolmentOut], summary="Enrolments (managers)")

@@ -241,7 +241,7 @@ def program_manager_add(*, program: Program, person: Person) -> ProgramManager:
         raise Refusal(
             _("Only program managers of your organisation can manage a program."),
             code="not_a_manager",
-            field="person",
+            field="person_id",
         )
     membership, _created = ProgramManager.objects.get_or_create(program=program, person=person)
     return membership
