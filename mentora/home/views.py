@@ -26,9 +26,11 @@ def home(request):
             context["completeness"] = selectors.profile_completeness(person=person)
             context["home"] = home_for(viewer=viewer)
         if curates or viewer.has_role(Role.LEADER):
-            context["overview"] = selectors.organisation_overview(organisation_id=org_id)
+            figures = selectors.organisation_figures(organisation_id=org_id)
+            context["overview"] = figures.overview
+            if curates:
+                context["departments"] = figures.departments
         if curates:
-            context["departments"] = selectors.department_headcounts(organisation_id=org_id)
             context["managed_programs"] = program_list_managed(viewer=viewer).exclude(
                 status=ProgramStatus.CLOSED
             )[:HOME_PROGRAMS]

@@ -10,6 +10,10 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     default_time_zone = models.CharField(_("default time zone"), max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every write that changes the organisation-wide figures (people, roles, skills,
+    # departments; see organisations.services): the key of those figures in the cache. It lives here,
+    # not in the cache, because the default cache is one per process and all must see a bump at once.
+    figures_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from mentora.core.batches import chunks
 from mentora.core.text import has_control_character
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
+from mentora.organisations.services import organisation_figures_changed
 from mentora.people.field_checks import (
     availability_error,
     email_error,
@@ -1391,4 +1392,7 @@ def people_import(
                 ),
             )
         ]
+    finally:
+        # Written (or written and removed again) in several transactions: the figures changed either way.
+        organisation_figures_changed(organisation_id=organisation.pk)
     return report

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentora.core.queries import aggregate_subquery
 from mentora.core.roles import Viewer
-from mentora.organisations.models import Department, Role, RoleMembership
+from mentora.organisations.models import Department, Organisation, Role, RoleMembership
 from mentora.people.models import (
     DemographicProfile,
     OfferedSkill,
@@ -352,6 +353,48 @@ def department_headcounts(*, organisation_id: int) -> QuerySet[Department]:
         .annotate(headcount=Count("people", filter=Q(people__is_active=True)))
         .order_by("name")
     )
+
+
+@dataclass(frozen=True)
+class DepartmentHeadcount:
+    pk: int
+    name: str
+    headcount: int
+
+
+@dataclass(frozen=True)
+class OrganisationFigures:
+    overview: OrganisationOverview
+    departments: list[DepartmentHeadcount]
+
+
+# A write path that forgets organisation_figures_changed shows old figures for at most this long.
+ORGANISATION_FIGURES_SECONDS = 600
+
+
+def organisation_figures(*, organisation_id: int) -> OrganisationFigures:
+    """The overview and the departments' headcounts of the managers', admins' and leaders' homes: six
+    queries over every person and skill row of the organisation, so kept in the cache under the
+    organisation's figures version (one query by primary key), which every write changing them bumps.
+    The version is read before the figures: a figure computed from older rows is never stored
+    under a newer version."""
+    version = (
+        Organisation.objects.filter(pk=organisation_id).values_list("figures_version", flat=True).first()
+    )
+    key = f"organisation-figures:{organisation_id}:{version}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = OrganisationFigures(
+            overview=organisation_overview(organisation_id=organisation_id),
+            departments=[
+                DepartmentHeadcount(pk=pk, name=name, headcount=headcount)
+                for pk, name, headcount in department_headcounts(organisation_id=organisation_id).values_list(
+                    "pk", "name", "headcount"
+                )
+            ],
+        )
+        cache.set(key, figures, ORGANISATION_FIGURES_SECONDS)
+    return figures
 
 
 def self_assessment_get(*, person: Person) -> SelfAssessment | None:

@@ -22,6 +22,7 @@ from mentora.audit.services import record
 from mentora.core.roles import Viewer
 from mentora.core.text import control_character_errors
 from mentora.organisations.models import Department, Organisation, Role, RoleMembership
+from mentora.organisations.services import organisation_figures_changed
 from mentora.people.events import person_deactivated
 from mentora.people.field_checks import (
     assessed_level_error,
@@ -199,6 +200,7 @@ def profile_update(
     person.languages.set(languages)
     _replace_rows(OfferedSkill, person, offered, "level")
     _replace_rows(WantedSkill, person, wanted, "priority")
+    organisation_figures_changed(organisation_id=person.organisation_id)
     return person
 
 
@@ -311,6 +313,8 @@ def _person_change(*, person: Person, changes: dict, actor: Viewer | None, sourc
         if wanted != current:
             changed = {"added": sorted(wanted - current), "removed": sorted(current - wanted)}
             record(action=Action.ROLES_CHANGED, actor=actor, target=person, details=changed)
+    if changes or roles is not None:
+        organisation_figures_changed(organisation_id=person.organisation_id)
     if deactivating:
         account_access_end(user_ids=[person.user_id])
         person_deactivated.send(sender=Person, person=person)
@@ -447,6 +451,7 @@ def person_create(
         time_zone=time_zone,
     )
     RoleMembership.objects.create(person=person, role=Role.PARTICIPANT)
+    organisation_figures_changed(organisation_id=organisation.pk)
     return person
 
 
@@ -469,7 +474,9 @@ def _department_name(organisation_id: int, name: str, *, exclude_pk: int | None 
 def department_create(*, organisation: Organisation, name: str) -> Department:
     """A new department of the organisation; its name is unique there (whatever the case)."""
     name = _department_name(organisation.pk, name)
-    return Department.objects.create(organisation=organisation, name=name)
+    department = Department.objects.create(organisation=organisation, name=name)
+    organisation_figures_changed(organisation_id=organisation.pk)
+    return department
 
 
 @transaction.atomic
@@ -478,6 +485,7 @@ def department_rename(*, department: Department, name: str) -> Department:
     if name != department.name:
         department.name = name
         department.save(update_fields=["name"])
+        organisation_figures_changed(organisation_id=department.organisation_id)
     return department
 
 
@@ -485,6 +493,7 @@ def department_rename(*, department: Department, name: str) -> Department:
 def department_delete(*, department: Department) -> None:
     """Remove a department; its people stay, without a department (and sub-departments lose their parent)."""
     department.delete()
+    organisation_figures_changed(organisation_id=department.organisation_id)
 
 
 def leavers_deactivate(*, today: datetime.date | None = None) -> dict[str, int]:

@@ -35,6 +35,7 @@ from mentora.meetings.models import CalendarFeed, Meeting, MeetingPrep
 from mentora.notes.models import Note, NoteVisibility
 from mentora.notifications.models import NotificationKind, NotificationPreference, SentNotification
 from mentora.organisations.models import Organisation, Role, RoleMembership
+from mentora.organisations.services import organisation_figures_changed
 from mentora.pairing.models import MatchRun
 from mentora.people.models import (
     DemographicProfile,
@@ -189,6 +190,7 @@ def person_erase(
     # deleted roles (whose labels hold the name) into new entries.
     with disable_auditlog():
         removed = _erase_content(person)
+    organisation_figures_changed(organisation_id=person.organisation_id)
     # Before the record is anonymised: the audit log finds the name it blanks by the name itself.
     removed["audit_events_redacted"] = events_redact_person(person=person)
     old_names = {person.email, person.user.get_username()}
