@@ -96,6 +96,8 @@ def main() -> None:
         f"blocking pairs {result['objective']['blocking_pairs']} "
         f"(over {result['objective']['blocking_pairs_over']})"
     )
+    stages = {k[4:]: v for k, v in result["solver"]["timings_s"].items() if k.startswith("cpu_")}
+    print("ours, CPU seconds per stage: " + ", ".join(f"{k} {v:.3f}" for k, v in stages.items()))
     print(f"matching.HospitalResident (create + solve): {theirs:.3f} s wall, {theirs_cpu:.3f} s CPU")
     print(f"identical matching: {mine == reference == engine_pairs} ({len(reference):,} pairs)")
     print(
