@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer
 from mentora.core.text import check_texts, too_long_error
+from mentora.organisations.services import organisation_figures_changed
 from mentora.people.models import (
     OfferedSkill,
     SelfAssessedSkill,
@@ -108,6 +109,7 @@ def skill_merge(*, viewer: Viewer, skill: Skill, into: Skill) -> Skill:
     # Skills merged into this one earlier now point at the target too: no chains.
     Skill.objects.filter(merged_into=skill).update(merged_into=into)
     Skill.objects.filter(pk=skill.pk).update(status=SkillStatus.RETIRED, merged_into=into)
+    organisation_figures_changed(organisation_id=skill.organisation_id)
     skill.refresh_from_db()
     return into
 

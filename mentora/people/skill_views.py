@@ -31,7 +31,9 @@ def skill_list(request):
             (status, [skill for skill in listed if skill.status == status])
             for status in (SkillStatus.PENDING, SkillStatus.ACTIVE, SkillStatus.RETIRED)
         ],
-        "targets": [skill for skill in listed if skill.status == SkillStatus.ACTIVE],
+        # One merge form for the page (a select per row repeated every skill for every skill).
+        "merge_sources": [skill for skill in listed if skill.status != SkillStatus.RETIRED],
+        "merge_targets": [skill for skill in listed if skill.status == SkillStatus.ACTIVE],
     }
     return render(request, "people/skill_list.html", context)
 
@@ -66,23 +68,27 @@ def skill_restore(request, pk: int):
     return _act(request, pk, lambda viewer, skill: skill_review.skill_restore(viewer=viewer, skill=skill))
 
 
-def _target(request, organisation_id: int):
+def _chosen_skill(request, organisation_id: int, field: str, message: str):
     try:
-        target_id = int(request.POST.get("into", ""))
+        skill_id = int(request.POST.get(field, ""))
     except ValueError:
-        raise Refusal(_("Choose the skill to merge into."), code="required") from None
-    return selectors.skill_get_for_admin(organisation_id=organisation_id, skill_id=target_id)
+        raise Refusal(message, code="required", field=field) from None
+    return selectors.skill_get_for_admin(organisation_id=organisation_id, skill_id=skill_id)
 
 
 @person_required
 @require_POST
-def skill_merge(request, pk: int):
-    _viewer, organisation_id = _admin_organisation(request)
-
-    def merge(viewer, skill):
-        skill_review.skill_merge(viewer=viewer, skill=skill, into=_target(request, organisation_id))
-
-    return _act(request, pk, merge)
+def skill_merge(request):
+    viewer, organisation_id = _admin_organisation(request)
+    try:
+        skill = _chosen_skill(request, organisation_id, "skill", _("Choose the skill to merge."))
+        into = _chosen_skill(request, organisation_id, "into", _("Choose the skill to merge into."))
+        skill_review.skill_merge(viewer=viewer, skill=skill, into=into)
+    except ValidationError as error:
+        flash_refusal(request, error)
+    else:
+        messages.success(request, _("Saved: %(skill)s.") % {"skill": skill.name})
+    return redirect("people:skills")
 
 
 @person_required

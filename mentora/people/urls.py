@@ -15,7 +15,7 @@ urlpatterns = [
     path("skills/<int:pk>/approve/", skill_views.skill_approve, name="skill_approve"),
     path("skills/<int:pk>/retire/", skill_views.skill_retire, name="skill_retire"),
     path("skills/<int:pk>/restore/", skill_views.skill_restore, name="skill_restore"),
-    path("skills/<int:pk>/merge/", skill_views.skill_merge, name="skill_merge"),
+    path("skills/merge/", skill_views.skill_merge, name="skill_merge"),
     path("skills/<int:pk>/aliases/", skill_views.skill_alias_add, name="skill_alias_add"),
     path(
         "skills/<int:pk>/aliases/<int:alias_id>/delete/",

@@ -21,9 +21,10 @@ from mentora.people.services import (
     person_create,
     person_update,
 )
+from mentora.people.skill_review import skill_merge
 from mentora.privacy.services import person_erase
 from mentora.scim.services import scim_group_create
-from tests.factories import OfferedSkillFactory, PersonFactory
+from tests.factories import OfferedSkillFactory, PersonFactory, SkillFactory
 from tests.hrsync.conftest import export
 from tests.pairing.test_choose_cache import profile_of
 
@@ -133,3 +134,11 @@ def test_a_leavers_deactivation_shows_at_once(org, alice):
     assert figures(org).overview.active_people == 1
     leavers_deactivate(today=datetime.date(2026, 1, 2))
     assert figures(org).overview.active_people == 0
+
+
+def test_a_skill_merge_shows_in_the_top_skills_at_once(org, olga, alice, python_skill):
+    kubernetes = SkillFactory(organisation=org, name="Kubernetes")
+    OfferedSkillFactory(person=alice, skill=kubernetes)
+    assert figures(org).overview.top_offered == [("Kubernetes", 1)]
+    skill_merge(viewer=viewer_for(olga.user), skill=kubernetes, into=python_skill)
+    assert figures(org).overview.top_offered == [("Python", 1)]

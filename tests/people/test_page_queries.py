@@ -1,12 +1,16 @@
 """The people pages' database work stays the same however many people and skills there are
 (bench/load.py and docs/performance.md measure it at 5,000 people)."""
 
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentora.people import selectors
+from mentora.people.models import SkillStatus
 from tests.factories import OfferedSkillFactory, PersonFactory, SkillFactory, WantedSkillFactory
+from tests.markup import unlabelled_fields
 
 
 def test_the_skills_list_counts_each_skills_offers_and_wants(org, python_skill, public_speaking):
@@ -43,3 +47,24 @@ def test_the_skills_page_never_joins_offers_with_wants(client, org, olga, django
         if 'JOIN "people_offeredskill"' in query["sql"] and 'JOIN "people_wantedskill"' in query["sql"]
     ]
     assert joined_both == []
+
+
+def test_the_skills_page_lists_each_skill_once_in_its_one_merge_form(client, org, olga):
+    """A merge select in every row listed every skill for every skill: 299 KiB at 66 skills."""
+    skills = [SkillFactory(organisation=org, name=f"Skill {index}") for index in range(6)]
+    pending = SkillFactory(organisation=org, name="Pending skill", status=SkillStatus.PENDING)
+    SkillFactory(organisation=org, name="Retired skill", status=SkillStatus.RETIRED)
+    client.force_login(olga.user)
+
+    page = client.get(reverse("people:skills")).content.decode()
+
+    selects = dict(re.findall(r'<select [^>]*name="(\w+)"[^>]*>(.*?)</select>', page, re.S))
+    choices = {
+        name: re.findall(r'<option value="\d+">([^<]*)</option>', options)
+        for name, options in selects.items()
+    }
+    assert choices == {
+        "skill": sorted([pending.name, *(skill.name for skill in skills)]),
+        "into": [skill.name for skill in skills],
+    }
+    assert unlabelled_fields(page) == []

@@ -192,7 +192,7 @@ def test_an_org_admin_reviews_on_the_skills_page(client, org, olga, kubernetes, 
     client.force_login(olga.user)
     text = client.get(reverse("people:skills")).content.decode()
     assert "New, waiting for review (1)" in text and "Kubernetes" in text
-    response = client.post(reverse("people:skill_merge", args=[kubernetes.pk]), {"into": python_skill.pk})
+    response = client.post(reverse("people:skill_merge"), {"skill": kubernetes.pk, "into": python_skill.pk})
     assert response.status_code == 302
     assert Skill.objects.get(pk=kubernetes.pk).merged_into == python_skill
     client.post(reverse("people:skill_alias_add", args=[python_skill.pk]), {"alias": "py"})
@@ -200,9 +200,11 @@ def test_an_org_admin_reviews_on_the_skills_page(client, org, olga, kubernetes, 
     response = client.post(reverse("people:skill_alias_delete", args=[python_skill.pk, alias.pk]))
     assert response.status_code == 302 and not SkillAlias.objects.filter(alias="py").exists()
     response = client.post(
-        reverse("people:skill_merge", args=[python_skill.pk]), {"into": "abc"}, follow=True
+        reverse("people:skill_merge"), {"skill": python_skill.pk, "into": "abc"}, follow=True
     )
     assert "Choose the skill to merge into." in response.content.decode()
+    response = client.post(reverse("people:skill_merge"), {"into": python_skill.pk}, follow=True)
+    assert "Choose the skill to merge." in response.content.decode()
 
 
 def test_the_api_reviews_new_skills(client, org, olga, kubernetes, python_skill):
@@ -254,22 +256,26 @@ def test_bad_requests_get_a_4xx(client, olga, kubernetes, python_skill, url, bod
 
 
 @pytest.mark.parametrize("who", ["alice", "pam", "lou", "leo"])
-def test_only_org_admins_review_skills(request, client, kubernetes, who):
+def test_only_org_admins_review_skills(request, client, kubernetes, python_skill, who):
     person = request.getfixturevalue(who)
     client.force_login(person.user)
     assert client.get(reverse("people:skills")).status_code == 403
     assert client.post(reverse("people:skill_approve", args=[kubernetes.pk])).status_code == 403
+    merge = {"skill": kubernetes.pk, "into": python_skill.pk}
+    assert client.post(reverse("people:skill_merge"), merge).status_code == 403
     headers = api_headers(person)
     assert client.get("/api/people/skills", headers=headers).status_code == 403
     assert client.post(f"/api/people/skills/{kubernetes.pk}/approve", headers=headers).status_code == 403
     assert Skill.objects.get(pk=kubernetes.pk).status == SkillStatus.PENDING
 
 
-def test_another_organisations_admin_cannot_reach_acmes_skills(client, other_org, kubernetes):
+def test_another_organisations_admin_cannot_reach_acmes_skills(client, other_org, kubernetes, globex_skill):
     globex_admin = PersonFactory(organisation=other_org, roles=["org_admin"])
     client.force_login(globex_admin.user)
     assert "Kubernetes" not in client.get(reverse("people:skills")).content.decode()
     assert client.post(reverse("people:skill_approve", args=[kubernetes.pk])).status_code == 404
+    merge = {"skill": kubernetes.pk, "into": globex_skill.pk}
+    assert client.post(reverse("people:skill_merge"), merge).status_code == 404
     headers = api_headers(globex_admin)
     assert client.post(f"/api/people/skills/{kubernetes.pk}/retire", headers=headers).status_code == 404
     assert Skill.objects.get(pk=kubernetes.pk).status == SkillStatus.PENDING
