@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentora.core.refusals import Refusal
 from mentora.core.text import control_character_errors, too_long_error
 from mentora.meetings.models import (
     MAX_ACTUAL_DURATION_MINUTES,
@@ -46,44 +47,55 @@ def _stale() -> ValidationError:
     )
 
 
-def _check_duration_and_place(errors: dict[str, list[str]], *, duration_minutes: int, place: str) -> None:
+def _check_duration_and_place(
+    errors: dict[str, list[ValidationError]], *, duration_minutes: int, place: str
+) -> None:
     """What a scheduled meeting and a logged one both have: a length and a place."""
     if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
         errors["duration_minutes"] = [
-            ngettext(
-                "A meeting lasts between %(min)s and %(max)s minute.",
-                "A meeting lasts between %(min)s and %(max)s minutes.",
-                MAX_DURATION_MINUTES,
+            Refusal(
+                ngettext(
+                    "A meeting lasts between %(min)s and %(max)s minute.",
+                    "A meeting lasts between %(min)s and %(max)s minutes.",
+                    MAX_DURATION_MINUTES,
+                )
+                % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES},
+                code="bad_range",
             )
-            % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
         ]
     if too_long := too_long_error(place, limit=Meeting._meta.get_field("place").max_length):
-        errors["place"] = [too_long]
+        errors["place"] = [Refusal(too_long, code="too_long")]
 
 
 def _check_topics_and_rating(
-    errors: dict[str, list[str]], *, topics: str, rating: int | None, happened: bool
+    errors: dict[str, list[ValidationError]], *, topics: str, rating: int | None, happened: bool
 ) -> None:
     """What logging a meeting records, scheduled or not: its topics and this side's rating."""
     if too_long := too_long_error(topics, limit=TEXT_LIMIT):
-        errors["topics"] = [too_long]
+        errors["topics"] = [Refusal(too_long, code="too_long")]
     if rating is not None and not (happened and 1 <= rating <= 5):
-        errors["rating"] = [_("Rate a meeting that happened from 1 to 5.")]
+        errors["rating"] = [Refusal(_("Rate a meeting that happened from 1 to 5."), code="bad_number")]
 
 
 def _validate_slot(
     *, starts_at: datetime.datetime, duration_minutes: int, place: str, video_url: str
 ) -> dict:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     now = timezone.now()
     if timezone.is_naive(starts_at):
-        errors["starts_at"] = [_("Give the time zone with the date and time.")]
+        errors["starts_at"] = [Refusal(_("Give the time zone with the date and time."), code="naive")]
     elif starts_at <= now:
         errors["starts_at"] = [
-            _("This time is in the past. Choose a time from now on, or log a meeting that already happened.")
+            Refusal(
+                _(
+                    "This time is in the past. Choose a time from now on, "
+                    "or log a meeting that already happened."
+                ),
+                code="in_past",
+            )
         ]
     elif starts_at > now + datetime.timedelta(days=MAX_DAYS_AHEAD):
-        errors["starts_at"] = [_("Schedule meetings at most two years ahead.")]
+        errors["starts_at"] = [Refusal(_("Schedule meetings at most two years ahead."), code="too_far")]
     place, video_url = place.strip(), video_url.strip()
     _check_duration_and_place(errors, duration_minutes=duration_minutes, place=place)
     for field, error in control_character_errors(
@@ -94,9 +106,11 @@ def _validate_slot(
         try:
             URLValidator(schemes=["https", "http"])(video_url)
         except ValidationError:
-            errors["video_url"] = [_("Enter a full web address, starting with https://.")]
+            errors["video_url"] = [
+                Refusal(_("Enter a full web address, starting with https://."), code="bad_url")
+            ]
         if too_long := too_long_error(video_url, limit=Meeting._meta.get_field("video_url").max_length):
-            errors["video_url"] = [too_long]
+            errors["video_url"] = [Refusal(too_long, code="too_long")]
     if errors:
         raise ValidationError(errors)
     return {
@@ -192,16 +206,22 @@ def meeting_record_past(
     arranged by phone): it must lie within the relationship's time, since it started and up to now
     (never in the future, never after the end date)."""
     side = ensure_writable(relationship=relationship, person=person)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     now = timezone.now()
     if timezone.is_naive(starts_at):
-        errors["starts_at"] = [_("Give the time zone with the date and time.")]
+        errors["starts_at"] = [Refusal(_("Give the time zone with the date and time."), code="naive")]
     elif starts_at > now:
-        errors["starts_at"] = [_("This time is still to come: schedule the meeting instead.")]
+        errors["starts_at"] = [
+            Refusal(_("This time is still to come: schedule the meeting instead."), code="in_future")
+        ]
     elif starts_at.astimezone(datetime.UTC).date() < relationship.started_at.astimezone(datetime.UTC).date():
-        errors["starts_at"] = [_("This is before your relationship started.")]
+        errors["starts_at"] = [
+            Refusal(_("This is before your relationship started."), code="outside_relationship")
+        ]
     elif starts_at.date() > relationship.ends_on:
-        errors["starts_at"] = [_("This is after your relationship's end date.")]
+        errors["starts_at"] = [
+            Refusal(_("This is after your relationship's end date."), code="outside_relationship")
+        ]
     place, topics = place.strip(), topics.strip()
     _check_duration_and_place(errors, duration_minutes=duration_minutes, place=place)
     _check_topics_and_rating(errors, topics=topics, rating=rating, happened=True)
@@ -258,16 +278,21 @@ def meeting_log(
         raise ValidationError(
             _("This meeting has not started yet: log it afterwards, or cancel it."), code="not_yet"
         )
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if outcome not in (MeetingStatus.HAPPENED, MeetingStatus.CANCELLED):
-        errors["outcome"] = [_("Say whether the meeting happened or was cancelled.")]
+        errors["outcome"] = [
+            Refusal(_("Say whether the meeting happened or was cancelled."), code="required")
+        ]
     happened = outcome == MeetingStatus.HAPPENED
     if actual_duration_minutes is not None and not (
         happened and 1 <= actual_duration_minutes <= MAX_ACTUAL_DURATION_MINUTES
     ):
         errors["actual_duration_minutes"] = [
-            _("Give the actual duration in minutes, from 1 to %(max)s, for a meeting that happened.")
-            % {"max": MAX_ACTUAL_DURATION_MINUTES}
+            Refusal(
+                _("Give the actual duration in minutes, from 1 to %(max)s, for a meeting that happened.")
+                % {"max": MAX_ACTUAL_DURATION_MINUTES},
+                code="bad_number",
+            )
         ]
     _check_topics_and_rating(errors, topics=topics, rating=rating, happened=happened)
     for field, error in control_character_errors(multi_line={"topics": topics}).items():

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentora.core.refusals import Refusal
 from mentora.core.text import control_character_errors, too_long_error
 from mentora.notes.models import NOTE_MAX_CHARS, Note, NoteVisibility
 from mentora.people.models import Person
@@ -25,19 +26,19 @@ def size_limit_message(length: int) -> str:
 
 
 def _clean(*, visibility: str, title: str, body: str) -> dict:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     title, body = title.strip(), body.strip()
     if visibility not in NoteVisibility.values:
-        errors["visibility"] = [_("Choose who can read the note.")]
+        errors["visibility"] = [Refusal(_("Choose who can read the note."), code="bad_choice")]
     if not body:
-        errors["body"] = [_("Write something first.")]
+        errors["body"] = [Refusal(_("Write something first."), code="empty")]
     elif len(body) > NOTE_MAX_CHARS:
-        errors["body"] = [size_limit_message(len(body))]
+        errors["body"] = [Refusal(size_limit_message(len(body)), code="too_long")]
     if too_long := too_long_error(title, limit=Note._meta.get_field("title").max_length):
-        errors["title"] = [too_long]
+        errors["title"] = [Refusal(too_long, code="too_long")]
     texts = control_character_errors(single_line={"title": title}, multi_line={"body": body})
     for field, error in texts.items():
-        errors.setdefault(field, [error.message])
+        errors.setdefault(field, [error])
     if errors:
         raise ValidationError(errors)
     return {"visibility": visibility, "title": title, "body": body}

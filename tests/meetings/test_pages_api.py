@@ -129,8 +129,8 @@ def test_scheduling_in_the_past_from_the_page_says_so(client, relationship, alic
             "starts_at",
             "happens twice",
         ),
-        ({"starts_at": "2001-01-01T10:00:00Z"}, "invalid_input", "starts_at", "in the past"),
-        ({"duration_minutes": 1000}, "invalid_input", "duration_minutes", "between 15 and 240"),
+        ({"starts_at": "2001-01-01T10:00:00Z"}, "in_past", "starts_at", "in the past"),
+        ({"duration_minutes": 1000}, "bad_range", "duration_minutes", "between 15 and 240"),
     ],
 )
 def test_the_api_refuses_malformed_times_and_zones_clearly(
