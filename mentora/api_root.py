@@ -24,6 +24,7 @@ from mentora.people.api import router as people_router
 from mentora.people.export_api import router as people_export_router
 from mentora.people.history_api import router as people_history_router
 from mentora.people.import_api import router as people_import_router
+from mentora.people.lookups_api import departments_router, skills_router
 from mentora.privacy.api import router as privacy_router
 from mentora.programs.api import router as programs_router
 from mentora.relationships.api import programs_router as relationships_programs_router
@@ -50,6 +51,8 @@ api.add_router("/people", people_import_router)
 api.add_router("/people", people_export_router)
 api.add_router("/people", people_history_router)
 api.add_router("/people", activation_links_router)
+api.add_router("/skills", skills_router)
+api.add_router("/departments", departments_router)
 api.add_router("/hr-sync", hrsync_router)
 api.add_router("/programs", programs_router)
 api.add_router("/programs", relationships_programs_router)

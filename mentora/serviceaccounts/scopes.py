@@ -40,6 +40,7 @@ RULES = (
     # Invitation links hand over a way in (a first password): reading them is inviting.
     _rule(r"^programs/[^/]+/invitation-rounds/[^/]+/links$", "enrolments:write", "enrolments:write"),
     _rule(r"^people(/|$)", "people:read", "people:write"),
+    _rule(r"^(skills|departments)$", "people:read", None),
     _rule(
         r"^programs/[^/]+/(invitations|invitation-rounds|enrolments)(/|$)",
         "programs:read",
