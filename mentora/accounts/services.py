@@ -146,6 +146,13 @@ def activation_links_hand_over(*, actor: Viewer, person_ids: Collection[int]) ->
         raise Refusal(
             _("Choose active people of your organisation."), code="unknown_people", field="person_ids"
         )
+    # The link sets a password: handed to someone else, it must never replace one the person chose.
+    if any(person.user.has_usable_password() or person.user.last_login is not None for person in people):
+        raise Refusal(
+            _("Activation links are only for people who never had a password: they reset theirs themselves."),
+            code="has_password",
+            field="person_ids",
+        )
     links = [(person, site_url("accounts:activate", activation_token(user=person.user))) for person in people]
     record(
         action=Action.ACTIVATION_LINK_HANDED_OVER,

@@ -44,6 +44,7 @@ REFUSAL_CODES: dict[str, str] = {
     "unchanged": "The new value is the current one.",
     "unknown_people": "Some of the people are not of your organisation.",
     "weak_password": "The password is too weak.",
+    "has_password": "The person already has a password (or signed in): no activation link is handed over.",
     "sso_enforced": "The organisation signs in through single sign-on only.",
     "already_merged": "The skill was merged into another.",
     "no_source": "No HR sync source is configured.",

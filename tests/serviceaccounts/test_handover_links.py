@@ -222,3 +222,28 @@ def test_a_strict_boolean_for_send_email(client, program, olga, alice):
         headers=api_headers(olga),
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("caller", ["org admin", "service account"])
+def test_no_activation_link_for_someone_who_has_a_password(client, olga, alice, newcomer, caller):
+    """A handed-over link would let its holder replace the password of a person who has one (another org
+    admin, the service account's own maker): only people who never had a password get one."""
+    headers = api_headers(olga) if caller == "org admin" else _service_headers(olga, ["people:write"])
+    signed_in_before = PersonFactory(organisation=olga.organisation, full_name="Sam Signed")
+    signed_in_before.user.set_unusable_password()
+    signed_in_before.user.last_login = timezone.now()
+    signed_in_before.user.save()
+
+    for person in (olga, alice, signed_in_before):
+        response = client.post(
+            "/api/people/activation-links",
+            {"person_ids": [newcomer.pk, person.pk]},
+            content_type="application/json",
+            headers=headers,
+        )
+
+        assert response.status_code == 422, response.json()
+        error = response.json()["error"]
+        assert (error["code"], error["field"]) == ("has_password", "person_ids")
+        assert "/activate/" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.ACTIVATION_LINK_HANDED_OVER).exists()
