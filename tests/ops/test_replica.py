@@ -33,7 +33,7 @@ def test_the_router_with_a_replica_configured(tmp_path):
         "DATABASE_URL", f"sqlite:///{tmp_path / 'replica.sqlite3'}"
     )
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", __file__, "-p", "no:randomly", "-q"],
+        [sys.executable, "-m", "pytest", __file__, "-p", "no:randomly", "-q", "--nomigrations"],
         cwd=ROOT,
         env=environment,
         capture_output=True,
