@@ -37,6 +37,12 @@ def _rule(pattern: str, read: str | None, write: str | None) -> ScopeRule:
 
 # First match wins: the enrolment paths come before the rest of a program's.
 RULES = (
+    # A person's own operations under a scoped prefix: a service account would act on its maker's own
+    # record (the private self-assessment, demographic answers, enrolling the maker).
+    _rule(r"^people/me(/|$)", None, None),
+    _rule(r"^programs/open$", None, None),
+    _rule(r"^programs/[^/]+/enrolments/mine$", None, None),
+    _rule(r"^programs/[^/]+/enrolments$", "programs:read", None),
     # Invitation links hand over a way in (a first password): reading them is inviting.
     _rule(r"^programs/[^/]+/invitation-rounds/[^/]+/links$", "enrolments:write", "enrolments:write"),
     _rule(r"^people(/|$)", "people:read", "people:write"),
