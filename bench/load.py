@@ -476,9 +476,7 @@ def run_load(args: argparse.Namespace) -> None:
 
 def run_profile(args: argparse.Namespace) -> None:
     """Each page served in this process, one request at a time: queries, their time, and CPU per request."""
-    from bench.database import ensure_database
-
-    ensure_database(os.environ["DATABASE_URL"])
+    setup_database(args.people)  # the same database as a load run: migrated, the demo loaded, analysed
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentora.settings")
     os.environ["SECRET_KEY"] = os.environ.get("SECRET_KEY") or "bench-load-profile"
     os.environ["DB_CONN_MAX_AGE"] = "60"
