@@ -1,10 +1,11 @@
 """gunicorn.conf.py serves Mentora with several workers whose Prometheus counts /metrics sums
-(docs/deploy.md "Metrics", "Several workers"). A real gunicorn on loopback, port 9110."""
+(docs/deploy.md "Metrics", "Several workers"). A real gunicorn on a free loopback port."""
 
 import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,7 +16,16 @@ from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-PORT = 9110
+
+
+def _free_port() -> int:
+    """A port nothing listens on: a fixed one may be another server's, which the test would then probe."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = _free_port()
 TOKEN = "gunicorn-test-token"
 
 
