@@ -13,7 +13,7 @@ from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.schemas import Id, TextBool, dataclass_schema
 from mentora.core.roles import request_viewer
 from mentora.people.import_jobs import ImportTooLarge, people_import_get, people_import_start
-from mentora.people.importing import ImportReport
+from mentora.people.importing import ImportedPerson, ImportReport
 from mentora.people.models import ImportStatus, PeopleImport
 
 router = Router(tags=["people"])
@@ -25,8 +25,11 @@ NOT_A_DRY_RUN = Form(False)
 ImportReportOut = dataclass_schema(
     ImportReport,
     exclude=["errors"],
+    nested={ImportedPerson: dataclass_schema(ImportedPerson)},
     descriptions={
-        "pending_email_changes": "New sign-in e-mails of existing people, changed once each owner confirms"
+        "pending_email_changes": "New sign-in e-mails of existing people, changed once each owner confirms",
+        "people": "Each row's person id (created, changed or unchanged), in file order; empty after a "
+        "dry run and for imports finished before ids were kept.",
     },
 )
 
@@ -52,7 +55,8 @@ class ImportJobOut(Schema):
 
 
 def _job_out(job: PeopleImport) -> dict:
-    report = job.report if job.is_finished else None
+    # Reports stored before the people's ids were kept have none.
+    report = {"people": [], **job.report} if job.is_finished and job.report else None
     return {
         "id": job.pk,
         "status": job.status,

@@ -10,7 +10,7 @@ import datetime
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -222,6 +222,15 @@ class ImportIssue:
         return {"row": self.line, "column": self.column, "value": self.value, "message": self.message}
 
 
+@dataclass(frozen=True)
+class ImportedPerson:
+    """A row the import wrote or found unchanged, and the person it is now (for integrations)."""
+
+    row: int  # the file's line, 1 being the header
+    employee_id: str
+    person_id: int
+
+
 @dataclass
 class ImportReport:
     dry_run: bool
@@ -236,6 +245,8 @@ class ImportReport:
     # New sign-in e-mails of existing people: each is changed only once its owner confirms the link
     # sent there after the import (mentora.people.sign_in.email_change_start).
     pending_email_changes: list[str] = field(default_factory=list)
+    # Every row's person after an import that wrote (none after a dry run or a refused file).
+    people: list[ImportedPerson] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -252,6 +263,7 @@ class ImportReport:
             "new_languages": self.new_languages,
             "new_departments": self.new_departments,
             "pending_email_changes": self.pending_email_changes,
+            "people": [asdict(person) for person in self.people],
             "errors": [issue.as_dict() for issue in self.errors],
         }
 
@@ -262,7 +274,8 @@ class ImportReport:
             ImportIssue(issue["row"], issue["column"], issue["value"], issue["message"])
             for issue in data.get("errors", [])
         ]
-        return cls(**{**data, "errors": errors})
+        people = [ImportedPerson(**person) for person in data.get("people", [])]
+        return cls(**{**data, "errors": errors, "people": people})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1375,6 +1388,10 @@ def people_import(
             refs = _write_references(organisation, prepared[0], prepared[1], written)
         history = _History(actor_id=importer.pk if importer else None, people_import_id=people_import_id)
         _write(organisation, *prepared, refs=refs, written=written, progress=progress, history=history)
+        report.people = [
+            ImportedPerson(row=row.line, employee_id=row.employee_id, person_id=refs.ids[row.employee_id])
+            for row in prepared[0]
+        ]
     except Exception as failure:
         _remove(written)
         if not isinstance(failure, IntegrityError):
