@@ -7,10 +7,12 @@ import operator
 import types
 import typing
 from collections.abc import Collection, Mapping
+from datetime import datetime
 from typing import Annotated
 
+from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import BeforeValidator, create_model
+from pydantic import AwareDatetime, BeforeValidator, create_model
 
 # Database ids are 64-bit: a larger number is refused as invalid input (422) before any query, where
 # SQLite would fail on it (OverflowError) and PostgreSQL would answer nothing or fail differently.
@@ -27,6 +29,16 @@ def _true_or_false(value: object) -> bool:
 # Query strings and forms carry text: only the words true and false are booleans there (pydantic alone
 # would also read 1, "yes", "on"…). JSON bodies use pydantic's StrictBool.
 TextBool = Annotated[bool, BeforeValidator(_true_or_false)]
+
+
+# A list's `updated_since` query parameter: ISO 8601 with its offset (a time without one is a 422,
+# since it names no instant).
+UpdatedSince = AwareDatetime | None
+
+
+def changed_since(queryset: QuerySet, since: datetime | None) -> QuerySet:
+    """The items of a list changed at or after `since` (their `updated_at`); all when it is None."""
+    return queryset if since is None else queryset.filter(updated_at__gte=since)
 
 
 class PersonRefOut(Schema):

@@ -17,7 +17,7 @@ from ninja.responses import Status
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Mapped, Pages
-from mentora.api.schemas import Id
+from mentora.api.schemas import Id, UpdatedSince, changed_since
 from mentora.meetings import ical, selectors, services
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.meetings.times import local_to_utc, zone
@@ -141,9 +141,11 @@ def _fresh(pair: Pair, meeting: Meeting) -> dict:
 
 @router.get("/{int:relationship_id}/meetings", response=list[MeetingOut], summary="The pair's meetings")
 @paginate(Pages)
-def meeting_list(request, relationship_id: Id):
+def meeting_list(request, relationship_id: Id, updated_since: UpdatedSince = None):
     pair = api_pair(request, relationship_id)
-    meetings = selectors.meeting_list_for_relationship(relationship=pair.relationship)
+    meetings = changed_since(
+        selectors.meeting_list_for_relationship(relationship=pair.relationship), updated_since
+    )
     return Mapped(meetings, lambda meeting: _out(meeting, pair))
 
 

@@ -9,7 +9,7 @@ from ninja.responses import Status
 
 from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Pages
-from mentora.api.schemas import Id
+from mentora.api.schemas import Id, UpdatedSince, changed_since
 from mentora.notes import selectors, services
 from mentora.notes.models import NoteVisibility
 from mentora.workspace.api import api_call, api_pair
@@ -47,9 +47,10 @@ class NoteChangeIn(Schema):
     "/{int:relationship_id}/notes", response=list[NoteOut], summary="Shared notes and my private notes"
 )
 @paginate(Pages)
-def note_list(request, relationship_id: Id):
+def note_list(request, relationship_id: Id, updated_since: UpdatedSince = None):
     pair = api_pair(request, relationship_id)
-    return selectors.note_list_visible_to(relationship=pair.relationship, person=pair.person)
+    notes = selectors.note_list_visible_to(relationship=pair.relationship, person=pair.person)
+    return changed_since(notes, updated_since)
 
 
 @router.post("/{int:relationship_id}/notes", response={201: NoteOut, 409: ErrorOut}, summary="Write a note")

@@ -18,7 +18,7 @@ from pydantic import StrictBool
 from mentora.api.calls import api_viewer
 from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.pagination import Pages
-from mentora.api.schemas import Id, PersonRefOut, dataclass_schema
+from mentora.api.schemas import Id, PersonRefOut, UpdatedSince, changed_since, dataclass_schema
 from mentora.people.models import MAX_SENIORITY, Person
 from mentora.programs import invitations, selectors, services
 from mentora.programs.invitations import MAX_ADDRESS_LENGTH, REPORT_SAMPLE
@@ -359,8 +359,8 @@ OpenProgramOut = dataclass_schema(
 
 
 @router.get("/", response=list[ProgramSummaryOut], summary="Programs I manage")
-def list_managed(request):
-    return selectors.program_list_managed(viewer=api_viewer(request))
+def list_managed(request, updated_since: UpdatedSince = None):
+    return changed_since(selectors.program_list_managed(viewer=api_viewer(request)), updated_since)
 
 
 @router.get("/open", response=list[OpenProgramOut], summary="Programs open to me")
