@@ -6,7 +6,8 @@ requests in and sends the other to a 409. Once answered, the answer (status, bod
 and the same key with the same request (method, path, query and body) gets it again with
 `Idempotent-Replayed: true`; the same key with another request is a 422. An answer that is a fault
 (5xx) or says nothing about the request (401 for the token, 429 for throttling) is not kept: the claim
-is dropped and a retry runs. Keys are kept IDEMPOTENCY_KEY_HOURS (24 by default).
+is dropped and a retry runs, as it does once a claim is ABANDONED_AFTER without an answer. Keys are
+kept IDEMPOTENCY_KEY_HOURS (24 by default).
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,9 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = IdempotentRequest._meta.get_field("key").max_length
 # Answers about the token or the rate rather than the request: a retry should run.
 NOT_KEPT = frozenset({401, 429})
+# A claim still unanswered after this long lost its process (a worker killed at WEB_TIMEOUT, 30 s by
+# default): it is dropped, so that retries are not sent to a 409 for the whole retention.
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 def _retention() -> timedelta:
@@ -97,7 +102,9 @@ class IdempotencyKeyMiddleware:
             return self.get_response(request)  # the API answers 413 before running anything
         owner = hash_token(authorization.removeprefix("Bearer ").strip())
         now = timezone.now()
-        IdempotentRequest.objects.filter(owner=owner, key=key, created_at__lt=now - _retention()).delete()
+        expired = Q(created_at__lt=now - _retention())
+        abandoned = Q(status__isnull=True, created_at__lt=now - ABANDONED_AFTER)
+        IdempotentRequest.objects.filter(expired | abandoned, owner=owner, key=key).delete()
         try:
             with transaction.atomic():
                 record = IdempotentRequest.objects.create(

@@ -175,3 +175,20 @@ def test_of_two_concurrent_requests_with_one_key_one_enrols(program, alice):
     assert Enrolment.objects.filter(person=alice).count() == 1
     # The loser either saw the claim (409) or, if the winner had answered, its answer again (201).
     assert sorted(statuses) in ([201, 201], [201, 409])
+
+
+def test_a_claim_whose_request_never_answered_is_taken_again(client, program, alice):
+    """The process answering the first request died (a worker killed at its timeout): the claim has no
+    answer and would send every retry to a 409 for the whole retention; past any web timeout it is
+    dropped and the retry runs."""
+    headers = api_headers(alice)
+    url = f"/api/programs/{program.pk}/enrolments"
+    assert post(client, url, {"role": "mentee"}, headers, key="orphan").status_code == 201
+    # As if its worker had been killed before answering: its transaction rolled back, its claim kept.
+    Enrolment.objects.filter(person=alice).delete()
+    IdempotentRequest.objects.filter(key="orphan").update(
+        status=None, body=b"", created_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    response = post(client, url, {"role": "mentee"}, headers, key="orphan")
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+    assert Enrolment.objects.filter(program=program, person=alice).count() == 1
