@@ -1,6 +1,7 @@
 """Activation links handed over to an organisation that sends its own e-mail (mounted under
 /api/people: a service account needs `people:write`). Org admins only; every call is audited."""
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from mentora.accounts import services
@@ -29,6 +30,7 @@ class ActivationLinkOut(Schema):
     response=list[ActivationLinkOut],
     summary="Take activation links, to send them in the organisation's own e-mail",
 )
-def activation_links(request, payload: ActivationLinksIn):
+def activation_links(request, payload: ActivationLinksIn, response: HttpResponse):
+    response["Cache-Control"] = "no-store"  # the links set passwords: neither cached nor kept
     handed = services.activation_links_hand_over(actor=api_viewer(request), person_ids=payload.person_ids)
     return [{"person": person, "email": person.email, "link": link} for person, link in handed]

@@ -16,6 +16,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -116,7 +117,8 @@ def _user_from_session(request):
     response={201: ApiTokenCreatedOut, 403: ErrorOut, 429: ErrorOut},
     summary="Create one of my API tokens (from a session, or with e-mail and password)",
 )
-def token_create(request, payload: ApiTokenCreateIn):
+def token_create(request, payload: ApiTokenCreateIn, response: HttpResponse):
+    response["Cache-Control"] = "no-store"  # the token: neither cached nor kept for an Idempotency-Key
     if payload.email is not None or payload.password is not None:
         if not payload.email or not payload.password:
             field = "password" if payload.email else "email"

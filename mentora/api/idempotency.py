@@ -6,8 +6,8 @@ requests in and sends the other to a 409. Once answered, the answer (status, bod
 and the same key with the same request (method, path, query and body) gets it again with
 `Idempotent-Replayed: true`; the same key with another request is a 422. An answer that is a fault
 (5xx) or says nothing about the request (401 for the token, 429 for throttling) is not kept: the claim
-is dropped and a retry runs, as it does once a claim is ABANDONED_AFTER without an answer. Keys are
-kept IDEMPOTENCY_KEY_HOURS (24 by default).
+is dropped and a retry runs, as it is for an answer holding a secret (`Cache-Control: no-store`) and
+once a claim is ABANDONED_AFTER without an answer. Keys are kept IDEMPOTENCY_KEY_HOURS (24 by default).
 """
 
 import hashlib
@@ -117,7 +117,13 @@ class IdempotencyKeyMiddleware:
         except IntegrityError:
             return self._answer_again(owner, key, fingerprint)
         response = self.get_response(request)
-        if response.streaming or response.status_code >= 500 or response.status_code in NOT_KEPT:
+        if (
+            response.streaming
+            or response.status_code >= 500
+            or response.status_code in NOT_KEPT
+            # An answer holding a secret (a token shown once, a link that sets a password) is never stored.
+            or "no-store" in response.get("Cache-Control", "")
+        ):
             record.delete()
             return response
         record.status = response.status_code

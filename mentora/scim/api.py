@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -53,8 +53,9 @@ def list_tokens(request):
 
 
 @router.post("/tokens", response={201: ScimTokenCreatedOut, 422: ErrorOut}, summary="Make a SCIM token")
-def create_token(request, payload: ScimTokenIn):
+def create_token(request, payload: ScimTokenIn, response: HttpResponse):
     """Org admins only; the answer holds the token's value, which Mentora does not keep."""
+    response["Cache-Control"] = "no-store"  # neither cached nor kept for an Idempotency-Key
     viewer = _org_admin(request)
     token, raw = services.scim_token_create(actor=viewer, name=payload.name)
     return Status(201, _created(token, raw))
@@ -65,8 +66,9 @@ def create_token(request, payload: ScimTokenIn):
     response={201: ScimTokenCreatedOut, 404: ErrorOut},
     summary="Replace a SCIM token by a new one",
 )
-def rotate_token(request, token_id: Id):
+def rotate_token(request, token_id: Id, response: HttpResponse):
     """The old value stops working at once. Another organisation's token answers 404."""
+    response["Cache-Control"] = "no-store"  # neither cached nor kept for an Idempotency-Key
     viewer = _org_admin(request)
     try:
         token, raw = services.scim_token_rotate(actor=viewer, token_id=token_id)

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -57,7 +58,8 @@ def account_list(request):
 
 
 @router.post("/", response={201: ServiceAccountCreatedOut}, summary="Create a service account")
-def account_create(request, payload: ServiceAccountIn):
+def account_create(request, payload: ServiceAccountIn, response: HttpResponse):
+    response["Cache-Control"] = "no-store"  # the token: neither cached nor kept for an Idempotency-Key
     account, raw = services.service_account_create(actor=_org_admin(request), **payload.dict())
     return Status(201, {**ServiceAccountOut.from_orm(account).dict(), "token": raw})
 

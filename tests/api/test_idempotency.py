@@ -15,7 +15,7 @@ from mentora.api.idempotency import idempotency_keys_purge
 from mentora.api.models import IdempotentRequest, hash_token
 from mentora.programs.models import Enrolment, Invitation, InvitationBatch
 from tests.concurrency import ON_POSTGRES
-from tests.factories import api_headers
+from tests.factories import PASSWORD, api_headers
 from tests.programs.factories import ProgramFactory
 
 
@@ -192,3 +192,24 @@ def test_a_claim_whose_request_never_answered_is_taken_again(client, program, al
     response = post(client, url, {"role": "mentee"}, headers, key="orphan")
     assert response.status_code == 201 and "Idempotent-Replayed" not in response
     assert Enrolment.objects.filter(program=program, person=alice).count() == 1
+
+
+def test_an_answer_carrying_a_secret_is_not_kept(client, olga):
+    """A token is shown once and stored hashed: the kept answers must not hold it (or a link that sets
+    a password). Such an answer says `Cache-Control: no-store`; its key is dropped and a retry runs."""
+    headers = {**api_headers(olga), "Idempotency-Key": "svc-1"}
+    expires_at = (timezone.now() + datetime.timedelta(days=30)).isoformat()
+    body = {"name": "HR", "scopes": ["people:read"], "expires_at": expires_at}
+    created = client.post("/api/service-accounts/", body, content_type="application/json", headers=headers)
+    assert created.status_code == 201 and created["Cache-Control"] == "no-store"
+    assert not IdempotentRequest.objects.exists()
+    minted = client.post(
+        "/api/auth/tokens",
+        {"name": "cli", "email": olga.email, "password": PASSWORD},
+        content_type="application/json",
+        headers=headers | {"Idempotency-Key": "token-1"},
+    )
+    assert minted.status_code == 201 and minted["Cache-Control"] == "no-store"
+    scim = client.post("/api/scim/tokens", {"name": "IdP"}, content_type="application/json", headers=headers)
+    assert scim.status_code == 201 and scim["Cache-Control"] == "no-store"
+    assert not IdempotentRequest.objects.exists()
