@@ -3,6 +3,7 @@
 SQLite is the embedded default; set DATABASE_URL for PostgreSQL.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -413,6 +414,14 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # set it answers 404. Several gunicorn workers share their counts through PROMETHEUS_MULTIPROC_DIR.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
 METRICS_ALLOWED_IPS = envlist("METRICS_ALLOWED_IPS")
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network)
+    except ValueError:
+        # Found at start, not as a server error at every scrape (10.0.0.1/8 has host bits set).
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {_network!r} is not an address or a network."
+        ) from None
 
 LOGGING = {
     "version": 1,

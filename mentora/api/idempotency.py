@@ -91,7 +91,8 @@ class IdempotencyKeyMiddleware:
             or request.method != "POST"
             or not request.path_info.startswith(API_PREFIX)
             # Without a bearer token the API answers 401 whatever the key.
-            or not authorization.startswith("Bearer ")
+            # The scheme's name is case-insensitive (RFC 9110), as ninja's HttpBearer reads it.
+            or authorization[:7].lower() != "bearer "
         ):
             return self.get_response(request)
         if message := _key_error(key):
@@ -100,7 +101,7 @@ class IdempotencyKeyMiddleware:
             fingerprint = _fingerprint(request)
         except RequestDataTooBig:
             return self.get_response(request)  # the API answers 413 before running anything
-        owner = hash_token(authorization.removeprefix("Bearer ").strip())
+        owner = hash_token(authorization[7:].strip())
         now = timezone.now()
         expired = Q(created_at__lt=now - _retention())
         abandoned = Q(status__isnull=True, created_at__lt=now - ABANDONED_AFTER)

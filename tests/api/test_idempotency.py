@@ -213,3 +213,14 @@ def test_an_answer_carrying_a_secret_is_not_kept(client, olga):
     scim = client.post("/api/scim/tokens", {"name": "IdP"}, content_type="application/json", headers=headers)
     assert scim.status_code == 201 and scim["Cache-Control"] == "no-store"
     assert not IdempotentRequest.objects.exists()
+
+
+def test_the_bearer_scheme_is_read_in_any_case(client, program, alice):
+    # ninja accepts "bearer" as well as "Bearer"; the retry must not enrol twice under either spelling.
+    token = api_headers(alice)["Authorization"].split(" ", 1)[1]
+    headers = {"Authorization": f"bearer {token}"}
+    url = f"/api/programs/{program.pk}/enrolments"
+    first = post(client, url, {"role": "mentee"}, headers, key="enrol-lower")
+    again = post(client, url, {"role": "mentee"}, headers, key="enrol-lower")
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"

@@ -151,3 +151,11 @@ def test_a_cache_url_that_is_not_redis_refuses_to_start():
     result = manage("check", SECRET_KEY=secrets.token_urlsafe(50), CACHE_URL="memcached://cache:11211")
     assert result.returncode != 0
     assert "ImproperlyConfigured: CACHE_URL must be a Redis address" in result.stderr
+
+
+def test_a_metrics_network_that_is_no_network_stops_the_start():
+    # 10.0.0.1/8 has host bits set: found at start, not as a server error at every scrape.
+    result = manage("check", SECRET_KEY="k" * 50, METRICS_ALLOWED_IPS="10.0.0.1/8")
+    assert result.returncode != 0
+    assert "METRICS_ALLOWED_IPS: '10.0.0.1/8'" in result.stderr
+    assert manage("check", SECRET_KEY="k" * 50, METRICS_ALLOWED_IPS="10.0.0.0/8,127.0.0.1").returncode == 0
