@@ -13,7 +13,9 @@ class Organisation(models.Model):
     # Bumped by every write that changes the organisation-wide figures (people, roles, skills,
     # departments; see organisations.services): the key of those figures in the cache. It lives here,
     # not in the cache, because the default cache is one per process and all must see a bump at once.
-    figures_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # A default in the database too, so that rows written by code that predates the column (an older
+    # migration's historical model, a second version during a rolling deploy) still insert.
+    figures_version = models.PositiveBigIntegerField(db_default=0, default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -80,6 +80,16 @@ def gunicorn(tmp_path):
         "METRICS_TOKEN": TOKEN,
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
+    # Production pages name their static files by the manifest collectstatic writes, as bin/serve does.
+    environment["STATIC_ROOT"] = str(tmp_path / "static")
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert collected.returncode == 0, collected.stderr
     process = subprocess.Popen(
         [str(GUNICORN), "-c", "gunicorn.conf.py"],
         cwd=ROOT,
