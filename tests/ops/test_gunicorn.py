@@ -5,7 +5,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,18 +13,14 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.identity_providers.process import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
-def _free_port() -> int:
-    """A port nothing listens on: a fixed one may be another server's, which the test would then probe."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-PORT = _free_port()
+# A port nothing listens on: a fixed one may be another server's, which the test would then probe.
+PORT = free_port()
 TOKEN = "gunicorn-test-token"
 
 
