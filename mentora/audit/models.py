@@ -63,6 +63,7 @@ class Action(models.TextChoices):
     MATCHING_PUBLISHED = "pairing.run_published", _("Matching run published")
     PAIR_OVERRIDDEN = "pairing.pair_overridden", _("Pair locked, forbidden or swapped by hand")
     PAIR_MANUAL = "pairing.manual_pair", _("Pair made by hand")
+    PAIR_ACTION = "evidence.pair_action", _("Pair nudged, messaged or offered a rematch from the dashboard")
     # Privacy operations
     DATA_EXPORTED = "gdpr.data_exported", _("Personal data downloaded")
     PERSON_ERASED = "gdpr.person_erased", _("Person erased")
