@@ -267,7 +267,9 @@ def program_set_curriculum(*, program: Program, items: list[tuple[str, str]]) ->
 # --- questionnaire ----------------------------------------------------------------------------
 
 
-def _clean_question(question: IntakeQuestion) -> None:
+def clean_question(question: IntakeQuestion) -> None:
+    """Tidy and check a question of the intake questionnaire's types (programs' own and the
+    surveys' questions, which share those types)."""
     if question.kind in CHOICE_KINDS:
         choices = [str(choice).strip() for choice in question.choices or [] if str(choice).strip()]
         if len(choices) < 2 or len(set(choices)) != len(choices):
@@ -298,7 +300,7 @@ def intake_question_add(*, program: Program, values: dict[str, Any]) -> IntakeQu
     Program.objects.select_for_update().filter(pk=program.pk).first()
     position = (program.questions.aggregate(last=Max("position"))["last"] or 0) + 1
     question = IntakeQuestion(program=program, position=position, **values)
-    _clean_question(question)
+    clean_question(question)
     question.save()
     return question
 
@@ -313,7 +315,7 @@ def intake_question_update(*, question: IntakeQuestion, values: dict[str, Any]) 
         )
     for name, value in values.items():
         setattr(question, name, value)
-    _clean_question(question)
+    clean_question(question)
     question.save()
     return question
 
@@ -325,8 +327,9 @@ def intake_question_delete(*, question: IntakeQuestion) -> None:
     question.delete()
 
 
-def _clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> Any:
-    """The stored form of one answer, or ValidationError with a message for the person."""
+def clean_answer(question: IntakeQuestion, raw: Any, organisation_id: int) -> Any:
+    """The stored form of one answer, or ValidationError with a message for the person (an intake
+    answer, or a survey answer of the same types)."""
     empty = raw is None or raw == "" or raw == []
     if empty:
         if question.required:
@@ -399,7 +402,7 @@ def clean_answers(*, program: Program, role: str, answers: dict) -> dict[IntakeQ
     cleaned: dict[IntakeQuestion, Any] = {}
     for question in questions:
         try:
-            value = _clean_answer(question, given.get(question.pk), program.organisation_id)
+            value = clean_answer(question, given.get(question.pk), program.organisation_id)
         except ValidationError as error:
             code = getattr(error, "code", None)
             errors[f"q_{question.pk}"] = [ValidationError(message, code=code) for message in error.messages]
