@@ -9,6 +9,7 @@ spreadsheets read as "this is text". XLSX cells are also written as strings, nev
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -18,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_PREFIX = "'"
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")  # Excel refuses these in a sheet's name
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -48,24 +50,39 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]], *, sheet_title: str) -> bytes:
+    return xlsx_workbook_bytes([(sheet_title, header, rows)])
+
+
+def xlsx_workbook_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+    """One workbook of several sheets, each (title, header, rows); titles are cut to Excel's 31
+    characters and made unique."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(ILLEGAL_CHARACTERS_RE.sub("", sheet_title)[:31] or "Sheet")
-
-    def cells(values: Sequence[object]) -> list[WriteOnlyCell]:
-        row = []
-        for value in values:
-            # XML cannot hold most control characters; older rows may still have some.
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", neutralise(value)))
-            cell.data_type = "s"  # never a formula, whatever the text looks like
-            row.append(cell)
-        return row
-
-    sheet.append(cells(header))
-    for row in rows:
-        sheet.append(cells(row))
+    titles: set[str] = set()
+    for sheet_title, header, rows in sheets:
+        base = SHEET_TITLE_FORBIDDEN.sub("-", ILLEGAL_CHARACTERS_RE.sub("", sheet_title))[:31] or "Sheet"
+        title, number = base, 1
+        while title.lower() in titles:
+            number += 1
+            suffix = f" ({number})"
+            title = base[: 31 - len(suffix)] + suffix
+        titles.add(title.lower())
+        sheet = workbook.create_sheet(title)
+        sheet.append(_xlsx_cells(sheet, header))
+        for row in rows:
+            sheet.append(_xlsx_cells(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cells(sheet, values: Sequence[object]) -> list[WriteOnlyCell]:
+    row = []
+    for value in values:
+        # XML cannot hold most control characters; older rows may still have some.
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", neutralise(value)))
+        cell.data_type = "s"  # never a formula, whatever the text looks like
+        row.append(cell)
+    return row
 
 
 def spreadsheet_response(
