@@ -71,6 +71,11 @@ class Action(models.TextChoices):
     RETENTION_APPLIED = "gdpr.retention_applied", _("Retention periods applied")
     # Governance records changed (django-auditlog, see tracked.py)
     RECORD_CHANGED = "record.changed", _("Record changed")
+    # Exports and reports (mentora.reports)
+    EXPORT_REQUESTED = "reports.export_requested", _("Export asked for")
+    EXPORT_DOWNLOADED = "reports.export_downloaded", _("Export downloaded")
+    REPORT_SCHEDULE_CHANGED = "reports.schedule_changed", _("Monthly report recipients changed")
+    REPORT_SENT = "reports.report_sent", _("Monthly report sent")
     # The audit log itself
     AUDIT_EXPORTED = "audit.exported", _("Audit log exported")
 

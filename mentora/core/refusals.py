@@ -126,6 +126,9 @@ REFUSAL_CODES: dict[str, str] = {
     "not_later": "The new date is not later than the current one.",
     "too_far": "The date is too far ahead.",
     "too_soon": "Too soon after the last nudge.",
+    # exports and reports
+    "not_ready": "The export is still being built (or failed): follow its status.",
+    "not_a_leader": "A chosen recipient is not a leader of your organisation.",
     # privacy
     "self": "Nobody can do this to themselves.",
     "last_admin": "The organisation's last active org admin cannot be removed.",
