@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "mentora.checkins",
     "mentora.advocacy",
     "mentora.notifications",
+    "mentora.surveys",
     "mentora.evidence",
     "mentora.privacy",
     "mentora.api",
