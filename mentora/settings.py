@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "mentora.notifications",
     "mentora.surveys",
     "mentora.evidence",
+    "mentora.outcomes",
     "mentora.privacy",
     "mentora.api",
     "mentora.home",
