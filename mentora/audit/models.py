@@ -76,6 +76,9 @@ class Action(models.TextChoices):
     EXPORT_DOWNLOADED = "reports.export_downloaded", _("Export downloaded")
     REPORT_SCHEDULE_CHANGED = "reports.schedule_changed", _("Monthly report recipients changed")
     REPORT_SENT = "reports.report_sent", _("Monthly report sent")
+    # HR outcomes (mentora.outcomes)
+    OUTCOME_EVENTS_IMPORTED = "outcomes.events_imported", _("Outcome events imported")
+    OUTCOME_ANALYSIS_STARTED = "outcomes.analysis_started", _("Outcome analysis started")
     # The audit log itself
     AUDIT_EXPORTED = "audit.exported", _("Audit log exported")
 
