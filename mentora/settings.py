@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "mentora.surveys",
     "mentora.evidence",
     "mentora.outcomes",
+    "mentora.reports",
     "mentora.privacy",
     "mentora.api",
     "mentora.home",
