@@ -8,11 +8,13 @@ import types
 import typing
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from pydantic import AwareDatetime, BeforeValidator, create_model
+
+from mentora.core.tables import Table
 
 # Database ids are 64-bit: a larger number is refused as invalid input (422) before any query, where
 # SQLite would fail on it (OverflowError) and PostgreSQL would answer nothing or fail differently.
@@ -97,3 +99,28 @@ def _with_schemas(annotation: object, nested: Mapping[type, type[Schema]]) -> ob
     if origin in (types.UnionType, typing.Union):
         return functools.reduce(operator.or_, replaced)
     return origin[replaced]
+
+
+class TableColumnOut(Schema):
+    key: str
+    label: str
+
+
+class TableOut(Schema):
+    """A `core.tables.Table`: the same figures a page shows beside its chart. A withheld cell is null."""
+
+    key: str
+    title: str
+    note: str
+    columns: list[TableColumnOut]
+    rows: list[dict[str, Any]]
+
+
+def table_out(table: Table) -> dict[str, object]:
+    return {
+        "key": table.key,
+        "title": table.title,
+        "note": table.note,
+        "columns": [{"key": column.key, "label": column.label} for column in table.columns],
+        "rows": table.records(),
+    }
