@@ -6,7 +6,9 @@ import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from mentora.core.exports import CONTENT_TYPES, csv_bytes, xlsx_workbook_bytes
@@ -14,6 +16,7 @@ from mentora.core.tables import Table
 
 ZIP_CONTENT_TYPE = "application/zip"
 PDF_CONTENT_TYPE = "application/pdf"
+REPORT_STYLESHEETS = ("css/mentora.css", "css/report.css")
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,21 @@ def xlsx_file(tables: Sequence[Table]) -> File:
 
 def pdf_file(*, context: dict) -> File:
     """The program report, from its print template (reports/program_report.html), by WeasyPrint.
-    Nothing is fetched: the stylesheet and charts are inline in the document, so no URL is resolved."""
-    from weasyprint import HTML  # loads Pango: only the worker building a PDF pays for it
+    Nothing is fetched: the charts are inline SVG and the stylesheets (the site's, for the charts'
+    classes, and the report's print layout) are read from the static files, so no URL is resolved."""
+    from weasyprint import CSS, HTML  # loads Pango: only the worker building a PDF pays for it
 
     html = render_to_string("reports/program_report.html", context)
-    return File(
-        HTML(string=html, base_url=None, url_fetcher=_no_fetching).write_pdf(), PDF_CONTENT_TYPE, "pdf"
-    )
+    stylesheets = [CSS(string=_static_text(name), url_fetcher=_no_fetching) for name in REPORT_STYLESHEETS]
+    content = HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=stylesheets)
+    return File(content, PDF_CONTENT_TYPE, "pdf")
+
+
+def _static_text(name: str) -> str:
+    path = finders.find(name)
+    if path is None:
+        raise FileNotFoundError(name)
+    return Path(path).read_text(encoding="utf-8")
 
 
 def _no_fetching(url: str, *args, **kwargs):

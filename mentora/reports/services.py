@@ -11,15 +11,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mentora.audit.models import Action
 from mentora.audit.services import record
 from mentora.core.links import site_url
+from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer, viewer_for
+from mentora.core.tables import Table
 from mentora.core.text import one_line
+from mentora.evidence import charts
 from mentora.notifications.emails import as_recipient, local_time
 from mentora.organisations.models import Role
 from mentora.people.models import Person
@@ -181,8 +185,25 @@ def _build_file(export: Export) -> files.File:
     return files.csv_file(tables)
 
 
-def _report_context(*, program: Program, tables: list) -> dict:
-    return {"program": program, "tables": tables, "generated_at": timezone.now()}
+def _report_context(*, program: Program, tables: list[Table]) -> dict:
+    return {
+        "program": program,
+        "figures": [{"table": item, "html": charts.figure(item, _chart(item))} for item in tables],
+        "generated_at": timezone.now(),
+        "min_group": MIN_AGGREGATE_GROUP,
+    }
+
+
+def _chart(item: Table) -> SafeString | None:
+    """The chart drawn beside a table in the PDF, for the tables that have one."""
+    if item.key == "checkin_periods" and item.rows:
+        return charts.bar(
+            item,
+            label="starts_on",
+            values=["answers"],
+            description=_("Check-in answers received in each published period."),
+        )
+    return None
 
 
 def _progress(export: Export, percent: int) -> None:
