@@ -10,6 +10,7 @@ from mentora.agreements.api import router as agreements_router
 from mentora.api.errors import install_error_handlers
 from mentora.api.parser import NulRefusingParser
 from mentora.checkins.api import router as checkins_router
+from mentora.evidence.api import router as evidence_router
 from mentora.goals.api import router as goals_router
 from mentora.home.api import router as home_router
 from mentora.hrsync.api import router as hrsync_router
@@ -29,6 +30,8 @@ from mentora.privacy.api import router as privacy_router
 from mentora.programs.api import router as programs_router
 from mentora.relationships.api import programs_router as relationships_programs_router
 from mentora.relationships.api import router as relationships_router
+from mentora.reports.api import programs_router as reports_programs_router
+from mentora.reports.api import router as exports_router
 from mentora.scheduler.api import router as scheduler_router
 from mentora.scim.api import router as scim_router
 from mentora.serviceaccounts.api import router as service_accounts_router
@@ -56,12 +59,15 @@ api.add_router("/departments", departments_router)
 api.add_router("/hr-sync", hrsync_router)
 api.add_router("/programs", programs_router)
 api.add_router("/programs", relationships_programs_router)
+api.add_router("/programs", reports_programs_router)
 api.add_router("/relationships", relationships_router)
+api.add_router("/exports", exports_router)
 api.add_router("/matching", pairing_router)
 api.add_router("/choose", choose_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/checkins", checkins_router)
 api.add_router("/advocacy", advocacy_router)
+api.add_router("/evidence", evidence_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/pairs", goals_router)
 api.add_router("/pairs", meetings_router)

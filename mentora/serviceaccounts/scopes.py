@@ -42,6 +42,8 @@ RULES = (
     _rule(r"^people/me(/|$)", None, None),
     _rule(r"^programs/open$", None, None),
     _rule(r"^programs/[^/]+/enrolments/mine$", None, None),
+    # The monthly report's recipients: the report is built with the rights of the person who set them.
+    _rule(r"^programs/[^/]+/monthly-report$", None, None),
     _rule(r"^programs/[^/]+/enrolments$", "programs:read", None),
     # Invitation links hand over a way in (a first password): reading them is inviting.
     _rule(r"^programs/[^/]+/invitation-rounds/[^/]+/links$", "enrolments:write", "enrolments:write"),
@@ -62,8 +64,9 @@ RULES = (
 # account's (its own management, personal tokens, SCIM and single sign-on among them).
 PERSONAL_ROUTERS = frozenset(
     {
-        "accounts", "advocacy", "agreements", "auth", "calendar", "checkins", "choose", "me", "notifications",
-        "pairs", "privacy", "relationships", "scheduler", "scim", "service-accounts", "sso",
+        "accounts", "advocacy", "agreements", "auth", "calendar", "checkins", "choose", "exports", "me",
+        "notifications",
+        "evidence", "pairs", "privacy", "relationships", "scheduler", "scim", "service-accounts", "sso",
     }
 )  # fmt: skip
 
