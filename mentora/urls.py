@@ -48,6 +48,7 @@ urlpatterns = [
     path("surveys/", include("mentora.surveys.urls")),
     path("accounts/notifications/", include("mentora.notifications.urls")),
     path("privacy/", include("mentora.privacy.urls")),
+    path("exports/", include("mentora.reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
