@@ -1,8 +1,8 @@
 """HR outcomes of a program's participants against a matched comparison group (docs/outcomes.md).
 
 Pure computation: plain data in (one pandas row per person eligible at the cycle's start), plain data
-out (numbers and reason codes, never words). No Django, no randomness: the same input gives the same
-result, so that a stored analysis can be explained and a test can pin it.
+out (numbers and reason codes, never words). No Django (core.privacy has none), no randomness: the
+same input gives the same result, so that a stored analysis can be explained and a test can pin it.
 
 Every day below counts from the cycle's start (day 0): negative days are before it.
 
@@ -30,13 +30,13 @@ from lifelines import CoxPHFitter, KaplanMeierFitter
 from scipy.optimize import linear_sum_assignment
 from statsmodels.stats.proportion import proportion_confint
 
+# The privacy rule's minimum (a module with no Django import): no curve point over fewer people.
+from mentora.core.privacy import MIN_AGGREGATE_GROUP
+
 # Fewer matched participants (or comparison people) than this in a group and no estimate is shown.
 MIN_GROUP = 20
 # Fewer leavers than this in the matched sample and no hazard ratio is shown.
 MIN_EVENTS = 10
-# A curve point, a rate or a cohort is shown only over at least this many people (core.privacy's value;
-# repeated here because this module imports nothing of the project).
-MIN_AGGREGATE_GROUP = 5
 CALIPER_SD = 0.2
 PRIOR_PROMOTION_DAYS = 3 * 365
 CURVE_STEP_DAYS = 30
