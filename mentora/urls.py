@@ -45,6 +45,7 @@ urlpatterns = [
     path("pairs/<int:relationship_id>/advocacy/", include("mentora.advocacy.urls")),
     path("checkins/", include("mentora.checkins.urls")),
     path("evidence/", include("mentora.evidence.urls")),
+    path("outcomes/", include("mentora.outcomes.urls")),
     path("surveys/", include("mentora.surveys.urls")),
     path("accounts/notifications/", include("mentora.notifications.urls")),
     path("privacy/", include("mentora.privacy.urls")),
