@@ -19,6 +19,7 @@ from mentora.meetings.api import calendar_router
 from mentora.meetings.api import router as meetings_router
 from mentora.notes.api import router as notes_router
 from mentora.notifications.api import router as notifications_router
+from mentora.outcomes.api import router as outcomes_router
 from mentora.pairing.api import router as pairing_router
 from mentora.pairing.choose_api import router as choose_router
 from mentora.people.api import router as people_router
@@ -69,6 +70,7 @@ api.add_router("/checkins", checkins_router)
 api.add_router("/advocacy", advocacy_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/outcomes", outcomes_router)
 api.add_router("/pairs", goals_router)
 api.add_router("/pairs", meetings_router)
 api.add_router("/pairs", notes_router)
