@@ -345,5 +345,17 @@ def funnel(table: Table, *, label: str, value: str, description: str = "") -> Sa
 
 
 def figure(table: Table, chart: SafeString | None = None) -> SafeString:
-    """A chart (optional) and its table, as one `<figure>` (template `evidence/_figure.html`)."""
-    return mark_safe(render_to_string("evidence/_figure.html", {"table": table, "chart": chart}))
+    """A chart (optional) and its table, as one `<figure>` (template `evidence/_figure.html`). A
+    column whose key ends in `_key` holds codes for the API and exports; the page leaves it out."""
+    shown = [i for i, column in enumerate(table.columns) if not column.key.endswith("_key")]
+    return mark_safe(
+        render_to_string(
+            "evidence/_figure.html",
+            {
+                "table": table,
+                "chart": chart,
+                "header": [table.columns[i].label for i in shown],
+                "rows": [[row[i] for i in shown] for row in table.rows],
+            },
+        )
+    )
