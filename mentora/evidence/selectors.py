@@ -16,15 +16,15 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mentora.advocacy.models import AdvocacyKind
+from mentora.advocacy.models import AdvocacyAction, AdvocacyKind
 from mentora.advocacy.selectors import sponsorship_kpis
-from mentora.checkins.models import CheckinPeriodFigures
+from mentora.checkins.models import Checkin, CheckinPeriodFigures
 from mentora.checkins.pair_health import AtRiskRow, at_risk_rows
 from mentora.checkins.selectors import schedule_for
 from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells
@@ -602,39 +602,53 @@ class ProgramDashboard:
         return next(t for t in self.tables if t.key == key)
 
 
+def _totals(queryset, group: str, **aggregates) -> dict[str, Subquery]:
+    """Scalar subqueries of aggregates over `queryset`'s rows of the outer program (grouped by `group`,
+    the path to the program), to read several tables' totals in one query."""
+    rows = queryset.filter(**{group: OuterRef("pk")}).order_by().values(group)
+    return {
+        name: Subquery(rows.annotate(value=aggregate).values("value"))
+        for name, aggregate in aggregates.items()
+    }
+
+
 def dashboard_fingerprint(*, program: Program) -> tuple:
     """What changes whenever a figure of the dashboard may change: counts and latest write times of
     the program's rows (enrolments, invitations, pairs, meetings, goals, check-ins, sponsorship,
-    published check-in months and fairness snapshots), in one query of indexed aggregates."""
-    row = Program.objects.filter(pk=program.pk).aggregate(
-        enrolments=Count("enrolments", distinct=True),
-        decided=Max("enrolments__decided_at"),
-        invitations=Count("invitations", distinct=True),
-        invited=Max("invitations__sent_at"),
-        revoked=Max("invitations__revoked_at"),
+    published check-in months and fairness snapshots), in one query of indexed aggregates. Deleting
+    a row changes a count; changing one moves its time (or, for a pair, one of its dated steps)."""
+    pair = "relationship__program"
+    row = (
+        Program.objects.filter(pk=program.pk)
+        .values("pk")
+        .annotate(
+            **_totals(Enrolment.objects.all(), "program", e_n=Count("pk"), e_at=Max("decided_at")),
+            **_totals(
+                Invitation.objects.all(),
+                "program",
+                i_n=Count("pk"),
+                i_at=Max("sent_at"),
+                i_off=Max("revoked_at"),
+            ),
+            **_totals(
+                Relationship.objects.all(),
+                "program",
+                r_n=Count("pk"),
+                r_new=Max("created_at"),
+                r_start=Max("started_at"),
+                r_end=Max("ended_at"),
+                r_no=Max("declined_at"),
+            ),
+            **_totals(Meeting.objects.all(), pair, m_n=Count("pk"), m_at=Max("updated_at")),
+            **_totals(Goal.objects.all(), pair, g_n=Count("pk"), g_at=Max("updated_at")),
+            **_totals(Checkin.objects.all(), pair, c_n=Count("pk"), c_at=Max("answered_at")),
+            **_totals(AdvocacyAction.objects.all(), pair, a_n=Count("pk"), a_at=Max("updated_at")),
+            **_totals(CheckinPeriodFigures.objects.all(), "program", p_n=Count("pk")),
+            **_totals(FairnessSnapshot.objects.all(), "program", f_at=Max("taken_at")),
+        )
+        .first()
     )
-    pairs = Relationship.objects.filter(program=program).aggregate(
-        n=Count("pk"),
-        created=Max("created_at"),
-        started=Max("started_at"),
-        ended=Max("ended_at"),
-        declined=Max("declined_at"),
-        meetings=Count("meetings", distinct=True),
-        meeting_changed=Max("meetings__updated_at"),
-    )
-    rest = Relationship.objects.filter(program=program).aggregate(
-        goals=Count("goals", distinct=True),
-        goal_changed=Max("goals__updated_at"),
-        checkins=Count("checkins", distinct=True),
-        answered=Max("checkins__answered_at"),
-        actions=Count("advocacy_actions", distinct=True),
-        action_changed=Max("advocacy_actions__updated_at"),
-    )
-    published = (
-        CheckinPeriodFigures.objects.filter(program=program).count(),
-        FairnessSnapshot.objects.filter(program=program).aggregate(last=Max("taken_at"))["last"],
-    )
-    return (tuple(row.values()), tuple(pairs.values()), tuple(rest.values()), published)
+    return tuple(sorted(row.items())) if row else ()
 
 
 def program_dashboard(*, program: Program, now: datetime | None = None) -> ProgramDashboard:
