@@ -64,7 +64,7 @@ def program_outcomes(request, program_id: int):
             try:
                 job = analysis_start(viewer=viewer, program_id=program.pk, as_of=as_of)
             except forms.ValidationError as refused:
-                form.add_error("as_of", refused)
+                form.add_error(None, refused)
             else:
                 return redirect("outcomes:analysis", pk=job.pk)
         status = 400
