@@ -34,7 +34,12 @@ def person_list(request):
     form = PersonFilterForm(request.GET, viewer=viewer)
     sorting = sorting_for(request, columns=selectors.person_sorts(viewer), default="name")
     result = selectors.person_page(
-        viewer=viewer, filters=form.filters(), page_number=request.GET.get("page"), order_by=sorting.order_by
+        viewer=viewer,
+        filters=form.filters(),
+        page_number=request.GET.get("page"),
+        order_by=sorting.order_by,
+        # The table shows no wanted skill, language or manager.
+        full_profiles=False,
     )
     query = request.GET.copy()
     query.pop("page", None)

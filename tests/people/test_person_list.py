@@ -1,6 +1,8 @@
 """The people list and detail pages: search, filters, paging, htmx fragments, query counts."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentora.organisations.models import Role
@@ -113,8 +115,8 @@ def _populate(org, count: int):
 def test_the_list_page_runs_a_fixed_number_of_queries(client, org, pam, django_assert_num_queries, rows):
     _populate(org, rows)
     client.force_login(pam.user)
-    # session, user with person, roles, departments, skills, locations, count, page, 4 prefetches
-    with django_assert_num_queries(12):
+    # session, user with person, roles, departments, skills, locations, count, page, offered skills, roles
+    with django_assert_num_queries(10):
         response = client.get(reverse("people:list"))
     assert len(response.context["result"].rows) == rows + 2
 
@@ -126,8 +128,28 @@ def test_the_list_page_for_a_participant_runs_a_fixed_number_of_queries(
     _populate(org, rows)
     client.force_login(alice.user)
     # as for managers, minus the roles prefetch, plus the reporting line
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         client.get(reverse("people:list"))
+
+
+def test_the_list_page_reads_only_what_its_table_shows(client, org, pam):
+    """The table shows no wanted skill, language or manager: the page does not load them (two
+    queries and a join of every row's manager; bench/load.py), while the API's list still does."""
+    _populate(org, 3)
+    client.force_login(pam.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("people:list"))
+    with CaptureQueriesContext(connection) as api_queries:
+        listed = client.get("/api/people/", headers=api_headers(pam)).json()["results"]
+
+    assert page.status_code == 200
+    unused = ("people_wantedskill", "people_person_languages", 'T3."full_name"')
+    assert [q["sql"] for q in queries.captured_queries if any(name in q["sql"] for name in unused)] == []
+    assert all(name in " ".join(q["sql"] for q in api_queries.captured_queries) for name in unused[:2])
+    populated = [person for person in listed if person["team"]["wanted_skills"]]
+    assert len(populated) == 3
+    assert all(person["languages"] == ["en"] and person["team"]["manager"] for person in populated)
 
 
 @pytest.mark.parametrize("rows", [2, 20])
