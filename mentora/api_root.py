@@ -38,6 +38,7 @@ from mentora.scim.api import router as scim_router
 from mentora.serviceaccounts.api import router as service_accounts_router
 from mentora.serviceaccounts.auth import OrganisationTokenAuth
 from mentora.serviceaccounts.openapi import ScopedAPI
+from mentora.surveys.api import router as surveys_router
 
 api = ScopedAPI(
     title="Mentora API",
@@ -67,6 +68,7 @@ api.add_router("/matching", pairing_router)
 api.add_router("/choose", choose_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/checkins", checkins_router)
+api.add_router("/surveys", surveys_router)
 api.add_router("/advocacy", advocacy_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/notifications", notifications_router)

@@ -9,7 +9,7 @@ from django.db import IntegrityError
 
 from mentora.surveys import selectors, services
 from mentora.surveys.models import Measure, SurveyAnswer, SurveyInstance, SurveyKind, SurveyStatus
-from tests.surveys.conftest import answers_for
+from tests.surveys.fixtures import answers_for
 
 JAN_16 = datetime.date(2031, 1, 16)
 
@@ -132,15 +132,20 @@ def test_built_in_questions_cannot_change_but_own_questions_can_until_answered(p
     assert error.value.code == "not_editable"
     custom = services.survey_template_set(program=program, kind=SurveyKind.CUSTOM, enabled=True)
     question = services.survey_question_add(
-        template=custom, values={"prompt": "Which format?", "kind": "single_choice", "choices": ["Online", "Office"]}
+        template=custom,
+        values={"prompt": "Which format?", "kind": "single_choice", "choices": ["Online", "Office"]},
     )
     assert question.position == 1
     services.survey_question_update(question=question, values={"prompt": "Which format works best?"})
     with pytest.raises(ValidationError) as error:
-        services.survey_question_add(template=custom, values={"prompt": "x", "kind": "single_choice", "choices": ["a"]})
+        services.survey_question_add(
+            template=custom, values={"prompt": "x", "kind": "single_choice", "choices": ["a"]}
+        )
     assert error.value.code == "too_few"
     with pytest.raises(ValidationError) as error:
-        services.survey_question_add(template=custom, values={"prompt": "x", "kind": "scale", "measure": "fit"})
+        services.survey_question_add(
+            template=custom, values={"prompt": "x", "kind": "scale", "measure": "fit"}
+        )
     assert error.value.code == "unknown_fields"
 
 
