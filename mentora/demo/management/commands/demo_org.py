@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 
 from mentora.demo.hr_sync import demo_hr_sync_load
 from mentora.demo.org import SUPERUSER_NAME, demo_org_load, demo_superuser_create
+from mentora.demo.outcomes import demo_outcomes_load
 from mentora.demo.programs import DemoTooSmall, demo_programs_load
 from mentora.organisations.models import Organisation
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
                 try:
                     with transaction.atomic():
                         programs = demo_programs_load(organisation=organisation, seed=seed)
+                        demo_outcomes_load(organisation=organisation, seed=seed)
                 except DemoTooSmall as error:
                     self.stdout.write(f"No demo programs: {error}")
         self.stdout.write(
