@@ -377,14 +377,8 @@ def survey_answer(*, instance: SurveyInstance, person: Person, answers: Mapping)
 # ---------------------------------------------------------------------------------- results
 
 
-@transaction.atomic
-def survey_results_publish(*, template: SurveyTemplate, fresh_only: bool = False) -> SurveyResults | None:
-    """The template's published results, publishing new ones first when the answered surveys
-    differ from the last published ones by at least MIN_AGGREGATE_GROUP (and number at least
-    that many): so that one more answer never moves a figure a manager already read.
-
-    `fresh_only`: return only a newly published row (the daily job counts them)."""
-    SurveyTemplate.objects.select_for_update().filter(pk=template.pk).first()  # one publisher at a time
+def _to_publish(template: SurveyTemplate) -> tuple[SurveyResults | None, frozenset[int] | None]:
+    """The last published results, and the answered surveys to publish now (None: nothing new may be)."""
     latest = SurveyResults.objects.filter(template=template).first()
     members = frozenset(
         SurveyInstance.objects.filter(template=template, status=SurveyStatus.ANSWERED).values_list(
@@ -392,15 +386,28 @@ def survey_results_publish(*, template: SurveyTemplate, fresh_only: bool = False
         )
     )
     before = frozenset(latest.members) if latest else frozenset()
-    if (
-        len(members) < MIN_AGGREGATE_GROUP
-        or members == before
-        or not membership_changed_enough(before, members)
-    ):
+    publishable = len(members) >= MIN_AGGREGATE_GROUP and members != before
+    return latest, members if publishable and membership_changed_enough(before, members) else None
+
+
+def survey_results_publish(*, template: SurveyTemplate, fresh_only: bool = False) -> SurveyResults | None:
+    """The template's published results, publishing new ones first when the answered surveys
+    differ from the last published ones by at least MIN_AGGREGATE_GROUP (and number at least
+    that many): so that one more answer never moves a figure a manager already read.
+
+    Most reads have nothing to publish and take no lock (managers' page views never queue on it).
+    `fresh_only`: return only a newly published row (the daily job counts them)."""
+    latest, members = _to_publish(template)
+    if members is None:
         return None if fresh_only else latest
-    return SurveyResults.objects.create(
-        template=template,
-        answers=len(members),
-        members=sorted(members),
-        figures=figures.compute(template=template),
-    )
+    with transaction.atomic():
+        SurveyTemplate.objects.select_for_update().filter(pk=template.pk).first()  # one publisher at a time
+        latest, members = _to_publish(template)
+        if members is None:
+            return None if fresh_only else latest
+        return SurveyResults.objects.create(
+            template=template,
+            answers=len(members),
+            members=sorted(members),
+            figures=figures.compute(template=template),
+        )
