@@ -11,8 +11,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from mentora.api.calls import api_viewer
-from mentora.api.schemas import Id
-from mentora.core.tables import Table
+from mentora.api.schemas import Id, TableOut, table_out
 from mentora.evidence import rollup, selectors, services
 from mentora.evidence.permissions import can_read_rollup
 from mentora.programs.selectors import program_get_managed
@@ -20,30 +19,7 @@ from mentora.programs.selectors import program_get_managed
 router = Router(tags=["evidence"])
 
 
-class ColumnOut(Schema):
-    key: str
-    label: str
-
-
-class TableOut(Schema):
-    key: str
-    title: str
-    note: str
-    columns: list[ColumnOut]
-    rows: list[dict[str, Any]]
-
-
-def table_out(table: Table) -> dict[str, object]:
-    return {
-        "key": table.key,
-        "title": table.title,
-        "note": table.note,
-        "columns": [{"key": column.key, "label": column.label} for column in table.columns],
-        "rows": table.records(),
-    }
-
-
-class AtRiskOut(Schema):
+class DashboardAtRiskOut(Schema):
     relationship_id: int
     mentee_id: int
     mentee_name: str
@@ -53,17 +29,17 @@ class AtRiskOut(Schema):
     last_met_at: datetime | None
 
 
-class DashboardOut(Schema):
+class ProgramDashboardOut(Schema):
     program_id: int
     computed_at: datetime
     figures: dict[str, Any]
     tables: list[TableOut]
-    at_risk: list[AtRiskOut]
+    at_risk: list[DashboardAtRiskOut]
 
 
 @router.get(
     "/programs/{int:program_id}/dashboard",
-    response=DashboardOut,
+    response=ProgramDashboardOut,
     summary="A program's dashboard: key figures, every table, the pairs at risk (its managers, org admins)",
 )
 def program_dashboard(request, program_id: Id):
@@ -109,12 +85,12 @@ def program_table(request, program_id: Id, key: str):
     return table_out(found)
 
 
-class PairActionIn(Schema):
+class DashboardPairActionIn(Schema):
     action: Literal["nudge", "message", "rematch"]
     message: str = ""
 
 
-class PairActionOut(Schema):
+class DashboardPairActionOut(Schema):
     id: int
     action: str
     relationship_id: int
@@ -123,10 +99,10 @@ class PairActionOut(Schema):
 
 @router.post(
     "/programs/{int:program_id}/pairs/{int:relationship_id}/actions",
-    response={201: PairActionOut},
+    response={201: DashboardPairActionOut},
     summary="Act on one of the program's pairs: nudge both, message the pair or offer a rematch",
 )
-def pair_action(request, program_id: Id, relationship_id: Id, payload: PairActionIn):
+def pair_action(request, program_id: Id, relationship_id: Id, payload: DashboardPairActionIn):
     """Recorded in the audit log (`evidence.pair_action`) and e-mailed to both sides. 409 `not_active`
     for a pair that is not running, 409 `too_soon` for a second nudge within a week, 422 `required` or
     `too_long` for the message; 404 for a pair of another program."""
@@ -150,13 +126,13 @@ def pair_action(request, program_id: Id, relationship_id: Id, payload: PairActio
     )
 
 
-class RollupOut(Schema):
+class OrganisationRollupOut(Schema):
     tables: list[TableOut]
 
 
 @router.get(
     "/organisation",
-    response=RollupOut,
+    response=OrganisationRollupOut,
     summary="The organisation roll-up (org admins and leaders)",
 )
 def organisation_rollup(request):
