@@ -29,6 +29,7 @@ from mentora.people.models import DemographicProfile, Person, PersonHrChange, Se
 from mentora.privacy.models import Erasure, RetentionPolicy, RetentionRun
 from mentora.programs.models import Enrolment, IntakeAnswer, Invitation
 from mentora.relationships.models import Relationship
+from mentora.surveys.models import SurveyInstance
 
 EXPORT_FORMAT = "mentora.personal-data/1"
 
@@ -236,6 +237,20 @@ def _meeting(meeting: Meeting) -> dict:
     }
 
 
+def _survey(instance: SurveyInstance) -> dict:
+    return {
+        "survey": instance.template.kind,
+        "due_on": _when(instance.due_on),
+        "status": instance.status,
+        "answered_at": _when(instance.answered_at),
+        "rematch_offered": instance.rematch_offered,
+        "answers": [
+            {"question": a.question.prompt, "answer": a.score if a.score is not None else a.value}
+            for a in sorted(instance.answers.all(), key=lambda a: a.question.position)
+        ],
+    }
+
+
 def _checkin(checkin: Checkin) -> dict:
     row: dict[str, Any] = {
         "kind": checkin.kind,
@@ -302,6 +317,12 @@ def _relationships(person: Person) -> list[dict]:
         .select_related("answer", "end_answer")
         .order_by("due_on", "id")
     )
+    surveys = _by_relationship(
+        SurveyInstance.objects.filter(relationship_id__in=ids, respondent=person)
+        .select_related("template")
+        .prefetch_related("answers__question")
+        .order_by("due_on", "id")
+    )
     advocacy = _by_relationship(
         AdvocacyAction.objects.filter(relationship_id__in=ids).order_by("occurred_on", "id")
     )
@@ -353,6 +374,7 @@ def _relationships(person: Person) -> list[dict]:
                     for n in notes.get(relationship.pk, [])
                 ],
                 "my_checkins": [_checkin(c) for c in checkins.get(relationship.pk, [])],
+                "my_surveys": [_survey(s) for s in surveys.get(relationship.pk, [])],
                 "advocacy": [
                     {
                         "kind": a.kind,

@@ -59,6 +59,7 @@ from mentora.privacy.models import (
 from mentora.privacy.permissions import require_org_admin
 from mentora.programs.models import Enrolment, IntakeAnswer, Invitation, InvitationBatch
 from mentora.relationships.models import Relationship, RelationshipStatus
+from mentora.surveys.models import TEXT_KINDS, SurveyAnswer
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 
@@ -251,6 +252,10 @@ def _erase_content(person: Person) -> dict[str, int]:
         "progress_texts": _blank(ProgressUpdate.objects.filter(author=person), "text"),
         "checkin_texts": _blank(CheckinAnswer.objects.filter(checkin__respondent=person), "blockers")
         + _blank(EndSurveyAnswer.objects.filter(checkin__respondent=person), "what_helped", "what_to_change"),
+        # Scores stay (published survey figures counted them); written answers go.
+        "survey_texts": SurveyAnswer.objects.filter(
+            instance__respondent=person, question__kind__in=TEXT_KINDS
+        ).delete()[0],
         "relationship_texts": _blank(
             Relationship.objects.filter(pk__in=relationship_ids), "note", "end_reason"
         ),
@@ -366,6 +371,9 @@ def _closed_texts(organisation_id: int, cutoff: datetime.datetime) -> int:
         + _blank(CheckinAnswer.objects.filter(checkin__in=checkins), "blockers")
         + _blank(EndSurveyAnswer.objects.filter(checkin__in=checkins), "what_helped", "what_to_change")
         + _blank(AdvocacyAction.objects.filter(ended), "description")
+        + SurveyAnswer.objects.filter(
+            instance__relationship__in=relationships, question__kind__in=TEXT_KINDS
+        ).delete()[0]
         + _blank(relationships, "note", "end_reason")
     )
 
