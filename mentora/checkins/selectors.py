@@ -85,12 +85,25 @@ def checkins_to_remind(*, today: date) -> list[list]:
 
 
 def checkins_pending_for(*, person: Person | None, today: date | None = None) -> list[Checkin]:
-    """A person's unanswered check-ins, soonest due first, each marked `overdue` or not."""
+    """A person's unanswered check-ins, soonest due first, each marked `overdue` or not, with the
+    pair's names and the program's name (not the people's profiles: every page showing this list
+    is a signed-in page's, and their columns made most of its CPU; docs/performance.md)."""
     if person is None:
         return []
     return _marked_overdue(
         Checkin.objects.filter(respondent=person, status=CheckinStatus.PENDING)
         .select_related("relationship__program", "relationship__mentor", "relationship__mentee")
+        .only(
+            "respondent_id",
+            "kind",
+            "due_on",
+            "status",
+            "issued_at",
+            "answered_at",
+            "relationship__program__name",
+            "relationship__mentor__full_name",
+            "relationship__mentee__full_name",
+        )
         .order_by("due_on", "id"),
         today,
     )

@@ -192,18 +192,46 @@ def _program(item) -> HomeProgram:
     )
 
 
+# The columns the home's rows copy out, for the selectors' querysets (`only`): they join the program
+# and both people, whose every column (a profile's goals and purpose, a program's description)
+# made most of the home's query-building and row-loading CPU (docs/performance.md).
+PAIR = ("mentor_id", "mentee_id", "mentor__full_name", "mentee__full_name")
+RELATIONSHIP_FIELDS = (
+    *PAIR,
+    "status",
+    "program__name",
+    "mentor_consented_at",
+    "mentee_consented_at",
+    "created_at",
+)
+REQUEST_FIELDS = ("program__name", "mentee__full_name", "created_at")
+GOAL_FIELDS = (
+    *(f"relationship__{name}" for name in PAIR),
+    "title",
+    "progress",
+    "target_date",
+)
+
+
 def home_for(*, viewer: Viewer) -> Home | None:
     """Everything the participant's home page shows, or None for a user who is not a person."""
     person = viewer.person
     if person is None:
         return None
     tz = person.zone
-    requests = list(requests_for_mentor(mentor=person))
+    requests = list(
+        requests_for_mentor(mentor=person)
+        .select_related(None)
+        .select_related("program", "mentee")
+        .only(*REQUEST_FIELDS)
+    )
     # A mentee's request waiting for the viewer is answered from "Requests waiting for you".
     request_ids = {request.pk for request in requests}
     relationships = [
         _relationship(relationship, person)
-        for relationship in relationship_list_for_person(person=person).filter(status__in=LIVE_STATUSES)
+        for relationship in relationship_list_for_person(person=person)
+        .filter(status__in=LIVE_STATUSES)
+        .only(*RELATIONSHIP_FIELDS)
         if relationship.pk not in request_ids
     ]
     meeting = meeting_get_next_for_person(person=person)
@@ -225,6 +253,9 @@ def home_for(*, viewer: Viewer) -> Home | None:
                 url=reverse("workspace:pair", args=[goal.relationship_id]) + "#goals",
             )
             for goal in goal_list_open_for_person(person=person)
+            .select_related(None)
+            .select_related("relationship__mentor", "relationship__mentee")
+            .only(*GOAL_FIELDS)
         ],
         checkins=[
             HomeCheckin(

@@ -77,7 +77,9 @@ def meeting_get_for_pair(*, pair: Pair, meeting_id: int) -> Meeting:
 
 
 def meeting_get_next_for_person(*, person: Person) -> Meeting | None:
-    """The person's next scheduled meeting in any of their active relationships, or None."""
+    """The person's next scheduled meeting in any of their active relationships, or None: its time,
+    place and link and the pair's names (the home page's summary), not the meeting's record or the
+    people's profiles."""
     return (
         Meeting.objects.filter(
             Q(relationship__mentor=person) | Q(relationship__mentee=person),
@@ -85,7 +87,17 @@ def meeting_get_next_for_person(*, person: Person) -> Meeting | None:
             status=MeetingStatus.SCHEDULED,
             starts_at__gt=timezone.now(),
         )
-        .select_related("relationship__program", "relationship__mentor", "relationship__mentee")
+        .select_related("relationship__mentor", "relationship__mentee")
+        .only(
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "video_url",
+            "relationship__mentor_id",
+            "relationship__mentee_id",
+            "relationship__mentor__full_name",
+            "relationship__mentee__full_name",
+        )
         .order_by("starts_at", "id")
         .first()
     )

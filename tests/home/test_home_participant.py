@@ -9,6 +9,8 @@ nothing of theirs may reach Alice's or Bob's home.
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -331,6 +333,22 @@ def test_the_home_costs_the_same_queries_for_1_and_5_relationships(
     assert len(home.as_mentor) == count + 1 and len(home.as_mentee) == 1
     assert len(home.goals) == 2 * count and len(home.checkins) == count
     assert home.next_meeting is not None and len(home.open_programs) == 1
+
+
+# Columns of a person's profile that no panel of the home shows: the queries joining the pair's two
+# people read their names alone (their whole rows made most of the home's CPU; docs/performance.md).
+PROFILE_COLUMNS = ('"job_family"', '"availability_hours_per_month"', '"leaving_date"', '"seniority"')
+
+
+def test_the_home_reads_the_partners_name_not_their_profile(program, relationship, alice):
+    _busy_mentor(program, alice, 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        home = home_for(viewer=viewer_for(alice.user))
+
+    assert home.next_meeting and home.goals and home.checkins and home.as_mentor and home.as_mentee
+    read = [q["sql"] for q in queries.captured_queries if any(c in q["sql"] for c in PROFILE_COLUMNS)]
+    assert read == []
 
 
 # ---- the API ---------------------------------------------------------------------------------
