@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,9 @@ from mentora.audit.selectors import export_rows as audit_export_rows
 from mentora.checkins.selectors import CheckinAggregates, program_checkin_aggregates
 from mentora.core.roles import Viewer
 from mentora.core.tables import Table, table
+from mentora.evidence.permissions import can_read_rollup
+from mentora.evidence.rollup import organisation_rollup
+from mentora.evidence.selectors import program_dashboard
 from mentora.pairing.models import MatchRun, Proposal, RunStatus
 from mentora.people.exporting import people_export_rows
 from mentora.people.importing import EXPORT_COLUMNS as PEOPLE_COLUMNS
@@ -276,49 +279,15 @@ def _checkin_tables(aggregates: CheckinAggregates) -> list[Table]:
     return [periods, sides]
 
 
-def program_overview_tables(program: Program) -> list[Table]:
-    """The program's counts as its page shows them: enrolments by side and status, pairs by status,
-    check-ins sent and answered. Counts of people taking part are not private (the page lists them)."""
-    enrolments = Enrolment.objects.filter(program=program).aggregate(
-        **{
-            f"{role}_{status}": Count("pk", filter=Q(role=role, status=status))
-            for role in EnrolmentRole.values
-            for status in EnrolmentStatus.values
-        }
-    )
-    pairs = dict(
-        Relationship.objects.filter(program=program).values_list("status").annotate(count=Count("pk"))
-    )
-    aggregates = program_checkin_aggregates(program=program)
-    rate = aggregates.response_rate
-    overview = table(
-        key="program_overview",
-        title=_("Program overview"),
-        columns=[("figure", _("Figure")), ("value", _("Value"))],
-        rows=[
-            *(
-                (
-                    _("%(side)s: %(status)s") % {"side": role_label, "status": status_label},
-                    enrolments[f"{role}_{status}"],
-                )
-                for role, role_label in EnrolmentRole.choices
-                for status, status_label in EnrolmentStatus.choices
-            ),
-            *(
-                (_("Pairs: %(status)s") % {"status": label}, pairs.get(code, 0))
-                for code, label in RelationshipStatus.choices
-            ),
-            (_("Check-ins sent"), aggregates.issued),
-            (_("Check-ins answered"), aggregates.answered),
-            (_("Response rate (%)"), round(100 * rate) if rate is not None else ""),
-        ],
-    )
-    return [overview, *_checkin_tables(aggregates)]
-
-
 def report_tables(_viewer: Viewer, program: Program, _zone: tzinfo) -> list[Table]:
-    """Every table of the program report (the PDF, or a workbook of its tables)."""
-    return program_overview_tables(program)
+    """Every table of the program dashboard (mentora.evidence), suppression applied there: the PDF
+    report, or a workbook of its tables."""
+    return list(program_dashboard(program=program).tables)
+
+
+def rollup_tables(viewer: Viewer, _program: None, _zone: tzinfo) -> list[Table]:
+    """The organisation roll-up's tables, as org admins and leaders see them (mentora.evidence)."""
+    return list(organisation_rollup(organisation_id=viewer.organisation_id).tables)
 
 
 KINDS: dict[str, Kind] = {
@@ -337,6 +306,14 @@ KINDS: dict[str, Kind] = {
             _manages,
         ),
         Kind("checkins", gettext_lazy("Check-in figures"), True, SPREADSHEETS, checkin_tables, _manages),
+        Kind(
+            "rollup",
+            gettext_lazy("Organisation roll-up"),
+            False,
+            SPREADSHEETS,
+            rollup_tables,
+            can_read_rollup,
+        ),
         Kind(
             "program_report",
             gettext_lazy("Program report"),

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -23,7 +22,8 @@ from mentora.core.refusals import Refusal
 from mentora.core.roles import Viewer, viewer_for
 from mentora.core.tables import Table
 from mentora.core.text import one_line
-from mentora.evidence import charts
+from mentora.evidence.figures import program_figures
+from mentora.evidence.selectors import program_dashboard
 from mentora.notifications.emails import as_recipient, local_time
 from mentora.organisations.models import Role
 from mentora.people.models import Person
@@ -186,24 +186,14 @@ def _build_file(export: Export) -> files.File:
 
 
 def _report_context(*, program: Program, tables: list[Table]) -> dict:
+    """The PDF's figures: each dashboard table with the chart the dashboard draws beside it."""
+    drawn = program_figures(program_dashboard(program=program))  # cached: the tables just read
     return {
         "program": program,
-        "figures": [{"table": item, "html": charts.figure(item, _chart(item))} for item in tables],
+        "figures": [{"table": item, "html": drawn[item.key]} for item in tables],
         "generated_at": timezone.now(),
         "min_group": MIN_AGGREGATE_GROUP,
     }
-
-
-def _chart(item: Table) -> SafeString | None:
-    """The chart drawn beside a table in the PDF, for the tables that have one."""
-    if item.key == "checkin_periods" and item.rows:
-        return charts.bar(
-            item,
-            label="starts_on",
-            values=["answers"],
-            description=_("Check-in answers received in each published period."),
-        )
-    return None
 
 
 def _progress(export: Export, percent: int) -> None:

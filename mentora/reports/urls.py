@@ -9,5 +9,6 @@ urlpatterns = [
     path("new/", views.export_create, name="create"),
     path("<int:pk>/", views.export_detail, name="detail"),
     path("<int:pk>/download/", views.export_file, name="download"),
+    path("programs/<int:program_id>/", views.program_exports, name="program_report"),
     path("programs/<int:program_id>/monthly/", views.report_schedule, name="schedule"),
 ]

@@ -89,6 +89,20 @@ def export_file(request, pk: int):
     return response
 
 
+@require_GET
+@person_required
+def program_exports(request, program_id: int):
+    """A program's exports: the PDF report and the dashboard's tables, and each of its lists."""
+    viewer = request_viewer(request)
+    program = program_get_managed(viewer=viewer, program_id=program_id)
+    lists = [KINDS[key] for key in ("enrolments", "relationships", "matching_results", "checkins")]
+    return render(
+        request,
+        "reports/program_exports.html",
+        {"program": program, "report": KINDS["program_report"], "lists": lists},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @person_required
 def report_schedule(request, program_id: int):

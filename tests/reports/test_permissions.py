@@ -114,3 +114,17 @@ def test_the_progress_fragment_is_the_exports_row(client, pam, program):
     assert fragment.status_code == 200
     body = fragment.content.decode()
     assert body.lstrip().startswith(f'<tr id="export-{export.pk}"') and "<progress" in body
+
+
+def test_a_programs_reports_page_offers_its_exports_to_its_managers_only(
+    client, pam, olga, everyone_else, program
+):
+    url = reverse("reports:program_report", args=[program.pk])
+    for person in (pam, olga):
+        client.force_login(person.user)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert page.content.decode().count(f'name="program_id" value="{program.pk}"') == 5
+    for role, person in everyone_else.items():
+        client.force_login(person.user)
+        assert client.get(url).status_code == 404, role

@@ -12,6 +12,7 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from mentora.audit.models import Action, AuditEvent
+from mentora.evidence.selectors import program_dashboard
 from mentora.organisations.models import RoleMembership
 from mentora.reports import services
 from mentora.reports.models import Export, ExportStatus
@@ -63,19 +64,20 @@ def test_building_twice_builds_once(pam, program):
     assert Export.objects.get(pk=export.pk).status == ExportStatus.DONE
 
 
-def test_several_tables_are_one_sheet_each_in_xlsx_and_a_zip_of_csvs(pam, program, relationship):
+def test_the_dashboards_tables_are_one_sheet_each_in_xlsx_and_a_zip_of_csvs(pam, program, relationship):
     workbook_export = built(pam, "program_report", "xlsx", program)
     zip_export = built(pam, "program_report", "csv", program)
 
+    tables = program_dashboard(program=program).tables
+    assert len(tables) > 3
     workbook = load_workbook(io.BytesIO(bytes(workbook_export.content)))
-    assert workbook.sheetnames == [
-        "Program overview",
-        "Check-in answers by period",
-        "Check-in answers by side",
-    ]
+    assert workbook.sheetnames == [table.title[:31] for table in tables]
+    funnel = next(table for table in tables if table.key == "funnel")
+    sheet = workbook.worksheets[[table.key for table in tables].index("funnel")]
+    assert [cell.value for cell in sheet[1]] == funnel.header()
     assert zip_export.content_type == "application/zip" and zip_export.filename.endswith(".zip")
     names = zipfile.ZipFile(io.BytesIO(bytes(zip_export.content))).namelist()
-    assert names == ["program_overview.csv", "checkin_periods.csv", "checkin_sides.csv"]
+    assert names == [f"{table.key}.csv" for table in tables]
 
 
 def test_the_pdf_report_is_a_pdf_of_the_programs_tables(pam, program, relationship):

@@ -105,7 +105,7 @@ def test_the_pdf_report_holds_no_private_content(olga, program, relationship, se
     export = built(olga, "program_report", "pdf", program)
 
     assert export.status == "done" and len(rendered) == 1
-    assert "Program P" in rendered[0] and "<table" in rendered[0]
+    assert "Program P" in rendered[0] and "<table" in rendered[0] and '<svg class="chart' in rendered[0]
     assert [name for name, secret in secrets.items() if secret in rendered[0]] == []
 
 
