@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from mentora.api.calls import api_viewer
 from mentora.api.schemas import Id, TableOut, table_out
+from mentora.checkins.services import checkin_periods_publish
 from mentora.evidence import rollup, selectors, services
 from mentora.evidence.permissions import can_read_rollup
 from mentora.programs.selectors import program_get_managed
@@ -47,6 +48,7 @@ def program_dashboard(request, program_id: Id):
     (a cell hidden by the privacy rule is null) and the pairs at risk with reason codes. 404 for a
     program the caller does not manage or of another organisation."""
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    checkin_periods_publish(program=program)
     services.fairness_snapshot_refresh(program=program)
     dashboard = selectors.program_dashboard(program=program)
     return {
@@ -77,6 +79,7 @@ def program_dashboard(request, program_id: Id):
 def program_table(request, program_id: Id, key: str):
     """404 `not_found` for a key the dashboard does not have (the keys: the `tables` of the dashboard)."""
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
+    checkin_periods_publish(program=program)
     services.fairness_snapshot_refresh(program=program)
     dashboard = selectors.program_dashboard(program=program)
     found = next((table for table in dashboard.tables if table.key == key), None)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentora.checkins.services import checkin_periods_publish
 from mentora.core.decorators import person_required
 from mentora.core.forms import flash_refusal
 from mentora.core.privacy import MIN_AGGREGATE_GROUP
@@ -22,6 +23,7 @@ from mentora.programs.selectors import program_get_managed, program_list_managed
 @person_required
 def program_dashboard(request, program_id: int):
     program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
+    checkin_periods_publish(program=program)  # as the check-ins page: the first read after a month closes
     services.fairness_snapshot_refresh(program=program)
     dashboard = selectors.program_dashboard(program=program)
     return render(

@@ -5,10 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from mentora.demo.evidence import demo_evidence_load
 from mentora.demo.hr_sync import demo_hr_sync_load
 from mentora.demo.org import SUPERUSER_NAME, demo_org_load, demo_superuser_create
 from mentora.demo.outcomes import demo_outcomes_load
 from mentora.demo.programs import DemoTooSmall, demo_programs_load
+from mentora.demo.surveys import demo_surveys_load
 from mentora.organisations.models import Organisation
 
 # Loading the demo replays weeks of a program's life: nobody is emailed about it (the addresses
@@ -63,7 +65,9 @@ class Command(BaseCommand):
                 try:
                     with transaction.atomic():
                         programs = demo_programs_load(organisation=organisation, seed=seed)
+                        demo_surveys_load(organisation=organisation, seed=seed)
                         demo_outcomes_load(organisation=organisation, seed=seed)
+                        demo_evidence_load(organisation=organisation)
                 except DemoTooSmall as error:
                     self.stdout.write(f"No demo programs: {error}")
         self.stdout.write(
