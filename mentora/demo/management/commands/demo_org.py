@@ -10,7 +10,6 @@ from mentora.demo.hr_sync import demo_hr_sync_load
 from mentora.demo.org import SUPERUSER_NAME, demo_org_load, demo_superuser_create
 from mentora.demo.outcomes import demo_outcomes_load
 from mentora.demo.programs import DemoTooSmall, demo_programs_load
-from mentora.demo.surveys import demo_surveys_load
 from mentora.organisations.models import Organisation
 
 # Loading the demo replays weeks of a program's life: nobody is emailed about it (the addresses
@@ -65,7 +64,6 @@ class Command(BaseCommand):
                 try:
                     with transaction.atomic():
                         programs = demo_programs_load(organisation=organisation, seed=seed)
-                        demo_surveys_load(organisation=organisation, seed=seed)
                         demo_outcomes_load(organisation=organisation, seed=seed)
                         demo_evidence_load(organisation=organisation)
                 except DemoTooSmall as error:
