@@ -2,17 +2,16 @@
 
 A cycle of "Leadership circle" that started about fifteen months ago and is closed, its pairs ended
 with the meetings they held; hire dates for everyone (tenure), earlier and later promotions and moves
-as imported outcome events; and former colleagues who left since (some of them mentees of that cycle),
-with their leaving reason. Participants are planted to leave at about half the rate of the others, so
-that the analysis, run once here, has something to find. Called once by `manage.py demo_org`, after
-`demo_programs_load`, inside its transaction.
+as imported outcome events; and colleagues who left since, as outcome events with their reason (some of
+them mentees of that cycle; people in none of the current programs). Participants are planted to leave at
+about half the rate of the others, so that the analysis, run once here, has something to find.
+Called once by `manage.py demo_org`, after `demo_programs_load`, inside its transaction.
 """
 
 import datetime
 import random
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from mentora.meetings.models import Meeting, MeetingStatus
@@ -58,8 +57,8 @@ def demo_outcomes_load(*, organisation: Organisation, seed: int) -> DemoOutcomes
         .order_by("pk")
         .first()
     )
-    formers = _former_colleagues(organisation, people, rng, start, today, count=max(len(people) // 6, 12))
-    everyone = people + formers
+    left = _leavers(organisation, people, rng, start, today, count=max(len(people) // 6, 12))
+    formers = [p for p in people if p.pk in left]
 
     program = Program.objects.create(
         organisation=organisation,
@@ -77,7 +76,7 @@ def demo_outcomes_load(*, organisation: Organisation, seed: int) -> DemoOutcomes
     if manager is not None:
         ProgramManager.objects.create(program=program, person=manager)
     # The planted effect: former colleagues are half as common among the mentees as among the others.
-    juniors = [p for p in people if p.seniority <= 5]
+    juniors = [p for p in people if p.seniority <= 5 and p not in formers]
     former_share = len(formers) / (len(formers) + len(juniors))
     gone = round(MENTEES * former_share / 2)
     mentees = rng.sample(formers, min(gone, len(formers))) + rng.sample(
@@ -85,38 +84,26 @@ def demo_outcomes_load(*, organisation: Organisation, seed: int) -> DemoOutcomes
     )
     seniors = [p for p in people if p.seniority >= 6]
     mentors = rng.sample(seniors, min(MENTORS, len(seniors)))
-    _pairs(program, mentors, mentees, rng, start)
+    _pairs(program, mentors, mentees, rng, start, left)
 
     participants = {p.pk for p in mentees}
-    follow_up = (today - start).days
-    events = [OutcomeEvent(person=p, kind=EventKind.JOINED, date=_hired(p, rng, start)) for p in everyone]
-    leavers = 0
-    for person in everyone:
+    events = [OutcomeEvent(person=p, kind=EventKind.JOINED, date=_hired(p, rng, start)) for p in people]
+    for person in people:
         participant = person.pk in participants
+        # Later events stop at a leaving day.
+        last = (left.get(person.pk, today) - start).days - 1
         for _n in range(rng.choice([0, 0, 0, 1, 1, 2])):  # promotions in the three years before
-            events.append(
-                _event(person, EventKind.PROMOTED, start - datetime.timedelta(days=rng.randint(30, 1000)))
-            )
-        if rng.random() < (0.24 if participant else 0.14):
-            events.append(
-                _event(
-                    person,
-                    EventKind.PROMOTED,
-                    start + datetime.timedelta(days=rng.randint(60, follow_up - 5)),
-                )
-            )
-        if rng.random() < (0.15 if participant else 0.1):
-            events.append(
-                _event(
-                    person, EventKind.MOVED, start + datetime.timedelta(days=rng.randint(30, follow_up - 5))
-                )
-            )
-        if person.leaving_date is not None:
-            leavers += 1
-            reason = rng.choice(
-                [LeavingReason.VOLUNTARY] * 4 + [LeavingReason.INVOLUNTARY, LeavingReason.OTHER]
-            )
-            events.append(_event(person, EventKind.LEFT, person.leaving_date, reason=reason))
+            day = start - datetime.timedelta(days=rng.randint(30, 1000))
+            events.append(_event(person, EventKind.PROMOTED, day))
+        if last > 60 and rng.random() < (0.24 if participant else 0.14):
+            day = start + datetime.timedelta(days=rng.randint(60, last))
+            events.append(_event(person, EventKind.PROMOTED, day))
+        if last > 30 and rng.random() < (0.15 if participant else 0.1):
+            day = start + datetime.timedelta(days=rng.randint(30, last))
+            events.append(_event(person, EventKind.MOVED, day))
+        if person.pk in left:
+            reasons = [LeavingReason.VOLUNTARY] * 4 + [LeavingReason.INVOLUNTARY, LeavingReason.OTHER]
+            events.append(_event(person, EventKind.LEFT, left[person.pk], reason=rng.choice(reasons)))
     # One event per person, type and day (a random draw may repeat one).
     unique = {(e.person.pk, e.kind, e.date): e for e in events}
     for event in unique.values():
@@ -129,7 +116,7 @@ def demo_outcomes_load(*, organisation: Organisation, seed: int) -> DemoOutcomes
     )
     analysis_run(analysis_id=analysis.pk)  # the demo's task backend runs nothing: run it here
     analysis.refresh_from_db()
-    return DemoOutcomes(program=program, analysis=analysis, leavers=leavers)
+    return DemoOutcomes(program=program, analysis=analysis, leavers=len(left))
 
 
 def _event(person: Person, kind: str, day: datetime.date, *, reason: str = "") -> OutcomeEvent:
@@ -140,7 +127,7 @@ def _hired(person: Person, rng: random.Random, start: datetime.date) -> datetime
     return start - datetime.timedelta(days=rng.randint(120, 12 * 365))
 
 
-def _former_colleagues(
+def _leavers(
     organisation: Organisation,
     people: list[Person],
     rng: random.Random,
@@ -148,35 +135,34 @@ def _former_colleagues(
     today: datetime.date,
     *,
     count: int,
-) -> list[Person]:
-    """People who worked here at the cycle's start and left since: inactive, with their leaving date.
-    Their accounts cannot sign in (no usable password)."""
-    User = get_user_model()
-    formers = []
-    for n in range(count):
-        model = rng.choice(people)
-        email = f"former{n + 1}@{organisation.slug}.example"
-        user = User.objects.create_user(username=email, email=email, password=None, is_active=False)
-        formers.append(
-            Person.objects.create(
-                organisation=organisation,
-                user=user,
-                email=email,
-                full_name=f"Former colleague {n + 1}",
-                employee_id=f"FORMER{n + 1:04d}",
-                job_title=model.job_title,
-                department_id=model.department_id,
-                seniority=rng.randint(1, 5),
-                location=model.location,
-                time_zone=model.time_zone,
-                is_active=False,
-                leaving_date=start + datetime.timedelta(days=rng.randint(20, (today - start).days - 10)),
-            )
-        )
-    return formers
+) -> dict[int, datetime.date]:
+    """Juniors whose leaving since the cycle's start the HR system reports as outcome events (person id
+    → leaving day). Chosen among people in no current program, with no report and no role beyond taking
+    part, so that nothing else of the demo meets them. Their people records are left as the demo's HR
+    export has them (it lists everyone as working here), so that re-importing it changes nothing."""
+    busy = set(
+        Enrolment.objects.filter(program__organisation=organisation).values_list("person_id", flat=True)
+    )
+    managers = set(Person.objects.filter(organisation=organisation).values_list("manager_id", flat=True))
+    with_roles = set(
+        Person.objects.filter(organisation=organisation)
+        .exclude(role_memberships__role=Role.PARTICIPANT)
+        .filter(role_memberships__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    candidates = [p for p in people if p.seniority <= 5 and p.pk not in busy | managers | with_roles]
+    chosen = rng.sample(candidates, min(count, len(candidates)))
+    return {p.pk: start + datetime.timedelta(days=rng.randint(20, (today - start).days - 10)) for p in chosen}
 
 
-def _pairs(program: Program, mentors: list[Person], mentees: list[Person], rng: random.Random, start) -> None:
+def _pairs(
+    program: Program,
+    mentors: list[Person],
+    mentees: list[Person],
+    rng: random.Random,
+    start: datetime.date,
+    left: dict[int, datetime.date],
+) -> None:
     Enrolment.objects.bulk_create(
         [
             Enrolment(
@@ -197,7 +183,7 @@ def _pairs(program: Program, mentors: list[Person], mentees: list[Person], rng: 
     meetings = []
     for index, mentee in enumerate(mentees):
         began = _at(start + datetime.timedelta(days=rng.randint(3, 20)))
-        ended_at = min(ended, _at(mentee.leaving_date)) if mentee.leaving_date else ended
+        ended_at = min(ended, _at(left[mentee.pk])) if mentee.pk in left else ended
         relationship = Relationship.objects.create(
             program=program,
             mentor=mentors[index % len(mentors)],

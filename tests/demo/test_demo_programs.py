@@ -12,6 +12,7 @@ from mentora.agreements.models import Agreement
 from mentora.checkins.models import Checkin, CheckinAnswer, CheckinStatus
 from mentora.checkins.selectors import RiskReason, at_risk_pairs
 from mentora.demo.org import DEMO_PASSWORD, demo_org_load
+from mentora.demo.outcomes import NAME as OUTCOMES_CYCLE
 from mentora.demo.programs import GROW, REVERSE, SALES, DemoTooSmall, demo_programs_load
 from mentora.goals.models import Goal
 from mentora.meetings.models import Meeting, MeetingStatus
@@ -246,6 +247,7 @@ def test_the_command_loads_people_and_programs_once(db, capsys):
         GROW,
         REVERSE,
         SALES,
+        OUTCOMES_CYCLE,  # last year's closed cycle, for the outcome analysis (mentora/demo/outcomes.py)
     }
     assert MatchRun.objects.count() == 1
     output = capsys.readouterr().out
