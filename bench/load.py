@@ -4,6 +4,7 @@
     .venv/bin/python bench/load.py --rate 50 --seconds 30   # another rate or length
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000   # a server already running (loopback only)
     .venv/bin/python bench/load.py --profile               # each page's server-side cost, single-threaded
+    .venv/bin/python bench/load.py --profile --only "admin /people/" --cprofile tottime   # where it goes
 
 Setup (first run, then skipped): creates the PostgreSQL database of DATABASE_URL (default h_load below),
 migrates it, loads the demo organisation with DEMO_PEOPLE people (default 5,000, seed 7) and collects the
@@ -509,6 +510,9 @@ def run_profile(args: argparse.Namespace) -> None:
         return response.content.decode()
 
     pages = [(role, path) for role, path in role_pages(discover(get)) if args.only in f"{role} {path}"]
+    if args.cprofile:
+        profile_pages(pages, get, args)
+        return
     print(
         f"Per-page server-side cost, {args.repeat} requests each after one warm-up,"
         " single-threaded in process"
@@ -533,6 +537,24 @@ def run_profile(args: argparse.Namespace) -> None:
     print("(medians; cpu ms is this process's CPU (Django, templates, the driver), not PostgreSQL's)")
 
 
+def profile_pages(
+    pages: list[tuple[str, str]], get: Callable[[str, str], str], args: argparse.Namespace
+) -> None:
+    """Where the CPU of the pages goes: cProfile (timed by process CPU, not wall time, so that the
+    database's and the machine's other work are left out) over --repeat requests of each page."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)
+    for role, path in pages:
+        get(role, path)  # warm-up, unprofiled
+    for role, path in pages:
+        for _ in range(args.repeat):
+            profiler.runcall(get, role, path)
+    print(f"cProfile of {len(pages)} pages x {args.repeat} requests (process CPU; the profiler inflates it)")
+    pstats.Stats(profiler).sort_stats(args.cprofile).print_stats(40)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -553,6 +575,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="requests per page with --profile")
     parser.add_argument(
         "--only", default="", help="with --profile: the pages whose 'role path' contains this"
+    )
+    parser.add_argument(
+        "--cprofile",
+        choices=("cumulative", "tottime"),
+        help="with --profile: a cProfile of the (--only) pages instead of the table, sorted so",
     )
     args = parser.parse_args()
     if args.rate <= 0 or args.seconds <= 0 or args.clients < 1:
