@@ -5,9 +5,13 @@ from mentora.notes.models import NoteVisibility
 from mentora.notes.selectors import NOTES_IN_PANEL, note_list_visible_to
 from mentora.workspace.panels import register
 
+# What a note's card shows (notes/_note.html): its writers' names, not their whole profiles, which
+# made most of the panel's CPU (docs/performance.md).
+NOTE_CARD_FIELDS = ("title", "body", "visibility", "updated_at", "author__full_name", "updated_by__full_name")
+
 
 def _context(pair) -> dict:
-    notes = note_list_visible_to(relationship=pair.relationship, person=pair.person)
+    notes = note_list_visible_to(relationship=pair.relationship, person=pair.person).only(*NOTE_CARD_FIELDS)
     shared = notes.filter(visibility=NoteVisibility.SHARED)
     private = notes.filter(visibility=NoteVisibility.PRIVATE)
     return {

@@ -202,3 +202,17 @@ def test_the_notes_section_costs_the_same_queries_for_many_notes(client, relatio
         services.note_create(relationship=relationship, person=bob, visibility="shared", body=f"shared {n}")
         services.note_create(relationship=relationship, person=alice, visibility="private", body=f"mine {n}")
     assert count() == one
+
+
+def test_the_notes_section_reads_the_writers_names_not_their_profiles(client, relationship, alice, bob):
+    note = services.note_create(relationship=relationship, person=alice, visibility="shared", body=SHARED)
+    services.note_update(note=note, person=bob, body=SHARED + " (edited)", version=note.version)
+    client.force_login(alice.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("workspace:pair", args=[relationship.pk])).content.decode()
+
+    assert "Last changed by" in page and bob.full_name in page
+    notes_queries = [q["sql"] for q in queries.captured_queries if 'FROM "notes_note"' in q["sql"]]
+    assert notes_queries
+    assert [sql for sql in notes_queries if '"job_title"' in sql or '"purpose"' in sql] == []
