@@ -16,11 +16,11 @@ Method (numpy + OR-Tools CP-SAT, no Django):
    CP-SAT either finds a feasible partition or proves that none exists.  Group counts are tried
    fewest first, and a count is left only when no valid partition into that many groups was
    found (proven so by CP-SAT up to _CPSAT_FEASIBILITY_N people).
-3. Improvement: simulated annealing over moves and swaps proposed along usefulness edges. Each
-   person's usefulness to each group and each group's rule counts (departments, seniority levels,
-   facilitators, UTC-offset range) are kept up to date as people move, so a step's objective change
-   and validity are a few look-ups; every accepted step keeps every group valid, so feasibility is
-   never lost.
+3. Improvement: simulated annealing over moves and swaps proposed along usefulness edges, a block
+   of steps at a time: numpy judges a whole block's proposals (usefulness to both groups, each
+   group's rule counts kept up to date as people move, the Metropolis test) and only the few that
+   pass are checked again exactly and applied; every accepted step keeps every group valid, so
+   feasibility is never lost.
 4. Tiny instances (``n <= _EXACT_N``) are solved to optimality with CP-SAT instead, for the
    fewest feasible groups.
 
@@ -46,9 +46,12 @@ __all__ = ["CircleSpec", "Circles", "form_circles"]
 _EXACT_N = 14  # up to this many people, CP-SAT solves the whole problem exactly
 _CPSAT_FEASIBILITY_N = 300  # up to this many, CP-SAT settles feasibility when repair fails
 # Budgets at effort 1.  CP-SAT's are in its deterministic time (reproducible work units).
-# Annealing steps: 120 per person, plus up to 800,000 more (4,000 per person) so that small and
-# middle-sized programs converge too.
-_ANNEAL_STEPS = (120, 4_000, 800_000)
+# Annealing steps: 400 per person, plus up to 1,000,000 more (3,000 per person) so that small and
+# middle-sized programs converge too (tuned against bench/matching_circles.py's baseline).
+_ANNEAL_STEPS = (400, 3_000, 1_000_000)
+_BLOCK = 4_096  # annealing steps judged together (see _anneal)
+# annealing temperature: x the mean usefulness at the start, and the end's as a share of the start's
+_T_START, _T_END = 1.0, 0.03
 _REPAIR_STEPS = (400, 10_000)  # repair steps per start: so many per person, plus a constant
 _REPAIR_STARTS = 4  # all starts of one construction share this many starts' repair steps
 _EXACT_DTIME = 10.0
@@ -470,63 +473,74 @@ def _anneal(
 ) -> None:
     """Simulated annealing over moves and swaps that keep every group valid.
 
-    Nothing is re-read per step: each person's usefulness to each group (`link[p][g]`) and each
-    group's department, seniority and facilitator counts and UTC-offset range are kept up to date
-    as people move, so a step is judged from a few look-ups whatever the group sizes."""
+    Steps go in blocks of _BLOCK.  A block's proposals are drawn and judged all at once with numpy
+    against the state at the block's start: the usefulness of each person to both groups summed from
+    the neighbour lists, the groups' rule counts, the Metropolis test.  Only the proposals that pass
+    (a few percent: most of a block is rejected without a Python step) are judged again one by one
+    on the current state, exactly, and applied; so every accepted step keeps every group valid, and
+    a proposal made stale by an earlier step of its block is judged on the truth."""
     if steps <= 0 or not any(pb.nbr):
         return
     pos_w = [x for lst in pb.nbr for _, x in lst if x > 0]
-    t0 = 0.5 * (sum(pos_w) / len(pos_w)) if pos_w else 1.0
-    t_end = t0 * 1e-3
-    groups = _GroupCounts(pb, st)
+    t0 = _T_START * (sum(pos_w) / len(pos_w)) if pos_w else 1.0
+    t_end = t0 * _T_END
+    counts = _GroupCounts(pb, st)
     n, a, b = pb.n, pb.a, pb.b
-    grp, members, wmap, link = st.grp, st.members, pb.wmap, groups.link
-    neighbours = [[q for q, _ in lst] for lst in pb.nbr]
+    grp, members = st.grp, st.members
+    deg, first_nbr, nbr = counts.deg, counts.first_nbr, counts.nbr
+    order_a, pos_a = np.asarray(order, dtype=np.int64), np.asarray(pos, dtype=np.int64)
     window = 3 * b
-    width = 2 * window + 1
-    last = len(order) - 1
-    random_, exp = rng.random, math.exp
-    # the temperature falls every 1,024 steps; the inner loop is the hot path of every large run
-    for first in range(0, steps, 1024):
+    gen = np.random.default_rng(rng.randrange(2**63))
+    for first in range(0, steps, _BLOCK):
+        m = min(_BLOCK, steps - first)
         temp = t0 * (t_end / t0) ** (first / steps)
-        for _ in range(min(1024, steps - first)):
-            p = int(random_() * n)
-            nb_p = neighbours[p]
-            if nb_p and random_() < 0.85:
-                q = nb_p[int(random_() * len(nb_p))]
-            else:
-                q = order[min(max(pos[p] + int(random_() * width) - window, 0), last)]
-            ga, gb = grp[p], grp[q]
-            if ga == gb:
+        # p, and a person q whose group p is sent to: mostly a useful neighbour, else one close in time zone
+        p_ = gen.integers(0, n, m)
+        pick_nbr = (gen.random(m) < 0.85) & (deg[p_] > 0)
+        q_nbr = nbr[np.minimum(first_nbr[p_] + (gen.random(m) * deg[p_]).astype(np.int64), len(nbr) - 1)]
+        q_near = order_a[np.clip(pos_a[p_] + gen.integers(-window, window + 1, m), 0, n - 1)]
+        q_ = np.where(pick_nbr, q_nbr, q_near)
+        is_move = gen.random(m) < 0.5
+        r_at = gen.random(m)
+        threshold = temp * np.log1p(-gen.random(m))  # Metropolis: accepted when the change >= this
+        ga_, gb_ = counts.grp_a[p_], counts.grp_a[q_]
+        # a swap's partner r: a member of q's group other than q (q is the reason to go there)
+        size_b = counts.size[gb_]
+        slot = (r_at * size_b).astype(np.int64)
+        r_ = counts.mem[gb_, slot]
+        clash = r_ == q_
+        r_[clash] = counts.mem[gb_[clash], (slot[clash] + 1) % size_b[clash]]
+        is_move &= (counts.size[ga_] > a) & (size_b < b)
+        ok = (ga_ != gb_) & (is_move | (size_b > 1)) & counts.admissible(p_, r_, ga_, gb_, is_move)
+        sel = np.flatnonzero(ok)
+        p_, r_, ga_, gb_, is_move, threshold = (x[sel] for x in (p_, r_, ga_, gb_, is_move, threshold))
+        p_a, p_b, p_r = counts.usefulness(p_, ga_, gb_, r_)
+        r_a, r_b, _ = counts.usefulness(r_, ga_, gb_, p_)
+        change = np.where(is_move, p_b - p_a, p_b - p_a + r_a - r_b - 2.0 * p_r)
+        keep = np.flatnonzero(change >= threshold - 1e-9)
+        for p, r, ga, gb, move, th in zip(
+            *(x[keep].tolist() for x in (p_, r_, ga_, gb_, is_move, threshold)), strict=True
+        ):
+            if grp[p] != ga:
                 continue
-            lp = link[p]
-            gain = lp.get(gb, 0.0) - lp.get(ga, 0.0)
-            ma, mb = members[ga], members[gb]
-            if len(ma) > a and len(mb) < b and random_() < 0.5:
-                if gain < 0 and random_() >= exp(gain / temp):
-                    continue
-                if groups.can_move(p, ga, gb):
-                    groups.shift(p, ga, gb)
-                continue
-            # Swap p with a member r of q's group other than q (q is the reason to go there).
-            if len(mb) == 1:
-                continue
-            r = mb[int(random_() * len(mb))]
-            if r == q:
-                r = mb[(mb.index(q) + 1) % len(mb)]
-            lr = link[r]
-            delta = gain + lr.get(ga, 0.0) - lr.get(gb, 0.0) - 2.0 * wmap[p].get(r, 0.0)
-            if delta < 0 and random_() >= exp(delta / temp):
-                continue
-            if groups.can_swap(p, r, ga, gb):
-                groups.shift(p, ga, gb)
-                groups.shift(r, gb, ga)
+            if move:
+                if (
+                    len(members[ga]) > a
+                    and len(members[gb]) < b
+                    and pb.gain(p, members[gb]) - pb.gain(p, members[ga]) >= th
+                    and counts.can_move(p, ga, gb)
+                ):
+                    counts.shift(p, ga, gb)
+            elif grp[r] == gb and counts.swap_change(p, r, ga, gb) >= th and counts.can_swap(p, r, ga, gb):
+                counts.shift(p, ga, gb)
+                counts.shift(r, gb, ga)
 
 
 class _GroupCounts:
     """What the group rules read, per group, kept up to date through `shift`: department and
-    seniority counts, distinct levels, facilitators, lowest and highest UTC offset; and each
-    person's summed usefulness to the members of each group they have a neighbour in."""
+    seniority counts, distinct levels, facilitators, lowest and highest UTC offset, and the
+    members; as Python lists for the exact checks of one step and as numpy arrays for judging a
+    block of proposals at once (`admissible`, `usefulness`)."""
 
     def __init__(self, pb: _Problem, st: _State) -> None:
         self.pb, self.st = pb, st
@@ -551,18 +565,97 @@ class _GroupCounts:
         self.kmin = pb.kmin or 0
         self.need_fac = pb.spec.require_facilitator
         self.span = math.inf if pb.span is None else pb.span + 1e-9
-        grp = st.grp
-        self.link: list[dict[int, float]] = []
-        for lst in pb.nbr:
-            mine: dict[int, float] = {}
-            for q, x in lst:
-                mine[grp[q]] = mine.get(grp[q], 0.0) + x
-            self.link.append(mine)
+        # numpy mirrors, brought up to date for both groups of every shift
+        self.dept_a, self.sen_a = np.asarray(pb.dept, dtype=np.int64), np.asarray(pb.sen, dtype=np.int64)
+        self.fac_a, self.tz_a = np.asarray(pb.fac, dtype=bool), np.asarray(pb.tz, dtype=np.float64)
+        self.grp_a = np.asarray(st.grp, dtype=np.int64)
+        self.mem = np.full((n_groups, max(map(len, st.members), default=0) + pb.b), -1, dtype=np.int64)
+        self.size = np.zeros(n_groups, dtype=np.int64)
+        self.dept_count_a = np.zeros(n_groups * self.n_dept, dtype=np.int64)
+        self.sen_count_a = np.zeros(n_groups * self.n_sen, dtype=np.int64)
+        self.distinct_a = np.zeros(n_groups, dtype=np.int64)
+        self.fac_count_a = np.zeros(n_groups, dtype=np.int64)
+        self.lo_a, self.hi_a = np.zeros(n_groups), np.zeros(n_groups)
+        for g in range(n_groups):
+            self._mirror(g)
+        lists = pb.nbr
+        self.deg = np.array([len(lst) for lst in lists], dtype=np.int64)
+        self.nbr = np.array([q for lst in lists for q, _ in lst], dtype=np.int64)
+        self.nbr_w = np.array([x for lst in lists for _, x in lst], dtype=np.float64)
+        self.first_nbr = np.cumsum(self.deg) - self.deg
 
     def _span(self, g: int) -> None:
         tz = self.pb.tz
         offsets = [tz[p] for p in self.st.members[g]]
         self.lo[g], self.hi[g] = (min(offsets), max(offsets)) if offsets else (0.0, 0.0)
+
+    def _mirror(self, g: int) -> None:
+        row = self.st.members[g]
+        self.size[g] = len(row)
+        self.mem[g, : len(row)] = row
+        d, s = self.n_dept, self.n_sen
+        self.dept_count_a[g * d : (g + 1) * d] = self.dept_count[g * d : (g + 1) * d]
+        self.sen_count_a[g * s : (g + 1) * s] = self.sen_count[g * s : (g + 1) * s]
+        self.distinct_a[g] = self.distinct[g]
+        self.fac_count_a[g] = self.fac_count[g]
+        self.lo_a[g], self.hi_a[g] = self.lo[g], self.hi[g]
+
+    def admissible(
+        self, p: np.ndarray, r: np.ndarray, ga: np.ndarray, gb: np.ndarray, is_move: np.ndarray
+    ) -> np.ndarray:
+        """Per proposal (p in ga goes to gb, alone or swapped with r in gb): False when it surely
+        breaks a rule of either group.  Exact for departments, seniority and facilitators; the
+        time-zone span only rejects what no departure can rescue; forbidden pairs are left to
+        `can_move`/`can_swap`."""
+        nd, ns = self.n_dept, self.n_sen
+        dp, dr, sp, sr = self.dept_a[p], self.dept_a[r], self.sen_a[p], self.sen_a[r]
+        dc, sc, distinct = self.dept_count_a, self.sen_count_a, self.distinct_a
+        into_b = dc[gb * nd + dp] < self.dmax
+        ok = np.where(is_move, into_b, (dp == dr) | (into_b & (dc[ga * nd + dr] < self.dmax)))
+        if self.kmin:
+            lose_a = sc[ga * ns + sp] == 1
+            swap_ok = (sp == sr) | (
+                (distinct[ga] - lose_a + (sc[ga * ns + sr] == 0) >= self.kmin)
+                & (distinct[gb] - (sc[gb * ns + sr] == 1) + (sc[gb * ns + sp] == 0) >= self.kmin)
+            )
+            ok &= np.where(is_move, ~(lose_a & (distinct[ga] <= self.kmin)), swap_ok)
+        if self.need_fac:
+            fp, fr, fc = self.fac_a[p], self.fac_a[r], self.fac_count_a
+            ok &= np.where(is_move, ~fp | (fc[ga] > 1), (fp == fr) | (fc[np.where(fp, ga, gb)] > 1))
+        if self.span < math.inf:
+            tp, tr, lo, hi = self.tz_a[p], self.tz_a[r], self.lo_a[gb], self.hi_a[gb]
+            leaves_edge = ~is_move & ((tr == lo) | (tr == hi))  # r's leaving may narrow gb's range
+            ok &= leaves_edge | ((hi - tp <= self.span) & (tp - lo <= self.span))
+        return ok
+
+    def usefulness(
+        self, people: np.ndarray, ga: np.ndarray, gb: np.ndarray, other: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row: each person's summed usefulness to the members of ga, of gb, and to `other`."""
+        deg = self.deg[people]
+        m = len(people)
+        row = np.repeat(np.arange(m), deg)
+        at = np.arange(int(deg.sum())) + np.repeat(self.first_nbr[people] - (np.cumsum(deg) - deg), deg)
+        nb, w = self.nbr[at], self.nbr_w[at]
+        g = self.grp_a[nb]
+        return (
+            np.bincount(row, weights=w * (g == ga[row]), minlength=m),
+            np.bincount(row, weights=w * (g == gb[row]), minlength=m),
+            np.bincount(row, weights=w * (nb == other[row]), minlength=m),
+        )
+
+    def swap_change(self, p: int, r: int, ga: int, gb: int) -> float:
+        """The objective's change when p (in ga) and r (in gb) trade places, from the current groups."""
+        pb, members = self.pb, self.st.members
+        w_pr = pb.wmap[p].get(r, 0.0)
+        return (
+            pb.gain(p, members[gb])
+            - w_pr
+            - pb.gain(p, members[ga])
+            + pb.gain(r, members[ga])
+            - w_pr
+            - pb.gain(r, members[gb])
+        )
 
     def _fits(self, p: int, g: int, leaving: int) -> bool:
         """p may join group g once `leaving` (a member of g, or -1) has left: span and forbidden pairs."""
@@ -625,11 +718,9 @@ class _GroupCounts:
         self.fac_count[gb] += pb.fac[p]
         self._span(ga)
         self._span(gb)
-        link = self.link
-        for x, w in pb.nbr[p]:
-            lx = link[x]
-            lx[ga] -= w
-            lx[gb] = lx.get(gb, 0.0) + w
+        self.grp_a[p] = gb
+        self._mirror(ga)
+        self._mirror(gb)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -284,8 +284,10 @@ def test_combination_proven_beyond_exact_size() -> None:
 
 
 def test_annealing_counts_judge_every_step_as_a_full_group_check_would() -> None:
-    # the annealing decides moves and swaps from counts it keeps up to date; they must agree with
-    # checking both new groups from scratch, and each person's usefulness to each group must stay exact
+    # the annealing decides moves and swaps from counts it keeps up to date, and pre-judges whole
+    # blocks of proposals with their numpy mirrors; both must agree with checking both new groups
+    # from scratch (the block check may let an invalid step through to the exact one, never turn a
+    # valid one away), and the usefulness it reads must be the objective's true change
     import random
 
     from mentora.matching import circles
@@ -299,7 +301,11 @@ def test_annealing_counts_judge_every_step_as_a_full_group_check_would() -> None
     state = circles._State(pb, start.groups)
     counts = circles._GroupCounts(pb, state)
     pick = random.Random(5)
-    disagreements = checked = 0
+    disagreements = checked = turned_away = screened_out = 0
+
+    def one(x: int) -> np.ndarray:
+        return np.array([x])
+
     for _ in range(3000):
         p, r = pick.randrange(150), pick.randrange(150)
         ga, gb = state.grp[p], state.grp[r]
@@ -308,15 +314,28 @@ def test_annealing_counts_judge_every_step_as_a_full_group_check_would() -> None
         ma, mb = state.members[ga], state.members[gb]
         swapped = pb.valid([r if x == p else x for x in ma]) and pb.valid([p if x == r else x for x in mb])
         disagreements += counts.can_swap(p, r, ga, gb) != swapped
+        admitted = counts.admissible(one(p), one(r), one(ga), one(gb), one(False))[0]
+        turned_away += swapped and not admitted
+        screened_out += not admitted
+        before = pb.objective(state.members)
+        after = pb.objective(
+            [[r if x == p else x for x in ma], [p if x == r else x for x in mb]]
+            + [g for gi, g in enumerate(state.members) if gi not in (ga, gb)]
+        )
+        assert counts.swap_change(p, r, ga, gb) == pytest.approx(after - before, abs=1e-9)
+        (p_a,), (p_b,), (p_r,) = counts.usefulness(one(p), one(ga), one(gb), one(r))
+        assert (p_a, p_b, p_r) == pytest.approx(
+            (pb.gain(p, ma), pb.gain(p, mb), pb.wmap[p].get(r, 0.0)), abs=1e-9
+        )
         if len(ma) > SPEC.min_size and len(mb) < SPEC.max_size:
             moved = pb.valid([x for x in ma if x != p]) and pb.valid([*mb, p])
             disagreements += counts.can_move(p, ga, gb) != moved
+            turned_away += moved and not counts.admissible(one(p), one(r), one(ga), one(gb), one(True))[0]
         checked += 1
         if swapped and pick.random() < 0.5:
             counts.shift(p, ga, gb)
             counts.shift(r, gb, ga)
-    assert checked > 1000 and disagreements == 0
+    assert checked > 1000 and disagreements == 0 and turned_away == 0
+    assert screened_out > 100  # the block check does turn invalid steps away
     assert all(pb.valid(g) for g in state.members)
-    for p in range(150):
-        for g, linked in counts.link[p].items():
-            assert linked == pytest.approx(sum(pb.wmap[p].get(x, 0.0) for x in state.members[g]), abs=1e-9)
+    assert counts.grp_a.tolist() == state.grp
