@@ -11,7 +11,7 @@ from pydantic import StrictBool
 
 from mentora.accounts import selectors, services
 from mentora.accounts.models import ActivationRoundStatus
-from mentora.api.calls import api_viewer, call_service
+from mentora.api.calls import api_viewer
 from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id
 from mentora.core.roles import Viewer
@@ -99,17 +99,13 @@ class EmailConfirmOut(Schema):
 @router.post(
     "/email-change/confirm",
     auth=None,
-    response={200: EmailConfirmOut, 409: ErrorOut},
+    response={200: EmailConfirmOut},
     summary="Confirm a sign-in e-mail change (the link's token is the credential)",
 )
 def email_change_confirm(request, payload: EmailConfirmIn):
     """An expired, altered or unknown token answers 422; one already used or outdated by another
     change answers 409 `stale`."""
-    person = call_service(
-        sign_in.email_change_confirm,
-        conflicts={"stale"},
-        token=payload.token,
-    )
+    person = sign_in.email_change_confirm(token=payload.token)
     return {"person_id": person.pk, "email": person.email}
 
 

@@ -64,7 +64,7 @@ class ApiTokenCreateIn(Schema):
 
 def _refused_sign_in(request) -> ApiError:
     if getattr(request, "axes_locked_out", False):
-        return ApiError(429, "locked", _("Sign-in locked after too many wrong attempts."))
+        return ApiError(429, "sign_in_locked", _("Sign-in locked after too many wrong attempts."))
     return ApiError(403, "invalid_credentials", _("The e-mail address or password is not right."))
 
 

@@ -37,7 +37,7 @@ def locked_out(request, original_response=None, credentials=None):
             "Sign-in locked after too many wrong attempts: try again in %(minutes)d minutes.",
             minutes,
         ) % {"minutes": minutes}
-        return JsonResponse(error_body("locked", message), status=429)
+        return JsonResponse(error_body("sign_in_locked", message), status=429)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
 

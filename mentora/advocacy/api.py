@@ -9,8 +9,7 @@ from ninja.responses import Status
 
 from mentora.advocacy import selectors, services
 from mentora.advocacy.models import AdvocacyKind
-from mentora.api.calls import api_viewer, call_service
-from mentora.api.errors import ErrorOut
+from mentora.api.calls import api_viewer
 from mentora.api.pagination import Pages
 from mentora.api.schemas import Id, dataclass_schema
 from mentora.programs.selectors import program_get_managed
@@ -50,49 +49,49 @@ def action_list(request, relationship_id: Id):
 
 @router.post(
     "/relationships/{int:relationship_id}",
-    response={201: ActionOut, 409: ErrorOut},
+    response={201: ActionOut},
     summary="Record an action (mentor)",
 )
 def action_create(request, relationship_id: Id, payload: ActionIn):
     pair = api_pair(request, relationship_id)
-    action = call_service(
-        services.advocacy_action_create, relationship=pair.relationship, person=pair.person, **payload.dict()
+    action = services.advocacy_action_create(
+        relationship=pair.relationship, person=pair.person, **payload.dict()
     )
     return Status(201, action)
 
 
 @router.put(
     "/relationships/{int:relationship_id}/{int:action_id}",
-    response={200: ActionOut, 409: ErrorOut},
+    response={200: ActionOut},
     summary="Edit an action (mentor)",
 )
 def action_update(request, relationship_id: Id, action_id: Id, payload: ActionIn):
     pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
-    return call_service(services.advocacy_action_update, action=action, person=pair.person, **payload.dict())
+    return services.advocacy_action_update(action=action, person=pair.person, **payload.dict())
 
 
 @router.delete(
     "/relationships/{int:relationship_id}/{int:action_id}",
-    response={204: None, 409: ErrorOut},
+    response={204: None},
     summary="Delete an action (mentor)",
 )
 def action_delete(request, relationship_id: Id, action_id: Id):
     pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
-    call_service(services.advocacy_action_delete, action=action, person=pair.person)
+    services.advocacy_action_delete(action=action, person=pair.person)
     return Status(204, None)
 
 
 @router.post(
     "/relationships/{int:relationship_id}/{int:action_id}/confirm",
-    response={200: ActionOut, 409: ErrorOut},
+    response={200: ActionOut},
     summary="Confirm it happened (mentee)",
 )
 def action_confirm(request, relationship_id: Id, action_id: Id):
     pair = api_pair(request, relationship_id)
     action = selectors.advocacy_action_get(relationship=pair.relationship, action_id=action_id)
-    return call_service(services.advocacy_action_confirm, action=action, person=pair.person)
+    return services.advocacy_action_confirm(action=action, person=pair.person)
 
 
 @router.get("/programs/{int:program_id}/kpis", response=KpisOut, summary="Sponsorship KPIs (managers)")

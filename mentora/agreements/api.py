@@ -8,16 +8,10 @@ from pydantic import StrictBool
 
 from mentora.agreements import closure, selectors, services
 from mentora.agreements.models import AgendaStep, ClosureReason
-from mentora.api.calls import CONFLICT_CODES, call_service
-from mentora.api.errors import ErrorOut
 from mentora.api.schemas import Id, dataclass_schema
 from mentora.workspace.api import api_pair
 
 router = Router(tags=["agreements"])
-
-# A closure proposal waiting, missing, or one's own: conflicts with the current state.
-CLOSURE_CONFLICTS = CONFLICT_CODES | {"closure_pending", "no_pending_closure", "own_proposal"}
-
 
 AgendaItemOut = dataclass_schema(selectors.AgendaItem)
 
@@ -131,53 +125,38 @@ def agreement_get(request, relationship_id: Id):
     return _agreement_out(api_pair(request, relationship_id).relationship)
 
 
-@router.put(
-    "/{int:relationship_id}", response={200: AgreementOut, 409: ErrorOut}, summary="Edit our agreement"
-)
+@router.put("/{int:relationship_id}", response={200: AgreementOut}, summary="Edit our agreement")
 def agreement_put(request, relationship_id: Id, payload: AgreementIn):
     pair = api_pair(request, relationship_id)
     fields = payload.dict()
     version = fields.pop("version")
-    call_service(
-        services.agreement_update,
-        relationship=pair.relationship,
-        person=pair.person,
-        expected_version=version,
-        fields=fields,
+    services.agreement_update(
+        relationship=pair.relationship, person=pair.person, expected_version=version, fields=fields
     )
     return _agreement_out(pair.relationship)
 
 
 @router.post(
     "/{int:relationship_id}/confirm",
-    response={200: AgreementOut, 409: ErrorOut},
+    response={200: AgreementOut},
     summary="I confirm this version",
 )
 def agreement_confirm(request, relationship_id: Id, payload: AgreementVersionIn):
     pair = api_pair(request, relationship_id)
-    call_service(
-        services.agreement_confirm,
-        relationship=pair.relationship,
-        person=pair.person,
-        expected_version=payload.version,
+    services.agreement_confirm(
+        relationship=pair.relationship, person=pair.person, expected_version=payload.version
     )
     return _agreement_out(pair.relationship)
 
 
 @router.put(
     "/{int:relationship_id}/agenda/{step}",
-    response={200: AgreementOut, 409: ErrorOut},
+    response={200: AgreementOut},
     summary="Tick an agenda step",
 )
 def agenda_put(request, relationship_id: Id, step: AgendaStep, payload: AgendaIn):
     pair = api_pair(request, relationship_id)
-    call_service(
-        services.agenda_step_set,
-        relationship=pair.relationship,
-        person=pair.person,
-        step=step,
-        done=payload.done,
-    )
+    services.agenda_step_set(relationship=pair.relationship, person=pair.person, step=step, done=payload.done)
     return _agreement_out(pair.relationship)
 
 
@@ -188,95 +167,69 @@ def closure_get(request, relationship_id: Id):
 
 @router.post(
     "/{int:relationship_id}/close",
-    response={200: ClosureOut, 409: ErrorOut},
+    response={200: ClosureOut},
     summary="Close (goals met, cycle ended)",
 )
 def closure_close(request, relationship_id: Id, payload: CloseIn):
     pair = api_pair(request, relationship_id)
-    call_service(
-        closure.relationship_close_with_reason,
-        conflicts=CLOSURE_CONFLICTS,
-        relationship=pair.relationship,
-        person=pair.person,
-        reason=payload.reason,
-        learned=payload.learned,
+    closure.relationship_close_with_reason(
+        relationship=pair.relationship, person=pair.person, reason=payload.reason, learned=payload.learned
     )
     return _closure_out(pair.relationship)
 
 
 @router.post(
     "/{int:relationship_id}/closure/confirm",
-    response={200: ClosureOut, 409: ErrorOut},
+    response={200: ClosureOut},
     summary='Confirm my partner\'s "goals met" closure',
 )
 def closure_confirm(request, relationship_id: Id):
     pair = api_pair(request, relationship_id)
-    call_service(
-        closure.closure_confirm,
-        conflicts=CLOSURE_CONFLICTS,
-        relationship=pair.relationship,
-        person=pair.person,
-    )
+    closure.closure_confirm(relationship=pair.relationship, person=pair.person)
     return _closure_out(pair.relationship)
 
 
 @router.post(
     "/{int:relationship_id}/closure/dispute",
-    response={200: ClosureOut, 409: ErrorOut},
+    response={200: ClosureOut},
     summary='Dispute my partner\'s "goals met" closure',
 )
 def closure_dispute(request, relationship_id: Id):
     pair = api_pair(request, relationship_id)
-    call_service(
-        closure.closure_dispute,
-        conflicts=CLOSURE_CONFLICTS,
-        relationship=pair.relationship,
-        person=pair.person,
-    )
+    closure.closure_dispute(relationship=pair.relationship, person=pair.person)
     return _closure_out(pair.relationship)
 
 
 @router.post(
     "/{int:relationship_id}/end",
-    response={200: ClosureOut, 409: ErrorOut},
+    response={200: ClosureOut},
     summary="End a relationship without blame",
 )
 def end(request, relationship_id: Id, payload: EndIn):
     pair = api_pair(request, relationship_id)
-    call_service(
-        closure.relationship_end_no_fault,
-        conflicts=CLOSURE_CONFLICTS,
-        relationship=pair.relationship,
-        person=pair.person,
-        reason=payload.reason,
+    closure.relationship_end_no_fault(
+        relationship=pair.relationship, person=pair.person, reason=payload.reason
     )
     return _closure_out(pair.relationship)
 
 
 @router.post(
     "/{int:relationship_id}/extend",
-    response={200: ClosureOut, 409: ErrorOut},
+    response={200: ClosureOut},
     summary="Extend to a new end date",
 )
 def closure_extend(request, relationship_id: Id, payload: ExtendIn):
     pair = api_pair(request, relationship_id)
-    call_service(
-        closure.relationship_extend,
-        relationship=pair.relationship,
-        person=pair.person,
-        ends_on=payload.ends_on,
-    )
+    closure.relationship_extend(relationship=pair.relationship, person=pair.person, ends_on=payload.ends_on)
     return _closure_out(pair.relationship)
 
 
 @router.put(
     "/{int:relationship_id}/reflection",
-    response={200: ClosureOut, 409: ErrorOut},
+    response={200: ClosureOut},
     summary="Write what I learned",
 )
 def reflection_put(request, relationship_id: Id, payload: ReflectionIn):
     pair = api_pair(request, relationship_id)
-    call_service(
-        closure.reflection_save, relationship=pair.relationship, person=pair.person, learned=payload.learned
-    )
+    closure.reflection_save(relationship=pair.relationship, person=pair.person, learned=payload.learned)
     return _closure_out(pair.relationship)

@@ -106,7 +106,7 @@ def agreement_confirm(*, relationship: Relationship, person: Person, expected_ve
     side = ensure_writable(relationship=relationship, person=person)
     agreement = Agreement.objects.filter(relationship=relationship).first()
     if agreement is None or agreement.version == 0:
-        raise Refusal(_("Write the agreement together before confirming it."), code="empty")
+        raise Refusal(_("Write the agreement together before confirming it."), code="nothing_agreed")
     if agreement.version != expected_version:
         raise _stale(agreement)
     missing = [

@@ -4,6 +4,7 @@
            "details": [{"field": "mentor_id", "code": "mentor_full", "message": "…"}]}}
 
 `code` is stable: a refusal of a service's rule carries the rule's code (`mentora.core.refusals`),
+answered 409 when it is a conflict with the current state (`STATE_CONFLICTS`) and 422 otherwise;
 anything else one of the API's own codes (`API_CODES`); `field` is the input the error concerns, null
 when it concerns the request as a whole or several inputs (then `details` has one entry per field).
 """
@@ -15,7 +16,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from mentora.core.refusals import REFUSAL_CODES
+from mentora.core.refusals import REFUSAL_CODES, refusal_status
 
 # The API's own codes, beside the services' rule codes; docs/api.md lists both.
 API_CODES: dict[str, str] = {
@@ -30,6 +31,7 @@ API_CODES: dict[str, str] = {
     "too_large": "The body is larger than the server accepts.",
     "file_too_large": "The uploaded file is larger than the import accepts.",
     "too_many_attempts": "Too many wrong tokens from this address.",
+    "sign_in_locked": "Token creation: sign-in is locked after too many wrong passwords or codes.",
     "invalid_credentials": "Token creation: the e-mail address or password is not right.",
     "code_required": "Token creation: the account has a second factor; send its `code`.",
     "invalid_code": "Token creation: the second factor's code is not right.",
@@ -40,6 +42,7 @@ API_CODES: dict[str, str] = {
     "invalid_invitation": "The invitation is for another program.",
     "idempotency_key_reused": "The `Idempotency-Key` was used before with a different request.",
     "idempotency_in_progress": "A request with this `Idempotency-Key` is still being answered.",
+    "export_expired": "The export's download time is over (or it failed): ask for a new one.",
     "server_error": "A fault on the server, logged there.",
     "error": "Any other error status (its HTTP reason phrase says which).",
 }
@@ -48,12 +51,15 @@ API_CODES: dict[str, str] = {
 def error_codes_markdown() -> str:
     """The two tables of error codes in docs/api.md, generated from the registries (the API's own codes
     and the services' rule codes); tests/api/test_errors_documented.py keeps the page equal to them."""
-    tables = []
-    for title, codes in (("the API's own", API_CODES), ("a service's rule", REFUSAL_CODES)):
-        rows = [f"| code ({title}) | meaning |", "| --- | --- |"]
-        rows += [f"| `{code}` | {meaning} |" for code, meaning in sorted(codes.items())]
-        tables.append("\n".join(rows))
-    return "\n\n".join(tables) + "\n"
+    own = ["| code (the API's own) | meaning |", "| --- | --- |"]
+    own += [f"| `{code}` | {meaning} |" for code, meaning in sorted(API_CODES.items())]
+    # A rule's code has one status, by the conflict policy (mentora.core.refusals.STATE_CONFLICTS).
+    rules = ["| code (a service's rule) | status | meaning |", "| --- | --- | --- |"]
+    rules += [
+        f"| `{code}` | {refusal_status(code)} | {meaning} |"
+        for code, meaning in sorted(REFUSAL_CODES.items())
+    ]
+    return "\n".join(own) + "\n\n" + "\n".join(rules) + "\n"
 
 
 class ApiError(Exception):
@@ -152,8 +158,15 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(ValidationError)
     def on_django_validation(request, exc: ValidationError):
+        # The one place a service's refusal becomes an HTTP answer: its status follows the conflict
+        # policy (mentora.core.refusals.STATE_CONFLICTS), the same for every endpoint.
         code, message, field, details = refusal_answer(exc)
-        return api.create_response(request, error_body(code, message, details, field=field), status=422)
+        status = refusal_status(code) if code in REFUSAL_CODES else 422
+        params = getattr(exc, "params", None) or {}
+        if code == "stale" and "version" in params:
+            # The current version, so that the caller can read it again and resend.
+            details = [{"field": "version", "code": code, "message": str(params["version"])}]
+        return api.create_response(request, error_body(code, message, details, field=field), status=status)
 
     @api.exception_handler(AuthenticationError)
     def on_auth_error(request, exc):

@@ -2,10 +2,11 @@
 
 - every operation documents the error statuses it can answer, each with the API's one error shape
   (`ErrorOut`), derived from what the operation has: a token (401, 403, and 429 once an address has
-  guessed too many), ids in its path (404), input (422), a JSON body (400), any body (413), a POST
-  (409 and 422 for its `Idempotency-Key`, a header every POST documents); statuses
-  that depend on the operation's own logic (409, a 404 for an id in the body, …) are declared on the
-  operation itself, e.g. `response={200: AgreementOut, 409: ErrorOut}`;
+  guessed too many), ids in its path (404), input (422), a JSON body (400), any body (413), a write
+  (409: a refusal by the current state of a record, the one conflict policy; and for a POST, its
+  `Idempotency-Key` in use), a POST (422 for its `Idempotency-Key`, a header every POST documents);
+  statuses that depend on the operation's own logic (a 404 for an id in the body, …) are declared on
+  the operation itself, e.g. `response={201: PersonRefOut, 404: ErrorOut}`;
 - two different schemas never share a component name: ninja keeps whichever came last and documents
   the other's responses with the wrong fields, so a clash fails loudly instead.
 """
@@ -21,6 +22,8 @@ from ninja.schema import NinjaGenerateJsonSchema
 from mentora.api.errors import ErrorOut
 from mentora.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from mentora.api.idempotency import MAX_KEY_LENGTH
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class SchemaNameClash(Exception):
@@ -43,8 +46,12 @@ def error_statuses(operation: Operation) -> set[int]:
         statuses.add(413)
     if operation.throttle_objects:
         statuses.add(429)
+    if set(operation.methods) - READ_METHODS:
+        # A write may be refused because of a record's current state (409 by the one conflict policy,
+        # mentora.core.refusals.STATE_CONFLICTS), and a POST because its Idempotency-Key is in use.
+        statuses.add(409)
     if "POST" in operation.methods:
-        statuses |= {409, 422}
+        statuses.add(422)
     return statuses
 
 

@@ -6,8 +6,7 @@ from datetime import date, datetime
 from ninja import Field, Router, Schema
 from pydantic import StrictBool
 
-from mentora.api.calls import CONFLICT_CODES, api_viewer, call_service
-from mentora.api.errors import ErrorOut
+from mentora.api.calls import api_viewer
 from mentora.api.schemas import Id, PersonRefOut, dataclass_schema
 from mentora.checkins import selectors, services
 from mentora.checkins.models import (
@@ -21,9 +20,6 @@ from mentora.checkins.pair_health import at_risk_rows
 from mentora.programs.selectors import program_get_managed
 
 router = Router(tags=["check-ins"])
-
-# Answering the pulse questions to the end-of-cycle survey, or the other way round.
-END_CONFLICTS = CONFLICT_CODES | {"wrong_survey"}
 
 
 class CheckinAnswerOut(Schema):
@@ -141,37 +137,23 @@ def checkin_get(request, checkin_id: Id):
     return _out(selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id))
 
 
-@router.post(
-    "/{int:checkin_id}/answer", response={200: CheckinOut, 409: ErrorOut}, summary="Answer my check-in"
-)
+@router.post("/{int:checkin_id}/answer", response={200: CheckinOut}, summary="Answer my check-in")
 def checkin_answer(request, checkin_id: Id, payload: AnswerIn):
     viewer = api_viewer(request)
     checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)
-    call_service(
-        services.checkin_answer,
-        conflicts=END_CONFLICTS,
-        checkin=checkin,
-        person=viewer.person,
-        **payload.dict(),
-    )
+    services.checkin_answer(checkin=checkin, person=viewer.person, **payload.dict())
     return _out(selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id))
 
 
 @router.post(
     "/{int:checkin_id}/end-answer",
-    response={200: CheckinOut, 409: ErrorOut},
+    response={200: CheckinOut},
     summary="Answer my end-of-cycle survey (its own questions)",
 )
 def checkin_answer_end(request, checkin_id: Id, payload: EndAnswerIn):
     viewer = api_viewer(request)
     checkin = selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id)
-    call_service(
-        services.checkin_answer_end,
-        conflicts=END_CONFLICTS,
-        checkin=checkin,
-        person=viewer.person,
-        **payload.dict(),
-    )
+    services.checkin_answer_end(checkin=checkin, person=viewer.person, **payload.dict())
     return _out(selectors.checkin_get_for_respondent(person=viewer.person, checkin_id=checkin_id))
 
 

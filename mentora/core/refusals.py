@@ -20,7 +20,7 @@ REFUSAL_CODES: dict[str, str] = {
     "stale": "Someone changed the record since you read it: read it again (`details` may name the version).",
     "expired": "The link, token or invitation has expired.",
     "invalid": "The link or token is not valid (altered or unknown).",
-    "empty": "Nothing to save: the text or selection is empty.",
+    "empty": "Nothing to save: the text or selection sent is empty.",
     "too_long": "A text is longer than allowed.",
     "required": "A required value is missing.",
     "not_active": "The relationship (or other record) is no longer active.",
@@ -95,6 +95,7 @@ REFUSAL_CODES: dict[str, str] = {
     "rule_broken": "The change would break one of the program's matching rules.",
     "no_mentees": "There is no mentee to match.",
     "no_mentors": "There is no mentor to match.",
+    "nothing_to_publish": "The matching run has no proposal left to publish.",
     "already_paired": "The mentee already has a mentor in this program.",
     "mentor_full": "The mentor has no capacity left.",
     "mentor_paused": "The mentor has paused taking mentees.",
@@ -115,7 +116,8 @@ REFUSAL_CODES: dict[str, str] = {
     "not_yet": "The meeting has not taken place yet.",
     "already_answered": "The check-in was already answered.",
     "wrong_survey": "The answer is for another survey.",
-    "incomplete": "Some required answers are missing.",
+    "incomplete": "Some required parts are still empty (an agreement confirmed before each part is written).",
+    "nothing_agreed": "The agreement has not been written yet, so there is nothing to confirm.",
     "closure_pending": "A closure is already proposed.",
     "no_pending_closure": "No closure is proposed.",
     "own_proposal": "You cannot confirm your own proposal.",
@@ -134,6 +136,81 @@ REFUSAL_CODES: dict[str, str] = {
     "last_admin": "The organisation's last active org admin cannot be removed.",
     "not_confirmed": "The operation needs an explicit confirmation.",
 }
+
+
+# The API's one conflict-code policy (docs/api.md, "One error shape"): a refusal because of the current
+# state of a record (the same request may succeed once that state changes, or after reading it again)
+# answers 409; every other refusal is of the request itself (it would be refused whatever the state)
+# and answers 422. Who may not do something is a PermissionDenied (403), and what is missing or of
+# another organisation an Http404 (404): neither is a refusal. The API's error handler is the one
+# place that applies it; pages answer these codes with 409 too.
+STATE_CONFLICTS: frozenset[str] = frozenset(
+    {
+        # the record changed or moved on
+        "stale",
+        "not_active",
+        "not_pending",
+        "locked",
+        "published",
+        "read_only",
+        "already_merged",
+        "has_password",
+        "last_admin",
+        # another record holds the value or place
+        "taken",
+        "email_taken",
+        "name_taken",
+        "already_invited",
+        "already_enrolled",
+        "already_paired",
+        "mentor_full",
+        "mentor_paused",
+        "mentee_taken",
+        "mentee_locked",
+        "declined_before",
+        # the program, run or invitation is not at the step the request needs
+        "program_closed",
+        "program_not_live",
+        "program_not_open",
+        "not_editable",
+        "not_deletable",
+        "bad_transition",
+        "not_started",
+        "no_participants",
+        "answered",
+        "already_decided",
+        "revoked",
+        "already_accepted",
+        "not_finished",
+        "closed",
+        "not_closed",
+        "no_mentees",
+        "no_mentors",
+        "nothing_to_publish",
+        "running",
+        "no_source",
+        "not_ready",
+        # the pair's tools
+        "not_scheduled",
+        "not_yet",
+        "already_answered",
+        "nothing_agreed",
+        "incomplete",
+        "closure_pending",
+        "no_pending_closure",
+        "own_proposal",
+        "cycle_not_over",
+        "too_soon",
+    }
+)
+
+
+def refusal_status(code: str) -> int:
+    """The HTTP status the API answers a refusal coded `code` with: 409 for a state conflict, 422
+    otherwise (an unknown code is a programming error)."""
+    if code not in REFUSAL_CODES:
+        raise ValueError(f"Unknown refusal code {code!r}.")
+    return 409 if code in STATE_CONFLICTS else 422
 
 
 class Refusal(ValidationError):

@@ -10,12 +10,11 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import StrictBool
 
-from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Pages
 from mentora.api.schemas import Id
 from mentora.goals import selectors, services
 from mentora.goals.models import GoalStatus
-from mentora.workspace.api import api_call, api_pair
+from mentora.workspace.api import api_pair
 
 router = Router(tags=["goals"])
 
@@ -119,14 +118,10 @@ def goal_list(request, relationship_id: Id):
     return selectors.goal_list_for_relationship(relationship=pair.relationship)
 
 
-@router.post(
-    "/{int:relationship_id}/goals", response={201: GoalOut, 409: ErrorOut}, summary="Set a goal (the mentee)"
-)
+@router.post("/{int:relationship_id}/goals", response={201: GoalOut}, summary="Set a goal (the mentee)")
 def goal_create(request, relationship_id: Id, payload: GoalIn):
     pair = api_pair(request, relationship_id)
-    goal = api_call(
-        services.goal_create, relationship=pair.relationship, person=pair.person, **payload.dict()
-    )
+    goal = services.goal_create(relationship=pair.relationship, person=pair.person, **payload.dict())
     return Status(201, selectors.goal_get_for_pair(pair=pair, goal_id=goal.pk))
 
 
@@ -137,59 +132,55 @@ def goal_get(request, relationship_id: Id, goal_id: Id):
 
 @router.put(
     "/{int:relationship_id}/goals/{int:goal_id}",
-    response={200: GoalOut, 409: ErrorOut},
+    response={200: GoalOut},
     summary="Edit a goal (the mentee)",
 )
 def goal_update(request, relationship_id: Id, goal_id: Id, payload: GoalUpdateIn):
     pair, goal = _goal(request, relationship_id, goal_id)
-    api_call(services.goal_update, goal=goal, person=pair.person, **payload.dict())
+    services.goal_update(goal=goal, person=pair.person, **payload.dict())
     return selectors.goal_get_for_pair(pair=pair, goal_id=goal.pk)
 
 
 @router.post(
     "/{int:relationship_id}/goals/{int:goal_id}/milestones",
-    response={201: MilestoneOut, 409: ErrorOut},
+    response={201: MilestoneOut},
     summary="Add a milestone (the mentee)",
 )
 def milestone_add(request, relationship_id: Id, goal_id: Id, payload: MilestoneIn):
     pair, goal = _goal(request, relationship_id, goal_id)
-    return Status(201, api_call(services.milestone_add, goal=goal, person=pair.person, title=payload.title))
+    return Status(201, services.milestone_add(goal=goal, person=pair.person, title=payload.title))
 
 
 @router.patch(
     "/{int:relationship_id}/goals/{int:goal_id}/milestones/{int:milestone_id}",
-    response={200: MilestoneOut, 409: ErrorOut},
+    response={200: MilestoneOut},
     summary="Tick, untick or move a milestone (the mentee)",
 )
 def milestone_change(request, relationship_id: Id, goal_id: Id, milestone_id: Id, payload: MilestoneChangeIn):
     pair, goal = _goal(request, relationship_id, goal_id)
     milestone = get_object_or_404(goal.milestones.all(), pk=milestone_id)
     if payload.done is not None:
-        milestone = api_call(
-            services.milestone_set_done, milestone=milestone, person=pair.person, done=payload.done
-        )
+        milestone = services.milestone_set_done(milestone=milestone, person=pair.person, done=payload.done)
     if payload.move is not None:
-        milestone = api_call(
-            services.milestone_move, milestone=milestone, person=pair.person, up=payload.move == "up"
-        )
+        milestone = services.milestone_move(milestone=milestone, person=pair.person, up=payload.move == "up")
     return milestone
 
 
 @router.post(
     "/{int:relationship_id}/goals/{int:goal_id}/progress",
-    response={201: ProgressOut, 409: ErrorOut},
+    response={201: ProgressOut},
     summary="Record progress (the mentee)",
 )
 def progress_add(request, relationship_id: Id, goal_id: Id, payload: ProgressIn):
     pair, goal = _goal(request, relationship_id, goal_id)
-    return Status(201, api_call(services.progress_add, goal=goal, person=pair.person, **payload.dict()))
+    return Status(201, services.progress_add(goal=goal, person=pair.person, **payload.dict()))
 
 
 @router.post(
     "/{int:relationship_id}/goals/{int:goal_id}/comments",
-    response={201: CommentOut, 409: ErrorOut},
+    response={201: CommentOut},
     summary="Comment on a goal (either side)",
 )
 def comment_add(request, relationship_id: Id, goal_id: Id, payload: CommentIn):
     pair, goal = _goal(request, relationship_id, goal_id)
-    return Status(201, api_call(services.comment_add, goal=goal, person=pair.person, text=payload.text))
+    return Status(201, services.comment_add(goal=goal, person=pair.person, text=payload.text))

@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
-from mentora.api.calls import api_viewer, call_service
+from mentora.api.calls import api_viewer
 from mentora.api.errors import ErrorOut
 from mentora.hrsync import selectors, services
 from mentora.hrsync.models import HrSyncRun, HrSyncSource
@@ -101,13 +101,11 @@ def hr_sync_source_save(request, body: HrSyncSourceIn):
     return _source_out(source)
 
 
-@router.post("/runs", response={202: HrSyncRunOut, 409: ErrorOut}, summary="Run the HR file sync now")
+@router.post("/runs", response={202: HrSyncRunOut}, summary="Run the HR file sync now")
 def hr_sync_run_now(request):
     """Org admins only. 409 `running` while a run is queued or running, `no_source` before a source
     is saved."""
-    run = call_service(
-        services.hr_sync_request, conflicts={"running", "no_source"}, viewer=api_viewer(request)
-    )
+    run = services.hr_sync_request(viewer=api_viewer(request))
     return Status(202, _run_out(run))
 
 

@@ -15,14 +15,13 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from mentora.api.calls import api_viewer
-from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Mapped, Pages
 from mentora.api.schemas import Id, UpdatedSince, changed_since
 from mentora.meetings import ical, selectors, services
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.meetings.times import local_to_utc, zone
 from mentora.workspace.access import Pair
-from mentora.workspace.api import api_call, api_pair
+from mentora.workspace.api import api_pair
 
 router = Router(tags=["meetings"])
 calendar_router = Router(tags=["meetings"])
@@ -149,26 +148,23 @@ def meeting_list(request, relationship_id: Id, updated_since: UpdatedSince = Non
     return Mapped(meetings, lambda meeting: _out(meeting, pair))
 
 
-@router.post(
-    "/{int:relationship_id}/meetings", response={201: MeetingOut, 409: ErrorOut}, summary="Schedule a meeting"
-)
+@router.post("/{int:relationship_id}/meetings", response={201: MeetingOut}, summary="Schedule a meeting")
 def meeting_schedule(request, relationship_id: Id, payload: MeetingIn):
     pair = api_pair(request, relationship_id)
-    meeting = api_call(
-        services.meeting_schedule, relationship=pair.relationship, person=pair.person, **_slot(payload, pair)
+    meeting = services.meeting_schedule(
+        relationship=pair.relationship, person=pair.person, **_slot(payload, pair)
     )
     return Status(201, _fresh(pair, meeting))
 
 
 @router.post(
     "/{int:relationship_id}/meetings/past",
-    response={201: MeetingOut, 409: ErrorOut},
+    response={201: MeetingOut},
     summary="Log a meeting that happened without being scheduled (since the start, not in the future)",
 )
 def meeting_record_past(request, relationship_id: Id, payload: PastMeetingIn):
     pair = api_pair(request, relationship_id)
-    meeting = api_call(
-        services.meeting_record_past,
+    meeting = services.meeting_record_past(
         relationship=pair.relationship,
         person=pair.person,
         starts_at=_starts_at(payload, pair),
@@ -188,40 +184,36 @@ def meeting_get(request, relationship_id: Id, meeting_id: Id):
 
 @router.put(
     "/{int:relationship_id}/meetings/{int:meeting_id}",
-    response={200: MeetingOut, 409: ErrorOut},
+    response={200: MeetingOut},
     summary="Reschedule a meeting (409 `stale` if it changed since `version`)",
 )
 def meeting_reschedule(request, relationship_id: Id, meeting_id: Id, payload: MeetingChangeIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
-    api_call(
-        services.meeting_reschedule,
-        meeting=meeting,
-        person=pair.person,
-        version=payload.version,
-        **_slot(payload, pair),
+    services.meeting_reschedule(
+        meeting=meeting, person=pair.person, version=payload.version, **_slot(payload, pair)
     )
     return _fresh(pair, meeting)
 
 
 @router.post(
     "/{int:relationship_id}/meetings/{int:meeting_id}/cancel",
-    response={200: MeetingOut, 409: ErrorOut},
+    response={200: MeetingOut},
     summary="Cancel a meeting",
 )
 def meeting_cancel(request, relationship_id: Id, meeting_id: Id, payload: MeetingVersionIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
-    api_call(services.meeting_cancel, meeting=meeting, person=pair.person, version=payload.version)
+    services.meeting_cancel(meeting=meeting, person=pair.person, version=payload.version)
     return _fresh(pair, meeting)
 
 
 @router.post(
     "/{int:relationship_id}/meetings/{int:meeting_id}/log",
-    response={200: MeetingOut, 409: ErrorOut},
+    response={200: MeetingOut},
     summary="Log a meeting afterwards: outcome, duration, topics and my rating",
 )
 def meeting_log(request, relationship_id: Id, meeting_id: Id, payload: LogIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
-    api_call(services.meeting_log, meeting=meeting, person=pair.person, **payload.dict())
+    services.meeting_log(meeting=meeting, person=pair.person, **payload.dict())
     return _fresh(pair, meeting)
 
 
@@ -234,12 +226,12 @@ def prep_get(request, relationship_id: Id, meeting_id: Id):
 
 @router.put(
     "/{int:relationship_id}/meetings/{int:meeting_id}/prep",
-    response={200: PrepOut, 409: ErrorOut},
+    response={200: PrepOut},
     summary="Save the agenda and questions (the mentee; `version` 0 the first time)",
 )
 def prep_save(request, relationship_id: Id, meeting_id: Id, payload: PrepIn):
     pair, meeting = _meeting(request, relationship_id, meeting_id)
-    api_call(services.meeting_prep_save, meeting=meeting, person=pair.person, **payload.dict())
+    services.meeting_prep_save(meeting=meeting, person=pair.person, **payload.dict())
     return _prep(selectors.meeting_get_for_pair(pair=pair, meeting_id=meeting.pk))
 
 

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from mentora.core.decorators import person_required
 from mentora.core.forms import apply_service_errors
 from mentora.core.htmx import wants_fragment
+from mentora.core.refusals import STATE_CONFLICTS
 from mentora.core.roles import request_viewer
 from mentora.meetings import ical, selectors, services
 from mentora.meetings.forms import LogForm, MeetingForm, PastMeetingForm, PrepForm, VersionForm
 from mentora.meetings.models import MeetingStatus
 from mentora.workspace.access import request_pair
-from mentora.workspace.api import CONFLICT_CODES
 
 
 @login_required
@@ -140,7 +140,8 @@ def _detail(request, pair, meeting, *, status=200, **forms):
 
 
 def _error_status(error: ValidationError) -> int:
-    return 409 if getattr(error, "code", None) in CONFLICT_CODES else 400
+    # The API's conflict policy, on the page: 409 for a conflict with the meeting's state.
+    return 409 if getattr(error, "code", None) in STATE_CONFLICTS else 400
 
 
 @login_required

@@ -7,12 +7,11 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from mentora.api.errors import ErrorOut
 from mentora.api.pagination import Pages
 from mentora.api.schemas import Id, UpdatedSince, changed_since
 from mentora.notes import selectors, services
 from mentora.notes.models import NoteVisibility
-from mentora.workspace.api import api_call, api_pair
+from mentora.workspace.api import api_pair
 
 router = Router(tags=["notes"])
 
@@ -53,12 +52,12 @@ def note_list(request, relationship_id: Id, updated_since: UpdatedSince = None):
     return changed_since(notes, updated_since)
 
 
-@router.post("/{int:relationship_id}/notes", response={201: NoteOut, 409: ErrorOut}, summary="Write a note")
+@router.post("/{int:relationship_id}/notes", response={201: NoteOut}, summary="Write a note")
 def note_create(request, relationship_id: Id, payload: NoteIn):
     pair = api_pair(request, relationship_id)
     return Status(
         201,
-        api_call(services.note_create, relationship=pair.relationship, person=pair.person, **payload.dict()),
+        services.note_create(relationship=pair.relationship, person=pair.person, **payload.dict()),
     )
 
 
@@ -70,22 +69,22 @@ def note_get(request, relationship_id: Id, note_id: Id):
 
 @router.put(
     "/{int:relationship_id}/notes/{int:note_id}",
-    response={200: NoteOut, 409: ErrorOut},
+    response={200: NoteOut},
     summary="Change a note (409 `stale` if it changed since `version`)",
 )
 def note_update(request, relationship_id: Id, note_id: Id, payload: NoteChangeIn):
     pair = api_pair(request, relationship_id)
     note = selectors.note_get_for_pair(pair=pair, note_id=note_id)
-    return api_call(services.note_update, note=note, person=pair.person, **payload.dict())
+    return services.note_update(note=note, person=pair.person, **payload.dict())
 
 
 @router.delete(
     "/{int:relationship_id}/notes/{int:note_id}",
-    response={204: None, 409: ErrorOut},
+    response={204: None},
     summary="Delete my note",
 )
 def note_delete(request, relationship_id: Id, note_id: Id):
     pair = api_pair(request, relationship_id)
     note = selectors.note_get_for_pair(pair=pair, note_id=note_id)
-    api_call(services.note_delete, note=note, person=pair.person)
+    services.note_delete(note=note, person=pair.person)
     return Status(204, None)

@@ -7,8 +7,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
-from mentora.api.calls import CONFLICT_CODES, api_viewer, call_service
-from mentora.api.errors import ErrorOut
+from mentora.api.calls import api_viewer
 from mentora.api.schemas import Id
 from mentora.notifications.nudges import pair_nudge_create
 from mentora.notifications.selectors import preferences_for
@@ -45,7 +44,7 @@ class PairNudgeOut(Schema):
 
 @router.post(
     "/pairs/{int:relationship_id}/nudge",
-    response={201: PairNudgeOut, 409: ErrorOut},
+    response={201: PairNudgeOut},
     summary="Nudge both sides of a pair (its program's managers; once a week per pair)",
 )
 def pair_nudge(request, relationship_id: Id):
@@ -56,10 +55,5 @@ def pair_nudge(request, relationship_id: Id):
         Relationship, pk=relationship_id, program__organisation_id=viewer.organisation_id
     )
     program_get_managed(viewer=viewer, program_id=relationship.program_id)
-    nudge = call_service(
-        pair_nudge_create,
-        conflicts=CONFLICT_CODES | {"too_soon"},
-        relationship=relationship,
-        actor=viewer.person,
-    )
+    nudge = pair_nudge_create(relationship=relationship, actor=viewer.person)
     return Status(201, nudge)

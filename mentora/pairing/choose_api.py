@@ -4,7 +4,6 @@ services as the pages, the API's one error shape; anything out of the caller's r
 """
 
 from datetime import date, datetime
-from functools import partial
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -12,9 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from mentora.api.calls import api_viewer, call_service
-from mentora.api.errors import ApiError, ErrorOut
+from mentora.api.calls import api_viewer
 from mentora.api.schemas import Id, PersonRefOut
+from mentora.core.refusals import Refusal
 from mentora.pairing import choose_selectors as selectors
 from mentora.pairing import choose_services as services
 from mentora.pairing.api import ReasonOut
@@ -24,21 +23,6 @@ from mentora.programs.services import mentor_availability_set
 from mentora.relationships.models import RelationshipStatus
 
 router = Router(tags=["mentee choice"])
-
-# Refusals that are conflicts with the current state (409) rather than malformed input (422).
-CONFLICT_CODES = {
-    "mentor_full",
-    "mentor_paused",
-    "mentee_taken",
-    "mentee_locked",
-    "already_paired",
-    "declined_before",
-    "not_pending",
-}
-
-
-# Run a service; answer its refusals with their own code (409 for the conflicts, 422 for the others).
-_call = partial(call_service, conflicts=CONFLICT_CODES)
 
 
 def _mentee_program(request, program_id: int):
@@ -150,10 +134,9 @@ def shortlist(
 ):
     program, mentee = _mentee_program(request, program_id)
     if not selectors.is_choose_program(program):
-        raise ApiError(
-            422,
-            "not_choose_mode",
+        raise Refusal(
             _("In this program, mentors are proposed by the program's managers rather than chosen."),
+            code="not_choose_mode",
         )
     open_request = selectors.open_request_of(program=program, mentee=mentee)
     if open_request is not None:
@@ -199,27 +182,27 @@ def mentor_profile(request, program_id: Id, mentor_id: Id):
 
 @router.post(
     "/programs/{int:program_id}/requests",
-    response={201: MentorRequestOut, 409: ErrorOut},
+    response={201: MentorRequestOut},
     summary="Ask a mentor",
 )
 def create_request(request, program_id: Id, payload: RequestIn):
     program, mentee = _mentee_program(request, program_id)
     mentor = get_object_or_404(Person, pk=payload.mentor_id, organisation_id=program.organisation_id)
-    relationship = _call(
-        services.mentor_request_create, program=program, mentee=mentee, mentor=mentor, note=payload.note
+    relationship = services.mentor_request_create(
+        program=program, mentee=mentee, mentor=mentor, note=payload.note
     )
     return Status(201, relationship)
 
 
 @router.post(
     "/requests/{int:request_id}/withdraw",
-    response={200: MentorRequestOut, 409: ErrorOut},
+    response={200: MentorRequestOut},
     summary="Withdraw my request",
 )
 def withdraw(request, request_id: Id):
     viewer = api_viewer(request)
     mentor_request = selectors.request_get_for_mentee(viewer=viewer, request_id=request_id)
-    return _call(services.mentor_request_withdraw, request=mentor_request, mentee=viewer.person)
+    return services.mentor_request_withdraw(request=mentor_request, mentee=viewer.person)
 
 
 # ---- mentor side -----------------------------------------------------------------------------
@@ -237,12 +220,12 @@ def waiting_requests(request, program_id: Id | None = None):
 def _answer(request, request_id: int, *, accept: bool):
     viewer = api_viewer(request)
     mentor_request = selectors.request_get_for_mentor(viewer=viewer, request_id=request_id)
-    return _call(services.mentor_request_answer, request=mentor_request, mentor=viewer.person, accept=accept)
+    return services.mentor_request_answer(request=mentor_request, mentor=viewer.person, accept=accept)
 
 
 @router.post(
     "/requests/{int:request_id}/accept",
-    response={200: MentorRequestOut, 409: ErrorOut},
+    response={200: MentorRequestOut},
     summary="Accept a mentee's request",
 )
 def accept(request, request_id: Id):
@@ -251,7 +234,7 @@ def accept(request, request_id: Id):
 
 @router.post(
     "/requests/{int:request_id}/decline",
-    response={200: MentorRequestOut, 409: ErrorOut},
+    response={200: MentorRequestOut},
     summary="Decline a mentee's request",
 )
 def decline(request, request_id: Id):

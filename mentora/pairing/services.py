@@ -569,7 +569,7 @@ def match_run_publish(*, run: MatchRun, by: Person | None) -> list[Relationship]
             .order_by("-locked", "-score", "pk")
         )
         if not proposals:
-            raise Refusal(_("There is no proposal to publish."), code="empty")
+            raise Refusal(_("There is no proposal to publish."), code="nothing_to_publish")
         closed = pair_closures(program=run.program).closed
         for proposal in proposals:
             if (proposal.mentor_id, proposal.mentee_id) in closed:

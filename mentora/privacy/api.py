@@ -7,8 +7,7 @@ from typing import Any
 from ninja import Router, Schema
 from pydantic import Field, StrictBool, StrictInt
 
-from mentora.api.calls import api_viewer, call_service
-from mentora.api.errors import ErrorOut
+from mentora.api.calls import api_viewer
 from mentora.api.schemas import Id
 from mentora.privacy import selectors, services
 from mentora.privacy.models import MAX_RETENTION_MONTHS, REASON_MAX_CHARS
@@ -76,22 +75,16 @@ class ErasureOut(Schema):
 
 @router.post(
     "/people/{int:person_id}/erase",
-    response={200: ErasureOut, 409: ErrorOut},
+    response={200: ErasureOut},
     summary="Erase a person of my organisation (org admins; irreversible)",
 )
 def person_erase(request, person_id: Id, payload: ErasureIn):
-    """409 `self` (you cannot erase yourself) or `last_admin` (the organisation's last org admin);
-    422 `not_confirmed` without `"confirm": true`; 404 for anyone not in your organisation or
+    """409 `last_admin` (the organisation's last org admin); 422 `self` (you cannot erase yourself)
+    or `not_confirmed` without `"confirm": true`; 404 for anyone not in your organisation or
     already erased."""
     viewer = api_viewer(request)
-    return call_service(
-        services.person_erase,
-        conflicts={"self", "last_admin"},
-        actor=viewer,
-        person_id=person_id,
-        reason=payload.reason,
-        confirmed=payload.confirm,
-        request=request,
+    return services.person_erase(
+        actor=viewer, person_id=person_id, reason=payload.reason, confirmed=payload.confirm, request=request
     )
 
 

@@ -5,14 +5,12 @@ endpoints; pairing by hand is the matching API's (`POST /api/matching/programs/{
 the matching rules apply."""
 
 from datetime import datetime
-from functools import partial
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Field, Router, Schema
 
-from mentora.api.calls import api_viewer, call_service
-from mentora.api.errors import ErrorOut
+from mentora.api.calls import api_viewer
 from mentora.api.schemas import DepartmentOut, Id, PersonRefOut, dataclass_schema
 from mentora.organisations.models import Department
 from mentora.programs.selectors import program_get_managed
@@ -22,13 +20,6 @@ from mentora.relationships.models import Relationship, RelationshipOrigin, Relat
 router = Router(tags=["relationships"])
 # A program's figures that count relationships, under the program's own address (/api/programs/…).
 programs_router = Router(tags=["programs"])
-
-# Service refusals that are conflicts with the current state rather than malformed input.
-CONFLICT_CODES = {"not_pending", "not_active", "program_closed"}
-
-
-# Run a service; answer its state conflicts with 409 and their own code.
-_call = partial(call_service, conflicts=CONFLICT_CODES)
 
 
 class RelationshipOut(Schema):
@@ -111,23 +102,23 @@ def _party(request, relationship_id: int):
 
 @router.post(
     "/{int:relationship_id}/consent",
-    response={200: MyRelationshipOut, 409: ErrorOut},
+    response={200: MyRelationshipOut},
     summary="I agree to start",
 )
 def consent(request, relationship_id: Id):
     viewer, relationship = _party(request, relationship_id)
-    relationship = _call(services.relationship_consent, relationship=relationship, person=viewer.person)
+    relationship = services.relationship_consent(relationship=relationship, person=viewer.person)
     return _mine(relationship, viewer.person)
 
 
 @router.post(
     "/{int:relationship_id}/decline",
-    response={200: MyRelationshipOut, 409: ErrorOut},
+    response={200: MyRelationshipOut},
     summary="Decline a pending pairing",
 )
 def decline(request, relationship_id: Id):
     viewer, relationship = _party(request, relationship_id)
-    relationship = _call(services.relationship_decline, relationship=relationship, person=viewer.person)
+    relationship = services.relationship_decline(relationship=relationship, person=viewer.person)
     return _mine(relationship, viewer.person)
 
 

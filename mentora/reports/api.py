@@ -110,14 +110,16 @@ def export_detail_endpoint(request, export_id: Id):
     },
 )
 def export_download_endpoint(request, export_id: Id):
-    """409 `not_ready` while it is being built; 410 `expired` once its download time is over (or it
+    """409 `not_ready` while it is being built; 410 `export_expired` once its download time is over (or it
     failed). Each download is recorded in the audit log."""
     viewer = request_viewer(request)
     export = export_get(viewer=viewer, export_id=export_id)
     try:
         export = export_download(viewer=viewer, export=export)
     except ExportGone as gone:
-        raise ApiError(410, "expired", "The export's download time is over; ask for a new one.") from gone
+        raise ApiError(
+            410, "export_expired", "The export's download time is over; ask for a new one."
+        ) from gone
     response = HttpResponse(bytes(export.content), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store"

@@ -60,7 +60,7 @@ def test_wrong_passwords_lock_the_name_as_on_the_sign_in_page(client, alice, set
     response = _create(client, email=alice.email, password=PASSWORD)
 
     assert response.status_code == 429
-    assert response.json()["error"]["code"] == "locked"
+    assert response.json()["error"]["code"] == "sign_in_locked"
     assert not ApiToken.objects.exists()
 
 

@@ -64,7 +64,7 @@ def test_confirming_a_version_that_changed_since_is_refused(relationship, alice,
 def test_an_incomplete_or_empty_agreement_cannot_be_confirmed(relationship, alice):
     with pytest.raises(ValidationError) as error:
         services.agreement_confirm(relationship=relationship, person=alice, expected_version=0)
-    assert error.value.code == "empty"
+    assert error.value.code == "nothing_agreed"
     write(relationship, alice, expectations="Only this")
     with pytest.raises(ValidationError) as error:
         services.agreement_confirm(relationship=relationship, person=alice, expected_version=1)
@@ -204,4 +204,4 @@ def test_api_bad_input(client, relationship, alice):
     assert api(client, alice, "put", url, {**FULL, "version": "abc"}).status_code == 422
     assert api(client, alice, "put", f"{url}/agenda/nonsense", {"done": True}).status_code == 422
     response = api(client, alice, "post", f"{url}/confirm", {"version": 0})
-    assert response.status_code == 409 and response.json()["error"]["code"] == "empty"
+    assert response.status_code == 409 and response.json()["error"]["code"] == "nothing_agreed"

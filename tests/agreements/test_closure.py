@@ -272,7 +272,7 @@ def test_api_close_extend_reflect(client, relationship, alice, bob):
     assert body["ends_on"] == "2032-02-01"
     assert api(client, alice, "post", f"{url}/close", {"reason": "bored"}).status_code == 422
     early = api(client, alice, "post", f"{url}/close", {"reason": "cycle_ended"})
-    assert early.status_code == 422 and early.json()["error"]["details"][0]["field"] == "reason"
+    assert early.status_code == 409 and early.json()["error"]["details"][0]["field"] == "reason"
     body = api(client, alice, "post", f"{url}/close", {"reason": "goals_met", "learned": "A lot"}).json()
     assert body["pending"] and not body["closed"] and body["status"] == "active"
     assert body["proposed_by_id"] == alice.pk and body["reason"] == "goals_met"

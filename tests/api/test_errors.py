@@ -36,7 +36,7 @@ def test_a_program_rule_names_its_code_and_field(client, org, alice):
 def test_inviting_to_a_draft_program_is_program_not_open(client, org, alice, pam):
     draft = ProgramFactory(organisation=org, status=ProgramStatus.DRAFT, managers=[pam])
     response = call(client, pam, "post", f"/api/programs/{draft.pk}/invitations", {"emails": [alice.email]})
-    assert refusal(response) == (422, "program_not_open", None)
+    assert refusal(response) == (409, "program_not_open", None)
 
 
 def test_an_invitation_round_by_address_and_department_at_once_is_refused_on_emails(client, org, pam, alice):
@@ -70,7 +70,7 @@ def test_closing_before_the_cycle_ends_is_cycle_not_over_on_reason(client, relat
     response = call(
         client, alice, "post", f"/api/agreements/{relationship.pk}/close", {"reason": "cycle_ended"}
     )
-    assert refusal(response) == (422, "cycle_not_over", "reason")
+    assert refusal(response) == (409, "cycle_not_over", "reason")
 
 
 def test_a_conflict_with_the_current_state_is_a_409_with_its_code(client, relationship, alice):  # noqa: F811
@@ -93,10 +93,11 @@ def test_an_email_change_to_the_same_address_is_unchanged_on_new_email(client, a
     )
 
 
-def test_erasing_oneself_is_a_409_self(client, olga):
+def test_erasing_oneself_is_a_422_self(client, olga):
+    """Refused whatever the state: a fault of the request, not a conflict (as deactivating oneself)."""
     body = {"reason": "Leaving", "confirm": True}
     assert refusal(call(client, olga, "post", f"/api/privacy/people/{olga.pk}/erase", body)) == (
-        409,
+        422,
         "self",
         None,
     )

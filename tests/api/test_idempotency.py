@@ -45,8 +45,9 @@ def test_a_retried_enrolment_enrols_once_and_gets_the_first_answer_again(client,
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     assert Enrolment.objects.filter(program=program, person=alice).count() == 1
-    # Without the key, the same request is a new one, refused by the rule.
-    assert post(client, url, {"role": "mentee"}, headers).status_code == 422
+    # Without the key, the same request is a new one, refused by the rule (a conflict with the enrolment).
+    refused = post(client, url, {"role": "mentee"}, headers)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "already_enrolled")
 
 
 def test_a_retried_invitation_round_invites_and_emails_once(
@@ -138,7 +139,7 @@ def test_keys_are_forgotten_after_their_retention(client, program, alice, settin
     post(client, url, {"role": "mentee"}, headers, key="old")
     IdempotentRequest.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
     # Past its retention the key names a new request: here one the rule refuses.
-    assert post(client, url, {"role": "mentee"}, headers, key="old").status_code == 422
+    assert post(client, url, {"role": "mentee"}, headers, key="old").status_code == 409
     IdempotentRequest.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
     assert idempotency_keys_purge() == 1 and not IdempotentRequest.objects.exists()
 

@@ -94,7 +94,7 @@ def test_the_api_answers_the_end_survey_and_only_its_respondent_reads_it(client,
     checkin = ask(relationship, alice)
     url = f"/api/checkins/{checkin.pk}"
     wrong = api(client, alice, "post", f"{url}/answer", {"usefulness": 4, "meeting_frequency": "monthly"})
-    assert wrong.status_code == 409 and wrong.json()["error"]["code"] == "wrong_survey"
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "wrong_survey"
     bad = api(client, alice, "post", f"{url}/end-answer", GOOD | {"would_recommend": "sure"})
     assert bad.status_code == 422
     assert api(client, bob, "post", f"{url}/end-answer", GOOD).status_code == 404

@@ -161,7 +161,7 @@ def test_the_api_lists_closed_pairs_and_allows_one_again(client, program, pam, o
     response = api(client, pam, "post", f"/api/matching/programs/{program.pk}/closed-pairs/allow", body)
     assert response.status_code == 201 and response.json()["allowed_by_id"] == pam.pk
     again = api(client, pam, "post", f"/api/matching/programs/{program.pk}/closed-pairs/allow", body)
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert "not declined or ended" in again.json()["error"]["details"][0]["message"]
     assert PairAllowance.objects.count() == 1
 

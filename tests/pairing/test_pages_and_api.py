@@ -345,7 +345,7 @@ def test_the_api_runs_and_publishes(client, program, pam, cohort):
     published = client.post(f"/api/matching/runs/{run_id}/publish", headers=headers)
     assert published.status_code == 200 and len(published.json()["relationship_ids"]) == 3
     again = client.post(f"/api/matching/runs/{run_id}/publish", headers=headers)
-    assert again.status_code == 422 and again.json()["error"]["code"] == "published"
+    assert again.status_code == 409 and again.json()["error"]["code"] == "published"
 
 
 def test_the_api_swap_reports_rule_breaks_in_the_error_shape(client, org, program, pam, skill):
@@ -398,7 +398,7 @@ def test_the_api_rejects_an_empty_program(client, program, pam):
         content_type="application/json",
         headers=api_headers(pam),
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "no approved mentee" in str(response.json()["error"]["details"])
 
 

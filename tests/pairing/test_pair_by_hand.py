@@ -224,7 +224,7 @@ def test_the_api_refuses_a_full_mentor_and_someone_not_enrolled(client, program,
     response = api(client, pam, "post", path, body)
     assert response.status_code == 201 and response.json()["status"] == "pending_consent"
     response = api(client, pam, "post", path, {**body, "mentee_id": other.pk, "override_reason": "Please"})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "This mentor is full." in response.content.decode()
     response = api(client, pam, "post", path, {**body, "mentor_id": other.pk})
     assert response.status_code == 422

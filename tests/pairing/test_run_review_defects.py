@@ -36,6 +36,10 @@ def test_publish_is_not_offered_for_a_run_without_pairs(client, program, pam, sk
     assert "There is nothing to publish" in text
     confirm = page(client, pam, "pairing:publish", empty.pk)
     assert "There is nothing to publish" in confirm and "Yes, publish" not in confirm
+    # Through the API: a conflict with the run's state, coded apart from an empty input's 422 `empty`.
+    response = client.post(f"/api/matching/runs/{empty.pk}/publish", headers=api_headers(pam))
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "nothing_to_publish"
 
 
 def test_publish_is_not_offered_when_every_pair_is_forbidden(client, program, pam, cohort):

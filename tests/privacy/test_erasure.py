@@ -307,7 +307,7 @@ def test_the_api_refuses_oneself_and_unknown_people(olga, olga2, charlie, client
     response = client.post(
         f"/api/privacy/people/{olga.pk}/erase", body, content_type="application/json", headers=headers
     )
-    assert (response.status_code, response.json()["error"]["code"]) == (409, "self")
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "self")
     for person_id in (charlie.pk, 999999):
         response = client.post(
             f"/api/privacy/people/{person_id}/erase", body, content_type="application/json", headers=headers

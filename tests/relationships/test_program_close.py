@@ -115,7 +115,7 @@ def test_a_program_does_not_close_before_its_start_date(client, org, pam):
     response = client.post(reverse("relationships:program_close", args=[later.pk]), follow=True)
     assert "cannot close before it started" in response.content.decode()
     response = api(client, pam, "post", f"/api/relationships/program/{later.pk}/close")
-    assert response.status_code == 422 and "cannot close before it started" in response.content.decode()
+    assert response.status_code == 409 and "cannot close before it started" in response.content.decode()
     later.refresh_from_db()
     assert later.status == ProgramStatus.RUNNING
     # On its start date it may close.
@@ -140,7 +140,7 @@ def test_the_api_closes_and_names_the_withdrawn_pairings(client, program, pairs,
     assert response.status_code == 200
     assert response.json() == {"program_id": program.pk, "status": "closed", "withdrawn": [pending.pk]}
     again = api(client, pam, "post", f"/api/relationships/program/{program.pk}/close")
-    assert again.status_code == 422
+    assert again.status_code == 409
 
 
 @pytest.mark.parametrize("who", ["alice", "lou", "charlie"])

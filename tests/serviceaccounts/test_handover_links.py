@@ -242,7 +242,7 @@ def test_no_activation_link_for_someone_who_has_a_password(client, olga, alice, 
             headers=headers,
         )
 
-        assert response.status_code == 422, response.json()
+        assert response.status_code == 409, response.json()
         error = response.json()["error"]
         assert (error["code"], error["field"]) == ("has_password", "person_ids")
         assert "/activate/" not in response.content.decode()
