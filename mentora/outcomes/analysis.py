@@ -38,6 +38,7 @@ MIN_GROUP = 20
 # Fewer leavers than this in the matched sample and no hazard ratio is shown.
 MIN_EVENTS = 10
 CALIPER_SD = 0.2
+FORBIDDEN = 1e9  # the cost of a pair outside the caliper: never kept
 PRIOR_PROMOTION_DAYS = 3 * 365
 CURVE_STEP_DAYS = 30
 DID_WINDOW_DAYS = 365
@@ -195,32 +196,43 @@ def propensity_logit(frame: pd.DataFrame) -> np.ndarray:
     return np.clip(linear, -30, 30)
 
 
-def match(frame: pd.DataFrame, *, k: int) -> pd.Series:
+def match(frame: pd.DataFrame, *, k: int, logit: pd.Series | None = None) -> pd.Series:
     """Each person's matching weight: 1 for a matched participant, 1/j for each of the j controls of a
     participant (summed if several), 0 for everyone left out. Exact on department, optimal 1:k on the
-    propensity logit within the caliper."""
-    logit = pd.Series(propensity_logit(frame), index=frame.index)
+    propensity logit within the caliper. `logit` (indexed like the whole population, of which `frame`
+    may be a part) is fitted here when not given; the caliper is taken from it."""
+    if logit is None:
+        logit = pd.Series(propensity_logit(frame), index=frame.index)
     caliper = CALIPER_SD * float(logit.std(ddof=1)) if len(logit) > 1 else 0.0
-    weights = pd.Series(0.0, index=frame.index)
-    forbidden = 1e9
-    for _department, block in frame.groupby("department", sort=True):
-        treated = block.index[block["participant"].to_numpy()]
-        controls = block.index[~block["participant"].to_numpy()]
+    values = logit.reindex(frame.index).to_numpy()
+    taking_part = frame["participant"].to_numpy(dtype=bool)
+    departments = pd.factorize(frame["department"], sort=True)[0]
+    weights = np.zeros(len(frame))
+    for department in np.unique(departments):
+        block = departments == department
+        treated, controls = np.flatnonzero(block & taking_part), np.flatnonzero(block & ~taking_part)
         if len(treated) == 0 or len(controls) == 0:
             continue
-        distance = np.abs(logit[treated].to_numpy()[:, None] - logit[controls].to_numpy()[None, :])
-        cost = np.where(distance <= caliper, distance, forbidden)
+        # Only controls within the caliper of some participant can be chosen: a smaller problem.
+        ordered = np.sort(values[treated])
+        place = np.searchsorted(ordered, values[controls])
+        nearest = np.minimum(
+            np.abs(values[controls] - ordered[np.clip(place - 1, 0, len(ordered) - 1)]),
+            np.abs(values[controls] - ordered[np.clip(place, 0, len(ordered) - 1)]),
+        )
+        controls = controls[nearest <= caliper]
+        if len(controls) == 0:
+            continue
+        distance = np.abs(values[treated][:, None] - values[controls][None, :])
+        cost = np.where(distance <= caliper, distance, FORBIDDEN)
         # k copies of each participant's row: one control per copy, each control used once.
         rows, cols = linear_sum_assignment(np.repeat(cost, k, axis=0))
-        taken: dict[int, list[int]] = {}
-        for row, col in zip(rows, cols, strict=True):
-            if cost[row // k, col] < forbidden:
-                taken.setdefault(row // k, []).append(col)
-        for t, chosen in taken.items():
-            weights[treated[t]] = 1.0
-            for col in chosen:
-                weights[controls[col]] += 1.0 / len(chosen)
-    return weights
+        kept = cost[rows // k, cols] < FORBIDDEN
+        owners, chosen = rows[kept] // k, cols[kept]
+        matches = np.bincount(owners, minlength=len(treated))
+        weights[treated[matches > 0]] = 1.0
+        np.add.at(weights, controls[chosen], 1.0 / matches[owners])
+    return pd.Series(weights, index=frame.index)
 
 
 # ------------------------------------------------------------------------------------------- balance
@@ -397,11 +409,11 @@ def _group(name: str, frame: pd.DataFrame, weights: pd.Series, follow_up: int) -
     )
 
 
-def _controls_of(frame: pd.DataFrame, weights: pd.Series, chosen: pd.Index, k: int) -> pd.Series:
-    """The weights restricted to the participants `chosen` and the controls matched to them. Matching is
-    exact on department, so the controls are re-matched within the subgroup's departments."""
+def _controls_of(frame: pd.DataFrame, chosen: pd.Index, k: int, logit: pd.Series) -> pd.Series:
+    """Weights matching only the participants `chosen` (a cohort, a quality group) against all the
+    comparison pool, on the same propensity score: each group gets its own best matches."""
     subset = frame.loc[chosen.union(frame.index[~frame["participant"].to_numpy(dtype=bool)])]
-    return match(subset, k=k).reindex(frame.index, fill_value=0.0)
+    return match(subset, k=k, logit=logit).reindex(frame.index, fill_value=0.0)
 
 
 def difference_in_differences(
@@ -411,10 +423,10 @@ def difference_in_differences(
     participants minus the same change of their matches: OLS with the interaction, weighted, errors
     clustered by person."""
     rows = []
-    for position, (index, person) in enumerate(frame.iterrows()):
+    kept = weights > 0
+    for index, person in frame[kept].iterrows():
         w = weights[index]
-        if w <= 0:
-            continue
+        position = index
         days = person["promotion_days"]
         before = any(entry_day - window <= d < entry_day for d in days)
         after = any(entry_day <= d < entry_day + window for d in days)
@@ -444,12 +456,14 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _cohorts(frame: pd.DataFrame, weights: pd.Series, follow_up: int, k: int) -> tuple[CohortResult, ...]:
+def _cohorts(
+    frame: pd.DataFrame, weights: pd.Series, follow_up: int, k: int, logit: pd.Series
+) -> tuple[CohortResult, ...]:
     results = []
     treated = frame["participant"].to_numpy(dtype=bool)
     matched_participants = frame[treated & (weights.to_numpy() > 0)]
     for cohort, members in matched_participants.groupby("cohort", sort=True):
-        cohort_weights = _controls_of(frame, weights, members.index, k)
+        cohort_weights = _controls_of(frame, members.index, k, logit)
         n_t = int((cohort_weights[members.index] > 0).sum())
         n_c = int(((cohort_weights > 0) & ~frame["participant"]).sum())
         entry_day = int(np.nanmin(members["entry_day"].to_numpy(dtype=float)))
@@ -492,7 +506,8 @@ def analyse(frame: pd.DataFrame, *, follow_up_days: int, k: int = 2) -> Result:
             unmatched_participants=int(treated.sum()),
             refused=TOO_FEW_PARTICIPANTS,
         )
-    weights = match(frame, k=k)
+    logit = pd.Series(propensity_logit(frame), index=frame.index)
+    weights = match(frame, k=k, logit=logit)
     matched = weights.to_numpy() > 0
     sizes |= {
         "matched_participants": int((treated & matched).sum()),
@@ -509,12 +524,12 @@ def analyse(frame: pd.DataFrame, *, follow_up_days: int, k: int = 2) -> Result:
     groups = [_group("all", frame, weights, follow_up_days)]
     met = frame["met_3"].astype(bool).to_numpy()
     for name, chosen in (("met_3", treated & matched & met), ("met_fewer", treated & matched & ~met)):
-        subgroup = _controls_of(frame, weights, frame.index[chosen], k)
+        subgroup = _controls_of(frame, frame.index[chosen], k, logit)
         groups.append(_group(name, frame, subgroup, follow_up_days))
     return Result(
         **sizes,
         balance=balance,
         curves=curves,
         groups=tuple(groups),
-        cohorts=_cohorts(frame, weights, follow_up_days, k),
+        cohorts=_cohorts(frame, weights, follow_up_days, k, logit),
     )
