@@ -202,3 +202,24 @@ def test_the_evidence_home_shows_the_rollup_to_admins_and_leaders_only(client, s
     client.force_login(people["other organisation"].user)
     page = client.get(reverse("evidence:rollup")).content.decode()
     assert "Program P" not in page
+
+
+@pytest.mark.django_db
+def test_the_rollup_costs_the_same_queries_however_many_programs(client, scenario, olga, org):
+    from tests.evidence.scenario import _pair
+    from tests.programs.factories import EnrolmentFactory
+
+    client.force_login(olga.user)
+    url = reverse("evidence:rollup")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for name in ("Program Q", "Program R"):
+        program = ProgramFactory(organisation=org, name=name)
+        mentor, mentee = PersonFactory(organisation=org), PersonFactory(organisation=org)
+        EnrolmentFactory(program=program, person=mentor, role="mentor", capacity=1)
+        EnrolmentFactory(program=program, person=mentee, role="mentee")
+        _pair(program, mentor, mentee, started_days_ago=40, met_days_ago=(30, 20, 10))
+    with CaptureQueriesContext(connection) as three:
+        assert b"Program R" in client.get(url).content
+    assert len(three) == len(one)
