@@ -65,7 +65,7 @@ RULES = (
 PERSONAL_ROUTERS = frozenset(
     {
         "accounts", "advocacy", "agreements", "auth", "calendar", "checkins", "choose", "exports", "me",
-        "notifications",
+        "notifications", "outcomes",
         "evidence", "pairs", "privacy", "relationships", "scheduler", "scim", "service-accounts", "sso",
     }
 )  # fmt: skip
