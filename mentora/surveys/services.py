@@ -6,7 +6,7 @@ sweep on the same day inserts nothing.
 """
 
 from collections.abc import Mapping
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -221,7 +221,10 @@ def surveys_issue_due(*, today: date | None = None, organisation: Organisation |
     settings = {row.program_id: row for row in SurveySettings.objects.filter(program_id__in=by_program)}
     pairs = Relationship.objects.filter(program_id__in=by_program, started_at__isnull=False).filter(
         Q(status=RelationshipStatus.ACTIVE)
-        | Q(status=RelationshipStatus.ENDED, ended_at__gte=timezone.now() - CLOSURE_WINDOW)
+        | Q(
+            status=RelationshipStatus.ENDED,
+            ended_at__gte=datetime.combine(today, time.min, tzinfo=UTC) - CLOSURE_WINDOW,
+        )
     )
     due: dict[tuple[int, int, int, int], SurveyInstance] = {}
     for relationship in pairs.only(
