@@ -19,11 +19,11 @@ from mentora.programs.selectors import program_get_managed
 router = Router(tags=["outcomes"])
 
 
-class AnalysisIn(Schema):
+class OutcomeAnalysisIn(Schema):
     as_of: datetime.date | None = None
 
 
-class CurvePointOut(Schema):
+class OutcomeCurvePointOut(Schema):
     day: int
     survival: float
     lower: float
@@ -31,7 +31,7 @@ class CurvePointOut(Schema):
     at_risk: int
 
 
-class AnalysisOut(Schema):
+class OutcomeAnalysisOut(Schema):
     id: int
     program_id: int
     as_of: datetime.date
@@ -40,21 +40,21 @@ class AnalysisOut(Schema):
     finished_at: datetime.datetime | None
     refused: str | None
     tables: list[TableOut]
-    curves: dict[str, list[CurvePointOut]]
+    curves: dict[str, list[OutcomeCurvePointOut]]
 
 
-class EventsProblemOut(Schema):
+class OutcomeEventsProblemOut(Schema):
     row: int
     column: str
     value: str
     message: str
 
 
-class EventsImportOut(Schema):
+class OutcomeEventsImportOut(Schema):
     written: bool
     created: int
     unchanged: int
-    problems: list[EventsProblemOut]
+    problems: list[OutcomeEventsProblemOut]
 
 
 def _analysis_out(job: OutcomeAnalysis) -> dict:
@@ -75,10 +75,10 @@ def _analysis_out(job: OutcomeAnalysis) -> dict:
 
 @router.post(
     "/programs/{program_id}/analyses",
-    response={202: AnalysisOut},
+    response={202: OutcomeAnalysisOut},
     summary="Start an outcome analysis of a program's cycle",
 )
-def analysis_start_endpoint(request, program_id: Id, payload: AnalysisIn):
+def analysis_start_endpoint(request, program_id: Id, payload: OutcomeAnalysisIn):
     """Queues the analysis of the program's cycle up to `as_of` (today by default) and answers 202;
     follow it with `GET /api/outcomes/analyses/{id}`. A program's managers and the org admins only
     (404 for anyone else). `not_started` (field `as_of`): the cycle starts on or after that day;
@@ -89,7 +89,7 @@ def analysis_start_endpoint(request, program_id: Id, payload: AnalysisIn):
 
 @router.get(
     "/programs/{program_id}/analyses",
-    response=list[AnalysisOut],
+    response=list[OutcomeAnalysisOut],
     summary="The program's latest outcome analyses",
 )
 def analysis_list_endpoint(request, program_id: Id):
@@ -98,7 +98,7 @@ def analysis_list_endpoint(request, program_id: Id):
     return [_analysis_out(job) for job in analysis_list(program=program)]
 
 
-@router.get("/analyses/{analysis_id}", response=AnalysisOut, summary="Read an outcome analysis")
+@router.get("/analyses/{analysis_id}", response=OutcomeAnalysisOut, summary="Read an outcome analysis")
 def analysis_endpoint(request, analysis_id: Id):
     """`status` is queued, running, done or failed. When done, `tables` hold the figures in the page's
     order, the covariate balance first (a withheld cell is null), and `curves` the retention curves'
@@ -108,7 +108,7 @@ def analysis_endpoint(request, analysis_id: Id):
 
 @router.post(
     "/events/import",
-    response={200: EventsImportOut, 413: ErrorOut, 422: EventsImportOut},
+    response={200: OutcomeEventsImportOut, 413: ErrorOut, 422: OutcomeEventsImportOut},
     summary="Import HR outcome events from a CSV or XLSX file",
 )
 def events_import_endpoint(request, file: File[UploadedFile]):
