@@ -10,6 +10,7 @@ from mentora.demo.hr_sync import demo_hr_sync_load
 from mentora.demo.org import SUPERUSER_NAME, demo_org_load, demo_superuser_create
 from mentora.demo.outcomes import demo_outcomes_load
 from mentora.demo.programs import DemoTooSmall, demo_programs_load
+from mentora.demo.reports import demo_reports_load
 from mentora.demo.surveys import demo_surveys_load
 from mentora.organisations.models import Organisation
 
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                         demo_outcomes_load(organisation=organisation, seed=seed)
                         demo_surveys_load(organisation=organisation, seed=seed)
                         demo_evidence_load(organisation=organisation)
+                        demo_reports_load(organisation=organisation)
                 except DemoTooSmall as error:
                     self.stdout.write(f"No demo programs: {error}")
         self.stdout.write(
