@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -172,7 +173,7 @@ def _build_file(export: Export) -> files.File:
     viewer = _authority(export)
     try:
         program = export_program(viewer=viewer, kind=kind, program_id=export.params.get("program_id"))
-    except Exception as missing:  # the program is gone or no longer theirs to manage
+    except Http404 as missing:  # the program is gone or no longer theirs to manage
         raise ExportRefused("not_allowed") from missing
     zone = export.requested_by.zone
     tables = export_tables(viewer=viewer, kind=kind, program=program, zone=zone)
