@@ -11,7 +11,7 @@ from mentora.advocacy import selectors, services
 from mentora.advocacy.models import AdvocacyKind
 from mentora.api.calls import api_viewer
 from mentora.api.pagination import Pages
-from mentora.api.schemas import Id, dataclass_schema
+from mentora.api.schemas import Id, UpdatedSince, changed_since, dataclass_schema
 from mentora.programs.selectors import program_get_managed
 from mentora.workspace.api import api_pair
 
@@ -43,8 +43,9 @@ KpisOut = dataclass_schema(
 
 @router.get("/relationships/{int:relationship_id}", response=list[ActionOut], summary="Our advocacy log")
 @paginate(Pages)
-def action_list(request, relationship_id: Id):
-    return selectors.advocacy_actions_for(relationship=api_pair(request, relationship_id).relationship)
+def action_list(request, relationship_id: Id, updated_since: UpdatedSince = None):
+    actions = selectors.advocacy_actions_for(relationship=api_pair(request, relationship_id).relationship)
+    return changed_since(actions, updated_since)
 
 
 @router.post(

@@ -91,6 +91,8 @@ def advocacy_action_confirm(*, action: AdvocacyAction, person: Person) -> Advoca
     relationship = Relationship.objects.select_for_update().get(pk=action.relationship_id)
     if ensure_writable(relationship=relationship, person=person) != "mentee":
         raise PermissionDenied(_("Only the mentee can confirm a sponsorship action."))
-    AdvocacyAction.objects.filter(pk=action.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    now = timezone.now()  # a confirmation is a change: the API's updated_since lists it
+    unconfirmed = AdvocacyAction.objects.filter(pk=action.pk, confirmed_at__isnull=True)
+    unconfirmed.update(confirmed_at=now, updated_at=now)
     action.refresh_from_db()
     return action

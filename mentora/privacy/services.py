@@ -77,11 +77,15 @@ def data_export_record(*, person: Person, request: Any = None, fmt: str) -> None
 
 
 def _blank(queryset, *fields: str) -> int:
-    """Empty these text fields on the rows where any is not empty; how many rows changed."""
+    """Empty these text fields on the rows where any is not empty; how many rows changed. A row that
+    keeps the time it last changed gets it moved too: the API's `updated_since` lists read it."""
     not_empty = Q()
     for field in fields:
         not_empty |= ~Q(**{field: ""})
-    return queryset.filter(not_empty).update(**dict.fromkeys(fields, ""))
+    values: dict = dict.fromkeys(fields, "")
+    if any(field.name == "updated_at" for field in queryset.model._meta.concrete_fields):
+        values["updated_at"] = timezone.now()
+    return queryset.filter(not_empty).update(**values)
 
 
 def _scrub_match_inputs(person: Person, program_ids: Iterable[int]) -> int:

@@ -1,5 +1,5 @@
-"""`updated_since` on the lists whose rows keep an `updated_at`: a pair's notes and meetings and the
-programs a manager manages. An integration syncing changes asks only for what changed since its
+"""`updated_since` on the lists whose rows keep an `updated_at`: a pair's notes, meetings and advocacy
+log and the programs a manager manages. An integration syncing changes asks only for what changed since its
 last call; the filter narrows what the caller may read, never widens it."""
 
 import datetime
@@ -7,6 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from mentora.advocacy.models import AdvocacyAction
+from mentora.advocacy.services import advocacy_action_confirm
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.notes.models import Note, NoteVisibility
 from mentora.programs.models import Program
@@ -64,6 +66,31 @@ def test_meetings_changed_since_a_time(client, relationship, alice):
     assert client.get(url, headers=api_headers(alice)).json()["count"] == 2
 
 
+def action(pair, description, updated_at):
+    created = AdvocacyAction.objects.create(
+        relationship=pair, kind="introduction", occurred_on=NOW.date(), description=description
+    )
+    AdvocacyAction.objects.filter(pk=created.pk).update(updated_at=updated_at)
+    return created
+
+
+def test_advocacy_actions_changed_since_a_time(client, relationship, alice):
+    action(relationship, "old", OLD)
+    recent = action(relationship, "recent", RECENT)
+    url = f"/api/advocacy/relationships/{relationship.pk}"
+    body = client.get(url, {"updated_since": SINCE}, headers=api_headers(alice)).json()
+    assert [a["id"] for a in body["results"]] == [recent.pk] and body["count"] == 1
+    assert client.get(url, headers=api_headers(alice)).json()["count"] == 2
+
+
+def test_confirming_an_advocacy_action_is_a_change_listed_since(client, relationship, alice):
+    old = action(relationship, "old", OLD)
+    advocacy_action_confirm(action=old, person=alice)
+    url = f"/api/advocacy/relationships/{relationship.pk}"
+    body = client.get(url, {"updated_since": SINCE}, headers=api_headers(alice)).json()
+    assert [a["id"] for a in body["results"]] == [old.pk]
+
+
 def test_a_time_in_another_offset_names_the_same_instant(client, relationship, alice):
     recent = meeting(relationship, "recent", RECENT)
     since = (RECENT - datetime.timedelta(minutes=1)).astimezone(
@@ -83,11 +110,13 @@ def test_programs_changed_since_a_time(client, org, pam, program):
     assert len(client.get("/api/programs/", headers=api_headers(pam)).json()) == 2
 
 
-@pytest.mark.parametrize("who", ["pam", "lou", "dora", "charlie"])
-def test_the_filter_reads_nothing_more_than_the_list(client, relationship, bob, who, request):
+@pytest.mark.parametrize("who", ["pam", "olga", "lou", "dora", "charlie"])
+@pytest.mark.parametrize("path", ["pairs/{}/notes", "advocacy/relationships/{}"])
+def test_the_filter_reads_nothing_more_than_the_list(client, relationship, bob, who, path, request):
     note(relationship, bob, "recent", RECENT)
+    action(relationship, "recent", RECENT)
     response = client.get(
-        f"/api/pairs/{relationship.pk}/notes",
+        "/api/" + path.format(relationship.pk),
         {"updated_since": SINCE},
         headers=api_headers(request.getfixturevalue(who)),
     )
@@ -101,7 +130,7 @@ def test_another_organisations_manager_gets_none_of_the_programs(client, charlie
 
 
 @pytest.mark.parametrize("value", ["2026-01-01T10:00:00", "yesterday", "2026-13-01T00:00:00Z", "\x00"])
-@pytest.mark.parametrize("path", ["notes", "meetings", "programs"])
+@pytest.mark.parametrize("path", ["notes", "meetings", "programs", "advocacy"])
 def test_a_time_without_its_offset_or_no_time_is_refused_naming_the_field(
     client,
     relationship,
@@ -110,9 +139,10 @@ def test_a_time_without_its_offset_or_no_time_is_refused_naming_the_field(
     path,
     value,
 ):
-    url, caller = (
-        ("/api/programs/", pam) if path == "programs" else (f"/api/pairs/{relationship.pk}/{path}", alice)
-    )
+    url, caller = {
+        "programs": ("/api/programs/", pam),
+        "advocacy": (f"/api/advocacy/relationships/{relationship.pk}", alice),
+    }.get(path, (f"/api/pairs/{relationship.pk}/{path}", alice))
     response = client.get(url, {"updated_since": value}, headers=api_headers(caller))
     assert response.status_code == 422
     assert "updated_since" in str(response.json()["error"])
