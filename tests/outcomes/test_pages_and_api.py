@@ -6,6 +6,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mentora.audit.models import Action, AuditEvent
 from mentora.outcomes.models import AnalysisStatus, OutcomeAnalysis
@@ -193,3 +195,22 @@ def test_another_organisations_manager_never_reads_it(client, charlie, other_org
 
     assert client.get(f"/outcomes/programs/{their_program.pk}/").status_code == 200
     assert client.get(f"/outcomes/analyses/{analysis.pk}/").status_code == 404
+
+
+def test_the_program_page_reads_the_same_queries_whatever_the_number_of_analyses(client, pam, program):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/outcomes/programs/{program.pk}/").status_code == 200
+        return len(captured.captured_queries)
+
+    client.force_login(pam.user)
+    OutcomeAnalysis.objects.create(
+        organisation=program.organisation, program=program, requested_by=pam, as_of=AS_OF
+    )
+    one = queries()
+    for _n in range(4):
+        OutcomeAnalysis.objects.create(
+            organisation=program.organisation, program=program, requested_by=pam, as_of=AS_OF
+        )
+
+    assert queries() == one
