@@ -19,7 +19,7 @@ from mentora.surveys.models import AnswerKind, Measure, SurveyKind, SurveyStatus
 router = Router(tags=["surveys"])
 
 
-class QuestionOut(Schema):
+class SurveyQuestionOut(Schema):
     id: int
     position: int
     prompt: str
@@ -46,7 +46,7 @@ class SurveyOut(Schema):
 
 
 class SurveyDetailOut(SurveyOut):
-    questions: list[QuestionOut]
+    questions: list[SurveyQuestionOut]
     answers: dict[str, Any] = Field(description="Yours, by question id; nobody else can read them.")
 
 
@@ -69,7 +69,7 @@ class SettingsIO(Schema):
 class TemplateOut(Schema):
     kind: SurveyKind
     enabled: bool
-    questions: list[QuestionOut]
+    questions: list[SurveyQuestionOut]
 
 
 class TemplateIn(Schema):
@@ -184,7 +184,7 @@ def template_put(request, program_id: Id, kind: SurveyKind, payload: TemplateIn)
 
 @router.post(
     "/programs/{int:program_id}/templates/{kind}/questions",
-    response={201: QuestionOut},
+    response={201: SurveyQuestionOut},
     summary="Add a question of the program's own to a survey",
 )
 def question_add(request, program_id: Id, kind: SurveyKind, payload: QuestionIn):
@@ -195,7 +195,7 @@ def question_add(request, program_id: Id, kind: SurveyKind, payload: QuestionIn)
 
 @router.patch(
     "/programs/{int:program_id}/questions/{int:question_id}",
-    response=QuestionOut,
+    response=SurveyQuestionOut,
     summary="Change one of the program's own questions (until someone answered it)",
 )
 def question_update(request, program_id: Id, question_id: Id, payload: QuestionPatch):
