@@ -329,7 +329,13 @@ def hazard_ratio(frame: pd.DataFrame, weights: pd.Series, follow_up: int) -> Est
     """Participants' hazard of leaving relative to their matches (Cox, robust errors for the weights)."""
     duration, left = _survival(frame, follow_up)
     matched = weights.to_numpy() > 0
-    if int((left & matched).sum()) < MIN_EVENTS:
+    treated = frame["participant"].to_numpy(dtype=bool)
+    # With no leaver on one side the ratio is 0 or infinite: nothing to estimate.
+    if (
+        int((left & matched).sum()) < MIN_EVENTS
+        or not (left & matched & treated).any()
+        or not (left & matched & ~treated).any()
+    ):
         return Estimate(refused=TOO_FEW_EVENTS)
     data = pd.DataFrame(
         {

@@ -22,7 +22,9 @@ def refusal_message(code: str) -> str:
             "mostly be noise."
         )
         % {"n": analysis.MIN_GROUP},
-        analysis.TOO_FEW_EVENTS: _("Not shown: fewer than %(n)d people left, too few to estimate a ratio.")
+        analysis.TOO_FEW_EVENTS: _(
+            "Not shown: fewer than %(n)d people left, or nobody on one side, too few to estimate a ratio."
+        )
         % {"n": analysis.MIN_EVENTS},
         analysis.TOO_EARLY: _("Not shown: the cohort started less than %(n)d days before the analysis date.")
         % {"n": analysis.MIN_DID_WINDOW_DAYS},

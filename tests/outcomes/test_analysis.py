@@ -114,6 +114,16 @@ def test_it_refuses_a_hazard_ratio_with_too_few_leavers():
     assert _all(result).rates[0].participants is not None  # the other outcomes are still shown
 
 
+def test_it_refuses_a_hazard_ratio_when_one_side_has_no_leaver():
+    frame = organisation(effect=1.0, people=800)
+    frame.loc[frame["participant"], "leave_day"] = np.nan
+
+    result = analyse(frame, follow_up_days=730)
+
+    assert _all(result).leavers_comparison >= analysis.MIN_EVENTS
+    assert _all(result).hazard_ratio == analysis.Estimate(refused=analysis.TOO_FEW_EVENTS)
+
+
 def test_curves_stop_where_fewer_than_the_minimum_are_followed():
     result = analyse(organisation(effect=1.0, stay=0.05), follow_up_days=730)
 
