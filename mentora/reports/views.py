@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentora.core.decorators import person_required
 from mentora.core.htmx import render_page_or_fragment
 from mentora.core.roles import request_viewer
+from mentora.programs.models import Program
 from mentora.programs.selectors import program_get_managed
 from mentora.reports.forms import ExportForm, ReportScheduleForm
 from mentora.reports.selectors import KINDS, export_get, exports_of
@@ -27,11 +28,14 @@ def export_list(request):
 
 
 def _labelled(exports) -> list:
-    """Each export with its kind's name in the viewer's language."""
+    """Each export with its kind's name in the viewer's language and its program's name (one query)."""
     exports = list(exports)
+    program_ids = {export.params.get("program_id") for export in exports} - {None}
+    names = dict(Program.objects.filter(pk__in=program_ids).values_list("pk", "name")) if program_ids else {}
     for export in exports:
         kind = KINDS.get(export.kind)
         export.kind_label = kind.label if kind else export.kind
+        export.program_name = names.get(export.params.get("program_id"), "")
     return exports
 
 

@@ -3,6 +3,8 @@ only its managers (and the org admin); an export only its requester, nobody else
 organisation."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentora.reports.models import Export
@@ -128,3 +130,19 @@ def test_a_programs_reports_page_offers_its_exports_to_its_managers_only(
     for role, person in everyone_else.items():
         client.force_login(person.user)
         assert client.get(url).status_code == 404, role
+
+
+def test_the_exports_page_reads_a_constant_number_of_queries(
+    client, pam, program, django_assert_max_num_queries
+):
+    client.force_login(pam.user)
+    built(pam, "enrolments", "csv", program)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("reports:exports"))
+    for kind in ("relationships", "checkins", "matching_results", "program_report", "people"):
+        built(pam, kind, "xlsx", program if kind != "people" else None)
+
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(reverse("reports:exports"))
+
+    assert page.content.decode().count("Program P") == 5
