@@ -19,6 +19,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
@@ -26,6 +27,7 @@ from ninja.utils import check_csrf
 from mentora.accounts.selectors import mfa_setup_required
 from mentora.api.errors import ApiError, ErrorOut
 from mentora.api.models import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, ApiToken, TokenScope
+from mentora.api.pagination import Pages
 from mentora.api.schemas import Id
 from mentora.api.selectors import api_token_list
 from mentora.api.services import api_token_create, api_token_revoke
@@ -138,8 +140,9 @@ def token_create(request, payload: ApiTokenCreateIn, response: HttpResponse):
 
 
 @router.get("/tokens", response=list[ApiTokenOut], summary="My API tokens")
+@paginate(Pages)
 def token_list(request):
-    return list(api_token_list(user=request.user))
+    return api_token_list(user=request.user)
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None}, summary="Revoke one of my API tokens")

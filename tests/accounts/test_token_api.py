@@ -146,8 +146,8 @@ def test_alice_lists_and_revokes_her_own_tokens_only(client, alice, bob, charlie
     bob_token = ApiToken.objects.get(user=bob.user)
 
     listed = client.get(URL, headers=headers).json()
-    assert [token["name"] for token in listed] == ["tests"]
-    assert "token" not in listed[0] and "digest" not in listed[0]
+    assert [token["name"] for token in listed["results"]] == ["tests"] and listed["count"] == 1
+    assert "token" not in listed["results"][0] and "digest" not in listed["results"][0]
 
     assert client.delete(f"{URL}/{bob_token.pk}", headers=headers).status_code == 404
     assert client.delete(f"{URL}/{bob_token.pk}", headers=api_headers(charlie)).status_code == 404
