@@ -67,6 +67,7 @@ PERSONAL_ROUTERS = frozenset(
         "accounts", "advocacy", "agreements", "auth", "calendar", "checkins", "choose", "exports", "me",
         "notifications", "outcomes",
         "evidence", "pairs", "privacy", "relationships", "scheduler", "scim", "service-accounts", "sso",
+        "surveys",
     }
 )  # fmt: skip
 

@@ -50,13 +50,13 @@ class SurveyDetailOut(SurveyOut):
     answers: dict[str, Any] = Field(description="Yours, by question id; nobody else can read them.")
 
 
-class AnswerIn(Schema):
+class SurveyAnswerIn(Schema):
     answers: dict[str, Any] = Field(
         description="By question id: 1–5 (scale), 0–10 (score), a choice, a list of choices or a text."
     )
 
 
-class SettingsIO(Schema):
+class SurveySettingsIO(Schema):
     fit_day: int = Field(
         description="The fit question is asked this many days after the pair started (1–90)."
     )
@@ -66,17 +66,17 @@ class SettingsIO(Schema):
     fit_threshold: int = Field(description="A fit (1–5) at or under this offers a no-fault rematch; 0 never.")
 
 
-class TemplateOut(Schema):
+class SurveyTemplateOut(Schema):
     kind: SurveyKind
     enabled: bool
     questions: list[SurveyQuestionOut]
 
 
-class TemplateIn(Schema):
+class SurveyTemplateIn(Schema):
     enabled: StrictBool
 
 
-class QuestionIn(Schema):
+class SurveyQuestionIn(Schema):
     prompt: str
     help_text: str = ""
     kind: AnswerKind
@@ -85,7 +85,7 @@ class QuestionIn(Schema):
     max_picks: int | None = None
 
 
-class QuestionPatch(Schema):
+class SurveyQuestionPatch(Schema):
     prompt: str | None = None
     help_text: str | None = None
     kind: AnswerKind | None = None
@@ -94,7 +94,7 @@ class QuestionPatch(Schema):
     max_picks: int | None = None
 
 
-class ResultsOut(Schema):
+class SurveyResultsOut(Schema):
     kind: SurveyKind
     enabled: bool
     published_at: datetime | None = Field(description="null: too few answers to publish any figure yet.")
@@ -142,7 +142,7 @@ def survey_get(request, survey_id: Id):
 
 
 @router.post("/{int:survey_id}/answer", response=SurveyDetailOut, summary="Answer my survey (once)")
-def survey_answer(request, survey_id: Id, payload: AnswerIn):
+def survey_answer(request, survey_id: Id, payload: SurveyAnswerIn):
     person = api_viewer(request).person
     instance = selectors.instance_get_for_respondent(person=person, instance_id=survey_id)
     services.survey_answer(instance=instance, person=person, answers=payload.answers)
@@ -150,7 +150,9 @@ def survey_answer(request, survey_id: Id, payload: AnswerIn):
 
 
 @router.get(
-    "/programs/{int:program_id}/settings", response=SettingsIO, summary="When a program's surveys are asked"
+    "/programs/{int:program_id}/settings",
+    response=SurveySettingsIO,
+    summary="When a program's surveys are asked",
 )
 def settings_get(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
@@ -158,14 +160,16 @@ def settings_get(request, program_id: Id):
 
 
 @router.put(
-    "/programs/{int:program_id}/settings", response=SettingsIO, summary="Change when surveys are asked"
+    "/programs/{int:program_id}/settings", response=SurveySettingsIO, summary="Change when surveys are asked"
 )
-def settings_put(request, program_id: Id, payload: SettingsIO):
+def settings_put(request, program_id: Id, payload: SurveySettingsIO):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     return services.survey_settings_update(program=program, **payload.dict())
 
 
-@router.get("/programs/{int:program_id}/templates", response=list[TemplateOut], summary="A program's surveys")
+@router.get(
+    "/programs/{int:program_id}/templates", response=list[SurveyTemplateOut], summary="A program's surveys"
+)
 def template_list(request, program_id: Id):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     return [_template(template) for template in selectors.templates_for(program=program)]
@@ -173,10 +177,10 @@ def template_list(request, program_id: Id):
 
 @router.put(
     "/programs/{int:program_id}/templates/{kind}",
-    response=TemplateOut,
+    response=SurveyTemplateOut,
     summary="Ask a survey or stop asking it (created with its built-in questions the first time)",
 )
-def template_put(request, program_id: Id, kind: SurveyKind, payload: TemplateIn):
+def template_put(request, program_id: Id, kind: SurveyKind, payload: SurveyTemplateIn):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     services.survey_template_set(program=program, kind=kind, enabled=payload.enabled)
     return _template(selectors.template_get(program=program, kind=kind))
@@ -187,7 +191,7 @@ def template_put(request, program_id: Id, kind: SurveyKind, payload: TemplateIn)
     response={201: SurveyQuestionOut},
     summary="Add a question of the program's own to a survey",
 )
-def question_add(request, program_id: Id, kind: SurveyKind, payload: QuestionIn):
+def question_add(request, program_id: Id, kind: SurveyKind, payload: SurveyQuestionIn):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     template = selectors.template_get(program=program, kind=kind)
     return Status(201, services.survey_question_add(template=template, values=payload.dict()))
@@ -198,7 +202,7 @@ def question_add(request, program_id: Id, kind: SurveyKind, payload: QuestionIn)
     response=SurveyQuestionOut,
     summary="Change one of the program's own questions (until someone answered it)",
 )
-def question_update(request, program_id: Id, question_id: Id, payload: QuestionPatch):
+def question_update(request, program_id: Id, question_id: Id, payload: SurveyQuestionPatch):
     program = program_get_managed(viewer=api_viewer(request), program_id=program_id)
     question = selectors.question_get(program=program, question_id=question_id)
     return services.survey_question_update(question=question, values=payload.dict(exclude_unset=True))
@@ -217,7 +221,7 @@ def question_delete(request, program_id: Id, question_id: Id):
 
 @router.get(
     "/programs/{int:program_id}/results",
-    response=list[ResultsOut],
+    response=list[SurveyResultsOut],
     summary="A program's survey results: published figures only (managers)",
 )
 def results(request, program_id: Id):
