@@ -21,7 +21,8 @@ from mentora.core.refusals import REFUSAL_CODES, refusal_status
 # The API's own codes, beside the services' rule codes; docs/api.md lists both.
 API_CODES: dict[str, str] = {
     "invalid_input": "The input does not fit the schema, or several rules refused it: see `details`.",
-    "bad_request": "The request could not be read (e.g. a body that is not JSON).",
+    "bad_request": "The request could not be read.",
+    "invalid_json": "The body is not JSON (or not UTF-8): `field` is `body`.",
     "unauthenticated": "No token, or an unknown, expired or revoked one.",
     "forbidden": "The caller may not do this.",
     "no_person": "The caller's account is not linked to a person.",
@@ -195,4 +196,8 @@ def install_error_handlers(api) -> None:
         if isinstance(exc.__cause__, NinjaValidationError):
             # A body the API's parser refused (see mentora.api.parser), not one it could not read.
             return on_schema_error(request, exc.__cause__)
+        if isinstance(exc.__cause__, ValueError):
+            # ninja's 400 for a body it could not parse: json's JSONDecodeError or UnicodeDecodeError.
+            body = error_body("invalid_json", "The request body is not valid JSON.", field="body")
+            return api.create_response(request, body, status=400)
         return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)

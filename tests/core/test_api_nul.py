@@ -2,6 +2,8 @@
 
 PostgreSQL refuses NUL in text; without the check these requests answered 500 there."""
 
+import pytest
+
 from mentora.goals.models import Goal
 from mentora.notes.models import Note
 from tests.factories import api_headers
@@ -41,11 +43,15 @@ def test_nul_in_a_query_string_is_refused(client, alice):
     assert fields_of(response) == ["query.q"]
 
 
-def test_a_body_that_is_not_json_still_answers_400(client, relationship, bob):
+@pytest.mark.parametrize("body", ["{not json", b"\xff\xfe{}", '{"body": "a"', "NaN}"])
+def test_a_body_that_is_not_json_answers_400_invalid_json(client, relationship, bob, body):
     response = client.post(
         f"/api/pairs/{relationship.pk}/notes",
-        "{not json",
+        body,
         content_type="application/json",
         headers=api_headers(bob),
     )
     assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_json", "body")
+    assert not Note.objects.exists()
