@@ -143,7 +143,7 @@ REFUSAL_CODES: dict[str, str] = {
 # answers 409; every other refusal is of the request itself (it would be refused whatever the state)
 # and answers 422. Who may not do something is a PermissionDenied (403), and what is missing or of
 # another organisation an Http404 (404): neither is a refusal. The API's error handler is the one
-# place that applies it; pages answer these codes with 409 too.
+# place that applies it (mentora/api/errors.py); the meeting pages answer these codes with 409 too.
 STATE_CONFLICTS: frozenset[str] = frozenset(
     {
         # the record changed or moved on
