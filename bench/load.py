@@ -53,6 +53,7 @@ DEMO_PASSWORD = "mentora-demo"
 DEMO_DOMAIN = "demo.mentora.test"
 ROLES = ("manager", "mentee", "mentor", "linemanager", "leader", "admin")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+START_SECONDS = 300
 
 # Each role's main pages: the navigation's pages and the ones the demo story leads them to. Names in
 # braces are found on the pages at sign-in (see discover).
@@ -226,8 +227,10 @@ def start_gunicorn(port: int, workers: int, threads: int, conn_max_age: int | No
     }
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
     server = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
-    client = LoopbackClient(f"http://127.0.0.1:{port}", timeout=5)
-    deadline = time.monotonic() + 60
+    # Each worker imports the whole project on its first request: about 20 s apiece when the
+    # machine is busy (load 15), so a short wait reported a server that was only starting as dead.
+    client = LoopbackClient(f"http://127.0.0.1:{port}", timeout=60)
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn stopped at start (exit {server.returncode})")
@@ -238,7 +241,7 @@ def start_gunicorn(port: int, workers: int, threads: int, conn_max_age: int | No
             pass
         time.sleep(0.5)
     stop_server(server)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    raise SystemExit(f"gunicorn did not answer within {START_SECONDS} s")
 
 
 def stop_server(server: subprocess.Popen) -> None:
