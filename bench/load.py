@@ -227,7 +227,7 @@ def start_gunicorn(port: int, workers: int, threads: int, conn_max_age: int | No
     }
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
     server = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
-    # Each worker imports the whole project on its first request: about 20 s apiece when the
+    # Each worker imports the whole project as it starts: about 20 s apiece when the
     # machine is busy (load 15), so a short wait reported a server that was only starting as dead.
     client = LoopbackClient(f"http://127.0.0.1:{port}", timeout=60)
     deadline = time.monotonic() + START_SECONDS
