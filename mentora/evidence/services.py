@@ -6,7 +6,7 @@ through the notifications app's path (the nudge is the notifications app's own; 
 rematch offer are e-mailed through its ledger, after commit) and records one audit event.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import TextChoices
@@ -23,12 +23,16 @@ from mentora.core.text import too_long_error
 from mentora.evidence.messages import send_pair_message
 from mentora.evidence.models import FairnessSnapshot
 from mentora.evidence.selectors import approved_mentee_ids, fairness_snapshot_figures
-from mentora.notifications.nudges import pair_nudge_create
+from mentora.notifications.nudges import NUDGE_INTERVAL, pair_nudge_create
 from mentora.people.models import Person
 from mentora.programs.models import Program
 from mentora.relationships.models import Relationship, RelationshipStatus
 
 MESSAGE_LIMIT = 1000
+# A pair's inbox is not the dashboard's to flood: a rematch offer as often as a nudge, and a few
+# messages a day (a correction after a slip), whoever of the program's managers writes.
+MESSAGES_PER_DAY = 3
+MESSAGE_WINDOW = timedelta(days=1)
 
 
 class PairAction(TextChoices):
@@ -43,7 +47,8 @@ def pair_action_take(
 ) -> AuditEvent:
     """Act on one of the program's running pairs (the caller checked that `actor` manages the
     program); 404 for a pair of another program. Refusals: `bad_choice` (action), `not_active`,
-    `required` and `too_long` (message), and the nudge's own `too_soon`."""
+    `required` and `too_long` (message), and `too_soon` (a nudge or a rematch offer within a week of the
+    last, a message beyond MESSAGES_PER_DAY in a day)."""
     if action not in PairAction.values:
         raise Refusal(_("Choose nudge, message or rematch."), code="bad_choice", field="action")
     relationship = (
@@ -63,6 +68,8 @@ def pair_action_take(
         message = ""  # a nudge and a rematch offer send their own words only
     if action == PairAction.NUDGE:
         pair_nudge_create(relationship=relationship, actor=actor)
+    else:
+        _refuse_repeats(program=program, relationship=relationship, action=action)
     event = record(
         action=Action.PAIR_ACTION,
         actor=actor,
@@ -73,6 +80,32 @@ def pair_action_take(
     if action != PairAction.NUDGE:
         transaction.on_commit(lambda: send_pair_message.enqueue(event.pk, message))
     return event
+
+
+def _refuse_repeats(*, program: Program, relationship: Relationship, action: str) -> None:
+    """`too_soon` for a rematch offer within NUDGE_INTERVAL of the pair's last one, or a message
+    beyond MESSAGES_PER_DAY in a day. The caller holds the pair's row lock, so two managers' actions
+    at once are counted one after the other."""
+    rematch = action == PairAction.REMATCH
+    allowed = 1 if rematch else MESSAGES_PER_DAY
+    since = timezone.now() - (NUDGE_INTERVAL if rematch else MESSAGE_WINDOW)
+    earlier = AuditEvent.objects.filter(
+        organisation_id=program.organisation_id,
+        target_type=Relationship._meta.label_lower,
+        target_id=str(relationship.pk),
+        action=Action.PAIR_ACTION,
+        details__action=action,
+        created_at__gt=since,
+    ).count()
+    if earlier < allowed:
+        return
+    if rematch:
+        raise Refusal(_("This pair was offered a rematch less than a week ago."), code="too_soon")
+    raise Refusal(
+        _("This pair got too many messages today (%(n)d at most); write again tomorrow.")
+        % {"n": MESSAGES_PER_DAY},
+        code="too_soon",
+    )
 
 
 def fairness_snapshot_refresh(*, program: Program, now: datetime | None = None) -> FairnessSnapshot | None:
