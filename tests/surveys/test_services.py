@@ -155,3 +155,17 @@ def test_settings_refuse_out_of_range_values(program):
             program=program, fit_day=0, first_day=400, every_days=7, at_closure=True, fit_threshold=9
         )
     assert set(error.value.error_dict) == {"fit_day", "first_day", "every_days", "fit_threshold"}
+
+
+def test_the_daily_job_is_registered_and_safe_to_run_twice(pairs, fit):
+    from django.utils import timezone
+
+    from mentora.core.schedule import registered_jobs
+    from mentora.relationships.models import Relationship
+
+    assert "surveys.issue_due" in {job.name for job in registered_jobs()}
+    Relationship.objects.filter(pk__in=[pair.pk for pair in pairs]).update(
+        started_at=timezone.now() - datetime.timedelta(days=20)
+    )
+    assert services.surveys_issue_due_sweep()["issued"] == 12  # every pair is past day 14 today
+    assert services.surveys_issue_due_sweep() == {"issued": 0, "results_published": 0}
