@@ -133,12 +133,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "mentora.core.permissions_policy.PermissionsPolicyMiddleware",
     "mentora.api.middleware.ApiErrorShapeMiddleware",
-    # A POST under /api/ retried with its Idempotency-Key gets the first answer again (docs/api.md).
-    "mentora.api.idempotency.IdempotencyKeyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A POST under /api/ retried with its Idempotency-Key gets the first answer again (docs/api.md).
+    # After the host check (CommonMiddleware) and the language (LocaleMiddleware): a replay goes to an
+    # allowed host only, and carries the language headers an answer has.
+    "mentora.api.idempotency.IdempotencyKeyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Names the signed-in user as the actor of the governance changes django-auditlog keeps.

@@ -65,6 +65,30 @@ def test_a_retried_invitation_round_invites_and_emails_once(
     assert [message.to for message in mail.outbox] == [[alice.email]]
 
 
+def test_a_replay_is_answered_to_an_allowed_host_only(client, program, alice):
+    headers = api_headers(alice)
+    url = f"/api/programs/{program.pk}/enrolments"
+    assert post(client, url, {"role": "mentee"}, headers, key="host").status_code == 201
+    elsewhere = client.post(
+        url,
+        json.dumps({"role": "mentee"}),
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": "host"},
+        HTTP_HOST="evil.example",
+    )
+    assert elsewhere.status_code == 400 and "Idempotent-Replayed" not in elsewhere
+
+
+def test_a_replay_carries_the_language_headers_of_an_answer(client, program, alice):
+    headers = {**api_headers(alice), "Accept-Language": "en"}
+    url = f"/api/programs/{program.pk}/enrolments"
+    first = post(client, url, {"role": "mentee"}, headers, key="lang")
+    again = post(client, url, {"role": "mentee"}, headers, key="lang")
+    assert again["Idempotent-Replayed"] == "true"
+    assert again["Content-Language"] == first["Content-Language"]
+    assert "Accept-Language" in again["Vary"]
+
+
 def test_the_same_key_for_another_request_is_refused(client, program, alice):
     headers = api_headers(alice)
     url = f"/api/programs/{program.pk}/enrolments"
