@@ -441,7 +441,10 @@ def fairness_rows(
     groups: dict[int, str], matched: set[int], on_track: set[int]
 ) -> list[tuple[str, int | None, int | None, float | None, float | None]]:
     """One row per group: mentees, matched, match rate, on-track share. A group hidden by the
-    privacy rule (`hidden_cells`, with complementary suppression) has every cell withheld."""
+    privacy rule (`hidden_cells`, with complementary suppression) has every cell withheld. Within a
+    shown group the rates are figures about people too: the match rate (and all after it) is withheld
+    when its matched or waiting mentees are a hidden cell, the on-track share when its on-track or
+    other pairs are; else one matched mentee's 0 % on track, beside the at-risk list, names their group."""
     members: dict[str, list[int]] = defaultdict(list)
     for person_id, group in groups.items():
         members[group].append(person_id)
@@ -454,9 +457,15 @@ def fairness_rows(
             continue
         n_matched = sum(person in matched for person in people)
         n_on_track = sum(person in on_track for person in people)
-        rows.append(
-            (group, len(people), n_matched, percent(n_matched, len(people)), percent(n_on_track, n_matched))
+        if hidden_cells({"matched": n_matched, "waiting": len(people) - n_matched}):
+            rows.append((group, len(people), None, None, None))
+            continue
+        on_track_share = (
+            None
+            if hidden_cells({"on_track": n_on_track, "other": n_matched - n_on_track})
+            else percent(n_on_track, n_matched)
         )
+        rows.append((group, len(people), n_matched, percent(n_matched, len(people)), on_track_share))
     return rows
 
 

@@ -75,7 +75,8 @@ def test_meeting_cadence_against_the_plan_and_goal_progress(dashboard):
 
 def test_a_small_department_is_hidden_with_the_next_smallest_so_the_total_cannot_reveal_it(dashboard):
     by_department = rows_by_first(dashboard.table("fairness_department"))
-    assert by_department["Engineering"] == (6, 6, 100.0, 50.0)
+    # All six matched; 3 on track and 3 not are cells under the minimum: no on-track share.
+    assert by_department["Engineering"] == (6, 6, 100.0, None)
     assert by_department["Legal"] == (None, None, None, None)  # 2 mentees
     # Sales (5) is withheld too: 13 approved less Engineering's 6 would otherwise give Legal's 2.
     assert by_department["Sales"] == (None, None, None, None)
@@ -85,9 +86,10 @@ def test_a_small_department_is_hidden_with_the_next_smallest_so_the_total_cannot
 def test_private_groupings_come_from_the_published_snapshot(dashboard):
     by_group = rows_by_first(dashboard.table("fairness_demographic_group"))
     # Women: Alice, Erin, Fay, Gus and Ivy, all paired; Alice and Ivy on track.
-    assert by_group == {"Not given": (8, 4, 50.0, 75.0), "Woman": (5, 5, 100.0, 40.0)}
+    # 4 matched and 4 waiting, 2 on track and 3 not: cells under the minimum, so only the sizes show.
+    assert by_group == {"Not given": (8, None, None, None), "Woman": (5, 5, 100.0, None)}
     under_sponsored = rows_by_first(dashboard.table("fairness_under_sponsored"))
-    assert under_sponsored["Under-sponsored"] == (5, 5, 100.0, 40.0)
+    assert under_sponsored["Under-sponsored"] == (5, 5, 100.0, None)
     over_time = dashboard.table("fairness_over_time")
     assert [c.label for c in over_time.columns] == ["Published", "Not given", "Woman"]
     assert len(over_time.rows) == 1
