@@ -64,7 +64,7 @@ def _out(export: Export) -> dict:
     }
 
 
-@router.post("", response={202: ExportOut}, summary="Ask for an export")
+@router.post("", response={202: ExportOut, 404: ErrorOut}, summary="Ask for an export")
 def export_create_endpoint(request, payload: ExportIn):
     """Queued at once (202) and built in the background; follow it with `GET /api/exports/{id}`.
     The kinds and who may ask for each are in docs/reports.md; a program's kinds need `program_id`
@@ -85,7 +85,7 @@ def export_list_endpoint(request):
     return Mapped(exports_of(viewer=request_viewer(request)), _out)
 
 
-@router.get("/{export_id}", response=ExportOut, summary="Follow an export")
+@router.get("/{export_id}", response={200: ExportOut, 404: ErrorOut}, summary="Follow an export")
 def export_detail_endpoint(request, export_id: Id):
     """Only the requester's own exports are found (404 for anyone else's)."""
     return _out(export_get(viewer=request_viewer(request), export_id=export_id))
@@ -93,7 +93,7 @@ def export_detail_endpoint(request, export_id: Id):
 
 @router.get(
     "/{export_id}/download",
-    response={200: None, 409: ErrorOut, 410: ErrorOut},
+    response={200: None, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut},
     summary="Download an export's file",
     openapi_extra={
         "responses": {
@@ -131,7 +131,9 @@ class MonthlyReportIO(Schema):
 
 
 @programs_router.get(
-    "/{program_id}/monthly-report", response=MonthlyReportIO, summary="Monthly report's leaders"
+    "/{program_id}/monthly-report",
+    response={200: MonthlyReportIO, 404: ErrorOut},
+    summary="Monthly report's leaders",
 )
 def monthly_report_get(request, program_id: Id):
     program = program_get_managed(viewer=request_viewer(request), program_id=program_id)
@@ -141,7 +143,9 @@ def monthly_report_get(request, program_id: Id):
 
 
 @programs_router.put(
-    "/{program_id}/monthly-report", response=MonthlyReportIO, summary="Choose the monthly report's leaders"
+    "/{program_id}/monthly-report",
+    response={200: MonthlyReportIO, 404: ErrorOut},
+    summary="Choose the monthly report's leaders",
 )
 def monthly_report_put(request, program_id: Id, payload: MonthlyReportIO):
     """The program's managers only; anyone not a leader of the organisation answers `not_a_leader`.
