@@ -34,3 +34,21 @@ def refusal_text(error: ValidationError) -> str:
 def flash_refusal(request: HttpRequest, error: ValidationError) -> None:
     """A refusal shown as an error message on the next page, for a view that answers with a redirect."""
     messages.error(request, refusal_text(error))
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField whose ids the database can hold: Django checks each id's type but
+    not its range, so an id past 64 bits reached the `__in` query and failed there (SQLite raises
+    OverflowError), a 500 instead of the field's own "Select a valid choice"."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                out_of_range = not -(2**63) <= int(pk) < 2**63
+            except (TypeError, ValueError):
+                continue  # not a number: Django's own check words it
+            if out_of_range:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)

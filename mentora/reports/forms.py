@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentora.core.forms import IdsChoiceField
 from mentora.organisations.models import Role
 from mentora.people.models import Person
 from mentora.reports.models import ExportFormat
@@ -16,7 +17,7 @@ class ExportForm(forms.Form):
 
 
 class ReportScheduleForm(forms.Form):
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = IdsChoiceField(
         label=_("Leaders who get the report every month"),
         queryset=Person.objects.none(),
         required=False,
