@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.advocacy.models import AdvocacyAction, AdvocacyKind
 from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells
@@ -55,9 +56,12 @@ def _participation(organisation_id: int) -> Table:
             (name, people, None, None) if name in hidden else (name, people, n, percent(n, people))
             for name, (people, n) in sorted(counts.items(), key=lambda item: str(item[0]))
         ],
-        note=_(
+        note=ngettext(
+            "A department with fewer than %(n)s person taking part is hidden, with enough others that the "
+            "total cannot reveal it.",
             "A department with fewer than %(n)s people taking part is hidden, with enough others that the "
-            "total cannot reveal it."
+            "total cannot reveal it.",
+            MIN_AGGREGATE_GROUP,
         )
         % {"n": MIN_AGGREGATE_GROUP},
     )

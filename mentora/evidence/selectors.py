@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentora.advocacy.models import AdvocacyAction, AdvocacyKind
 from mentora.advocacy.selectors import sponsorship_kpis
@@ -179,7 +179,7 @@ def _funnel(program: Program, pairs: list[PairFacts], now: datetime) -> Table:
         steps.append(
             (
                 f"active_{days}",
-                _("Active at %(days)s days") % {"days": days},
+                ngettext("Active at %(days)s day", "Active at %(days)s days", days) % {"days": days},
                 sum(_active_at(pair, days, now) for pair in consented),
                 None,
             )
@@ -327,7 +327,11 @@ def _cadence_table(program: Program, pairs: list[PairFacts], now: datetime) -> T
         title=_("Meetings held against the program's plan"),
         columns=[("band", _("Meetings held")), ("pairs", _("Pairs")), ("band_key", _("Band code"))],
         rows=[(str(label), counts.get(key, 0), key) for key, label in bands.items()],
-        note=_("The plan: %(n)s meetings a month from the day both said yes.")
+        note=ngettext(
+            "The plan: %(n)s meeting a month from the day both said yes.",
+            "The plan: %(n)s meetings a month from the day both said yes.",
+            program.meetings_per_month,
+        )
         % {"n": program.meetings_per_month},
     )
 
@@ -380,9 +384,12 @@ def _satisfaction_table(program: Program) -> Table:
             ("mentees_mean", _("Mentees' mean")),
         ],
         rows=rows,
-        note=_(
+        note=ngettext(
+            "From the check-ins' published months only (at least %(n)s answer, frozen once the month "
+            "is over); a side with fewer answers is hidden.",
             "From the check-ins' published months only (at least %(n)s answers, frozen once the month "
-            "is over); a side with fewer answers is hidden."
+            "is over); a side with fewer answers is hidden.",
+            MIN_AGGREGATE_GROUP,
         )
         % {"n": MIN_AGGREGATE_GROUP},
     )
@@ -484,9 +491,12 @@ def _fairness_table(*, key: str, title: str, group_label: str, rows: list, note:
         columns=[("group", group_label), *((k, str(label)) for k, label in FAIRNESS_COLUMNS)],
         rows=rows,
         note=note
-        or _(
+        or ngettext(
+            "A group of fewer than %(n)s mentee is hidden, with enough others that the total cannot "
+            "reveal it.",
             "A group of fewer than %(n)s mentees is hidden, with enough others that the total cannot "
-            "reveal it."
+            "reveal it.",
+            MIN_AGGREGATE_GROUP,
         )
         % {"n": MIN_AGGREGATE_GROUP},
     )
@@ -557,14 +567,22 @@ def _snapshot_tables(program: Program) -> list[Table]:
                 group_label=_("Group"),
                 rows=rows,
                 note=(
-                    _(
+                    ngettext(
+                        "Published %(date)s. These figures change only when at least %(n)s mentee "
+                        "joined or left since, so that nobody's group can be read from a change; a group "
+                        "of fewer than %(n)s is hidden with enough others that the total cannot reveal it.",
                         "Published %(date)s. These figures change only when at least %(n)s mentees "
                         "joined or left since, so that nobody's group can be read from a change; a group "
-                        "of fewer than %(n)s is hidden with enough others that the total cannot reveal it."
+                        "of fewer than %(n)s is hidden with enough others that the total cannot reveal it.",
+                        MIN_AGGREGATE_GROUP,
                     )
                     % {"date": when, "n": MIN_AGGREGATE_GROUP}
                     if latest
-                    else _("Nothing published yet: there are fewer than %(n)s approved mentees.")
+                    else ngettext(
+                        "Nothing published yet: there are fewer than %(n)s approved mentee.",
+                        "Nothing published yet: there are fewer than %(n)s approved mentees.",
+                        MIN_AGGREGATE_GROUP,
+                    )
                     % {"n": MIN_AGGREGATE_GROUP}
                 ),
             )

@@ -8,6 +8,7 @@ colours restyle both alike; no style attribute, no script (Content-Security-Poli
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 40
@@ -107,9 +108,12 @@ def retention_svg(curves: dict) -> SafeString:
         WIDTH,
         HEIGHT,
         _("Still in the organisation, participants against the comparison group"),
-        _(
+        ngettext(
+            "Kaplan–Meier curves with shaded 95 %% bands, by days since the start, over %(days)d day. "
+            "The table below holds the same figures.",
             "Kaplan–Meier curves with shaded 95 %% bands, by days since the start, over %(days)d days. "
-            "The table below holds the same figures."
+            "The table below holds the same figures.",
+            last_day,
         )
         % {"days": last_day},
         axis,

@@ -5,6 +5,7 @@ read, so that each viewer reads it in their own language."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.core.tables import Table, table
@@ -17,16 +18,25 @@ def refusal_message(code: str) -> str:
             "Not shown: fewer than %(n)d participants or %(n)d comparison people were eligible at the start."
         )
         % {"n": analysis.MIN_GROUP},
-        analysis.TOO_FEW_MATCHED: _(
+        analysis.TOO_FEW_MATCHED: ngettext(
+            "Not shown: fewer than %(n)d person on one side after matching; an estimate from so few would "
+            "mostly be noise.",
             "Not shown: fewer than %(n)d people on one side after matching; an estimate from so few would "
-            "mostly be noise."
+            "mostly be noise.",
+            analysis.MIN_GROUP,
         )
         % {"n": analysis.MIN_GROUP},
-        analysis.TOO_FEW_EVENTS: _(
-            "Not shown: fewer than %(n)d people left, or nobody on one side, too few to estimate a ratio."
+        analysis.TOO_FEW_EVENTS: ngettext(
+            "Not shown: fewer than %(n)d person left, or nobody on one side, too few to estimate a ratio.",
+            "Not shown: fewer than %(n)d people left, or nobody on one side, too few to estimate a ratio.",
+            analysis.MIN_EVENTS,
         )
         % {"n": analysis.MIN_EVENTS},
-        analysis.TOO_EARLY: _("Not shown: the cohort started less than %(n)d days before the analysis date.")
+        analysis.TOO_EARLY: ngettext(
+            "Not shown: the cohort started less than %(n)d day before the analysis date.",
+            "Not shown: the cohort started less than %(n)d days before the analysis date.",
+            analysis.MIN_DID_WINDOW_DAYS,
+        )
         % {"n": analysis.MIN_DID_WINDOW_DAYS},
     }
     return messages.get(code, _("Not shown."))
@@ -79,7 +89,11 @@ def sample_table(result: dict) -> Table:
             (_("Comparison people matched"), result["matched_comparison"]),
             (_("Participants without a match (left out)"), result["unmatched_participants"]),
         ],
-        note=_("Each participant is matched with up to %(k)d people of the same department.")
+        note=ngettext(
+            "Each participant is matched with up to %(k)d person of the same department.",
+            "Each participant is matched with up to %(k)d people of the same department.",
+            result["k"],
+        )
         % {"k": result["k"]},
     )
 
@@ -255,7 +269,11 @@ def curve_table(result: dict) -> Table:
             (day, *cells(sides.get("participants")), *cells(sides.get("comparison")))
             for day, sides in sorted(by_day.items())
         ],
-        note=_("Read every 30 days; a curve stops where fewer than %(n)d people are still followed.")
+        note=ngettext(
+            "Read every 30 days; a curve stops where fewer than %(n)d person is still followed.",
+            "Read every 30 days; a curve stops where fewer than %(n)d people are still followed.",
+            MIN_AGGREGATE_GROUP,
+        )
         % {"n": MIN_AGGREGATE_GROUP},
     )
 

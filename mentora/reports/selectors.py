@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentora.audit.selectors import EXPORT_COLUMNS as AUDIT_COLUMNS
 from mentora.audit.selectors import audit_events
@@ -230,9 +230,11 @@ def checkin_tables(_viewer: Viewer, program: Program, _zone: tzinfo) -> list[Tab
 
 
 def _checkin_tables(aggregates: CheckinAggregates) -> list[Table]:
-    note = _("Groups of fewer than %(n)d answers are withheld (empty cells).") % {
-        "n": aggregates.min_group_size
-    }
+    note = ngettext(
+        "Groups of fewer than %(n)d answer are withheld (empty cells).",
+        "Groups of fewer than %(n)d answers are withheld (empty cells).",
+        aggregates.min_group_size,
+    ) % {"n": aggregates.min_group_size}
     periods = table(
         key="checkin_periods",
         title=_("Check-in answers by period"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.core.privacy import MIN_AGGREGATE_GROUP
 from mentora.core.tables import Table, table
@@ -129,8 +130,10 @@ def results_tables(*, results: SurveyResults) -> list[Table]:
     """The published figures as tables (the page beside its charts, the API, the exports)."""
     kind = results.template.kind
     figures = results.figures
-    note = _(
-        "Cells of fewer than %(n)d people are withheld, with enough others that none can be worked out."
+    note = ngettext(
+        "Cells of fewer than %(n)d person are withheld, with enough others that none can be worked out.",
+        "Cells of fewer than %(n)d people are withheld, with enough others that none can be worked out.",
+        MIN_AGGREGATE_GROUP,
     ) % {"n": MIN_AGGREGATE_GROUP}
     summary_rows = [
         (_("Answers"), figures["answers"]),
