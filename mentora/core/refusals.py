@@ -127,7 +127,7 @@ REFUSAL_CODES: dict[str, str] = {
     "in_future": "The time is still to come (a meeting logged as past must have happened).",
     "not_later": "The new date is not later than the current one.",
     "too_far": "The date is too far ahead.",
-    "too_soon": "Too soon after the last nudge.",
+    "too_soon": "Too soon after the pair's last nudge, rematch offer or messages.",
     # exports and reports
     "not_ready": "The export is still being built (or failed): follow its status.",
     "not_a_leader": "A chosen recipient is not a leader of your organisation.",
