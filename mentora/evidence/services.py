@@ -13,7 +13,7 @@ from django.db.models import TextChoices
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentora.audit.models import Action, AuditEvent
 from mentora.audit.services import record
@@ -102,7 +102,11 @@ def _refuse_repeats(*, program: Program, relationship: Relationship, action: str
     if rematch:
         raise Refusal(_("This pair was offered a rematch less than a week ago."), code="too_soon")
     raise Refusal(
-        _("This pair got too many messages today (%(n)d at most); write again tomorrow.")
+        ngettext(
+            "This pair got too many messages today (%(n)d message a day at most); write again tomorrow.",
+            "This pair got too many messages today (%(n)d messages a day at most); write again tomorrow.",
+            MESSAGES_PER_DAY,
+        )
         % {"n": MESSAGES_PER_DAY},
         code="too_soon",
     )
