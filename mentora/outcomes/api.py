@@ -108,12 +108,13 @@ def analysis_endpoint(request, analysis_id: Id):
 
 @router.post(
     "/events/import",
-    response={200: OutcomeEventsImportOut, 413: ErrorOut, 422: OutcomeEventsImportOut},
+    response={200: OutcomeEventsImportOut, 413: ErrorOut, 422: OutcomeEventsImportOut | ErrorOut},
     summary="Import HR outcome events from a CSV or XLSX file",
 )
 def events_import_endpoint(request, file: File[UploadedFile]):
     """Org admins only. All or nothing (docs/outcomes.md): 200 with the counts when written; 422 with
-    one entry of `problems` per problem (row 1 is the header) when nothing was written."""
+    one entry of `problems` per problem (row 1 is the header) when nothing was written. A request the
+    API refuses before reading the file (a bad Idempotency-Key, no file) answers 422 in the error shape."""
     try:
         report = outcome_events_import(viewer=api_viewer(request), upload=file, filename=file.name or "")
     except EventsFileTooLarge as refused:
