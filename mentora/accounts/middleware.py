@@ -34,7 +34,7 @@ class MfaEnforcementMiddleware:
         ):
             if request.path.startswith("/api/"):
                 message = _("Your organisation requires a second factor: set up an authenticator app first.")
-                return JsonResponse(error_body("mfa_required", message), status=403)
+                return JsonResponse(error_body("mfa_setup_required", message), status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

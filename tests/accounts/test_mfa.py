@@ -61,7 +61,7 @@ def test_an_enforced_session_cannot_use_the_api_until_set_up(client, olga, pam):
     services.sign_in_policy_set(actor=viewer_for(olga.user), mfa_required_for_staff=True)
     _password_step(client, pam)
     response = client.get("/api/accounts/sign-in-rules")
-    assert response.status_code == 403 and response.json()["error"]["code"] == "mfa_required"
+    assert response.status_code == 403 and response.json()["error"]["code"] == "mfa_setup_required"
 
 
 @freeze_time(NOW)
