@@ -144,5 +144,6 @@ def organisation_rollup(request):
     viewer = api_viewer(request)
     if not can_read_rollup(viewer):
         raise PermissionDenied
+    services.leaders_reach_refresh(organisation_id=viewer.organisation_id)
     figures = rollup.organisation_rollup(organisation_id=viewer.organisation_id)
     return {"tables": [table_out(table) for table in figures.tables]}

@@ -11,6 +11,7 @@ and the series of them is the fairness view over time.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mentora.organisations.models import Organisation
 from mentora.programs.models import Program
 
 
@@ -34,3 +35,25 @@ class FairnessSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class LeadersReachSnapshot(models.Model):
+    """The roll-up's "whom leaders sponsor" counts, by the mentees' own consented under-sponsored
+    answer, published as FairnessSnapshot is: a new one only when the set of mentees reached changed
+    by at least MIN_AGGREGATE_GROUP (a leader logging one action and reading again learns nothing)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    taken_at = models.DateTimeField(_("taken at"))
+    members = models.JSONField(_("mentees reached"), default=list)  # sorted person ids only
+    figures = models.JSONField(_("figures"), default=dict)  # {group key: mentees}, before hiding
+
+    class Meta:
+        ordering = ["organisation", "taken_at"]
+        verbose_name = _("leaders' reach snapshot")
+        verbose_name_plural = _("leaders' reach snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "taken_at"], name="leaders_reach_unique_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.taken_at:%Y-%m-%d %H:%M}"

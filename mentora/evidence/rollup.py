@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from mentora.advocacy.models import AdvocacyAction, AdvocacyKind
 from mentora.core.privacy import MIN_AGGREGATE_GROUP, hidden_cells
 from mentora.core.tables import Table, table
+from mentora.evidence.models import LeadersReachSnapshot
 from mentora.evidence.selectors import REGULAR_MEETINGS, percent
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.organisations.models import Role, RoleMembership
@@ -149,21 +150,16 @@ def _leaders(organisation_id: int) -> tuple[Table, Table]:
         columns=[("kind", _("Type")), ("actions", _("Actions")), ("kind_key", _("Type code"))],
         rows=[(str(label), kinds.get(code, 0), code) for code, label in AdvocacyKind.choices],
     )
-    profile = DemographicProfile.objects.filter(person=OuterRef("relationship__mentee"))
-    reached = Counter()
-    for _mentee, under, consented in (
-        actions.annotate(consented=Exists(profile), under=Exists(profile.filter(under_sponsored=True)))
-        .values_list("relationship__mentee", "under", "consented")
-        .order_by()
-        .distinct()
-    ):
-        reached["under" if under else "not_under" if consented else "not_given"] += 1
+    snapshot = (
+        LeadersReachSnapshot.objects.filter(organisation_id=organisation_id).order_by("-taken_at").first()
+    )
+    reached = snapshot.figures if snapshot else {}
     labels = {
         "under": _("Under-sponsored"),
         "not_under": _("Not under-sponsored"),
         "not_given": _("Not given"),
     }
-    hidden = hidden_cells({key: reached.get(key, 0) for key in labels})
+    hidden = hidden_cells({key: reached.get(key, 0) for key in labels}) if snapshot else set(labels)
     reach = table(
         key="leaders_reach",
         title=_("Whom leaders sponsor"),
@@ -175,14 +171,45 @@ def _leaders(organisation_id: int) -> tuple[Table, Table]:
         rows=[
             (str(label), None if key in hidden else reached.get(key, 0), key) for key, label in labels.items()
         ],
-        note=_(
+        note=(
+            _("Published %(date)s.") % {"date": date_format(timezone.localtime(snapshot.taken_at), "j F Y")}
+            if snapshot
+            else _("Nothing published yet.")
+        )
+        + " "
+        + ngettext(
             "Mentees who received at least one sponsorship action from a leader, by their own consented "
-            "answer; a group of fewer than %(n)s is hidden with enough others that the total cannot "
-            "reveal it."
+            "answer. The figures change only when at least %(n)s mentee was reached or no longer is, so "
+            "that nobody's answer can be read from a change; a group of fewer than %(n)s is hidden with "
+            "enough others that the total cannot reveal it.",
+            "Mentees who received at least one sponsorship action from a leader, by their own consented "
+            "answer. The figures change only when at least %(n)s mentees were reached or no longer are, so "
+            "that nobody's answer can be read from a change; a group of fewer than %(n)s is hidden with "
+            "enough others that the total cannot reveal it.",
+            MIN_AGGREGATE_GROUP,
         )
         % {"n": MIN_AGGREGATE_GROUP},
     )
     return by_kind, reach
+
+
+def leaders_reach_now(*, organisation_id: int) -> tuple[list[int], dict[str, int]]:
+    """The mentees leaders who mentor have sponsored (sorted ids) and how many of them are in each
+    group of their own consented answer, read live: only `services.leaders_reach_refresh` reads this,
+    to publish a snapshot; pages read the snapshot."""
+    leaders = RoleMembership.objects.filter(person=OuterRef("relationship__mentor"), role=Role.LEADER)
+    profile = DemographicProfile.objects.filter(person=OuterRef("relationship__mentee"))
+    reached: dict[int, str] = {}
+    for mentee, under, consented in (
+        AdvocacyAction.objects.filter(relationship__program__organisation_id=organisation_id)
+        .filter(Exists(leaders))
+        .annotate(consented=Exists(profile), under=Exists(profile.filter(under_sponsored=True)))
+        .values_list("relationship__mentee", "under", "consented")
+        .order_by()
+        .distinct()
+    ):
+        reached[mentee] = "under" if under else "not_under" if consented else "not_given"
+    return sorted(reached), dict(Counter(reached.values()))
 
 
 def organisation_rollup(*, organisation_id: int) -> OrganisationRollup:

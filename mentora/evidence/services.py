@@ -21,7 +21,8 @@ from mentora.core.privacy import membership_changed_enough
 from mentora.core.refusals import Refusal
 from mentora.core.text import too_long_error
 from mentora.evidence.messages import send_pair_message
-from mentora.evidence.models import FairnessSnapshot
+from mentora.evidence.models import FairnessSnapshot, LeadersReachSnapshot
+from mentora.evidence.rollup import leaders_reach_now
 from mentora.evidence.selectors import approved_mentee_ids, fairness_snapshot_figures
 from mentora.notifications.nudges import NUDGE_INTERVAL, pair_nudge_create
 from mentora.people.models import Person
@@ -125,3 +126,25 @@ def fairness_snapshot_refresh(*, program: Program, now: datetime | None = None) 
         return None
     figures = fairness_snapshot_figures(program=program, people=members, now=now)
     return FairnessSnapshot.objects.create(program=program, taken_at=now, members=members, figures=figures)
+
+
+def leaders_reach_refresh(
+    *, organisation_id: int, now: datetime | None = None
+) -> LeadersReachSnapshot | None:
+    """Publish the roll-up's "whom leaders sponsor" counts again if the mentees reached changed by at
+    least the minimum group since the last snapshot (as fairness_snapshot_refresh); the new snapshot,
+    or None when the published one stands."""
+    members, figures = leaders_reach_now(organisation_id=organisation_id)
+    last = (
+        LeadersReachSnapshot.objects.filter(organisation_id=organisation_id)
+        .order_by("-taken_at")
+        .only("members")
+        .first()
+    )
+    before = frozenset(last.members) if last else frozenset()
+    after = frozenset(members)
+    if after == before or not membership_changed_enough(before, after):
+        return None
+    return LeadersReachSnapshot.objects.create(
+        organisation_id=organisation_id, taken_at=now or timezone.now(), members=members, figures=figures
+    )

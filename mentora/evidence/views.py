@@ -81,7 +81,10 @@ def organisation_rollup(request):
     allowed = can_read_rollup(viewer)
     if not (allowed or viewer.manages_people):
         raise Http404
-    figures = rollup.organisation_rollup(organisation_id=viewer.organisation_id) if allowed else None
+    figures = None
+    if allowed:
+        services.leaders_reach_refresh(organisation_id=viewer.organisation_id)
+        figures = rollup.organisation_rollup(organisation_id=viewer.organisation_id)
     return render(
         request,
         "evidence/rollup.html",

@@ -25,6 +25,7 @@ from mentora.core.tables import Table, table
 from mentora.evidence.permissions import can_read_rollup
 from mentora.evidence.rollup import organisation_rollup
 from mentora.evidence.selectors import program_dashboard
+from mentora.evidence.services import leaders_reach_refresh
 from mentora.pairing.models import MatchRun, Proposal, RunStatus
 from mentora.people.exporting import people_export_rows
 from mentora.people.importing import EXPORT_COLUMNS as PEOPLE_COLUMNS
@@ -289,6 +290,7 @@ def report_tables(_viewer: Viewer, program: Program, _zone: tzinfo) -> list[Tabl
 
 def rollup_tables(viewer: Viewer, _program: None, _zone: tzinfo) -> list[Table]:
     """The organisation roll-up's tables, as org admins and leaders see them (mentora.evidence)."""
+    leaders_reach_refresh(organisation_id=viewer.organisation_id)  # as the roll-up page does
     return list(organisation_rollup(organisation_id=viewer.organisation_id).tables)
 
 
