@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentora.core.forms import IdsChoiceField
 from mentora.identity.models import Protocol
 from mentora.organisations.models import Role
 from mentora.people.models import Person
@@ -67,7 +68,7 @@ class ProviderForm(forms.Form):
             "Password sign-in is refused for your organisation's people, except the break-glass admins below."
         ),
     )
-    break_glass_admins = forms.ModelMultipleChoiceField(
+    break_glass_admins = IdsChoiceField(
         label=_("Break-glass admins"),
         queryset=Person.objects.none(),
         required=False,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from mentora.core.forms import IdsChoiceField
 from mentora.organisations.models import Department
 from mentora.people import selectors as people_selectors
 from mentora.programs.models import (
@@ -112,7 +113,7 @@ class InviteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("People of your organisation, separated by commas or new lines."),
     )
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdsChoiceField(
         label=_("Or everyone eligible in these departments"),
         queryset=Department.objects.none(),
         required=False,
