@@ -36,7 +36,7 @@ API_CODES: dict[str, str] = {
     "invalid_credentials": "Token creation: the e-mail address or password is not right.",
     "code_required": "Token creation: the account has a second factor; send its `code`.",
     "invalid_code": "Token creation: the second factor's code is not right.",
-    "mfa_setup_required": "Set up the second factor the organisation requires first (signed-in calls and token creation).",
+    "mfa_setup_required": "Set up the second factor the organisation requires first (any signed-in call).",
     "csrf_failed": "Token creation from a signed-in page: the CSRF token is missing or wrong.",
     "not_for_service_accounts": "Service accounts may not call this operation.",
     "scope_missing": "The service account lacks the scope this operation needs.",
