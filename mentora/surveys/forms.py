@@ -1,6 +1,6 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
+from mentora.programs.forms import QuestionForm as IntakeQuestionForm
 from mentora.programs.services import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from mentora.surveys.models import AnswerKind, SurveyKind, SurveyQuestion, SurveySettings
 from mentora.surveys.services import QUESTION_FIELDS
@@ -17,20 +17,13 @@ class TemplateForm(forms.Form):
     enabled = forms.BooleanField(required=False)
 
 
-class QuestionForm(forms.ModelForm):
-    choices = forms.CharField(
-        label=_("Choices"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line, for single and multiple choice questions."),
-    )
+class QuestionForm(IntakeQuestionForm):
+    """The manager's own survey question: the intake questionnaire's form (its choices, one per
+    line) over the survey's question fields."""
 
     class Meta:
         model = SurveyQuestion
         fields = QUESTION_FIELDS
-
-    def clean_choices(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
 
 
 def _field(question: SurveyQuestion) -> forms.Field:
